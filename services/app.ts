@@ -1,0 +1,72 @@
+// createApp(deps): the middleware order and the routers. It never listens and never reads the environment.
+import cors from '@koa/cors';
+import Koa from 'koa';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { fileURLToPath } from 'node:url';
+import type { TokenService } from './auth/token-service.js';
+import type { Config } from './config.js';
+import { ApiRouter } from './http/api-router.js';
+import { errorHandler } from './http/middleware/error-handler.js';
+import { createMetrics } from './http/middleware/metrics.js';
+import { requestContext } from './http/middleware/request-context.js';
+import { securityHeaders } from './http/middleware/security-headers.js';
+import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { meRoutes } from './http/routes/me/me.routes.js';
+import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
+import { buildOpenApi } from './http/routes/system/openapi.js';
+import { systemRoutes } from './http/routes/system/system.routes.js';
+import { webRoutes } from './http/routes/web/web.routes.js';
+import type { Accounts } from './members/accounts.js';
+import packageJson from '../package.json' with { type: 'json' };
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  connection: Connection;
+  accounts: Accounts;
+  tokens: TokenService;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+}
+
+const publicDir = fileURLToPath(new URL('../web-components/public', import.meta.url));
+
+/** Builds the Koa application with every route of the service. */
+export function createApp(deps: AppDeps): Koa {
+  const { config, log, accounts, tokens, now } = deps;
+  const app = new Koa({ proxy: config.trustProxy });
+  const metrics = createMetrics();
+  const api = new ApiRouter({ auth: { tokens, accounts, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
+  authRoutes(api, accounts, now);
+  meRoutes(api, accounts, now);
+  researcherRoutes(api, accounts, now);
+
+  let openapi: Record<string, unknown> | undefined;
+  const system = systemRoutes({
+    connection: deps.connection,
+    tokens,
+    metrics: metrics.registry,
+    openapi: () => (openapi ??= buildOpenApi(api, { version: packageJson.version })),
+  });
+  const web = webRoutes(publicDir);
+
+  app.use(requestContext(log));
+  app.use(metrics.middleware);
+  app.use(securityHeaders({ production: config.env === 'production' }));
+  app.use(
+    cors({
+      origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(errorHandler(log));
+  for (const router of [system, web, api.router]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

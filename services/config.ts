@@ -1,0 +1,122 @@
+// The only reader of process.env: validates the environment once at start-up and lists every problem.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATACOOP_DATA_DIR: z.string().min(1).default('./data'),
+  DATACOOP_MASTER_KEY: z.string().optional(),
+  DATACOOP_MASTER_KEY_FILE: z.string().min(1).optional(),
+  DATACOOP_DEMO: booleanFlag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z.string().default(''),
+  TRUST_PROXY: booleanFlag.default(false),
+  JWT_ISSUER: z.string().min(1).default('datacoop'),
+  JWT_AUDIENCE: z.string().min(1).default('datacoop-api'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(600),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
+  JSON_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  LOGIN_WINDOW_SECONDS: positiveInt(15 * 60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(50),
+});
+
+/** The validated, frozen configuration every other module receives as a value. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** External MongoDB; when absent the embedded FerretDB is started. */
+  mongoUri: string | undefined;
+  dataDir: string;
+  masterKey: { source: 'env'; key: Buffer } | { source: 'file'; path: string; createIfMissing: boolean };
+  demo: boolean;
+  logLevel: string;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  jwt: { issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jsonBodyLimitBytes: number;
+  loginThrottle: { windowSeconds: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number };
+}
+
+/** Raised when the environment is invalid; `problems` lists every one, so a person fixes them all at once. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Reads and validates the environment into a frozen Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  const dataDir = resolve(e.DATACOOP_DATA_DIR);
+
+  let masterKey: Config['masterKey'];
+  if (e.DATACOOP_MASTER_KEY !== undefined) {
+    const key = Buffer.from(e.DATACOOP_MASTER_KEY, 'base64');
+    if (key.length !== 32 || key.toString('base64') !== e.DATACOOP_MASTER_KEY.trim()) {
+      problems.push('DATACOOP_MASTER_KEY: must be exactly 32 bytes, base64-encoded');
+    }
+    masterKey = { source: 'env', key };
+  } else if (e.DATACOOP_MASTER_KEY_FILE !== undefined) {
+    masterKey = { source: 'file', path: resolve(e.DATACOOP_MASTER_KEY_FILE), createIfMissing: false };
+  } else {
+    if (production) {
+      problems.push('DATACOOP_MASTER_KEY or DATACOOP_MASTER_KEY_FILE: required in production');
+    }
+    masterKey = { source: 'file', path: resolve(dataDir, 'master.key'), createIfMissing: !production };
+  }
+
+  // Demo accounts only with the embedded database, unless explicitly asked for; never in production.
+  const demo = e.DATACOOP_DEMO ?? (e.MONGODB_URI === undefined && !production);
+  if (demo && production) problems.push('DATACOOP_DEMO: demo accounts are not allowed in production');
+
+  const corsOrigins = e.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    mongoUri: e.MONGODB_URI,
+    dataDir,
+    masterKey,
+    demo,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins,
+    trustProxy: e.TRUST_PROXY,
+    jwt: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
+    loginThrottle: {
+      windowSeconds: e.LOGIN_WINDOW_SECONDS,
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
+    },
+  });
+}

@@ -1,0 +1,126 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const sourceDir = resolve(dirname(fileURLToPath(import.meta.url)), 'ferretdb');
+const projectRoot = resolve(sourceDir, '..', '..', '..');
+
+/** Raised when the embedded database can be neither built nor started; its message is one sentence for a person. */
+export class EmbeddedDatabaseUnavailable extends Error {
+  override name = 'EmbeddedDatabaseUnavailable';
+}
+
+export interface EmbeddedDatabase {
+  /** MongoDB connection string of the running FerretDB, ending in `/`: append a database name. */
+  readonly uri: string;
+  readonly pid: number;
+  /** Stops FerretDB (SIGTERM, then SIGKILL after a grace period) and resolves when it has exited. */
+  stop(): Promise<void>;
+  /** Kills FerretDB without a chance to clean up; used by fault tests. */
+  kill(): void;
+}
+
+/** Path of the cached binary: its name carries a hash of the Go sources, so a change rebuilds it. */
+export function ferretDbBinaryPath(): string {
+  const hash = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(sourceDir, file)));
+  return join(projectRoot, '.cache', 'ferretdb', `ferretdb-embedded-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** Builds our FerretDB program with `go build` unless the cached binary for these sources exists. */
+export function ensureFerretDbBinary(log: (message: string) => void = () => {}): string {
+  const binary = ferretDbBinaryPath();
+  if (existsSync(binary)) return binary;
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    throw new EmbeddedDatabaseUnavailable(
+      'No database: install Go 1.24 or newer (to build the embedded FerretDB) or set MONGODB_URI to a MongoDB 7+ replica set.',
+    );
+  }
+  mkdirSync(dirname(binary), { recursive: true });
+  const partial = `${binary}.${process.pid}.partial`;
+  log('building the embedded FerretDB with go build (first run only, about two minutes)…');
+  const build = spawnSync('go', ['build', '-trimpath', '-o', partial, '.'], {
+    cwd: sourceDir,
+    encoding: 'utf8',
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  if (build.status !== 0) {
+    throw new EmbeddedDatabaseUnavailable(
+      `Building the embedded FerretDB failed (go build in services/db/ferretdb): ${(build.stderr || String(build.error)).trim().split('\n').slice(-3).join(' ')}`,
+    );
+  }
+  // Rename is atomic, so concurrent builders (tests, a second service) never see a half-written binary.
+  renameSync(partial, binary);
+  return binary;
+}
+
+/** Starts FerretDB on a free loopback port with its SQLite files in `dataDir`; resolves once it accepts connections. */
+export async function startEmbeddedDatabase(
+  dataDir: string,
+  options: { log?: (message: string) => void; port?: number; timeoutMs?: number } = {},
+): Promise<EmbeddedDatabase> {
+  const binary = ensureFerretDbBinary(options.log);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const child = spawn(binary, ['-dir', resolve(dataDir), '-port', String(options.port ?? 0)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 20) stderrTail.shift();
+    if (/\b(WARN|ERROR)\b/.test(line)) options.log?.(`ferretdb: ${line}`);
+  });
+  const uri = await waitForReady(child, stderrTail, options.timeoutMs ?? 30_000);
+  const exited = new Promise<void>((resolveExit) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolveExit();
+    else child.once('exit', () => resolveExit());
+  });
+  return {
+    uri,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+function waitForReady(child: ChildProcess, stderrTail: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new EmbeddedDatabaseUnavailable(`The embedded FerretDB did not start within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /^READY (mongodb:\/\/\S+)$/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolveReady(match[1]!);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new EmbeddedDatabaseUnavailable(
+          `The embedded FerretDB exited at start (code ${code ?? signal}): ${stderrTail.slice(-3).join(' ')}`,
+        ),
+      );
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new EmbeddedDatabaseUnavailable(`The embedded FerretDB could not be started: ${error.message}`));
+    });
+  });
+}

@@ -1,0 +1,82 @@
+// Declares every API route once: who may call it, what it accepts, what it returns — and derives OpenAPI from that.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Role } from '../auth/token-service.js';
+import type { Actor } from '../members/accounts.js';
+import { Forbidden } from '../errors.js';
+import { authenticate, type Authenticator } from './middleware/authenticate.js';
+import { readJsonBody } from './middleware/json-body.js';
+import { parseInput } from './validate.js';
+
+/** Who may call a route: anyone, any signed-in person, or the listed roles. Deny by default: no value, no route. */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Largest accepted JSON body; defaults to the service-wide limit. */
+  bodyLimitBytes?: number;
+  /** Successful status and the response schema (documented in OpenAPI). */
+  success: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; description: string };
+  /** Error codes this route may answer with, beyond the common ones. */
+  errors?: Record<number, string>;
+}
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  actor: Actor | undefined;
+  ctx: Context;
+}
+
+
+type Handler<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> = (
+  input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>,
+) => Promise<unknown>;
+
+interface Registered {
+  spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+}
+
+/** A @koa/router that only accepts fully declared routes and remembers them for the OpenAPI document. */
+export class ApiRouter {
+  readonly router = new Router();
+  readonly registered: Registered[] = [];
+
+  constructor(private readonly options: { auth: Authenticator; jsonBodyLimitBytes: number }) {}
+
+  /** Registers one route: authenticate → authorise → read body → validate → handle → present. */
+  route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+    spec: RouteSpec<B, Q, P>,
+    handler: Handler<B, Q, P>,
+  ): this {
+    this.registered.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
+    const { auth, jsonBodyLimitBytes } = this.options;
+    this.router[spec.method](spec.path, async (ctx) => {
+      const actor = spec.access === 'public' ? undefined : await authenticate(ctx, auth);
+      if (Array.isArray(spec.access) && !spec.access.includes(actor!.role)) {
+        throw new Forbidden('role_not_allowed', 'Your role may not do this.');
+      }
+      const rawBody = spec.body ? await readJsonBody(ctx, spec.bodyLimitBytes ?? jsonBodyLimitBytes) : undefined;
+      const input = {
+        body: spec.body ? parseInput(spec.body, rawBody, 'body') : undefined,
+        query: spec.query ? parseInput(spec.query, ctx.query, 'query') : undefined,
+        params: spec.params ? parseInput(spec.params, ctx.params, 'params') : undefined,
+        actor,
+        ctx,
+      } as RouteInput<z.output<B>, z.output<Q>, z.output<P>>;
+      const result = await handler(input);
+      ctx.status = spec.success.status;
+      if (spec.success.status !== 204) ctx.body = result;
+    });
+    return this;
+  }
+}

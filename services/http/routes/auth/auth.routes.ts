@@ -1,0 +1,62 @@
+// Registration, log-in, token refresh and log-out.
+import type { Accounts } from '../../../members/accounts.js';
+import type { ApiRouter } from '../../api-router.js';
+import { presentAccount } from './account.presenter.js';
+import { accountSchema, loginBody, refreshBody, registerBody, tokenPairSchema } from './auth.schema.js';
+
+/** Adds the /api/auth routes. */
+export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): void {
+  api
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/register',
+        summary: 'Create a member account (active at once) or a researcher account (pending until verified)',
+        tag: 'auth',
+        access: 'public',
+        body: registerBody,
+        success: { status: 201, schema: accountSchema, description: 'The new account' },
+        errors: { 409: 'email_unavailable' },
+      },
+      async ({ body }) => presentAccount(await accounts.register(body, now())),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/login',
+        summary: 'Exchange e-mail and password for an access token and a refresh token',
+        tag: 'auth',
+        access: 'public',
+        body: loginBody,
+        success: { status: 200, schema: tokenPairSchema, description: 'A new session' },
+        errors: { 401: 'invalid_credentials', 429: 'rate_limited' },
+      },
+      async ({ body, ctx }) => accounts.login(body.email, body.password, ctx.ip, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/refresh',
+        summary: 'Rotate a refresh token; reusing an old one ends the whole session',
+        tag: 'auth',
+        access: 'public',
+        body: refreshBody,
+        success: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
+        errors: { 401: 'invalid_refresh_token' },
+      },
+      async ({ body }) => accounts.refresh(body.refreshToken, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/logout',
+        summary: 'End the session of this refresh token; its access tokens stop working at once',
+        tag: 'auth',
+        access: 'public',
+        body: refreshBody,
+        success: { status: 204, description: 'Logged out' },
+        errors: { 401: 'invalid_refresh_token' },
+      },
+      async ({ body }) => accounts.logout(body.refreshToken, now()),
+    );
+}

@@ -1,0 +1,59 @@
+// Shapes of the account and token endpoints; also the source of their OpenAPI description.
+import { z } from 'zod';
+import { regions, sexes } from '../../../../policies/research-profile.js';
+
+const codePoints = (value: string) => [...value].length;
+
+/** Passwords are taken exactly as given (no trimming or normalising), 8 to 1024 characters. */
+export const passwordSchema = z
+  .string()
+  .refine((p) => codePoints(p) >= 8, 'Use at least 8 characters.')
+  .refine((p) => codePoints(p) <= 1024, 'Use at most 1024 characters.');
+
+export const emailSchema = z.email().max(254);
+export const nameSchema = z.string().trim().min(1).max(200);
+export const regionSchema = z.enum(Object.keys(regions) as [keyof typeof regions, ...(keyof typeof regions)[]]);
+export const sexSchema = z.enum(sexes);
+export const birthYearSchema = z.number().int().min(1800).max(2200);
+export const organisationSchema = z.string().trim().min(2).max(200);
+
+export const registerBody = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  name: nameSchema,
+  role: z.enum(['member', 'researcher']),
+  birthYear: birthYearSchema.optional(),
+  sex: sexSchema.optional(),
+  region: regionSchema.optional(),
+  organisation: organisationSchema.optional(),
+});
+
+export const loginBody = z.strictObject({
+  email: z.string().min(1).max(254),
+  password: z.string().min(1).max(4096),
+});
+
+export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+
+export const tokenPairSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number().int().describe('Seconds until the access token expires'),
+  tokenType: z.literal('Bearer'),
+});
+
+export const accountSchema = z.object({
+  id: z.string(),
+  role: z.enum(['member', 'researcher', 'steward']),
+  status: z.enum(['active', 'suspended']),
+  email: z.string(),
+  name: z.string(),
+  birthYear: z.number().int().optional(),
+  sex: sexSchema.optional(),
+  region: regionSchema.optional(),
+  organisation: z.string().optional(),
+  memberSince: z.string().optional().describe('Members: start of membership (ISO 8601)'),
+  verification: z.enum(['pending', 'verified', 'rejected']).optional().describe('Researchers only'),
+  nonProfit: z.boolean().optional().describe('Researchers only, once verified'),
+  createdAt: z.string(),
+});

@@ -1,0 +1,46 @@
+// Stewards verify researchers before those may file access requests.
+import { z } from 'zod';
+import type { Accounts } from '../../../members/accounts.js';
+import type { ApiRouter } from '../../api-router.js';
+import { presentAccount } from '../auth/account.presenter.js';
+import { accountSchema, organisationSchema } from '../auth/auth.schema.js';
+
+const listQuery = z.strictObject({
+  status: z.enum(['pending', 'verified', 'rejected', 'all']).default('pending'),
+});
+const idParams = z.object({ id: z.uuid() });
+const verifyBody = z.strictObject({
+  organisation: organisationSchema,
+  nonProfit: z.boolean().describe('Whether the organisation is a not-for-profit (DUO NPU/NPUNCU policies need this)'),
+});
+
+/** Adds the steward's researcher-verification routes. */
+export function researcherRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): void {
+  api
+    .route(
+      {
+        method: 'get',
+        path: '/api/steward/researchers',
+        summary: 'Researchers by verification status (default: pending)',
+        tag: 'steward',
+        access: ['steward'],
+        query: listQuery,
+        success: { status: 200, schema: z.object({ researchers: z.array(accountSchema) }), description: 'Researchers' },
+      },
+      async ({ query }) => ({ researchers: (await accounts.listResearchers(query.status)).map(presentAccount) }),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/steward/researchers/:id/verify',
+        summary: "Confirm a researcher's organisation and whether it is non-profit",
+        tag: 'steward',
+        access: ['steward'],
+        params: idParams,
+        body: verifyBody,
+        success: { status: 200, schema: accountSchema, description: 'The verified researcher' },
+      },
+      async ({ params, body, actor }) =>
+        presentAccount(await accounts.verifyResearcher(params.id, body, actor!.userId, now())),
+    );
+}

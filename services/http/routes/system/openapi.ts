@@ -1,0 +1,87 @@
+// Builds the OpenAPI 3.1 document from the declared routes, so the contract and the code cannot drift apart.
+import { z } from 'zod';
+import type { ApiRouter, Access } from '../../api-router.js';
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.string().describe('Stable snake_case error code'),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+const commonErrors: Record<number, string> = {
+  400: 'invalid_json, validation_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  503: 'database_unavailable (with Retry-After)',
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+}
+
+function describeAccess(access: Access): string {
+  if (access === 'public') return 'Anyone (no token).';
+  if (access === 'authenticated') return 'Any signed-in person.';
+  return `Only: ${access.join(', ')}.`;
+}
+
+/** The OpenAPI document of every route registered on `api`. */
+export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { spec } of api.registered) {
+    const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', spec.params],
+      ['query', spec.query],
+    ] as const) {
+      if (!schema) continue;
+      const shape = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, property] of Object.entries(shape.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (shape.required ?? []).includes(name), schema: property });
+      }
+    }
+    const responses: Record<string, unknown> = {
+      [spec.success.status]: {
+        description: spec.success.description,
+        ...(spec.success.schema && { content: { 'application/json': { schema: jsonSchema(spec.success.schema, 'output') } } }),
+      },
+    };
+    const errors: Record<number, string> = spec.body ? { ...commonErrors } : { 503: commonErrors[503]! };
+    if (spec.access !== 'public') errors[401] = 'not_authenticated, invalid_token';
+    if (Array.isArray(spec.access)) errors[403] = 'role_not_allowed';
+    Object.assign(errors, spec.errors);
+    for (const [status, codes] of Object.entries(errors)) {
+      responses[status] = {
+        description: `Error codes: ${codes}`,
+        content: { 'application/json': { schema: jsonSchema(errorBody, 'output') } },
+      };
+    }
+    paths[path] ??= {};
+    paths[path][spec.method] = {
+      summary: spec.summary,
+      description: `Who may call: ${describeAccess(spec.access)}`,
+      tags: [spec.tag],
+      ...(spec.access !== 'public' && { security: [{ bearer: [] }] }),
+      ...(parameters.length > 0 && { parameters }),
+      ...(spec.body && {
+        requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } },
+      }),
+      responses,
+      'x-access': spec.access,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Datacoop API',
+      version: info.version,
+      description:
+        'Member-owned personal-data cooperative. Errors are always {"error": {"code", "message", "details"?}}.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' } } },
+    paths,
+  };
+}

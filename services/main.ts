@@ -1,0 +1,67 @@
+// The only composition root: load config → keys → database → services → createApp(deps).listen.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createServices } from './container.js';
+import { loadMasterKey, MasterKeyError } from './crypto/master-key.js';
+import { MasterKeyMismatch } from './crypto/keyring.js';
+import { isDatabaseUnavailable } from './db/connection.js';
+import { openDatabase } from './db/database.js';
+import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
+import { createLogger } from './logger.js';
+import { seedDemoCooperative } from './members/demo-cooperative.js';
+
+const demoFixture = resolve(fileURLToPath(new URL('../fixtures/demo-cooperative.json', import.meta.url)));
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const masterKey = loadMasterKey(config.masterKey, (message) => log.warn(message));
+  const database = await openDatabase(config, (message) => log.info(message));
+  log.info(
+    { database: config.mongoUri ? 'external MongoDB (MONGODB_URI)' : `embedded FerretDB in ${config.dataDir}/db` },
+    'database connected',
+  );
+  const services = await createServices(database.connection, masterKey, config);
+  const now = () => new Date();
+  if (config.demo) {
+    const created = await seedDemoCooperative(services.accounts, demoFixture, now);
+    log.warn(
+      { created },
+      'DEMO MODE: demo accounts exist (see README "Demo accounts"); set DATACOOP_DEMO=false or use MONGODB_URI to run without them',
+    );
+  }
+  const app = createApp({ config, log, connection: database.connection, ...services, now });
+  const server = app.listen(config.port, config.host, () => {
+    log.info({ url: `http://${config.host}:${config.port}`, startupMs: Date.now() - started }, 'Datacoop is listening');
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    await services.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const expected =
+    error instanceof ConfigError ||
+    error instanceof EmbeddedDatabaseUnavailable ||
+    error instanceof MasterKeyError ||
+    error instanceof MasterKeyMismatch;
+  // Expected start-up failures get one clear sentence; anything else its stack, for the operator only.
+  if (expected) console.error(`Datacoop cannot start: ${(error as Error).message}`);
+  else if (isDatabaseUnavailable(error)) console.error('Datacoop cannot start: the database at MONGODB_URI does not answer.');
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,344 @@
+// Account use cases: register, log in, refresh, log out, read and change one's profile, verify researchers.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Connection, Model } from 'mongoose';
+import { isPlausibleBirthYear, type Region, type Sex } from '../../policies/research-profile.js';
+import type { AccessClaims, Role, TokenService } from '../auth/token-service.js';
+import type { Keyring } from '../crypto/keyring.js';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import { isDuplicateKey, toBuffer } from '../db/connection.js';
+import { Conflict, InvalidRequest, NotAuthenticated, NotFound } from '../errors.js';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+import { normaliseEmail, openProfile, sealProfile, type Profile } from './profile.js';
+import {
+  refreshTokenModel,
+  sessionModel,
+  type RefreshTokenDocument,
+  type SessionDocument,
+} from './session.model.js';
+import { throttleModel } from './throttle.model.js';
+import { userModel, type UserDocument } from './user.model.js';
+
+export interface RegistrationInput {
+  email: string;
+  password: string;
+  name: string;
+  role: Role;
+  birthYear?: number;
+  sex?: Sex;
+  region?: Region;
+  organisation?: string;
+}
+
+export type ProfilePatch = Partial<Pick<Profile, 'name' | 'birthYear' | 'sex' | 'region' | 'organisation'>>;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+/** An account as the service sees it after decryption; presenters decide what leaves the server. */
+export interface Account {
+  id: string;
+  role: Role;
+  status: UserDocument['status'];
+  profile: Profile;
+  membership?: UserDocument['membership'];
+  researcher?: UserDocument['researcher'];
+  createdAt: Date;
+}
+
+/** The caller behind a valid access token, loaded fresh from the database on every request. */
+export interface Actor {
+  userId: string;
+  sessionId: string;
+  role: Role;
+  researcherVerified: boolean;
+}
+
+export interface AccountsDeps {
+  connection: Connection;
+  keyring: Keyring;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  refreshTtlSeconds: number;
+  throttle: LoginThrottleOptions;
+}
+
+const invalidCredentials = () => new NotAuthenticated('invalid_credentials', 'E-mail address or password is wrong.');
+const invalidRefreshToken = () => new NotAuthenticated('invalid_refresh_token', 'The refresh token is not valid.');
+
+/** Account use cases over the users, sessions and refresh-token collections. */
+export class Accounts {
+  readonly users: Model<UserDocument>;
+  private readonly sessions: Model<SessionDocument>;
+  private readonly refreshTokens: Model<RefreshTokenDocument>;
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly deps: AccountsDeps) {
+    this.users = userModel(deps.connection);
+    this.sessions = sessionModel(deps.connection);
+    this.refreshTokens = refreshTokenModel(deps.connection);
+    this.throttle = new LoginThrottle(throttleModel(deps.connection), deps.throttle);
+  }
+
+  /** Creates the collections' indexes; run once at start-up. */
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([this.users.createIndexes(), this.sessions.createIndexes(), this.refreshTokens.createIndexes()]);
+  }
+
+  /** Registers a member (active at once) or a researcher (pending until a steward verifies them). */
+  async register(input: RegistrationInput, now: Date): Promise<Account> {
+    if (input.role === 'steward') throw new InvalidRequest('invalid_role', 'Stewards are appointed, not registered.');
+    checkProfileRules(input, input.role, now);
+    return this.createAccount(input, now);
+  }
+
+  /** Creates the first (or another) steward; used by the CLI, never over HTTP. */
+  async createSteward(input: Omit<RegistrationInput, 'role'>, now: Date): Promise<Account> {
+    return this.createAccount({ ...input, role: 'steward' }, now);
+  }
+
+  /** Checks the password and opens a new session; unknown e-mail and wrong password look the same. */
+  async login(email: string, password: string, clientAddress: string, now: Date): Promise<TokenPair> {
+    const emailIndex = this.emailIndex(email);
+    await this.throttle.beforeAttempt(emailIndex, this.deps.keyring.blindIndex('ip', clientAddress), now);
+    const user = await this.users.findOne({ emailIndex }).lean();
+    if (!user) {
+      await this.deps.passwords.verifyAgainstDummy(password);
+      await this.throttle.recordFailure(emailIndex, now);
+      throw invalidCredentials();
+    }
+    if (!(await this.deps.passwords.verify(password, user.passwordHash))) {
+      await this.throttle.recordFailure(emailIndex, now);
+      throw invalidCredentials();
+    }
+    if (user.status !== 'active') throw invalidCredentials();
+    await this.throttle.recordSuccess(emailIndex, now);
+    const session: SessionDocument = {
+      _id: randomUUID(),
+      userId: user._id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.deps.refreshTtlSeconds * 1000),
+    };
+    await this.sessions.create(session);
+    return this.issueTokens(user, session, now);
+  }
+
+  /** Exchanges a refresh token for a new pair; presenting a used token again revokes the whole session. */
+  async refresh(refreshToken: string, now: Date): Promise<TokenPair> {
+    const id = hashToken(refreshToken);
+    const stored = await this.refreshTokens.findById(id).lean();
+    if (!stored) throw invalidRefreshToken();
+    // Claim the token with a conditional update: of two concurrent refreshes exactly one wins.
+    const claimed = await this.refreshTokens
+      .findOneAndUpdate({ _id: id, usedAt: { $exists: false } }, { $set: { usedAt: now } }, { returnDocument: 'after' })
+      .lean();
+    if (!claimed) {
+      await this.revokeSession(stored.sessionId, 'refresh_token_reuse', now);
+      throw invalidRefreshToken();
+    }
+    const [session, user] = await Promise.all([
+      this.sessions.findById(stored.sessionId).lean(),
+      this.users.findById(stored.userId).lean(),
+    ]);
+    if (!session || !user || session.revokedAt || session.expiresAt <= now || stored.expiresAt <= now) {
+      throw invalidRefreshToken();
+    }
+    if (user.status !== 'active') throw invalidRefreshToken();
+    return this.issueTokens(user, session, now);
+  }
+
+  /** Ends the session the refresh token belongs to; its access tokens stop working on the next request. */
+  async logout(refreshToken: string, now: Date): Promise<void> {
+    const stored = await this.refreshTokens.findById(hashToken(refreshToken)).lean();
+    if (!stored) throw invalidRefreshToken();
+    await this.revokeSession(stored.sessionId, 'logout', now);
+  }
+
+  /** Resolves a verified access token to the current caller, or null if the session or account has ended. */
+  async resolveActor(claims: AccessClaims, now: Date): Promise<Actor | null> {
+    const [session, user] = await Promise.all([
+      this.sessions.findById(claims.sessionId).lean(),
+      this.users.findById(claims.userId, { role: 1, status: 1, researcher: 1 }).lean(),
+    ]);
+    if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now) return null;
+    if (!user || user.status !== 'active' || user.role !== claims.role) return null;
+    return {
+      userId: user._id,
+      sessionId: session._id,
+      role: user.role,
+      researcherVerified: user.researcher?.verification === 'verified',
+    };
+  }
+
+  /** Loads and decrypts one account. */
+  async getAccount(userId: string): Promise<Account> {
+    const user = await this.users.findById(userId).lean();
+    if (!user) throw new NotFound();
+    return this.toAccount(user);
+  }
+
+  /** Changes the caller's own profile fields; role, e-mail and verification are not changeable here. */
+  async updateProfile(userId: string, patch: ProfilePatch, now: Date): Promise<Account> {
+    const user = await this.users.findById(userId).lean();
+    if (!user) throw new NotFound();
+    checkProfileRules(patch, user.role, now);
+    const key = this.deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
+    const profile = { ...openProfile(key, user._id, toBuffer(user.profile)), ...patch };
+    const sealed = sealProfile(key, user._id, profile);
+    // Conditional on the profile we read, so a concurrent change is not silently overwritten.
+    const updated = await this.users
+      .findOneAndUpdate(
+        { _id: userId, updatedAt: user.updatedAt },
+        { $set: { profile: sealed, updatedAt: now } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    if (!updated) throw new Conflict('concurrent_update', 'The profile changed meanwhile; reload and try again.');
+    return this.toAccount(updated);
+  }
+
+  /** Researchers awaiting (or past) a steward's decision, oldest first. */
+  async listResearchers(verification: 'pending' | 'verified' | 'rejected' | 'all'): Promise<Account[]> {
+    const filter: Record<string, unknown> = { role: 'researcher' };
+    if (verification !== 'all') filter['researcher.verification'] = verification;
+    const users = await this.users.find(filter).sort({ createdAt: 1 }).limit(500).lean();
+    return users.map((u) => this.toAccount(u));
+  }
+
+  /** A steward confirms a researcher's organisation and whether it is non-profit; idempotent for the same decision. */
+  async verifyResearcher(
+    researcherId: string,
+    decision: { organisation: string; nonProfit: boolean },
+    stewardId: string,
+    now: Date,
+  ): Promise<Account> {
+    const user = await this.users.findById(researcherId).lean();
+    if (!user || user.role !== 'researcher') throw new NotFound();
+    const key = this.deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
+    const profile = { ...openProfile(key, user._id, toBuffer(user.profile)), organisation: decision.organisation };
+    const updated = await this.users
+      .findOneAndUpdate(
+        { _id: researcherId, role: 'researcher' },
+        {
+          $set: {
+            profile: sealProfile(key, user._id, profile),
+            researcher: { verification: 'verified', nonProfit: decision.nonProfit, decidedAt: now, decidedBy: stewardId },
+            updatedAt: now,
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    if (!updated) throw new NotFound();
+    return this.toAccount(updated);
+  }
+
+  /** Finds an account id by e-mail (CLI and demo seeding). */
+  async findIdByEmail(email: string): Promise<string | null> {
+    const user = await this.users.findOne({ emailIndex: this.emailIndex(email) }, { _id: 1 }).lean();
+    return user?._id ?? null;
+  }
+
+  private async createAccount(input: RegistrationInput, now: Date): Promise<Account> {
+    const id = randomUUID();
+    const { key, wrapped } = this.deps.keyring.newMemberKey(id);
+    const profile: Profile = {
+      email: input.email.trim(),
+      name: input.name.trim(),
+      ...(input.birthYear !== undefined && { birthYear: input.birthYear }),
+      ...(input.sex !== undefined && { sex: input.sex }),
+      ...(input.region !== undefined && { region: input.region }),
+      ...(input.organisation !== undefined && { organisation: input.organisation.trim() }),
+    };
+    const document: UserDocument = {
+      _id: id,
+      schemaVersion: 1,
+      emailIndex: this.emailIndex(input.email),
+      role: input.role,
+      status: 'active',
+      passwordHash: await this.deps.passwords.hash(input.password),
+      wrappedKey: wrapped,
+      profile: sealProfile(key, id, profile),
+      ...(input.role === 'member' && { membership: { joinedAt: now } }),
+      ...(input.role === 'researcher' && { researcher: { verification: 'pending' as const } }),
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.users.create(document);
+    } catch (error) {
+      if (isDuplicateKey(error)) {
+        throw new Conflict('email_unavailable', 'This e-mail address cannot be used for a new account.');
+      }
+      throw error;
+    }
+    return this.toAccount(document);
+  }
+
+  private async issueTokens(user: UserDocument, session: SessionDocument, now: Date): Promise<TokenPair> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.refreshTokens.create({
+      _id: hashToken(refreshToken),
+      sessionId: session._id,
+      userId: user._id,
+      createdAt: now,
+      expiresAt: session.expiresAt,
+    });
+    const access = await this.deps.tokens.issueAccessToken(
+      { userId: user._id, sessionId: session._id, role: user.role },
+      now,
+    );
+    return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, tokenType: 'Bearer' };
+  }
+
+  private async revokeSession(sessionId: string, reason: SessionDocument['revokedReason'], now: Date) {
+    await this.sessions.updateOne(
+      { _id: sessionId, revokedAt: { $exists: false } },
+      { $set: { revokedAt: now, revokedReason: reason } },
+    );
+  }
+
+  private emailIndex(email: string): string {
+    return this.deps.keyring.blindIndex('email', normaliseEmail(email));
+  }
+
+  private toAccount(user: UserDocument): Account {
+    const key = this.deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
+    return {
+      id: user._id,
+      role: user.role,
+      status: user.status,
+      profile: openProfile(key, user._id, toBuffer(user.profile)),
+      ...(user.membership && { membership: user.membership }),
+      ...(user.researcher && { researcher: user.researcher }),
+      createdAt: user.createdAt,
+    };
+  }
+}
+
+/** SHA-256 of a refresh token: what the database stores instead of the token. */
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Field rules that depend on role or on the clock (the edge schema checks shapes). */
+function checkProfileRules(input: ProfilePatch, role: Role, now: Date): void {
+  const details = [];
+  if (input.birthYear !== undefined && !isPlausibleBirthYear(input.birthYear, now)) {
+    details.push({ field: 'birthYear', code: 'implausible', message: 'Birth year is not plausible.' });
+  }
+  if (role !== 'member') {
+    for (const field of ['birthYear', 'sex', 'region'] as const) {
+      if (input[field] !== undefined) {
+        details.push({ field, code: 'members_only', message: 'Only members have a research profile.' });
+      }
+    }
+  }
+  if (role !== 'researcher' && input.organisation !== undefined) {
+    details.push({ field: 'organisation', code: 'researchers_only', message: 'Only researchers name an organisation.' });
+  }
+  if (details.length > 0) throw new InvalidRequest('validation_failed', 'Some fields are not acceptable.', details);
+}

@@ -1,0 +1,66 @@
+// Accounts: only what the service must read in plaintext (role, status, dates, indexes); the rest is sealed.
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Role } from '../auth/token-service.js';
+
+export type ResearcherVerification = 'pending' | 'verified' | 'rejected';
+
+export interface UserDocument {
+  _id: string;
+  schemaVersion: number;
+  /** Keyed hash of the normalised e-mail address, for log-in look-ups; the address itself is in `profile`. */
+  emailIndex: string;
+  role: Role;
+  status: 'active' | 'suspended';
+  /** Argon2id hash string (algorithm, parameters, salt and hash). */
+  passwordHash: string;
+  /** The member's data key, wrapped by the master key. Destroying it makes every sealed value unreadable. */
+  wrappedKey: Buffer;
+  /** Sealed profile (e-mail, name, research profile, organisation) under the member's data key. */
+  profile: Buffer;
+  /** Members only: the membership interval that decides voting eligibility. */
+  membership?: { joinedAt: Date; leftAt?: Date };
+  /** Researchers only: verification by a steward. */
+  researcher?: {
+    verification: ResearcherVerification;
+    nonProfit?: boolean;
+    decidedAt?: Date;
+    decidedBy?: string;
+  };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const userSchema = new Schema<UserDocument>(
+  {
+    _id: { type: String, required: true },
+    schemaVersion: { type: Number, required: true },
+    emailIndex: { type: String, required: true },
+    role: { type: String, required: true, enum: ['member', 'researcher', 'steward'] },
+    status: { type: String, required: true, enum: ['active', 'suspended'] },
+    passwordHash: { type: String, required: true },
+    wrappedKey: { type: Buffer, required: true },
+    profile: { type: Buffer, required: true },
+    membership: { type: new Schema({ joinedAt: Date, leftAt: Date }, { _id: false }) },
+    researcher: {
+      type: new Schema(
+        {
+          verification: { type: String, enum: ['pending', 'verified', 'rejected'], required: true },
+          nonProfit: Boolean,
+          decidedAt: Date,
+          decidedBy: String,
+        },
+        { _id: false },
+      ),
+    },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'users', versionKey: false },
+);
+userSchema.index({ emailIndex: 1 }, { unique: true });
+userSchema.index({ role: 1 });
+
+/** The user model bound to a connection. */
+export function userModel(connection: Connection): Model<UserDocument> {
+  return connection.models.User ?? connection.model<UserDocument>('User', userSchema);
+}
