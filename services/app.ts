@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler(log));
   for (const router of [system, web, api.router]) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods());
   }
   return app;
 }

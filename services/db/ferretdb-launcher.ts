@@ -72,7 +72,7 @@ export async function startEmbeddedDatabase(
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrTail.push(line);
     if (stderrTail.length > 20) stderrTail.shift();
-    if (/\b(WARN|ERROR)\b/.test(line)) options.log?.(`ferretdb: ${line}`);
+    if (/level=ERROR/.test(line)) options.log?.(`ferretdb: ${line}`);
   });
   const uri = await waitForReady(child, stderrTail, options.timeoutMs ?? 30_000);
   const exited = new Promise<void>((resolveExit) => {

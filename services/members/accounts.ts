@@ -1,10 +1,11 @@
 // Account use cases: register, log in, refresh, log out, read and change one's profile, verify researchers.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, Model, mongo } from 'mongoose';
 import { isPlausibleBirthYear, type Region, type Sex } from '../../policies/research-profile.js';
 import type { AccessClaims, Role, TokenService } from '../auth/token-service.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
+import { claimOnce } from '../db/claims.js';
 import { isDuplicateKey, toBuffer } from '../db/connection.js';
 import { Conflict, InvalidRequest, NotAuthenticated, NotFound } from '../errors.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
@@ -75,12 +76,14 @@ export class Accounts {
   private readonly sessions: Model<SessionDocument>;
   private readonly refreshTokens: Model<RefreshTokenDocument>;
   private readonly throttle: LoginThrottle;
+  private readonly claims: mongo.Collection<mongo.Document>;
 
   constructor(private readonly deps: AccountsDeps) {
     this.users = userModel(deps.connection);
     this.sessions = sessionModel(deps.connection);
     this.refreshTokens = refreshTokenModel(deps.connection);
     this.throttle = new LoginThrottle(throttleModel(deps.connection), deps.throttle);
+    this.claims = deps.connection.collection('claims');
   }
 
   /** Creates the collections' indexes; run once at start-up. */
@@ -131,11 +134,8 @@ export class Accounts {
     const id = hashToken(refreshToken);
     const stored = await this.refreshTokens.findById(id).lean();
     if (!stored) throw invalidRefreshToken();
-    // Claim the token with a conditional update: of two concurrent refreshes exactly one wins.
-    const claimed = await this.refreshTokens
-      .findOneAndUpdate({ _id: id, usedAt: { $exists: false } }, { $set: { usedAt: now } }, { returnDocument: 'after' })
-      .lean();
-    if (!claimed) {
+    // Claim the token's one use by a unique insert: of two concurrent refreshes exactly one wins (db/claims.ts).
+    if (!(await claimOnce(this.claims, `refresh:${id}`, { at: now }))) {
       await this.revokeSession(stored.sessionId, 'refresh_token_reuse', now);
       throw invalidRefreshToken();
     }
@@ -187,17 +187,13 @@ export class Accounts {
     checkProfileRules(patch, user.role, now);
     const key = this.deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
     const profile = { ...openProfile(key, user._id, toBuffer(user.profile)), ...patch };
-    const sealed = sealProfile(key, user._id, profile);
-    // Conditional on the profile we read, so a concurrent change is not silently overwritten.
-    const updated = await this.users
-      .findOneAndUpdate(
-        { _id: userId, updatedAt: user.updatedAt },
-        { $set: { profile: sealed, updatedAt: now } },
-        { returnDocument: 'after' },
-      )
-      .lean();
-    if (!updated) throw new Conflict('concurrent_update', 'The profile changed meanwhile; reload and try again.');
-    return this.toAccount(updated);
+    // Only one writer may replace the version we read, so a concurrent change is never silently overwritten.
+    if (!(await claimOnce(this.claims, `profile:${userId}:${user.updatedAt.getTime()}`, { at: now }))) {
+      throw new Conflict('concurrent_update', 'The profile changed meanwhile; reload and try again.');
+    }
+    const updatedAt = now.getTime() > user.updatedAt.getTime() ? now : new Date(user.updatedAt.getTime() + 1);
+    await this.users.updateOne({ _id: userId }, { $set: { profile: sealProfile(key, user._id, profile), updatedAt } });
+    return this.toAccount({ ...user, profile: sealProfile(key, user._id, profile), updatedAt });
   }
 
   /** Researchers awaiting (or past) a steward's decision, oldest first. */

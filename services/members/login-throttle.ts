@@ -1,6 +1,6 @@
-// Limits log-in attempts per account (failures) and per client address, across all service instances.
+// Limits log-in attempts per account (failures) and per client address, exactly, across all service instances.
 import type { Model } from 'mongoose';
-import { isDuplicateKey } from '../db/connection.js';
+import { isSlotTaken, releaseSlots, takeSlot } from '../db/claims.js';
 import { TooManyRequests } from '../errors.js';
 import type { ThrottleDocument } from './throttle.model.js';
 
@@ -10,7 +10,10 @@ export interface LoginThrottleOptions {
   maxAttemptsPerIp: number;
 }
 
-/** Counts attempts in fixed windows stored in the database; subjects arrive already blind-indexed. */
+/**
+ * Fixed windows of numbered slots (see db/claims.ts): each attempt or failure takes one slot, so the count is
+ * exact even when many requests race. Subjects arrive already blind-indexed: no e-mail or IP is stored.
+ */
 export class LoginThrottle {
   private lastCleanup = 0;
 
@@ -19,44 +22,39 @@ export class LoginThrottle {
     private readonly options: LoginThrottleOptions,
   ) {}
 
-  /** Counts one attempt from `ipIndex` and throws TooManyRequests if the address or the account is over its limit. */
+  /** Counts one attempt from the address and throws TooManyRequests if the address or the account is over its limit. */
   async beforeAttempt(accountIndex: string, ipIndex: string, now: Date): Promise<void> {
     const window = this.window(now);
     this.cleanupOccasionally(now);
-    const ipCount = await this.increment(`ip:${ipIndex}:${window.start}`, window.end);
-    if (ipCount > this.options.maxAttemptsPerIp) throw new TooManyRequests(window.retryAfter);
-    const account = await this.model.findById(`account:${accountIndex}:${window.start}`).lean();
-    if ((account?.count ?? 0) >= this.options.maxFailuresPerAccount) throw new TooManyRequests(window.retryAfter);
+    const collection = this.model.collection;
+    const slot = await takeSlot(collection, `ip:${ipIndex}:${window.start}`, this.options.maxAttemptsPerIp, {
+      expiresAt: window.end,
+    });
+    if (slot === null) throw new TooManyRequests(window.retryAfter);
+    const accountPrefix = `account:${accountIndex}:${window.start}`;
+    if (await isSlotTaken(collection, accountPrefix, this.options.maxFailuresPerAccount)) {
+      throw new TooManyRequests(window.retryAfter);
+    }
   }
 
   /** Records a failed password for the account. */
   async recordFailure(accountIndex: string, now: Date): Promise<void> {
     const window = this.window(now);
-    await this.increment(`account:${accountIndex}:${window.start}`, window.end);
+    await takeSlot(this.model.collection, `account:${accountIndex}:${window.start}`, this.options.maxFailuresPerAccount, {
+      expiresAt: window.end,
+    });
   }
 
   /** Clears the account's failures after a successful log-in. */
   async recordSuccess(accountIndex: string, now: Date): Promise<void> {
-    await this.model.deleteOne({ _id: `account:${accountIndex}:${this.window(now).start}` });
+    const prefix = `account:${accountIndex}:${this.window(now).start}`;
+    await releaseSlots(this.model.collection, prefix, this.options.maxFailuresPerAccount);
   }
 
   private window(now: Date) {
     const size = this.options.windowSeconds * 1000;
     const start = Math.floor(now.getTime() / size) * size;
     return { start, end: new Date(start + size), retryAfter: (start + size - now.getTime()) / 1000 };
-  }
-
-  private async increment(id: string, expiresAt: Date): Promise<number> {
-    const update = { $inc: { count: 1 }, $setOnInsert: { expiresAt } };
-    try {
-      const doc = await this.model.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean();
-      return doc!.count;
-    } catch (error) {
-      // Two first attempts raced on the upsert; the loser's retry finds the document.
-      if (!isDuplicateKey(error)) throw error;
-      const doc = await this.model.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean();
-      return doc!.count;
-    }
   }
 
   private cleanupOccasionally(now: Date): void {

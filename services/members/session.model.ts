@@ -11,14 +11,13 @@ export interface SessionDocument {
   revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed';
 }
 
-/** One refresh token, identified by the SHA-256 of its value; used once, then replaced. */
+/** One refresh token, identified by the SHA-256 of its value; used once (claimed in `claims`), then replaced. */
 export interface RefreshTokenDocument {
   _id: string;
   sessionId: string;
   userId: string;
   createdAt: Date;
   expiresAt: Date;
-  usedAt?: Date;
 }
 
 const sessionSchema = new Schema<SessionDocument>(
@@ -41,7 +40,6 @@ const refreshTokenSchema = new Schema<RefreshTokenDocument>(
     userId: { type: String, required: true },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
-    usedAt: Date,
   },
   { collection: 'refresh_tokens', versionKey: false },
 );

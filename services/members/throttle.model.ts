@@ -1,18 +1,18 @@
-// Fixed-window counters for log-in throttling, shared by every service instance through the database.
+// Numbered slots for log-in throttling (see db/claims.ts), shared by every service instance through the database.
 import { Schema, type Connection, type Model } from 'mongoose';
 
 export interface ThrottleDocument {
-  /** `<scope>:<blind index of the subject>:<window start>`; no plaintext e-mail or IP address. */
+  /** `<scope>:<blind index of the subject>:<window start>:<slot number or "hint">`; no plaintext e-mail or IP. */
   _id: string;
-  count: number;
   expiresAt: Date;
+  taken?: number;
 }
 
 const throttleSchema = new Schema<ThrottleDocument>(
   {
     _id: { type: String, required: true },
-    count: { type: Number, required: true },
     expiresAt: { type: Date, required: true },
+    taken: Number,
   },
   { collection: 'login_throttle', versionKey: false },
 );

@@ -21,7 +21,14 @@ export function errorHandler(log: Logger) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new NotFound('No such resource.');
+      if (ctx.body === undefined && ctx.status === 404) throw new NotFound('No such resource.');
+      // The router answers a known path with a wrong method by setting 405 (and Allow) without a body.
+      if (ctx.body === undefined && ctx.status === 405) {
+        throw new AppError(405, 'method_not_allowed', `Use ${ctx.response.get('Allow') || 'another method'} here.`);
+      }
+      if (ctx.body === undefined && ctx.status === 501) {
+        throw new AppError(501, 'not_implemented', 'This method is not supported.');
+      }
     } catch (thrown) {
       const error = toAppError(thrown);
       if (error.status >= 500 && error.code === 'internal_error') {
@@ -31,10 +38,6 @@ export function errorHandler(log: Logger) {
       }
       ctx.status = error.status;
       ctx.set(error.headers);
-      if (error.status === 405 && thrown instanceof Error && 'headers' in thrown) {
-        const allow = (thrown as { headers?: Record<string, string> }).headers?.Allow;
-        if (allow) ctx.set('Allow', allow);
-      }
       ctx.body = {
         error: {
           code: error.code,

@@ -11,4 +11,8 @@ export const patchMeBody = z
     region: regionSchema.optional(),
     organisation: organisationSchema.optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.');
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'Send at least one field to change.',
+    // Only when the fields themselves are fine, so an unknown field is reported alone.
+    when: (payload) => payload.issues.length === 0,
+  });

@@ -1,0 +1,79 @@
+// Operator commands (`npm run coop -- <command>`): appointing the first steward. Prints nothing secret.
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from './config.js';
+import { createServices } from './container.js';
+import { loadMasterKey } from './crypto/master-key.js';
+import { openDatabase } from './db/database.js';
+import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
+import { AppError } from './errors.js';
+
+const usage = `Usage:
+  npm run coop -- create-steward --email <address> --name "<full name>"
+      Appoints a steward. The password is read from standard input (typed at a hidden prompt, or piped),
+      never from the command line, and is never printed.`;
+
+async function readPassword(): Promise<string> {
+  const input = process.stdin;
+  if (!input.isTTY) {
+    const lines = createInterface({ input });
+    for await (const line of lines) return line;
+    return '';
+  }
+  // Hidden prompt: echo nothing while the password is typed.
+  process.stdout.write('Password for the new steward (8–1024 characters, not shown): ');
+  const rl = createInterface({ input, output: process.stdout, terminal: true });
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  const password = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stdout.write('\n');
+  return password;
+}
+
+async function createSteward(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
+  const parsed = z.object({ email: emailSchema, name: nameSchema }).safeParse(values);
+  if (!parsed.success) {
+    console.error(`Invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join('.')} ${i.message}`).join('; ')}`);
+    console.error(usage);
+    return 2;
+  }
+  const password = await readPassword();
+  const checked = passwordSchema.safeParse(password);
+  if (!checked.success) {
+    console.error(`Password not accepted: ${checked.error.issues[0]?.message}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
+  const database = await openDatabase(config, () => {});
+  try {
+    const services = await createServices(database.connection, masterKey, config);
+    try {
+      const account = await services.accounts.createSteward({ ...parsed.data, password: checked.data }, new Date());
+      console.log(`Steward created (id ${account.id}). They can log in now.`);
+      return 0;
+    } finally {
+      await services.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'create-steward') return createSteward(rest);
+  console.error(command && command !== 'help' ? `Unknown command "${command}".\n${usage}` : usage);
+  return command && command !== 'help' ? 2 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);
+    else console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,111 @@
+// createTestApp(): the real service (real middleware, real FerretDB database of its own) on a random port.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { inject } from 'vitest';
+import { createApp } from '../../services/app.js';
+import { loadConfig, type Config } from '../../services/config.js';
+import { createServices, type Services } from '../../services/container.js';
+import { connectDatabase } from '../../services/db/connection.js';
+import { createLogger } from '../../services/logger.js';
+import type { Connection } from 'mongoose';
+
+export interface TestApp {
+  baseUrl: string;
+  config: Readonly<Config>;
+  connection: Connection;
+  services: Services;
+  masterKey: Buffer;
+  /** The clock the app sees; tests move it with `clock.set()`. */
+  clock: TestClock;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export class TestClock {
+  private offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+/** A database URI for this test file: the run's FerretDB (or MONGODB_URI) with a database name of its own. */
+export function testDatabaseUri(): { uri: string; dbName: string } {
+  return { uri: inject('mongoUri'), dbName: `test_${randomUUID().replaceAll('-', '').slice(0, 12)}` };
+}
+
+/** Starts the real app against a fresh database; `env` overrides configuration variables. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { uri?: string; dbName?: string; masterKey?: Buffer } = {},
+): Promise<TestApp> {
+  const fresh = testDatabaseUri();
+  const uri = options.uri ?? fresh.uri;
+  const dbName = options.dbName ?? fresh.dbName;
+  const masterKey = options.masterKey ?? randomBytes(32);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: uri,
+    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const connection = await connectDatabase(uri, { dbName, embedded: options.uri !== undefined || !process.env.MONGODB_URI });
+  const services = await createServices(connection, masterKey, config);
+  const clock = new TestClock();
+  const log = createLogger(config.logLevel);
+  const app = createApp({ config, log, connection, ...services, now: clock.now });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    config,
+    connection,
+    services,
+    masterKey,
+    clock,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const response = await fetch(baseUrl + path, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await services.close();
+      await connection.dropDatabase().catch(() => {});
+      await connection.close();
+    },
+  };
+}

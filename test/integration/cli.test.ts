@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login } from '../helpers/builders.js';
+import { createTestApp, testDatabaseUri, type TestApp } from '../helpers/test-app.js';
+
+const { uri, dbName } = testDatabaseUri();
+const masterKey = randomBytes(32);
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await createTestApp({}, { dbName, masterKey });
+});
+afterAll(() => app.close());
+
+function coop(args: string[], stdin: string) {
+  const url = new URL(uri);
+  url.pathname = `/${dbName}`;
+  url.searchParams.set('directConnection', 'true');
+  return spawnSync('npx', ['tsx', 'services/cli.ts', ...args], {
+    input: stdin,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, MONGODB_URI: url.toString(), DATACOOP_MASTER_KEY: masterKey.toString('base64'), LOG_LEVEL: 'silent' },
+  });
+}
+
+describe('npm run coop -- create-steward', () => {
+  it('appoints a steward who can log in, without printing the password', async () => {
+    const password = 'a very secret steward passphrase';
+    const result = coop(['create-steward', '--email', 'first-steward@example.org', '--name', 'First Steward'], `${password}\n`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Steward created');
+    expect(result.stdout + result.stderr).not.toContain(password);
+    const tokens = await login(app, 'first-steward@example.org', password);
+    const me = await app.request('GET', '/api/me', { token: tokens.accessToken });
+    expect(me.body).toMatchObject({ role: 'steward', name: 'First Steward' });
+  });
+
+  it('refuses a short password and bad arguments', () => {
+    expect(coop(['create-steward', '--email', 'x@example.org', '--name', 'X'], 'short\n').status).toBe(2);
+    expect(coop(['create-steward', '--email', 'not-an-email', '--name', 'X'], 'long enough password\n').status).toBe(2);
+    expect(coop(['no-such-command'], '').status).toBe(2);
+  });
+});
