@@ -31,9 +31,7 @@ export function applyAmendment(current: Bylaws, amendment: BylawsAmendment, adop
   const adoptedAtMs = toEpochMs(adoptedAt, 'adoptedAt');
   // Versions must be ordered in time, otherwise "the bylaws in force at opening" would be ambiguous.
   if (adoptedAtMs <= Date.parse(current.adoptedAt)) {
-    throw new InvalidBylawsError([
-      `adoptedAt must be later than the current version's (${current.adoptedAt})`,
-    ]);
+    throw new InvalidBylawsError([`adoptedAt must be later than the current version's (${current.adoptedAt})`]);
   }
   const merged = mergePatch(withoutVersioning(current), amendment);
   if (!isPlainObject(merged)) throw new InvalidBylawsError(['amendment must be an object']);
@@ -50,8 +48,7 @@ export function bylawsInForce(history: readonly Bylaws[], openedAt: Instant): By
   const at = toEpochMs(openedAt, 'openedAt');
   let inForce: Bylaws | undefined;
   for (const bylaws of history) {
-    if (Date.parse(bylaws.adoptedAt) <= at && (!inForce || bylaws.version > inForce.version))
-      inForce = bylaws;
+    if (Date.parse(bylaws.adoptedAt) <= at && (!inForce || bylaws.version > inForce.version)) inForce = bylaws;
   }
   if (!inForce) throw new Error(`no bylaws were in force at ${new Date(at).toISOString()}`);
   return inForce;

@@ -102,12 +102,7 @@ export function parseBylaws(json: unknown): Bylaws {
   if (privacyObject) {
     // A cell of one member is that member's own value: suppression must at least hide single people.
     const minCellSize = readInteger(privacyObject, 'minCellSize', 'privacy.minCellSize', problems, 2);
-    const defaultEpsilon = readPositiveNumber(
-      privacyObject,
-      'defaultEpsilon',
-      'privacy.defaultEpsilon',
-      problems,
-    );
+    const defaultEpsilon = readPositiveNumber(privacyObject, 'defaultEpsilon', 'privacy.defaultEpsilon', problems);
     const maxEpsilon = readPositiveNumber(
       privacyObject,
       'maxEpsilonPerPolicy',
@@ -122,9 +117,7 @@ export function parseBylaws(json: unknown): Bylaws {
     }
   }
 
-  const publicationObject = readObject(root.publication, 'publication', problems, [
-    'participationListMinVoters',
-  ]);
+  const publicationObject = readObject(root.publication, 'publication', problems, ['participationListMinVoters']);
   let publication: PublicationRules | undefined;
   if (publicationObject) {
     const minVoters = readInteger(
@@ -195,10 +188,7 @@ function readKindRules(value: unknown, path: string, problems: string[]): KindRu
       ? 'secret'
       : readEnum(object, 'ballotMode', `${path}.ballotMode`, ballotModes, problems);
 
-  const windowObject = readObject(object.votingWindow, `${path}.votingWindow`, problems, [
-    'minHours',
-    'maxHours',
-  ]);
+  const windowObject = readObject(object.votingWindow, `${path}.votingWindow`, problems, ['minHours', 'maxHours']);
   let votingWindow: VotingWindow | undefined;
   if (windowObject) {
     const minHours = readInteger(windowObject, 'minHours', `${path}.votingWindow.minHours`, problems, 1);
@@ -297,18 +287,10 @@ function readFraction(value: unknown, path: string, problems: string[]): Fractio
   return num === undefined || den === undefined ? undefined : { num, den };
 }
 
-function readIsoInstant(
-  object: Record<string, unknown>,
-  key: string,
-  problems: string[],
-): string | undefined {
+function readIsoInstant(object: Record<string, unknown>, key: string, problems: string[]): string | undefined {
   const value = object[key];
   // Only the exact toISOString form is accepted: a date without a zone would be read in local time.
-  if (
-    typeof value !== 'string' ||
-    Number.isNaN(Date.parse(value)) ||
-    new Date(value).toISOString() !== value
-  ) {
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)) || new Date(value).toISOString() !== value) {
     problems.push(`${key} must be an ISO 8601 UTC instant like 2025-01-01T00:00:00.000Z`);
     return undefined;
   }

@@ -17,10 +17,7 @@ export type IneligibilityReason = 'joined_too_late' | 'suspended' | 'left';
 
 // Why a member is not in the electorate of a proposal opened at `openedAt`, or null if they are.
 // Membership must have begun strictly before opening, so nobody can join to swing a vote already announced.
-export function ineligibilityReason(
-  membership: MembershipRecord,
-  openedAt: Instant,
-): IneligibilityReason | null {
+export function ineligibilityReason(membership: MembershipRecord, openedAt: Instant): IneligibilityReason | null {
   const opened = toEpochMs(openedAt, 'openedAt');
   if (toEpochMs(membership.joinedAt, 'joinedAt') >= opened) return 'joined_too_late';
   if (hasLeftBy(membership, opened)) return 'left';

@@ -14,8 +14,7 @@ export interface ProposalTimeline {
 }
 
 // Either the action is allowed, or a stable reason code the service turns into a 4xx error.
-export type Check<Reason extends string> =
-  { readonly ok: true } | { readonly ok: false; readonly reason: Reason };
+export type Check<Reason extends string> = { readonly ok: true } | { readonly ok: false; readonly reason: Reason };
 
 const allowed = { ok: true } as const;
 const refuse = <Reason extends string>(reason: Reason): Check<Reason> => ({ ok: false, reason });

@@ -39,8 +39,7 @@ export function tallyVotes(counts: VoteCounts, electorate: number, rules: Counti
   assertFraction(rules.threshold, 'threshold');
   const cast = BigInt(yes) + BigInt(no) + BigInt(abstain);
   // More ballots than voters means the register or the box is corrupt: refuse rather than decide.
-  if (cast > BigInt(electorate))
-    throw new Error(`${cast} ballots cast exceed the electorate of ${electorate}`);
+  if (cast > BigInt(electorate)) throw new Error(`${cast} ballots cast exceed the electorate of ${electorate}`);
 
   const totals: TallyTotals = { yes, no, abstain, cast: Number(cast), electorate };
   const reject = (reason: TallyReason): TallyResult => ({ outcome: 'rejected', reason, totals });
@@ -51,8 +50,7 @@ export function tallyVotes(counts: VoteCounts, electorate: number, rules: Counti
   if (yes === no) return reject('tie');
   const base = rules.thresholdBase === 'cast' ? cast : decisive;
   const { num, den } = rules.threshold;
-  if (BigInt(yes) * BigInt(den) > BigInt(num) * base)
-    return { outcome: 'approved', reason: 'approved', totals };
+  if (BigInt(yes) * BigInt(den) > BigInt(num) * base) return { outcome: 'approved', reason: 'approved', totals };
   return reject('threshold_not_met');
 }
 

@@ -35,7 +35,9 @@ async function createSteward(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
   const parsed = z.object({ email: emailSchema, name: nameSchema }).safeParse(values);
   if (!parsed.success) {
-    console.error(`Invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join('.')} ${i.message}`).join('; ')}`);
+    console.error(
+      `Invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
     console.error(usage);
     return 2;
   }

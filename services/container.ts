@@ -15,7 +15,11 @@ export interface Services {
 }
 
 /** Loads the keys, starts the password workers and builds the use cases; creates indexes on first use. */
-export async function createServices(connection: Connection, masterKey: Buffer, config: Readonly<Config>): Promise<Services> {
+export async function createServices(
+  connection: Connection,
+  masterKey: Buffer,
+  config: Readonly<Config>,
+): Promise<Services> {
   const keyring = await loadKeyring(connection, masterKey);
   const tokens = await createTokenService(keyring, {
     issuer: config.jwt.issuer,

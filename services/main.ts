@@ -61,7 +61,8 @@ main().catch((error: unknown) => {
     error instanceof MasterKeyMismatch;
   // Expected start-up failures get one clear sentence; anything else its stack, for the operator only.
   if (expected) console.error(`Datacoop cannot start: ${(error as Error).message}`);
-  else if (isDatabaseUnavailable(error)) console.error('Datacoop cannot start: the database at MONGODB_URI does not answer.');
+  else if (isDatabaseUnavailable(error))
+    console.error('Datacoop cannot start: the database at MONGODB_URI does not answer.');
   else console.error(error);
   process.exit(1);
 });

@@ -40,7 +40,9 @@ export async function createTokenService(
   options: { issuer: string; audience: string; ttlSeconds: number },
 ): Promise<TokenService> {
   const stored = await loadOrCreateSigningKey(keyring.model, keyring);
-  const privateJwk = JSON.parse(keyring.unwrapServiceSecret(stored._id, toBuffer(stored.wrapped)).toString('utf8')) as JWK;
+  const privateJwk = JSON.parse(
+    keyring.unwrapServiceSecret(stored._id, toBuffer(stored.wrapped)).toString('utf8'),
+  ) as JWK;
   const privateKey = await importJWK(privateJwk, ALGORITHM);
   const kid = stored._id;
   const jwks: JSONWebKeySet = { keys: [{ ...(stored.publicJwk as JWK), kid, alg: ALGORITHM, use: 'sig' }] };

@@ -22,9 +22,7 @@ export async function createPasswordHasher(options: { size?: number } = {}): Pro
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let turn = 0;
-  const workers = await Promise.all(
-    Array.from({ length: size }, () => startWorker(pending)),
-  );
+  const workers = await Promise.all(Array.from({ length: size }, () => startWorker(pending)));
 
   function call(message: Record<string, unknown>): Promise<unknown> {
     const id = nextId++;

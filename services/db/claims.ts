@@ -8,7 +8,11 @@ import type { mongo } from 'mongoose';
 import { isDuplicateKey } from './connection.js';
 
 /** Inserts a document with this `_id`; true for the single caller that inserted it, false for everyone else. */
-export async function claimOnce(collection: mongo.Collection<mongo.Document>, id: string, fields: mongo.Document = {}): Promise<boolean> {
+export async function claimOnce(
+  collection: mongo.Collection<mongo.Document>,
+  id: string,
+  fields: mongo.Document = {},
+): Promise<boolean> {
   try {
     await collection.insertOne({ ...fields, _id: id as never });
     return true;
@@ -33,7 +37,13 @@ export async function takeSlot(
   let slot = Math.min(Number(hint?.taken ?? 0), limit) + 1;
   for (; slot <= limit; slot++) {
     if (await claimOnce(collection, `${prefix}:${slot}`, fields)) {
-      await collection.updateOne({ _id: `${prefix}:hint` as never }, { $max: { taken: slot }, $setOnInsert: fields }, { upsert: true }).catch(() => {});
+      await collection
+        .updateOne(
+          { _id: `${prefix}:hint` as never },
+          { $max: { taken: slot }, $setOnInsert: fields },
+          { upsert: true },
+        )
+        .catch(() => {});
       return slot;
     }
   }
@@ -41,12 +51,20 @@ export async function takeSlot(
 }
 
 /** True when slot number `slot` of `prefix` has been taken. */
-export async function isSlotTaken(collection: mongo.Collection<mongo.Document>, prefix: string, slot: number): Promise<boolean> {
+export async function isSlotTaken(
+  collection: mongo.Collection<mongo.Document>,
+  prefix: string,
+  slot: number,
+): Promise<boolean> {
   return (await collection.findOne({ _id: `${prefix}:${slot}` as never }, { projection: { _id: 1 } })) !== null;
 }
 
 /** Frees every slot of `prefix` (and its hint), e.g. after a successful log-in. */
-export async function releaseSlots(collection: mongo.Collection<mongo.Document>, prefix: string, limit: number): Promise<void> {
+export async function releaseSlots(
+  collection: mongo.Collection<mongo.Document>,
+  prefix: string,
+  limit: number,
+): Promise<void> {
   const ids = [`${prefix}:hint`, ...Array.from({ length: limit }, (_, i) => `${prefix}:${i + 1}`)];
   await collection.deleteMany({ _id: { $in: ids as never[] } });
 }

@@ -32,6 +32,11 @@ export function ferretDbBinaryPath(): string {
 
 /** Builds our FerretDB program with `go build` unless the cached binary for these sources exists. */
 export function ensureFerretDbBinary(log: (message: string) => void = () => {}): string {
+  if (!existsSync(join(sourceDir, 'main.go'))) {
+    throw new EmbeddedDatabaseUnavailable(
+      'No database: set MONGODB_URI to a MongoDB 7+ replica set (this build does not include the embedded FerretDB).',
+    );
+  }
   const binary = ferretDbBinaryPath();
   if (existsSync(binary)) return binary;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
 // Declares every API route once: who may call it, what it accepts, what it returns — and derives OpenAPI from that.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Role } from '../auth/token-service.js';
 import type { Actor } from '../members/accounts.js';
 import { Forbidden } from '../errors.js';
@@ -37,7 +37,6 @@ export interface RouteInput<B, Q, P> {
   ctx: Context;
 }
 
-
 type Handler<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> = (
   input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>,
 ) => Promise<unknown>;
@@ -54,10 +53,11 @@ export class ApiRouter {
   constructor(private readonly options: { auth: Authenticator; jsonBodyLimitBytes: number }) {}
 
   /** Registers one route: authenticate → authorise → read body → validate → handle → present. */
-  route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
-    spec: RouteSpec<B, Q, P>,
-    handler: Handler<B, Q, P>,
-  ): this {
+  route<
+    B extends z.ZodType = z.ZodUndefined,
+    Q extends z.ZodType = z.ZodUndefined,
+    P extends z.ZodType = z.ZodUndefined,
+  >(spec: RouteSpec<B, Q, P>, handler: Handler<B, Q, P>): this {
     this.registered.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
     const { auth, jsonBodyLimitBytes } = this.options;
     this.router[spec.method](spec.path, async (ctx) => {

@@ -10,12 +10,7 @@ import { isDuplicateKey, toBuffer } from '../db/connection.js';
 import { Conflict, InvalidRequest, NotAuthenticated, NotFound } from '../errors.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { normaliseEmail, openProfile, sealProfile, type Profile } from './profile.js';
-import {
-  refreshTokenModel,
-  sessionModel,
-  type RefreshTokenDocument,
-  type SessionDocument,
-} from './session.model.js';
+import { refreshTokenModel, sessionModel, type RefreshTokenDocument, type SessionDocument } from './session.model.js';
 import { throttleModel } from './throttle.model.js';
 import { userModel, type UserDocument } from './user.model.js';
 
@@ -221,7 +216,12 @@ export class Accounts {
         {
           $set: {
             profile: sealProfile(key, user._id, profile),
-            researcher: { verification: 'verified', nonProfit: decision.nonProfit, decidedAt: now, decidedBy: stewardId },
+            researcher: {
+              verification: 'verified',
+              nonProfit: decision.nonProfit,
+              decidedAt: now,
+              decidedBy: stewardId,
+            },
             updatedAt: now,
           },
         },
@@ -334,7 +334,11 @@ function checkProfileRules(input: ProfilePatch, role: Role, now: Date): void {
     }
   }
   if (role !== 'researcher' && input.organisation !== undefined) {
-    details.push({ field: 'organisation', code: 'researchers_only', message: 'Only researchers name an organisation.' });
+    details.push({
+      field: 'organisation',
+      code: 'researchers_only',
+      message: 'Only researchers name an organisation.',
+    });
   }
   if (details.length > 0) throw new InvalidRequest('validation_failed', 'Some fields are not acceptable.', details);
 }

@@ -34,7 +34,12 @@ export async function seedDemoCooperative(accounts: Accounts, fixturePath: strin
     if (await accounts.findIdByEmail(researcher.email)) continue;
     const account = await accounts.register({ ...researcher, role: 'researcher' }, now());
     if (verified) {
-      await accounts.verifyResearcher(account.id, { organisation: researcher.organisation, nonProfit }, stewardId, now());
+      await accounts.verifyResearcher(
+        account.id,
+        { organisation: researcher.organisation, nonProfit },
+        stewardId,
+        now(),
+      );
     }
     created++;
   }

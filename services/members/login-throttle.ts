@@ -40,9 +40,14 @@ export class LoginThrottle {
   /** Records a failed password for the account. */
   async recordFailure(accountIndex: string, now: Date): Promise<void> {
     const window = this.window(now);
-    await takeSlot(this.model.collection, `account:${accountIndex}:${window.start}`, this.options.maxFailuresPerAccount, {
-      expiresAt: window.end,
-    });
+    await takeSlot(
+      this.model.collection,
+      `account:${accountIndex}:${window.start}`,
+      this.options.maxFailuresPerAccount,
+      {
+        expiresAt: window.end,
+      },
+    );
   }
 
   /** Clears the account's failures after a successful log-in. */

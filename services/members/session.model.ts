@@ -52,7 +52,5 @@ export function sessionModel(connection: Connection): Model<SessionDocument> {
 
 /** The refresh-token model bound to a connection. */
 export function refreshTokenModel(connection: Connection): Model<RefreshTokenDocument> {
-  return (
-    connection.models.RefreshToken ?? connection.model<RefreshTokenDocument>('RefreshToken', refreshTokenSchema)
-  );
+  return connection.models.RefreshToken ?? connection.model<RefreshTokenDocument>('RefreshToken', refreshTokenSchema);
 }

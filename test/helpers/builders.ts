@@ -27,7 +27,12 @@ export async function registerAndLogin(app: TestApp, overrides: Record<string, u
   const registered = await app.request('POST', '/api/auth/register', { body: registration });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`);
   const tokens = await login(app, registration.email as string, registration.password as string);
-  return { id: registered.body.id, email: registration.email as string, password: registration.password as string, ...tokens };
+  return {
+    id: registered.body.id,
+    email: registration.email as string,
+    password: registration.password as string,
+    ...tokens,
+  };
 }
 
 /** Logs in through the API and returns the token pair. */

@@ -65,7 +65,10 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const connection = await connectDatabase(uri, { dbName, embedded: options.uri !== undefined || !process.env.MONGODB_URI });
+  const connection = await connectDatabase(uri, {
+    dbName,
+    embedded: options.uri !== undefined || !process.env.MONGODB_URI,
+  });
   const services = await createServices(connection, masterKey, config);
   const clock = new TestClock();
   const log = createLogger(config.logLevel);

@@ -77,7 +77,9 @@ describe('register', () => {
       body: buildRegistration({ role: 'researcher', birthYear: 1980 }),
     });
     expect(researcher.status).toBe(400);
-    expect(researcher.body.error.details).toEqual([expect.objectContaining({ field: 'birthYear', code: 'members_only' })]);
+    expect(researcher.body.error.details).toEqual([
+      expect.objectContaining({ field: 'birthYear', code: 'members_only' }),
+    ]);
     const future = await app.request('POST', '/api/auth/register', { body: buildRegistration({ birthYear: 2150 }) });
     expect(future.status).toBe(400);
     expect(future.body.error.details[0].field).toBe('birthYear');
@@ -94,7 +96,19 @@ describe('personal data at rest', () => {
     expect(serialised).not.toContain((registration.email as string).split('@')[0]);
     expect(serialised).not.toContain('CH07');
     expect(Object.keys(raw!).sort()).toEqual(
-      ['_id', 'createdAt', 'emailIndex', 'membership', 'passwordHash', 'profile', 'role', 'schemaVersion', 'status', 'updatedAt', 'wrappedKey'].sort(),
+      [
+        '_id',
+        'createdAt',
+        'emailIndex',
+        'membership',
+        'passwordHash',
+        'profile',
+        'role',
+        'schemaVersion',
+        'status',
+        'updatedAt',
+        'wrappedKey',
+      ].sort(),
     );
     expect(raw!.passwordHash).toMatch(/^\$argon2id\$/);
   });
@@ -135,7 +149,9 @@ describe('login', () => {
     const account = await registerAndLogin(app);
     const dummy = vi.spyOn(app.services.passwords, 'verifyAgainstDummy');
     const real = vi.spyOn(app.services.passwords, 'verify');
-    const wrong = await app.request('POST', '/api/auth/login', { body: { email: account.email, password: 'wrong password' } });
+    const wrong = await app.request('POST', '/api/auth/login', {
+      body: { email: account.email, password: 'wrong password' },
+    });
     const unknown = await app.request('POST', '/api/auth/login', {
       body: { email: 'nobody-here@example.org', password: 'wrong password' },
     });
@@ -151,7 +167,9 @@ describe('login', () => {
   it('limits failed attempts per account with 429 and Retry-After', async () => {
     const account = await registerAndLogin(app);
     for (let i = 0; i < 3; i++) {
-      const failed = await app.request('POST', '/api/auth/login', { body: { email: account.email, password: 'nope nope' } });
+      const failed = await app.request('POST', '/api/auth/login', {
+        body: { email: account.email, password: 'nope nope' },
+      });
       expect(failed.status).toBe(401);
     }
     const limited = await app.request('POST', '/api/auth/login', {
@@ -180,7 +198,9 @@ describe('refresh and logout', () => {
     expect(replay.status).toBe(401);
     expect(replay.body.error.code).toBe('invalid_refresh_token');
     // The legitimate newest token and its access token die with the session.
-    const newest = await app.request('POST', '/api/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
+    const newest = await app.request('POST', '/api/auth/refresh', {
+      body: { refreshToken: rotated.body.refreshToken },
+    });
     expect(newest.status).toBe(401);
     expect((await app.request('GET', '/api/me', { token: rotated.body.accessToken })).status).toBe(401);
   });
@@ -205,7 +225,8 @@ describe('refresh and logout', () => {
     );
     const winners = results.filter((r) => r.status === 200);
     expect(winners.length).toBeGreaterThanOrEqual(1);
-    for (const loser of results.filter((r) => r.status !== 200)) expect(loser.body.error.code).toBe('concurrent_update');
+    for (const loser of results.filter((r) => r.status !== 200))
+      expect(loser.body.error.code).toBe('concurrent_update');
     const me = await app.request('GET', '/api/me', { token: account.accessToken });
     expect(winners.map((w) => w.body.region)).toContain(me.body.region);
   });
@@ -216,7 +237,9 @@ describe('refresh and logout', () => {
     const logout = await app.request('POST', '/api/auth/logout', { body: { refreshToken: account.refreshToken } });
     expect(logout.status).toBe(204);
     expect((await app.request('GET', '/api/me', { token: account.accessToken })).status).toBe(401);
-    expect((await app.request('POST', '/api/auth/refresh', { body: { refreshToken: account.refreshToken } })).status).toBe(401);
+    expect(
+      (await app.request('POST', '/api/auth/refresh', { body: { refreshToken: account.refreshToken } })).status,
+    ).toBe(401);
   });
 
   it('rejects an unknown refresh token', async () => {
@@ -227,7 +250,9 @@ describe('refresh and logout', () => {
 
 describe('access tokens', () => {
   const forge = (header: object, payload: object, signature = '') =>
-    [header, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.' + signature;
+    [header, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') +
+    '.' +
+    signature;
 
   it('rejects a missing or malformed Authorization header', async () => {
     expect((await app.request('GET', '/api/me')).body.error.code).toBe('not_authenticated');
@@ -297,15 +322,17 @@ describe('GET and PATCH /api/me', () => {
     expect((await app.request('GET', '/api/me', { token: account.accessToken })).body.name).toBe('New Name');
   });
 
-  it.each([['role', 'steward'], ['email', 'other@example.org'], ['status', 'active'], ['verification', 'verified']])(
-    'cannot change %s',
-    async (field, value) => {
-      const account = await registerAndLogin(app);
-      const response = await app.request('PATCH', '/api/me', { token: account.accessToken, body: { [field]: value } });
-      expect(response.status).toBe(400);
-      expect(response.body.error.details).toEqual([expect.objectContaining({ field, code: 'unknown_field' })]);
-    },
-  );
+  it.each([
+    ['role', 'steward'],
+    ['email', 'other@example.org'],
+    ['status', 'active'],
+    ['verification', 'verified'],
+  ])('cannot change %s', async (field, value) => {
+    const account = await registerAndLogin(app);
+    const response = await app.request('PATCH', '/api/me', { token: account.accessToken, body: { [field]: value } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([expect.objectContaining({ field, code: 'unknown_field' })]);
+  });
 
   it('rejects an empty patch', async () => {
     const account = await registerAndLogin(app);

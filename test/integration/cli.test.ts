@@ -21,14 +21,22 @@ function coop(args: string[], stdin: string) {
     input: stdin,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, MONGODB_URI: url.toString(), DATACOOP_MASTER_KEY: masterKey.toString('base64'), LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      MONGODB_URI: url.toString(),
+      DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+      LOG_LEVEL: 'silent',
+    },
   });
 }
 
 describe('npm run coop -- create-steward', () => {
   it('appoints a steward who can log in, without printing the password', async () => {
     const password = 'a very secret steward passphrase';
-    const result = coop(['create-steward', '--email', 'first-steward@example.org', '--name', 'First Steward'], `${password}\n`);
+    const result = coop(
+      ['create-steward', '--email', 'first-steward@example.org', '--name', 'First Steward'],
+      `${password}\n`,
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Steward created');
     expect(result.stdout + result.stderr).not.toContain(password);

@@ -22,7 +22,10 @@ describe('bad input at the edge', () => {
   });
 
   it('answers an empty body with 400 invalid_json', async () => {
-    const response = await app.request('POST', '/api/auth/login', { rawBody: '', headers: { 'content-type': 'application/json' } });
+    const response = await app.request('POST', '/api/auth/login', {
+      rawBody: '',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('invalid_json');
   });
@@ -168,9 +171,9 @@ describe('operations endpoints', () => {
     for (const methods of Object.values(response.body.paths) as Record<string, { 'x-access': unknown }>[]) {
       for (const operation of Object.values(methods)) expect(operation['x-access']).toBeDefined();
     }
-    expect(response.body.paths['/api/auth/register'].post.requestBody.content['application/json'].schema.required).toEqual(
-      expect.arrayContaining(['email', 'password', 'name', 'role']),
-    );
+    expect(
+      response.body.paths['/api/auth/register'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(expect.arrayContaining(['email', 'password', 'name', 'role']));
   });
 
   it('serves a readable API reference and the landing page', async () => {

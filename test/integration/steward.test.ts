@@ -12,11 +12,17 @@ afterAll(() => app.close());
 
 describe('researcher verification', () => {
   it('lists pending researchers and verifies one', async () => {
-    const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'ETH Zurich', name: 'Dr. Pending' });
+    const researcher = await registerAndLogin(app, {
+      role: 'researcher',
+      organisation: 'ETH Zurich',
+      name: 'Dr. Pending',
+    });
     const pending = await app.request('GET', '/api/steward/researchers?status=pending', { token: steward.accessToken });
     expect(pending.status).toBe(200);
     expect(pending.body.researchers).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: researcher.id, name: 'Dr. Pending', verification: 'pending' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ id: researcher.id, name: 'Dr. Pending', verification: 'pending' }),
+      ]),
     );
 
     const verified = await app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {

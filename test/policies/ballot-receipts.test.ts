@@ -23,9 +23,7 @@ const list: PublishedBallot[] = [
 describe('receipts', () => {
   it('are the SHA-256 of the secret bytes, not of its hex text', () => {
     // Known vector: SHA-256 of 32 zero bytes.
-    expect(receiptFromSecret('0'.repeat(64))).toBe(
-      '66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925',
-    );
+    expect(receiptFromSecret('0'.repeat(64))).toBe('66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925');
   });
 
   it('differ for different secrets', () => {
@@ -84,11 +82,7 @@ describe('published ballot list', () => {
   });
 
   it.each([
-    [
-      'a duplicate receipt (one secret counted twice)',
-      [...list, { receipt: receipt('a'), choice: 'no' }],
-      /duplicate/,
-    ],
+    ['a duplicate receipt (one secret counted twice)', [...list, { receipt: receipt('a'), choice: 'no' }], /duplicate/],
     ['an uppercase receipt', [{ receipt: 'A'.repeat(64), choice: 'yes' }], /invalid receipt/],
     ['an unknown choice', [{ receipt: receipt('d'), choice: 'maybe' }], /invalid choice/],
   ])('refuses %s', (_case, broken, problem) => {

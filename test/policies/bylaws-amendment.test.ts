@@ -57,9 +57,9 @@ describe('applyAmendment', () => {
   });
 
   it('refuses an adoption time not later than the current version', () => {
-    expect(() =>
-      applyAmendment(currentBylaws, raiseAccessQuorum, Date.parse(currentBylaws.adoptedAt)),
-    ).toThrow(/later than the current version/);
+    expect(() => applyAmendment(currentBylaws, raiseAccessQuorum, Date.parse(currentBylaws.adoptedAt))).toThrow(
+      /later than the current version/,
+    );
   });
 
   it('chains: a second amendment builds on the first', () => {

@@ -9,7 +9,7 @@ import {
 } from '../../policies/bylaws.js';
 
 // Tests break the raw JSON in arbitrary ways on purpose, so it is deliberately untyped here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type LooseJson = Record<string, any>;
 
 // The raw file, read as JSON text, so each test can break one thing in a fresh copy.
@@ -102,16 +102,8 @@ describe('parseBylaws', () => {
       (j) => (j.proposalKinds['access-policy'].threshold = { num: 1, den: 3 }),
       /at least 1\/2/,
     ],
-    [
-      'a threshold of 1',
-      (j) => (j.proposalKinds['access-policy'].threshold = { num: 2, den: 2 }),
-      /less than 1/,
-    ],
-    [
-      'a quorum above 1',
-      (j) => (j.proposalKinds['revoke-policy'].quorum = { num: 11, den: 10 }),
-      /not exceed 1/,
-    ],
+    ['a threshold of 1', (j) => (j.proposalKinds['access-policy'].threshold = { num: 2, den: 2 }), /less than 1/],
+    ['a quorum above 1', (j) => (j.proposalKinds['revoke-policy'].quorum = { num: 11, den: 10 }), /not exceed 1/],
     ['a zero denominator', (j) => (j.proposalKinds['revoke-policy'].quorum.den = 0), /quorum\.den/],
     ['a negative numerator', (j) => (j.proposalKinds['revoke-policy'].quorum.num = -1), /quorum\.num/],
     ['a fractional numerator', (j) => (j.proposalKinds['revoke-policy'].quorum.num = 0.1), /quorum\.num/],
@@ -122,11 +114,7 @@ describe('parseBylaws', () => {
       (j) => (j.proposalKinds['amend-bylaws'].thresholdBase = 'majority'),
       /decisive, cast/,
     ],
-    [
-      'an unknown ballot mode',
-      (j) => (j.proposalKinds['amend-bylaws'].ballotMode = 'public'),
-      /secret, open/,
-    ],
+    ['an unknown ballot mode', (j) => (j.proposalKinds['amend-bylaws'].ballotMode = 'public'), /secret, open/],
     [
       'a misspelt field',
       (j) => (j.proposalKinds['access-policy'].quorom = { num: 1, den: 2 }),
@@ -135,11 +123,7 @@ describe('parseBylaws', () => {
     ['a missing kind', (j) => delete j.proposalKinds['revoke-policy'], /revoke-policy is missing/],
     ['an unknown kind', (j) => (j.proposalKinds['expel-member'] = {}), /expel-member is not a known/],
     ['a cell size of one member', (j) => (j.privacy.minCellSize = 1), /minCellSize/],
-    [
-      'a default ε above the maximum',
-      (j) => (j.privacy.defaultEpsilon = 4),
-      /defaultEpsilon must not exceed/,
-    ],
+    ['a default ε above the maximum', (j) => (j.privacy.defaultEpsilon = 4), /defaultEpsilon must not exceed/],
     ['a zero ε', (j) => (j.privacy.maxEpsilonPerPolicy = 0), /maxEpsilonPerPolicy/],
     ['a date without a time zone', (j) => (j.adoptedAt = '2025-01-01'), /adoptedAt/],
     ['version zero', (j) => (j.version = 0), /version/],

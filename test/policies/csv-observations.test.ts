@@ -44,14 +44,12 @@ describe('parseCsvObservations', () => {
   });
 
   it('reads header names whatever their case or separators', () => {
-    const text =
-      'CATEGORY,Value,UNIT,effective_at,Effective-Note\nheart-rate,61,/min,2024-05-01T06:00:00Z,x\n';
+    const text = 'CATEGORY,Value,UNIT,effective_at,Effective-Note\nheart-rate,61,/min,2024-05-01T06:00:00Z,x\n';
     expect(codesOf(text)).toEqual([]);
   });
 
   it('reads blood pressure from the systolic and diastolic columns', () => {
-    const text =
-      'category,unit,effectiveAt,systolic,diastolic\nblood-pressure,mmHg,2024-05-01T06:00:00Z,121,78\n';
+    const text = 'category,unit,effectiveAt,systolic,diastolic\nblood-pressure,mmHg,2024-05-01T06:00:00Z,121,78\n';
     expect(parseCsvObservations(text).rows[0]?.candidate).toMatchObject({
       category: 'blood-pressure',
       components: { systolic: 121, diastolic: 78 },
@@ -61,8 +59,7 @@ describe('parseCsvObservations', () => {
   });
 
   it('takes the source from its column, or csv when there is none', () => {
-    const text =
-      'category,value,unit,effectiveAt,source\nsteps,9000,/d,2024-05-01,device\nsteps,8000,/d,2024-05-02,\n';
+    const text = 'category,value,unit,effectiveAt,source\nsteps,9000,/d,2024-05-01,device\nsteps,8000,/d,2024-05-02,\n';
     expect(parseCsvObservations(text).rows.map((row) => row.candidate.source)).toEqual(['device', 'csv']);
   });
 
@@ -102,9 +99,7 @@ describe('parseCsvObservations', () => {
   });
 
   it('refuses a header without rows', () => {
-    expect(codesOf('category,value,unit,effectiveAt\r\n')).toEqual([
-      { index: null, field: '', code: 'no_rows' },
-    ]);
+    expect(codesOf('category,value,unit,effectiveAt\r\n')).toEqual([{ index: null, field: '', code: 'no_rows' }]);
   });
 
   it('reports a row with the wrong number of fields and still reads the others', () => {
@@ -120,8 +115,7 @@ describe('parseCsvObservations', () => {
   });
 
   it('reports broken quoting at the row where it starts', () => {
-    const text =
-      'category,value,unit,effectiveAt\nheart-rate,60,/min,2024-05-01T06:00:00Z\nheart-rate,"61,/min\n';
+    const text = 'category,value,unit,effectiveAt\nheart-rate,60,/min,2024-05-01T06:00:00Z\nheart-rate,"61,/min\n';
     expect(codesOf(text)).toEqual([{ index: 1, field: '', code: 'unterminated_quote' }]);
   });
 

@@ -30,11 +30,7 @@ describe('eligibility', () => {
       member({ suspensions: [{ from: openedAt - DAY, to: openedAt + DAY }] }),
       'suspended',
     ],
-    [
-      'a member suspended from the opening instant',
-      member({ suspensions: [{ from: openedAt }] }),
-      'suspended',
-    ],
+    ['a member suspended from the opening instant', member({ suspensions: [{ from: openedAt }] }), 'suspended'],
     [
       'a member under an open-ended suspension',
       member({ suspensions: [{ from: openedAt - DAY, to: null }] }),
@@ -74,16 +70,8 @@ describe('right to cast a ballot', () => {
     ['a member of the electorate in good standing', member(), null],
     ['a member who joined after opening', member({ joinedAt: openedAt + DAY }), 'joined_too_late'],
     ['a member who left during the vote', member({ leftAt: openedAt + DAY }), 'left'],
-    [
-      'a member suspended now',
-      member({ suspensions: [{ from: openedAt + DAY, to: now + DAY }] }),
-      'suspended',
-    ],
-    [
-      'a member whose suspension ended just now',
-      member({ suspensions: [{ from: openedAt + DAY, to: now }] }),
-      null,
-    ],
+    ['a member suspended now', member({ suspensions: [{ from: openedAt + DAY, to: now + DAY }] }), 'suspended'],
+    ['a member whose suspension ended just now', member({ suspensions: [{ from: openedAt + DAY, to: now }] }), null],
   ] as const)('%s → %s', (_case, membership, reason) => {
     expect(ballotRefusalReason(membership, openedAt, now)).toBe(reason);
   });

@@ -31,9 +31,7 @@ function buildObservation(overrides: Record<string, unknown> = {}): Record<strin
 function buildBloodPressure(systolic: unknown, diastolic: unknown, unit = 'mm[Hg]'): Record<string, unknown> {
   const component = [
     ...(systolic === undefined ? [] : [{ code: loinc('8480-6'), valueQuantity: quantity(systolic, unit) }]),
-    ...(diastolic === undefined
-      ? []
-      : [{ code: loinc('8462-4'), valueQuantity: quantity(diastolic, 'mm[Hg]') }]),
+    ...(diastolic === undefined ? [] : [{ code: loinc('8462-4'), valueQuantity: quantity(diastolic, 'mm[Hg]') }]),
   ];
   return buildObservation({ code: loinc('85354-9'), valueQuantity: undefined, component });
 }
@@ -125,14 +123,8 @@ describe('parseFhirObservations', () => {
 
   it.each([
     ['effectiveInstant', { effectiveDateTime: undefined, effectiveInstant: '2024-05-01T04:00:00.250Z' }],
-    [
-      'effectivePeriod.start',
-      { effectiveDateTime: undefined, effectivePeriod: { start: '2024-05-01T04:00:00.250Z' } },
-    ],
-    [
-      'effectivePeriod.end',
-      { effectiveDateTime: undefined, effectivePeriod: { end: '2024-05-01T06:00:00.25+02:00' } },
-    ],
+    ['effectivePeriod.start', { effectiveDateTime: undefined, effectivePeriod: { start: '2024-05-01T04:00:00.250Z' } }],
+    ['effectivePeriod.end', { effectiveDateTime: undefined, effectivePeriod: { end: '2024-05-01T06:00:00.25+02:00' } }],
   ])('takes the time from %s', (_where, overrides) => {
     const result = validate(buildObservation(overrides));
     expect(result.observations[0]?.observation.effectiveAt).toBe('2024-05-01T04:00:00.250Z');
@@ -145,10 +137,7 @@ describe('parseFhirObservations', () => {
     ],
     ['the UCUM code without a system', { value: 58, code: '{beats}/min' }],
     ['the unit text when there is no code', { value: 58, unit: 'bpm' }],
-    [
-      'the unit text when the code is not UCUM',
-      { value: 58, unit: 'bpm', system: 'http://acme.org/units', code: 'B' },
-    ],
+    ['the unit text when the code is not UCUM', { value: 58, unit: 'bpm', system: 'http://acme.org/units', code: 'B' }],
     ['the unit text when the UCUM code is not accepted', { value: 58, unit: 'bpm', code: '/min{awake}' }],
   ])('reads the unit from %s', (_what, valueQuantity) => {
     expect(validate(buildObservation({ valueQuantity })).observations[0]?.observation).toMatchObject({
@@ -200,18 +189,8 @@ describe('parseFhirObservations', () => {
     ['status entered-in-error', { status: 'entered-in-error' }, 'status', 'rejected_status'],
     ['status cancelled', { status: 'cancelled' }, 'status', 'rejected_status'],
     ['status registered', { status: 'registered' }, 'status', 'rejected_status'],
-    [
-      'a text value',
-      { valueQuantity: undefined, valueString: 'fast' },
-      'valueString',
-      'unsupported_value_type',
-    ],
-    [
-      'no value',
-      { valueQuantity: undefined, dataAbsentReason: { text: 'asleep' } },
-      'valueQuantity',
-      'missing_value',
-    ],
+    ['a text value', { valueQuantity: undefined, valueString: 'fast' }, 'valueString', 'unsupported_value_type'],
+    ['no value', { valueQuantity: undefined, dataAbsentReason: { text: 'asleep' } }, 'valueQuantity', 'missing_value'],
     [
       'a comparator',
       { valueQuantity: { ...quantity(30), comparator: '<' } },

@@ -63,12 +63,7 @@ describe('parseJsonObservations', () => {
 
   it.each([
     ['a query operator as value', { ...HEART_RATE, value: { $gt: '' } }, 'value', 'invalid_number'],
-    [
-      'a query operator as category',
-      { ...HEART_RATE, category: { $ne: null } },
-      'category',
-      'unknown_category',
-    ],
+    ['a query operator as category', { ...HEART_RATE, category: { $ne: null } }, 'category', 'unknown_category'],
     ['a null source', { ...HEART_RATE, source: null }, 'source', 'invalid_source'],
   ])('refuses %s', (_what, observation, field, code) => {
     expect(codesOf({ observations: [observation] })).toEqual([{ index: 0, field, code }]);
@@ -84,9 +79,7 @@ describe('parseJsonObservations', () => {
   });
 
   it('reports non-object items by index and validates the others', () => {
-    expect(
-      codesOf({ observations: [HEART_RATE, 'heart-rate 60', null, { ...HEART_RATE, value: 999 }] }),
-    ).toEqual([
+    expect(codesOf({ observations: [HEART_RATE, 'heart-rate 60', null, { ...HEART_RATE, value: 999 }] })).toEqual([
       { index: 1, field: '', code: 'invalid_observation' },
       { index: 2, field: '', code: 'invalid_observation' },
       { index: 3, field: 'value', code: 'out_of_range' },

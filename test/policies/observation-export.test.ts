@@ -149,8 +149,7 @@ describe('toFhirObservation', () => {
         ? [resource.valueQuantity]
         : resource.component?.map((c) => c.valueQuantity);
       expect(quantities?.length).toBeGreaterThan(0);
-      for (const q of quantities ?? [])
-        expect(q).toMatchObject({ system: 'http://unitsofmeasure.org', code: q.unit });
+      for (const q of quantities ?? []) expect(q).toMatchObject({ system: 'http://unitsofmeasure.org', code: q.unit });
     },
   );
 });
@@ -206,9 +205,7 @@ describe('CSV export', () => {
 describe('round trip: export, then upload again', () => {
   it('gives back the same observations through FHIR (as source fhir)', () => {
     const body = JSON.stringify(toFhirBundle(SAMPLES, MEMBER, NOW));
-    expect(observationsOf(parseFhirObservations(body))).toEqual(
-      SAMPLES.map((s) => ({ ...s, source: 'fhir' })),
-    );
+    expect(observationsOf(parseFhirObservations(body))).toEqual(SAMPLES.map((s) => ({ ...s, source: 'fhir' })));
   });
 
   it('gives back the same observations through CSV, source included', () => {

@@ -40,10 +40,7 @@ describe('validateObservation', () => {
   });
 
   it('converts a weight in pounds to kilograms exactly', () => {
-    const result = validateObservation(
-      buildInput({ category: 'body-weight', value: 150, unit: '[lb_av]' }),
-      NOW,
-    );
+    const result = validateObservation(buildInput({ category: 'body-weight', value: 150, unit: '[lb_av]' }), NOW);
     expect(result).toMatchObject({ ok: true, observation: { value: 68.0388555, unit: 'kg' } });
   });
 
@@ -89,8 +86,9 @@ describe('validateObservation', () => {
   it('says what was given when a converted value is out of range', () => {
     const result = validateObservation(buildInput({ category: 'body-weight', value: 1500, unit: 'lb' }), NOW);
     expect(result.ok).toBe(false);
-    if (!result.ok)
+    if (!result.ok) {
       expect(result.problems[0]?.message).toMatch(/680\.388\d* kg \(given 1500 lb\).*0\.3–650 kg/);
+    }
   });
 
   it.each([
@@ -107,12 +105,7 @@ describe('validateObservation', () => {
     ['a query operator as value', { value: { $gt: '' } }, 'value', 'invalid_number'],
     ['no value', { value: undefined }, 'value', 'missing_value'],
     ['a null value', { value: null }, 'value', 'missing_value'],
-    [
-      'components on a single-value category',
-      { components: { systolic: 1 } },
-      'components',
-      'unexpected_components',
-    ],
+    ['components on a single-value category', { components: { systolic: 1 } }, 'components', 'unexpected_components'],
     ['an unparsable time', { effectiveAt: 'yesterday' }, 'effectiveAt', 'invalid_time'],
     ['a month that does not exist', { effectiveAt: '2024-13-01T00:00:00Z' }, 'effectiveAt', 'invalid_time'],
     ['a day that does not exist', { effectiveAt: '2023-02-29' }, 'effectiveAt', 'invalid_time'],
@@ -179,9 +172,9 @@ describe('validateObservation', () => {
   });
 
   it('reports a unit refused for blood pressure once, not once per component', () => {
-    expect(
-      problemsOf(buildBloodPressure({ unit: 'psi', components: { systolic: 2, diastolic: 1 } })),
-    ).toEqual([{ field: 'unit', code: 'unit_not_accepted' }]);
+    expect(problemsOf(buildBloodPressure({ unit: 'psi', components: { systolic: 2, diastolic: 1 } }))).toEqual([
+      { field: 'unit', code: 'unit_not_accepted' },
+    ]);
   });
 
   it.each([[null], [[]], ['heart-rate 72'], [72]])('refuses %j as an observation', (input) => {
@@ -190,11 +183,7 @@ describe('validateObservation', () => {
 
   it('reports every problem of an observation at once', () => {
     const input = buildInput({ category: 'pulse', effectiveAt: '2030-01-01T00:00:00Z', source: 'fax' });
-    expect(problemsOf(input).map((p) => p.code)).toEqual([
-      'unknown_category',
-      'future_time',
-      'invalid_source',
-    ]);
+    expect(problemsOf(input).map((p) => p.code)).toEqual(['unknown_category', 'future_time', 'invalid_source']);
   });
 
   it('allows a device clock a few minutes ahead', () => {

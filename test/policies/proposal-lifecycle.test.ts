@@ -93,13 +93,7 @@ describe('deadline extension', () => {
     ['never beyond the maximum window', opened(), openedAt + 504 * HOUR + 1, openedAt, 'window_too_long'],
     ['not once closed', opened(), closesAt + DAY, closesAt, 'proposal_not_open'],
     ['not on a draft', draft(), closesAt + DAY, openedAt, 'proposal_not_open'],
-    [
-      'not once finalised',
-      opened({ outcome: 'approved' }),
-      closesAt + DAY,
-      closesAt - 1,
-      'proposal_not_open',
-    ],
+    ['not once finalised', opened({ outcome: 'approved' }), closesAt + DAY, closesAt - 1, 'proposal_not_open'],
   ] as const)('is %s', (_case, proposal, newClosesAt, now, reason) => {
     expect(validateDeadlineExtension(proposal, accessRules, newClosesAt, now)).toEqual({ ok: false, reason });
   });
@@ -132,12 +126,7 @@ describe('ballot timing', () => {
     ['accepted at the opening instant', opened(), openedAt, { ok: true }],
     ['accepted one millisecond before the deadline', opened(), closesAt - 1, { ok: true }],
     ['refused at exactly the deadline', opened(), closesAt, { ok: false, reason: 'voting_closed' }],
-    [
-      'refused after finalising',
-      opened({ outcome: 'rejected' }),
-      closesAt + 1,
-      { ok: false, reason: 'voting_closed' },
-    ],
+    ['refused after finalising', opened({ outcome: 'rejected' }), closesAt + 1, { ok: false, reason: 'voting_closed' }],
   ] as const)('is %s', (_case, proposal, now, expected) => {
     expect(validateBallotTiming(proposal, now)).toEqual(expected);
   });

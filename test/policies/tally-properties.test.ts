@@ -81,9 +81,7 @@ function eachCase(check: (c: Case, index: number) => void): void {
 describe('tally properties', () => {
   it('agrees with a BigInt reference on every generated case', () => {
     eachCase((c, i) => {
-      expect(tallyVotes(c, c.electorate, c.rules).reason, `case ${i}: ${JSON.stringify(c)}`).toBe(
-        referenceReason(c),
-      );
+      expect(tallyVotes(c, c.electorate, c.rules).reason, `case ${i}: ${JSON.stringify(c)}`).toBe(referenceReason(c));
     });
   });
 
@@ -94,9 +92,7 @@ describe('tally properties', () => {
       if (tallyVotes(c, c.electorate, c.rules).outcome !== 'approved') return;
       checked += 1;
       const more = { ...c, yes: c.yes + 1 };
-      expect(tallyVotes(more, c.electorate, c.rules).outcome, `case ${i}: ${JSON.stringify(c)}`).toBe(
-        'approved',
-      );
+      expect(tallyVotes(more, c.electorate, c.rules).outcome, `case ${i}: ${JSON.stringify(c)}`).toBe('approved');
     });
     expect(checked).toBeGreaterThan(100);
   });
@@ -109,9 +105,7 @@ describe('tally properties', () => {
       // The known quorum paradox: a no ballot also counts towards turnout. Anything else would be a bug.
       const after = tallyVotes(more, c.electorate, c.rules);
       if (after.outcome === 'approved') {
-        expect(tallyVotes(c, c.electorate, c.rules).reason, `case ${i}: ${JSON.stringify(c)}`).toBe(
-          'quorum_not_met',
-        );
+        expect(tallyVotes(c, c.electorate, c.rules).reason, `case ${i}: ${JSON.stringify(c)}`).toBe('quorum_not_met');
       }
     });
   });

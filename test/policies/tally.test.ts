@@ -50,31 +50,13 @@ describe('tally', () => {
     ['revocation one ballot short of 1/20', votes(3, 1), 100, revokePolicy, 'quorum_not_met'],
     ['amendment exactly at 2/3 of cast is not enough', votes(20, 10), 100, amendBylaws, 'threshold_not_met'],
     ['amendment one yes above 2/3 of cast passes', votes(21, 10), 100, amendBylaws, 'approved'],
-    [
-      'abstentions count against an amendment (cast base)',
-      votes(20, 9, 1),
-      100,
-      amendBylaws,
-      'threshold_not_met',
-    ],
-    [
-      'amendment with yes/decisive above 2/3 but abstentions',
-      votes(14, 6, 1),
-      100,
-      amendBylaws,
-      'threshold_not_met',
-    ],
+    ['abstentions count against an amendment (cast base)', votes(20, 9, 1), 100, amendBylaws, 'threshold_not_met'],
+    ['amendment with yes/decisive above 2/3 but abstentions', votes(14, 6, 1), 100, amendBylaws, 'threshold_not_met'],
     ['amendment quorum exactly 1/5', votes(14, 6), 100, amendBylaws, 'approved'],
     ['amendment one ballot short of 1/5', votes(14, 5), 100, amendBylaws, 'quorum_not_met'],
     ['a tie with abstentions is still a tie under a cast base', votes(5, 5, 20), 100, amendBylaws, 'tie'],
     ['an electorate of one: the single yes decides', votes(1, 0), 1, accessPolicy, 'approved'],
-    [
-      'an empty electorate with no ballots has no decisive votes',
-      votes(0, 0),
-      0,
-      accessPolicy,
-      'no_decisive_votes',
-    ],
+    ['an empty electorate with no ballots has no decisive votes', votes(0, 0), 0, accessPolicy, 'no_decisive_votes'],
   ] as const)('%s', (_case, counts, electorate, rules, reason) => {
     const result = tallyVotes(counts, electorate, rules);
     expect(result.reason).toBe(reason);

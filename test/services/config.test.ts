@@ -16,7 +16,13 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('defaults to the embedded database, demo mode and a key file in the data folder', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ env: 'development', host: '127.0.0.1', port: 8080, mongoUri: undefined, demo: true });
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 8080,
+      mongoUri: undefined,
+      demo: true,
+    });
     expect(config.masterKey).toMatchObject({ source: 'file', createIfMissing: true });
     expect(config.jsonBodyLimitBytes).toBe(262_144);
     expect(Object.isFrozen(config)).toBe(true);
@@ -45,11 +51,20 @@ describe('loadConfig', () => {
   });
 
   it('accepts a 32-byte key in production and never allows demo accounts there', () => {
-    const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/coop', DATACOOP_MASTER_KEY: validKey });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db/coop',
+      DATACOOP_MASTER_KEY: validKey,
+    });
     expect(config.masterKey.source).toBe('env');
     expect(config.demo).toBe(false);
     expect(
-      problemsOf({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/coop', DATACOOP_MASTER_KEY: validKey, DATACOOP_DEMO: 'true' }),
+      problemsOf({
+        NODE_ENV: 'production',
+        MONGODB_URI: 'mongodb://db/coop',
+        DATACOOP_MASTER_KEY: validKey,
+        DATACOOP_DEMO: 'true',
+      }),
     ).toEqual([expect.stringMatching(/DATACOOP_DEMO/)]);
   });
 

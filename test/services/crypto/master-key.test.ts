@@ -21,9 +21,9 @@ describe('loadMasterKey', () => {
 
   it('refuses a missing file when it may not create one, and a short key', () => {
     const dir = folder();
-    expect(() => loadMasterKey({ source: 'file', path: join(dir, 'none.key'), createIfMissing: false }, () => {})).toThrow(
-      MasterKeyError,
-    );
+    expect(() =>
+      loadMasterKey({ source: 'file', path: join(dir, 'none.key'), createIfMissing: false }, () => {}),
+    ).toThrow(MasterKeyError);
     const short = join(dir, 'short.key');
     writeFileSync(short, Buffer.alloc(16).toString('base64'), { mode: 0o600 });
     expect(() => loadMasterKey({ source: 'file', path: short, createIfMissing: false }, () => {})).toThrow(/32 bytes/);

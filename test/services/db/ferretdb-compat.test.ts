@@ -36,8 +36,16 @@ describe('database compatibility (smoke)', () => {
     const found = await Thing.findById('a').lean();
     expect(toBuffer(found!.blob)).toEqual(Buffer.from([1, 2, 3]));
 
-    const won = await Thing.findOneAndUpdate({ _id: 'a', n: 2 }, { $set: { n: 3 } }, { returnDocument: 'after' }).lean();
-    const lost = await Thing.findOneAndUpdate({ _id: 'a', n: 2 }, { $set: { n: 4 } }, { returnDocument: 'after' }).lean();
+    const won = await Thing.findOneAndUpdate(
+      { _id: 'a', n: 2 },
+      { $set: { n: 3 } },
+      { returnDocument: 'after' },
+    ).lean();
+    const lost = await Thing.findOneAndUpdate(
+      { _id: 'a', n: 2 },
+      { $set: { n: 4 } },
+      { returnDocument: 'after' },
+    ).lean();
     expect(won!.n).toBe(3);
     expect(lost).toBeNull();
 
@@ -48,9 +56,15 @@ describe('database compatibility (smoke)', () => {
     ).lean();
     expect(upserted!.n).toBe(1);
 
-    const sums = await Thing.aggregate([{ $match: { group: 'g' } }, { $group: { _id: '$group', total: { $sum: '$n' } } }]);
+    const sums = await Thing.aggregate([
+      { $match: { group: 'g' } },
+      { $group: { _id: '$group', total: { $sum: '$n' } } },
+    ]);
     expect(sums).toEqual([{ _id: 'g', total: 8 }]);
-    const counts = await Thing.aggregate([{ $match: { group: { $in: ['g', 'h'] } } }, { $group: { _id: '$group', count: { $sum: 1 } } }]);
+    const counts = await Thing.aggregate([
+      { $match: { group: { $in: ['g', 'h'] } } },
+      { $group: { _id: '$group', count: { $sum: 1 } } },
+    ]);
     expect(counts.sort((x, y) => x._id.localeCompare(y._id))).toEqual([
       { _id: 'g', count: 2 },
       { _id: 'h', count: 1 },

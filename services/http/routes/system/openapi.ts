@@ -40,13 +40,20 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<
       if (!schema) continue;
       const shape = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, property] of Object.entries(shape.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (shape.required ?? []).includes(name), schema: property });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (shape.required ?? []).includes(name),
+          schema: property,
+        });
       }
     }
     const responses: Record<string, unknown> = {
       [spec.success.status]: {
         description: spec.success.description,
-        ...(spec.success.schema && { content: { 'application/json': { schema: jsonSchema(spec.success.schema, 'output') } } }),
+        ...(spec.success.schema && {
+          content: { 'application/json': { schema: jsonSchema(spec.success.schema, 'output') } },
+        }),
       },
     };
     const errors: Record<number, string> = spec.body ? { ...commonErrors } : { 503: commonErrors[503]! };
