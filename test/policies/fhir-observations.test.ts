@@ -5,7 +5,7 @@ import { validateUploadRows } from '../../policies/observation-rules.js';
 
 const NOW = new Date('2024-06-01T12:00:00.000Z');
 const reference = (name: string): string =>
-  readFileSync(new URL(`../../../shared/reference-data/fhir-r4/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../fixtures/fhir-r4/${name}`, import.meta.url), 'utf8');
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/uploads/${name}`, import.meta.url), 'utf8');
 
