@@ -12,12 +12,14 @@ import { createMetrics } from './http/middleware/metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
 import { systemRoutes } from './http/routes/system/system.routes.js';
 import { webRoutes } from './http/routes/web/web.routes.js';
 import type { Accounts } from './members/accounts.js';
+import type { Assembly } from './assembly/assembly.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDeps {
@@ -25,6 +27,7 @@ export interface AppDeps {
   log: Logger;
   connection: Connection;
   accounts: Accounts;
+  assembly: Assembly;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps): Koa {
   authRoutes(api, accounts, now);
   meRoutes(api, accounts, now);
   researcherRoutes(api, accounts, now);
+  proposalRoutes(api, deps.assembly, now);
 
   let openapi: Record<string, unknown> | undefined;
   const system = systemRoutes({

@@ -5,12 +5,14 @@ import type { Config } from './config.js';
 import { loadKeyring, type Keyring } from './crypto/keyring.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
 import { Accounts } from './members/accounts.js';
+import { Assembly } from './assembly/assembly.js';
 
 export interface Services {
   keyring: Keyring;
   tokens: TokenService;
   passwords: PasswordHasher;
   accounts: Accounts;
+  assembly: Assembly;
   close(): Promise<void>;
 }
 
@@ -36,5 +38,7 @@ export async function createServices(
     throttle: config.loginThrottle,
   });
   await accounts.ensureIndexes();
-  return { keyring, tokens, passwords, accounts, close: () => passwords.close() };
+  const assembly = new Assembly({ connection });
+  await assembly.ensureIndexes();
+  return { keyring, tokens, passwords, accounts, assembly, close: () => passwords.close() };
 }

@@ -232,6 +232,18 @@ export class Accounts {
     return this.toAccount(updated);
   }
 
+  /** Suspends a member's voting rights over [from, to) (open-ended without `to`); the account stays usable. */
+  async suspendMembership(memberId: string, suspension: { from: Date; to?: Date }, now: Date): Promise<void> {
+    const entry = { from: suspension.from, ...(suspension.to && { to: suspension.to }) };
+    // A rare steward action; FerretDB could lose one of two simultaneous pushes on the same member (see
+    // docs/database-compatibility.md), which a steward would see and repeat.
+    const result = await this.users.updateOne(
+      { _id: memberId, role: 'member' },
+      { $push: { 'membership.suspensions': entry }, $set: { updatedAt: now } },
+    );
+    if (result.matchedCount === 0) throw new NotFound();
+  }
+
   /** Finds an account id by e-mail (CLI and demo seeding). */
   async findIdByEmail(email: string): Promise<string | null> {
     const user = await this.users.findOne({ emailIndex: this.emailIndex(email) }, { _id: 1 }).lean();

@@ -17,8 +17,8 @@ export interface UserDocument {
   wrappedKey: Buffer;
   /** Sealed profile (e-mail, name, research profile, organisation) under the member's data key. */
   profile: Buffer;
-  /** Members only: the membership interval that decides voting eligibility. */
-  membership?: { joinedAt: Date; leftAt?: Date };
+  /** Members only: the membership interval and suspensions (half-open [from, to)) that decide voting eligibility. */
+  membership?: { joinedAt: Date; leftAt?: Date; suspensions?: { from: Date; to?: Date }[] };
   /** Researchers only: verification by a steward. */
   researcher?: {
     verification: ResearcherVerification;
@@ -40,7 +40,16 @@ const userSchema = new Schema<UserDocument>(
     passwordHash: { type: String, required: true },
     wrappedKey: { type: Buffer, required: true },
     profile: { type: Buffer, required: true },
-    membership: { type: new Schema({ joinedAt: Date, leftAt: Date }, { _id: false }) },
+    membership: {
+      type: new Schema(
+        {
+          joinedAt: Date,
+          leftAt: Date,
+          suspensions: { type: [new Schema({ from: Date, to: Date }, { _id: false })], default: undefined },
+        },
+        { _id: false },
+      ),
+    },
     researcher: {
       type: new Schema(
         {

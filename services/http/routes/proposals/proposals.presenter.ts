@@ -1,0 +1,111 @@
+// The only fields of proposals and results that leave the server. While a vote is open, only the turnout.
+import type { z } from 'zod';
+import type {
+  BylawsVersionInfo,
+  PendingVote,
+  ProposalView,
+  PublishedResults,
+  ReminderSummary,
+} from '../../../assembly/assembly.js';
+import type {
+  bylawsSchema,
+  pendingVotesSchema,
+  proposalSchema,
+  remindersSchema,
+  resultsSchema,
+} from './proposals.schema.js';
+
+/** Whitelists a proposal; once opened, the content shown is the frozen copy members vote on. */
+export function presentProposal(view: ProposalView): z.infer<typeof proposalSchema> {
+  const { proposal, transition, outcome } = view;
+  const content = transition?.content ?? proposal.content;
+  return {
+    id: proposal._id,
+    kind: proposal.kind,
+    status: view.status,
+    targetPolicyId: proposal.targetPolicyId,
+    title: content.title,
+    summary: content.summary,
+    ...(content.policy && { policy: content.policy }),
+    ...(content.amendment && { amendment: content.amendment }),
+    createdAt: proposal.createdAt.toISOString(),
+    ...(transition?.openedAt && { openedAt: transition.openedAt.toISOString() }),
+    ...(transition?.closesAt && { closesAt: transition.closesAt.toISOString() }),
+    ...(transition?.withdrawnAt && { withdrawnAt: transition.withdrawnAt.toISOString() }),
+    ...(transition?.electorate !== undefined && { electorate: transition.electorate }),
+    ...(view.turnout !== null && { turnout: view.turnout }),
+    ...(transition?.rules && {
+      frozen: {
+        contentDigest: transition.contentDigest!,
+        rules: transition.rules,
+        rulesDigest: transition.rulesDigest!,
+        bylawsVersion: transition.bylawsVersion!,
+        bylawsDigest: transition.bylawsDigest!,
+      },
+    }),
+    ...(outcome && { outcome: { outcome: outcome.outcome, reason: outcome.reason } }),
+  };
+}
+
+/** Results: totals, ballots and digest only once the outcome is written; before that, turnout alone. */
+export function presentResults(results: PublishedResults): z.infer<typeof resultsSchema> {
+  const { view, finalisesAt, ballots, participation } = results;
+  const transition = view.transition!;
+  const outcome = view.outcome;
+  return {
+    proposalId: view.proposal._id,
+    status: view.status,
+    electorate: transition.electorate!,
+    turnout: view.turnout ?? 0,
+    closesAt: transition.closesAt!.toISOString(),
+    finalisesAt: finalisesAt!.toISOString(),
+    result:
+      outcome && ballots
+        ? {
+            outcome: outcome.outcome,
+            reason: outcome.reason,
+            totals: outcome.totals,
+            ballots,
+            ballotListDigest: outcome.ballotListDigest,
+            participation,
+            finalisedAt: outcome.finalisedAt.toISOString(),
+          }
+        : null,
+  };
+}
+
+/** A member's pending votes with their deadlines. */
+export function presentPendingVotes(votes: PendingVote[]): z.infer<typeof pendingVotesSchema> {
+  return {
+    votes: votes.map(({ view, reminderDue }) => ({
+      proposal: presentProposal(view),
+      closesAt: view.transition!.closesAt!.toISOString(),
+      reminderDue,
+    })),
+  };
+}
+
+/** A reminder summary: a count, never names or choices. */
+export function presentReminders(summary: ReminderSummary): z.infer<typeof remindersSchema> {
+  return {
+    proposalId: summary.proposalId,
+    due: summary.due,
+    remindFrom: summary.remindFrom.toISOString(),
+    closesAt: summary.closesAt.toISOString(),
+    membersToRemind: summary.membersToRemind,
+  };
+}
+
+/** The bylaws in force and the list of versions. */
+export function presentBylaws(inForce: BylawsVersionInfo, versions: BylawsVersionInfo[]): z.infer<typeof bylawsSchema> {
+  const summary = (info: BylawsVersionInfo) => ({
+    version: info.bylaws.version,
+    adoptedAt: info.bylaws.adoptedAt,
+    digest: info.digest,
+    adoptedByProposal: info.adoptedByProposal,
+  });
+  return {
+    inForce: { ...summary(inForce), bylaws: inForce.bylaws as unknown as Record<string, unknown> },
+    versions: versions.map(summary),
+  };
+}
