@@ -2,6 +2,7 @@
 // The data lives in catalogue.json (the cooperative's law, readable without code); this module checks it
 // once at load and gives typed, read-only access to it. See README-catalogue.md for the unit representation.
 import catalogueJson from './catalogue.json' with { type: 'json' };
+import { isRecord } from './parse-helpers.js';
 
 /** Inclusive bounds, in the category's canonical unit. */
 export interface PlausibleRange {
@@ -300,10 +301,6 @@ function isIdentity(conversion: UnitConversion): boolean {
 
 function sameConversion(a: UnitConversion, b: UnitConversion): boolean {
   return a.multiply[0] * b.multiply[1] === b.multiply[0] * a.multiply[1] && a.add[0] * b.add[1] === b.add[0] * a.add[1];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function deepFreeze<T>(value: T): T {

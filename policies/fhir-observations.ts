@@ -11,6 +11,7 @@ import {
   type ParseOptions,
   type UploadProblem,
 } from './observation-types.js';
+import { INVALID_JSON, isRecord, parseJsonText, wholeUploadProblem } from './parse-helpers.js';
 
 export const LOINC_SYSTEM = 'http://loinc.org';
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
@@ -35,23 +36,23 @@ type RowResult = { candidate: ObservationCandidate } | { problems: ObservationPr
 /** Turns a FHIR R4 Observation or Bundle (text or parsed JSON) into candidate observations. */
 export function parseFhirObservations(body: unknown, options: ParseOptions = {}): ParsedUpload {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-  const resource = typeof body === 'string' ? parseJson(body) : body;
-  if (resource === INVALID_JSON) return whole('invalid_json', 'the body is not valid JSON');
+  const resource = typeof body === 'string' ? parseJsonText(body) : body;
+  if (resource === INVALID_JSON) return wholeUploadProblem('invalid_json', 'the body is not valid JSON');
   if (!isRecord(resource) || typeof resource.resourceType !== 'string') {
-    return whole('not_fhir', 'expected a FHIR resource with a resourceType (Observation or Bundle)');
+    return wholeUploadProblem('not_fhir', 'expected a FHIR resource with a resourceType (Observation or Bundle)');
   }
   if (resource.resourceType === 'Observation') {
     return collect([{ index: 0, result: readObservation(resource) }]);
   }
   if (resource.resourceType !== 'Bundle') {
     const message = `a ${resource.resourceType.slice(0, 40)} is not an Observation or a Bundle of them`;
-    return whole('unsupported_resource', message);
+    return wholeUploadProblem('unsupported_resource', message);
   }
   const entries = resource.entry === undefined ? [] : resource.entry;
-  if (!Array.isArray(entries)) return whole('invalid_bundle', 'Bundle.entry must be an array');
-  if (entries.length === 0) return whole('no_rows', 'the Bundle has no entries');
+  if (!Array.isArray(entries)) return wholeUploadProblem('invalid_bundle', 'Bundle.entry must be an array');
+  if (entries.length === 0) return wholeUploadProblem('no_rows', 'the Bundle has no entries');
   if (entries.length > maxRows) {
-    return whole('too_many_rows', `more than ${maxRows} entries; split the Bundle`);
+    return wholeUploadProblem('too_many_rows', `more than ${maxRows} entries; split the Bundle`);
   }
   return collect(entries.map((entry: unknown, index) => ({ index, result: readEntry(entry) })));
 }
@@ -213,28 +214,10 @@ function collect(results: readonly { index: number; result: RowResult }[]): Pars
   return { rows, problems };
 }
 
-const INVALID_JSON = Symbol('invalid-json');
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return INVALID_JSON;
-  }
-}
-
-function whole(code: string, message: string): ParsedUpload {
-  return { rows: [], problems: [{ index: null, field: '', code, message }] };
-}
-
 function refuse(field: string, code: string, message: string): RowResult {
   return { problems: [problem(field, code, message)] };
 }
 
 function problem(field: string, code: string, message: string): ObservationProblem {
   return { field, code, message };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

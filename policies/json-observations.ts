@@ -8,19 +8,20 @@ import {
   type ParseOptions,
   type UploadProblem,
 } from './observation-types.js';
+import { INVALID_JSON, isRecord, parseJsonText, wholeUploadProblem } from './parse-helpers.js';
 
 const FIELDS = ['category', 'value', 'components', 'unit', 'effectiveAt', 'source', 'note'] as const;
 
 /** Turns a JSON upload (text or parsed) into candidate observations indexed by their array position. */
 export function parseJsonObservations(body: unknown, options: ParseOptions = {}): ParsedUpload {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-  const parsed = typeof body === 'string' ? parseJson(body) : body;
-  if (parsed === INVALID_JSON) return whole('invalid_json', 'the body is not valid JSON');
+  const parsed = typeof body === 'string' ? parseJsonText(body) : body;
+  if (parsed === INVALID_JSON) return wholeUploadProblem('invalid_json', 'the body is not valid JSON');
   const list = isRecord(parsed) && Object.hasOwn(parsed, 'observations') ? parsed.observations : undefined;
-  if (!Array.isArray(list)) return whole('invalid_body', 'expected an object { "observations": [...] }');
-  if (list.length === 0) return whole('no_rows', 'observations is empty');
+  if (!Array.isArray(list)) return wholeUploadProblem('invalid_body', 'expected an object { "observations": [...] }');
+  if (list.length === 0) return wholeUploadProblem('no_rows', 'observations is empty');
   if (list.length > maxRows) {
-    return whole('too_many_rows', `more than ${maxRows} observations; split the upload`);
+    return wholeUploadProblem('too_many_rows', `more than ${maxRows} observations; split the upload`);
   }
   const rows: { index: number; candidate: ObservationCandidate }[] = [];
   const problems: UploadProblem[] = [];
@@ -43,22 +44,4 @@ function pickFields(item: Record<string, unknown>): ObservationCandidate {
     if (Object.hasOwn(item, field) && item[field] !== undefined) candidate[field] = item[field];
   }
   return candidate;
-}
-
-const INVALID_JSON = Symbol('invalid-json');
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return INVALID_JSON;
-  }
-}
-
-function whole(code: string, message: string): ParsedUpload {
-  return { rows: [], problems: [{ index: null, field: '', code, message }] };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -17,6 +17,7 @@ import {
   type UploadProblem,
 } from './observation-types.js';
 import { parseEffectiveTime } from './observation-time.js';
+import { isRecord } from './parse-helpers.js';
 
 /** A device clock may run this far ahead of ours before a time counts as "in the future". */
 export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60 * 1000;
@@ -274,10 +275,6 @@ function readNote(raw: unknown, problems: ObservationProblem[]): string | undefi
 // Own properties only: a `__proto__` or `constructor` key in the input never reaches the prototype chain.
 function own(record: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Short, safe rendering of a bad input value for a message. */
