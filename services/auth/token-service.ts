@@ -1,19 +1,8 @@
 // Short-lived EdDSA access tokens: issued here, verified with algorithm, issuer and audience pinned.
 import { randomUUID } from 'node:crypto';
-import {
-  createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  jwtVerify,
-  SignJWT,
-  type JWK,
-  type JSONWebKeySet,
-} from 'jose';
-import type { Model } from 'mongoose';
-import { isDuplicateKey, toBuffer } from '../db/connection.js';
+import { createLocalJWKSet, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import type { Keyring } from '../crypto/keyring.js';
-import type { KeyringDocument } from '../crypto/keyring.model.js';
+import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
 
 export type Role = 'member' | 'researcher' | 'steward';
 
@@ -39,13 +28,8 @@ export async function createTokenService(
   keyring: Keyring,
   options: { issuer: string; audience: string; ttlSeconds: number },
 ): Promise<TokenService> {
-  const stored = await loadOrCreateSigningKey(keyring.model, keyring);
-  const privateJwk = JSON.parse(
-    keyring.unwrapServiceSecret(stored._id, toBuffer(stored.wrapped)).toString('utf8'),
-  ) as JWK;
-  const privateKey = await importJWK(privateJwk, ALGORITHM);
-  const kid = stored._id;
-  const jwks: JSONWebKeySet = { keys: [{ ...(stored.publicJwk as JWK), kid, alg: ALGORITHM, use: 'sig' }] };
+  const { kid, privateKey, publicJwk } = await loadOrCreateSigningKey(keyring, FIRST_SIGNING_KEY_ID, 'token-signing');
+  const jwks: JSONWebKeySet = { keys: [publicJwk] };
   const keySet = createLocalJWKSet(jwks);
 
   return {
@@ -83,26 +67,4 @@ export async function createTokenService(
       }
     },
   };
-}
-
-async function loadOrCreateSigningKey(model: Model<KeyringDocument>, keyring: Keyring): Promise<KeyringDocument> {
-  const existing = await model.findById(FIRST_SIGNING_KEY_ID).lean();
-  if (existing) return existing;
-  const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { crv: 'Ed25519', extractable: true });
-  const privateJwk = await exportJWK(privateKey);
-  const publicJwk = await exportJWK(publicKey);
-  const document: KeyringDocument = {
-    _id: FIRST_SIGNING_KEY_ID,
-    purpose: 'token-signing',
-    wrapped: keyring.wrapServiceSecret(FIRST_SIGNING_KEY_ID, Buffer.from(JSON.stringify(privateJwk), 'utf8')),
-    publicJwk: publicJwk as Record<string, unknown>,
-    createdAt: new Date(),
-  };
-  try {
-    await model.create(document);
-    return document;
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return (await model.findById(FIRST_SIGNING_KEY_ID).lean())!;
-  }
 }
