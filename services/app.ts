@@ -14,12 +14,14 @@ import { securityHeaders } from './http/middleware/security-headers.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
+import { observationRoutes } from './http/routes/observations/observations.routes.js';
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
 import { systemRoutes } from './http/routes/system/system.routes.js';
 import { webRoutes } from './http/routes/web/web.routes.js';
 import type { Accounts } from './members/accounts.js';
 import type { Assembly } from './assembly/assembly.js';
+import type { Vault } from './vault/vault.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDeps {
@@ -28,6 +30,7 @@ export interface AppDeps {
   connection: Connection;
   accounts: Accounts;
   assembly: Assembly;
+  vault: Vault;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps): Koa {
   const api = new ApiRouter({ auth: { tokens, accounts, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
   authRoutes(api, accounts, now);
   meRoutes(api, accounts, now);
+  observationRoutes(api, deps.vault, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, accounts, now);
   proposalRoutes(api, deps.assembly, now);
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices } from './container.js';
 import { loadMasterKey } from './crypto/master-key.js';
+import { rotateMasterKey } from './crypto/master-key-rotation.js';
 import { openDatabase } from './db/database.js';
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
@@ -12,7 +13,11 @@ import { AppError } from './errors.js';
 const usage = `Usage:
   npm run coop -- create-steward --email <address> --name "<full name>"
       Appoints a steward. The password is read from standard input (typed at a hidden prompt, or piped),
-      never from the command line, and is never printed.`;
+      never from the command line, and is never printed.
+  npm run coop -- rotate-master-key
+      Rewraps every member data key and keyring secret under DATACOOP_MASTER_KEY(_FILE), opening what is still
+      under the old key with DATACOOP_PREVIOUS_MASTER_KEY(_FILE). No data is re-encrypted. Safe to interrupt
+      and run again; once it reports success, remove the previous key from the configuration.`;
 
 async function readPassword(): Promise<string> {
   const input = process.stdin;
@@ -64,9 +69,39 @@ async function createSteward(args: string[]): Promise<number> {
   }
 }
 
+async function rotateKey(): Promise<number> {
+  const config = loadConfig();
+  if (!config.previousMasterKey) {
+    console.error(
+      'Set DATACOOP_PREVIOUS_MASTER_KEY (or _FILE) to the old master key, and DATACOOP_MASTER_KEY to the new one.',
+    );
+    return 2;
+  }
+  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
+  const database = await openDatabase(config, () => {});
+  try {
+    const services = await createServices(database.connection, masterKey, config);
+    try {
+      const report = await rotateMasterKey(database.connection, services.keyring, (done) => {
+        if (done % 1000 === 0) console.log(`… ${done} accounts checked`);
+      });
+      console.log(
+        `Master key rotated: ${report.rewrapped} keys rewrapped, ${report.alreadyCurrent} already under the new key. ` +
+          'Remove DATACOOP_PREVIOUS_MASTER_KEY from the configuration and destroy the old key.',
+      );
+      return 0;
+    } finally {
+      await services.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'create-steward') return createSteward(rest);
+  if (command === 'rotate-master-key') return rotateKey();
   console.error(command && command !== 'help' ? `Unknown command "${command}".\n${usage}` : usage);
   return command && command !== 'help' ? 2 : 0;
 }

@@ -25,6 +25,10 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(600),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
   JSON_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  UPLOAD_BODY_LIMIT_BYTES: positiveInt(20 * 1024 * 1024),
+  UPLOAD_MAX_ROWS: positiveInt(100_000),
+  DATACOOP_PREVIOUS_MASTER_KEY: z.string().optional(),
+  DATACOOP_PREVIOUS_MASTER_KEY_FILE: z.string().min(1).optional(),
   LOGIN_WINDOW_SECONDS: positiveInt(15 * 60),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(50),
@@ -45,6 +49,11 @@ export interface Config {
   trustProxy: boolean;
   jwt: { issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   jsonBodyLimitBytes: number;
+  /** Observation uploads: largest body (413 above) and most rows (413 above). */
+  upload: { bodyLimitBytes: number; maxRows: number };
+  /** The master key being replaced, while `rotate-master-key` rewraps every key under the current one. */
+  previousMasterKey:
+    { source: 'env'; key: Buffer } | { source: 'file'; path: string; createIfMissing: false } | undefined;
   loginThrottle: { windowSeconds: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number };
 }
 
@@ -83,6 +92,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     masterKey = { source: 'file', path: resolve(dataDir, 'master.key'), createIfMissing: !production };
   }
 
+  let previousMasterKey: Config['previousMasterKey'];
+  if (e.DATACOOP_PREVIOUS_MASTER_KEY !== undefined) {
+    const key = Buffer.from(e.DATACOOP_PREVIOUS_MASTER_KEY, 'base64');
+    if (key.length !== 32 || key.toString('base64') !== e.DATACOOP_PREVIOUS_MASTER_KEY.trim()) {
+      problems.push('DATACOOP_PREVIOUS_MASTER_KEY: must be exactly 32 bytes, base64-encoded');
+    }
+    previousMasterKey = { source: 'env', key };
+  } else if (e.DATACOOP_PREVIOUS_MASTER_KEY_FILE !== undefined) {
+    previousMasterKey = { source: 'file', path: resolve(e.DATACOOP_PREVIOUS_MASTER_KEY_FILE), createIfMissing: false };
+  }
+
   // Demo accounts only with the embedded database, unless explicitly asked for; never in production.
   const demo = e.DATACOOP_DEMO ?? (e.MONGODB_URI === undefined && !production);
   if (demo && production) problems.push('DATACOOP_DEMO: demo accounts are not allowed in production');
@@ -113,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     },
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
+    upload: { bodyLimitBytes: e.UPLOAD_BODY_LIMIT_BYTES, maxRows: e.UPLOAD_MAX_ROWS },
+    previousMasterKey,
     loginThrottle: {
       windowSeconds: e.LOGIN_WINDOW_SECONDS,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -3,9 +3,11 @@ import type { Connection } from 'mongoose';
 import { createTokenService, type TokenService } from './auth/token-service.js';
 import type { Config } from './config.js';
 import { loadKeyring, type Keyring } from './crypto/keyring.js';
+import { loadMasterKey } from './crypto/master-key.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
 import { Accounts } from './members/accounts.js';
 import { Assembly } from './assembly/assembly.js';
+import { Vault } from './vault/vault.js';
 
 export interface Services {
   keyring: Keyring;
@@ -13,6 +15,7 @@ export interface Services {
   passwords: PasswordHasher;
   accounts: Accounts;
   assembly: Assembly;
+  vault: Vault;
   close(): Promise<void>;
 }
 
@@ -22,7 +25,9 @@ export async function createServices(
   masterKey: Buffer,
   config: Readonly<Config>,
 ): Promise<Services> {
-  const keyring = await loadKeyring(connection, masterKey);
+  // During a master-key rotation the previous key still opens what is not rewrapped yet.
+  const previous = config.previousMasterKey && loadMasterKey(config.previousMasterKey, () => {});
+  const keyring = await loadKeyring(connection, masterKey, previous);
   const tokens = await createTokenService(keyring, {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
@@ -40,5 +45,6 @@ export async function createServices(
   await accounts.ensureIndexes();
   const assembly = new Assembly({ connection });
   await assembly.ensureIndexes();
-  return { keyring, tokens, passwords, accounts, assembly, close: () => passwords.close() };
+  const vault = new Vault({ connection, keyring, passwords, options: { uploadMaxRows: config.upload.maxRows } });
+  return { keyring, tokens, passwords, accounts, assembly, vault, close: () => passwords.close() };
 }

@@ -35,16 +35,34 @@ export interface Keyring {
   wrapServiceSecret(id: string, secret: Buffer): Buffer;
   /** Opens a service secret sealed by wrapServiceSecret. */
   unwrapServiceSecret(id: string, wrapped: Buffer): Buffer;
+  /** Master-key rotation: the wrapped key under the current master key, or null if it already is. */
+  rewrapMemberKey(memberId: string, wrapped: Buffer): Buffer | null;
+  /** Master-key rotation: the wrapped service secret under the current master key, or null if it already is. */
+  rewrapServiceSecret(id: string, wrapped: Buffer): Buffer | null;
   readonly model: Model<KeyringDocument>;
 }
 
 /** Loads (or on first run creates) the service keys and checks that the master key fits this database. */
-export async function loadKeyring(connection: Connection, masterKey: Buffer): Promise<Keyring> {
+export async function loadKeyring(
+  connection: Connection,
+  masterKey: Buffer,
+  /** The master key being rotated away from: still opens what has not been rewrapped yet. */
+  previousMasterKey?: Buffer,
+): Promise<Keyring> {
   const model = keyringModel(connection);
+  // Opens with the current master key, else with the previous one (during a rotation); `current` says which.
+  const openEither = (wrapped: Buffer, binding: Binding): { value: Buffer; current: boolean } => {
+    try {
+      return { value: open(masterKey, wrapped, binding), current: true };
+    } catch (error) {
+      if (!(error instanceof DecryptionFailed) || !previousMasterKey) throw error;
+      return { value: open(previousMasterKey, wrapped, binding), current: false };
+    }
+  };
   const wrapServiceSecret = (id: string, secret: Buffer) => seal(masterKey, secret, keyringBinding(id));
   const unwrapServiceSecret = (id: string, wrapped: Buffer) => {
     try {
-      return open(masterKey, wrapped, keyringBinding(id));
+      return openEither(wrapped, keyringBinding(id)).value;
     } catch (error) {
       if (error instanceof DecryptionFailed) throw new MasterKeyMismatch();
       throw error;
@@ -62,10 +80,20 @@ export async function loadKeyring(connection: Connection, masterKey: Buffer): Pr
       return { key, wrapped: seal(masterKey, key, memberKeyBinding(memberId)) };
     },
     unwrapMemberKey(memberId, wrapped) {
-      return open(masterKey, wrapped, memberKeyBinding(memberId));
+      return openEither(wrapped, memberKeyBinding(memberId)).value;
     },
     wrapServiceSecret,
     unwrapServiceSecret,
+    rewrapMemberKey(memberId, wrapped) {
+      const binding = memberKeyBinding(memberId);
+      const opened = openEither(wrapped, binding);
+      return opened.current ? null : seal(masterKey, opened.value, binding);
+    },
+    rewrapServiceSecret(id, wrapped) {
+      const binding = keyringBinding(id);
+      const opened = openEither(wrapped, binding);
+      return opened.current ? null : seal(masterKey, opened.value, binding);
+    },
   };
 }
 

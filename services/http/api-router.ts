@@ -6,7 +6,7 @@ import type { Role } from '../auth/token-service.js';
 import type { Actor } from '../members/accounts.js';
 import { Forbidden } from '../errors.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
-import { readJsonBody } from './middleware/json-body.js';
+import { readJsonBody, readTextBody } from './middleware/json-body.js';
 import { parseInput } from './validate.js';
 
 /** Who may call a route: anyone, any signed-in person, or the listed roles. Deny by default: no value, no route. */
@@ -23,14 +23,29 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   params?: P;
   /** Largest accepted JSON body; defaults to the service-wide limit. */
   bodyLimitBytes?: number;
+  /** Accept the body unparsed (as text) in one of these media types, up to `limitBytes`; excludes `body`. */
+  rawBody?: RawBodySpec;
   /** Successful status and the response schema (documented in OpenAPI). */
   success: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; description: string };
   /** Error codes this route may answer with, beyond the common ones. */
   errors?: Record<number, string>;
 }
 
+/** A body the handler parses itself (uploads in several formats), with its own size limit. */
+export interface RawBodySpec {
+  types: readonly string[];
+  limitBytes: number;
+}
+
+/** The unparsed body of a `rawBody` route: its media type (one of the declared ones) and its text. */
+export interface RawBody {
+  type: string;
+  text: string;
+}
+
 export interface RouteInput<B, Q, P> {
   body: B;
+  rawBody: RawBody | undefined;
   query: Q;
   params: P;
   actor: Actor | undefined;
@@ -66,8 +81,10 @@ export class ApiRouter {
         throw new Forbidden('role_not_allowed', 'Your role may not do this.');
       }
       const rawBody = spec.body ? await readJsonBody(ctx, spec.bodyLimitBytes ?? jsonBodyLimitBytes) : undefined;
+      const text = spec.rawBody ? await readTextBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes) : undefined;
       const input = {
         body: spec.body ? parseInput(spec.body, rawBody, 'body') : undefined,
+        rawBody: text,
         query: spec.query ? parseInput(spec.query, ctx.query, 'query') : undefined,
         params: spec.params ? parseInput(spec.params, ctx.params, 'params') : undefined,
         actor,

@@ -1,0 +1,82 @@
+// Time series for charts: observations grouped into UTC days, ISO weeks (from Monday) or months, with count,
+// mean, min and max per bucket — per component for blood pressure. Pure: no I/O.
+import type { NormalisedObservation } from '../../policies/observation-types.js';
+
+export type SeriesBucket = 'day' | 'week' | 'month';
+
+export interface Statistics {
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+export interface SeriesPoint {
+  /** Start of the bucket, an ISO instant at 00:00 UTC. */
+  start: string;
+  count: number;
+  /** For single-value categories. */
+  stats?: Statistics;
+  /** For categories with components (blood pressure): statistics per component. */
+  components?: Record<string, Statistics>;
+}
+
+/** The UTC start of the bucket containing `instant`. */
+export function bucketStart(instant: Date, bucket: SeriesBucket): Date {
+  const day = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+  if (bucket === 'day') return new Date(day);
+  if (bucket === 'month') return new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), 1));
+  const sinceMonday = (instant.getUTCDay() + 6) % 7;
+  return new Date(day - sinceMonday * 86_400_000);
+}
+
+class Accumulator {
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  add(value: number): void {
+    this.count += 1;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+  result(): Statistics {
+    return { count: this.count, mean: round(this.sum / this.count), min: this.min, max: this.max };
+  }
+}
+
+/** Groups time-ordered or unordered observations of one category into buckets, oldest first. */
+export function computeSeries(observations: readonly NormalisedObservation[], bucket: SeriesBucket): SeriesPoint[] {
+  const buckets = new Map<number, { count: number; value: Accumulator; components: Map<string, Accumulator> }>();
+  for (const observation of observations) {
+    const start = bucketStart(new Date(observation.effectiveAt), bucket).getTime();
+    let entry = buckets.get(start);
+    if (!entry) buckets.set(start, (entry = { count: 0, value: new Accumulator(), components: new Map() }));
+    entry.count += 1;
+    if (observation.components === undefined) {
+      entry.value.add(observation.value);
+    } else {
+      for (const [name, value] of Object.entries(observation.components)) {
+        let accumulator = entry.components.get(name);
+        if (!accumulator) entry.components.set(name, (accumulator = new Accumulator()));
+        accumulator.add(value);
+      }
+    }
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([start, entry]) => ({
+      start: new Date(start).toISOString(),
+      count: entry.count,
+      ...(entry.value.count > 0 && { stats: entry.value.result() }),
+      ...(entry.components.size > 0 && {
+        components: Object.fromEntries([...entry.components].map(([name, acc]) => [name, acc.result()])),
+      }),
+    }));
+}
+
+/** Means are shown with at most 12 significant digits, like stored values. */
+function round(value: number): number {
+  return Number(value.toPrecision(12));
+}

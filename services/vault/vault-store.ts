@@ -1,0 +1,231 @@
+// Storage of a member's observations: immutable sealed chunks plus an immutable, versioned, sealed directory.
+//
+// FerretDB 1.24 makes conditional updates non-atomic but unique inserts atomic, and answers only `_id`
+// equality without decoding every document (docs/database-compatibility.md, docs/vault.md). So nothing here
+// is ever updated in place: an upload inserts new chunks under fresh ids, then commits by inserting the next
+// directory version `<member>:v:<n+1>`; of two concurrent commits exactly one wins the insert, and the loser
+// rebases its new chunks onto the winner's directory and tries the next version. Nothing is lost.
+import { randomBytes } from 'node:crypto';
+import type { Connection, mongo } from 'mongoose';
+import type { NormalisedObservation } from '../../policies/observation-types.js';
+import { openJson, sealJson, type Binding } from '../crypto/aead.js';
+import { claimOnce } from '../db/claims.js';
+import { toBuffer } from '../db/connection.js';
+import { AppError } from '../errors.js';
+import { CHUNK_COLLECTION, duplicateKey, monthOf, openChunk, sealChunk, type ChunkMeta } from './chunk-codec.js';
+
+export const HEAD_COLLECTION = 'vault_heads';
+const HEAD_SCHEMA_VERSION = 1;
+/** Directory versions older than this many behind the newest are deleted (readers start from the hint). */
+const KEPT_HEAD_VERSIONS = 3;
+const MAX_COMMIT_ATTEMPTS = 64;
+const READ_CONCURRENCY = 8;
+
+interface ChunkDocument {
+  _id: string;
+  member: string;
+  category: string;
+  month: string;
+  sealed: Buffer;
+}
+
+interface HeadDocument {
+  _id: string;
+  member: string;
+  version: number;
+  sealed: Buffer;
+}
+
+/** A chunk as listed in the directory. */
+export interface ChunkRef {
+  id: string;
+  category: string;
+  month: string;
+}
+
+/** The newest committed directory of a member's vault (version 0: empty). */
+export interface Head {
+  version: number;
+  chunks: ChunkRef[];
+}
+
+/** A stored observation with its id (`<chunk>-<row>`), stable because chunks never change. */
+export type StoredObservation = NormalisedObservation & { readonly id: string };
+
+export interface StoreResult {
+  received: number;
+  stored: number;
+  duplicates: number;
+}
+
+/** Which chunks to read: a category, and a range of UTC months (inclusive, `YYYY-MM`). */
+export interface ChunkFilter {
+  category?: string | undefined;
+  fromMonth?: string | undefined;
+  toMonth?: string | undefined;
+}
+
+function headBinding(id: string, memberId: string): Binding {
+  return { collection: HEAD_COLLECTION, recordId: id, memberId, schemaVersion: HEAD_SCHEMA_VERSION };
+}
+
+const headId = (memberId: string, version: number) => `${memberId}:v:${version}`;
+const hintId = (memberId: string) => `${memberId}:hint`;
+
+/** Reads and writes sealed observation chunks; every method takes the member's unwrapped data key. */
+export class VaultStore {
+  readonly chunks: mongo.Collection<ChunkDocument>;
+  readonly heads: mongo.Collection<HeadDocument>;
+
+  constructor(connection: Connection) {
+    this.chunks = connection.collection<ChunkDocument>(CHUNK_COLLECTION);
+    this.heads = connection.collection<HeadDocument>(HEAD_COLLECTION);
+  }
+
+  /** Stores the observations that are not already in the vault (same category, time, value and source). */
+  async store(memberId: string, key: Buffer, observations: readonly NormalisedObservation[]): Promise<StoreResult> {
+    const unique = new Map<string, NormalisedObservation>();
+    for (const observation of observations) unique.set(duplicateKey(observation), observation);
+    let head = await this.readHead(memberId, key);
+
+    const groups = new Map<string, NormalisedObservation[]>();
+    for (const observation of unique.values()) {
+      const group = `${observation.category}|${monthOf(observation.effectiveAt)}`;
+      groups.set(group, [...(groups.get(group) ?? []), observation]);
+    }
+    const touched = head.chunks.filter((ref) => groups.has(`${ref.category}|${ref.month}`));
+    const existing = new Set<string>();
+    for (const observation of await this.readChunks(memberId, key, touched)) existing.add(duplicateKey(observation));
+
+    const added: ChunkRef[] = [];
+    const documents: ChunkDocument[] = [];
+    let stored = 0;
+    for (const [group, members] of groups) {
+      const fresh = members.filter((observation) => !existing.has(duplicateKey(observation)));
+      if (fresh.length === 0) continue;
+      const [category, month] = group.split('|') as [string, string];
+      const meta: ChunkMeta = { id: `${memberId}:${randomBytes(8).toString('hex')}`, memberId, category, month };
+      fresh.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
+      documents.push({ _id: meta.id, member: memberId, category, month, sealed: sealChunk(key, meta, fresh) });
+      added.push({ id: meta.id, category, month });
+      stored += fresh.length;
+    }
+    if (documents.length > 0) {
+      await this.chunks.insertMany(documents, { ordered: false });
+      head = await this.commit(memberId, key, head, added);
+    }
+    return { received: observations.length, stored, duplicates: observations.length - stored };
+  }
+
+  /** The member's observations in the chunks matching `filter`, duplicates removed, in time order. */
+  async read(memberId: string, key: Buffer, filter: ChunkFilter = {}, head?: Head): Promise<StoredObservation[]> {
+    const current = head ?? (await this.readHead(memberId, key));
+    const refs = current.chunks.filter(
+      (ref) =>
+        (filter.category === undefined || ref.category === filter.category) &&
+        (filter.fromMonth === undefined || ref.month >= filter.fromMonth) &&
+        (filter.toMonth === undefined || ref.month <= filter.toMonth),
+    );
+    const seen = new Set<string>();
+    const result: StoredObservation[] = [];
+    for (const observation of await this.readChunks(memberId, key, refs)) {
+      const dedupe = duplicateKey(observation);
+      if (seen.has(dedupe)) continue;
+      seen.add(dedupe);
+      result.push(observation);
+    }
+    return result.sort(compareStored);
+  }
+
+  /** The newest committed directory: from the hint, probe upwards by `_id` until a version is missing. */
+  async readHead(memberId: string, key: Buffer): Promise<Head> {
+    const hint = await this.heads.findOne({ _id: hintId(memberId) });
+    let version = Number((hint as { version?: number } | null)?.version ?? 0);
+    let document = version > 0 ? await this.heads.findOne({ _id: headId(memberId, version) }) : null;
+    if (version > 0 && !document) {
+      // The hint lagged behind versions since deleted: fall back to the member's newest version (rare).
+      document = await this.heads.find({ member: memberId }).sort({ version: -1 }).limit(1).next();
+      version = document?.version ?? 0;
+    }
+    for (;;) {
+      const next = await this.heads.findOne({ _id: headId(memberId, version + 1) });
+      if (!next) break;
+      document = next;
+      version += 1;
+    }
+    if (!document) return { version: 0, chunks: [] };
+    const chunks = openJson<ChunkRef[]>(key, toBuffer(document.sealed), headBinding(document._id, memberId));
+    return { version, chunks };
+  }
+
+  /** Deletes every chunk and directory version of a member (used on erasure, after the key is destroyed). */
+  async deleteAll(memberId: string): Promise<void> {
+    // Rare: a filter by member (a scan on FerretDB) also removes chunks of commits that never completed.
+    await Promise.all([this.chunks.deleteMany({ member: memberId }), this.heads.deleteMany({ member: memberId })]);
+  }
+
+  private async commit(memberId: string, key: Buffer, base: Head, added: ChunkRef[]): Promise<Head> {
+    let head = base;
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      const version = head.version + 1;
+      const id = headId(memberId, version);
+      const chunks = [...head.chunks, ...added];
+      const sealed = sealJson(key, chunks, headBinding(id, memberId));
+      if (
+        await claimOnce(this.heads as unknown as mongo.Collection<mongo.Document>, id, {
+          member: memberId,
+          version,
+          sealed,
+        })
+      ) {
+        await this.heads
+          .updateOne(
+            { _id: hintId(memberId) },
+            { $set: { version }, $setOnInsert: { member: memberId } },
+            { upsert: true },
+          )
+          .catch(() => {});
+        if (version > KEPT_HEAD_VERSIONS) {
+          await this.heads.deleteOne({ _id: headId(memberId, version - KEPT_HEAD_VERSIONS) }).catch(() => {});
+        }
+        return { version, chunks };
+      }
+      // Another upload committed this version first: put our chunks on top of theirs.
+      head = await this.readHead(memberId, key);
+    }
+    throw new AppError(409, 'concurrent_uploads', 'Too many uploads at the same time; try again.');
+  }
+
+  private async readChunks(memberId: string, key: Buffer, refs: readonly ChunkRef[]): Promise<StoredObservation[]> {
+    const result: StoredObservation[][] = new Array(refs.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < refs.length; i = next++) {
+        const ref = refs[i]!;
+        const document = await this.chunks.findOne({ _id: ref.id });
+        if (!document) throw new Error(`chunk ${ref.id} listed in the directory is missing`);
+        const meta: ChunkMeta = { id: document._id, memberId, category: document.category, month: document.month };
+        if (document.member !== memberId || document.category !== ref.category || document.month !== ref.month) {
+          throw new Error(`chunk ${ref.id} does not match its directory entry`);
+        }
+        const suffix = ref.id.slice(memberId.length + 1);
+        result[i] = openChunk(key, meta, toBuffer(document.sealed)).map((o, row) => ({ ...o, id: `${suffix}-${row}` }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, refs.length) }, worker));
+    return result.flat();
+  }
+}
+
+/** Time order, then id: the order of listings, cursors and exports. */
+export function compareStored(a: StoredObservation, b: StoredObservation): number {
+  return a.effectiveAt < b.effectiveAt
+    ? -1
+    : a.effectiveAt > b.effectiveAt
+      ? 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0;
+}
