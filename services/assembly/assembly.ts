@@ -51,7 +51,7 @@ import {
   type TransitionDocument,
 } from './assembly.model.js';
 import { commitmentFromSecret, sameDigest } from './ballot-secret.js';
-import { loadMembership, loadMemberships } from './electorate.js';
+import { loadMembership, loadMemberships, membershipRecord } from './electorate.js';
 
 /**
  * Finalisation waits this long after closesAt. Ballots are refused from closesAt on, but a ballot request that
@@ -59,6 +59,9 @@ import { loadMembership, loadMemberships } from './electorate.js';
  * seconds. A minute covers both, so the ballot box is settled when it is counted.
  */
 export const FINALISATION_GRACE_MS = 60_000;
+
+/** How long an instance reuses a proposal's opening on the ballot path (see Assembly.openingOf). */
+const OPENING_CACHE_MS = 1_000;
 
 /** Target key of amendments: one amendment of the bylaws is under vote at a time. */
 const BYLAWS_TARGET = 'bylaws';
@@ -75,6 +78,12 @@ export interface DraftInput {
 export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'policy' | 'amendment'>>;
 
 export type Viewer = 'steward' | 'member' | 'researcher';
+
+/** Who casts a ballot: the member, with the membership record read when they were authenticated, if any. */
+export interface Voter {
+  userId: string;
+  membership?: UserDocument['membership'];
+}
 
 /** A proposal with what its status is derived from, as read at one instant. */
 export interface ProposalView {
@@ -129,6 +138,7 @@ const ballotSecretInvalid = () =>
 export class Assembly {
   private readonly db: AssemblyCollections;
   private readonly users: Model<UserDocument>;
+  private readonly openings = new Map<string, { transition: TransitionDocument; readAt: number; until: number }>();
 
   constructor(private readonly deps: { connection: Connection; log?: Logger }) {
     this.db = assemblyCollections(deps.connection);
@@ -282,6 +292,7 @@ export class Assembly {
       throw new Conflict('concurrent_update', 'The deadline changed meanwhile; reload and try again.');
     }
     await this.db.transitions.updateOne({ _id: id }, { $set: { closesAt } });
+    this.openings.delete(id);
     return this.view(id, now);
   }
 
@@ -324,19 +335,23 @@ export class Assembly {
    */
   async castBallot(
     id: string,
-    userId: string,
+    voter: Voter,
     choice: BallotChoice,
     secret: string | undefined,
     now: Date,
   ): Promise<BallotReceipt> {
-    const transition = await this.db.transitions.findOne({ _id: id });
+    const { userId } = voter;
+    const transition = await this.openingOf(id, now);
     if (!transition) {
       if (!(await this.db.proposals.findOne({ _id: id }, { projection: { _id: 1 } }))) throw new NotFound();
       throw new Conflict('proposal_not_open', describe('proposal_not_open'));
     }
     // An outcome exists only after closesAt plus the grace period, so the clock alone decides here.
     refuseUnless(validateBallotTiming(timelineOf({ transition, outcome: null }), now), Conflict);
-    const membership = await loadMembership(this.users, userId);
+    // The signed-in actor carries the membership read with this request (an active account); else read it.
+    const membership = voter.membership
+      ? membershipRecord({ _id: userId, role: 'member', status: 'active', membership: voter.membership })
+      : await loadMembership(this.users, userId);
     if (!membership) throw new Forbidden('not_a_member', 'Only members vote.');
     const refusal = ballotRefusalReason(membership, transition.openedAt!, now);
     if (refusal) throw new Forbidden(refusal, describe(refusal));
@@ -363,6 +378,22 @@ export class Assembly {
     // Replace the choice, or insert it if a failure after the register claim left the box entry missing.
     await this.db.ballots.updateOne({ _id: boxId }, { $set: { choice, proposalId: id } }, { upsert: true });
     return { proposalId: id, receipt, choice, changed: true };
+  }
+
+  /**
+   * The opening of a proposal, for the ballot path, cached for a second per instance. The opening never changes
+   * except its deadline, which only moves later: a stale copy can refuse a ballot just after an extension (the
+   * member retries), never accept a late one.
+   */
+  private async openingOf(id: string, now: Date): Promise<TransitionDocument | null> {
+    const cached = this.openings.get(id);
+    if (cached && cached.until > now.getTime() && cached.readAt <= now.getTime()) return cached.transition;
+    const transition = await this.db.transitions.findOne({ _id: id });
+    if (transition?.openedAt) {
+      if (this.openings.size > 1_000) this.openings.clear();
+      this.openings.set(id, { transition, readAt: now.getTime(), until: now.getTime() + OPENING_CACHE_MS });
+    }
+    return transition;
   }
 
   private async castOpenBallot(

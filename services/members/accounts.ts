@@ -51,6 +51,8 @@ export interface Actor {
   sessionId: string;
   role: Role;
   researcherVerified: boolean;
+  /** Members: the membership record as read with this request (the assembly checks eligibility with it). */
+  membership?: UserDocument['membership'];
 }
 
 export interface AccountsDeps {
@@ -156,7 +158,7 @@ export class Accounts {
   async resolveActor(claims: AccessClaims, now: Date): Promise<Actor | null> {
     const [session, user] = await Promise.all([
       this.sessions.findById(claims.sessionId).lean(),
-      this.users.findById(claims.userId, { role: 1, status: 1, researcher: 1 }).lean(),
+      this.users.findById(claims.userId, { role: 1, status: 1, researcher: 1, membership: 1 }).lean(),
     ]);
     if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now) return null;
     if (!user || user.status !== 'active' || user.role !== claims.role) return null;
@@ -165,6 +167,7 @@ export class Accounts {
       sessionId: session._id,
       role: user.role,
       researcherVerified: user.researcher?.verification === 'verified',
+      ...(user.membership && { membership: user.membership }),
     };
   }
 

@@ -141,7 +141,14 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
           409: 'proposal_not_open, voting_closed',
         },
       },
-      async ({ params, body, actor }) => assembly.castBallot(params.id, actor!.userId, body.choice, body.secret, now()),
+      async ({ params, body, actor }) =>
+        assembly.castBallot(
+          params.id,
+          { userId: actor!.userId, membership: actor!.membership },
+          body.choice,
+          body.secret,
+          now(),
+        ),
     )
     .route(
       {
