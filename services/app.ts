@@ -11,6 +11,7 @@ import { errorHandler } from './http/middleware/error-handler.js';
 import { createMetrics } from './http/middleware/metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
+import { auditRoutes } from './http/routes/audit/audit.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
@@ -19,6 +20,7 @@ import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
 import { systemRoutes } from './http/routes/system/system.routes.js';
 import { webRoutes } from './http/routes/web/web.routes.js';
+import type { AuditLog } from './audit/audit-log.js';
 import type { Accounts } from './members/accounts.js';
 import type { Assembly } from './assembly/assembly.js';
 import type { Vault } from './vault/vault.js';
@@ -29,6 +31,7 @@ export interface AppDeps {
   log: Logger;
   connection: Connection;
   accounts: Accounts;
+  audit: AuditLog;
   assembly: Assembly;
   vault: Vault;
   tokens: TokenService;
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   meRoutes(api, accounts, now);
   observationRoutes(api, deps.vault, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, accounts, now);
+  auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);
 
   let openapi: Record<string, unknown> | undefined;

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { loadKeyring, type Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
+import { AuditLog } from './audit/audit-log.js';
 import { Accounts } from './members/accounts.js';
 import { Assembly } from './assembly/assembly.js';
 import { Vault } from './vault/vault.js';
@@ -14,6 +15,7 @@ export interface Services {
   tokens: TokenService;
   passwords: PasswordHasher;
   accounts: Accounts;
+  audit: AuditLog;
   assembly: Assembly;
   vault: Vault;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function createServices(
     audience: config.jwt.audience,
     ttlSeconds: config.jwt.accessTtlSeconds,
   });
+  const audit = await AuditLog.open(connection, keyring);
   const passwords = await createPasswordHasher();
   const accounts = new Accounts({
     connection,
@@ -46,5 +49,5 @@ export async function createServices(
   const assembly = new Assembly({ connection });
   await assembly.ensureIndexes();
   const vault = new Vault({ connection, keyring, passwords, options: { uploadMaxRows: config.upload.maxRows } });
-  return { keyring, tokens, passwords, accounts, assembly, vault, close: () => passwords.close() };
+  return { keyring, tokens, passwords, accounts, audit, assembly, vault, close: () => passwords.close() };
 }

@@ -1,0 +1,65 @@
+// The hash chain itself: how an entry's hash is computed, and how a chain is checked. No I/O.
+import { canonicalJson, sha256Hex } from '../../policies/canonical-digest.js';
+
+/** The `prevHash` of entry 1. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface ChainEntry {
+  seq: number;
+  at: Date;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+}
+
+/** SHA-256 over the canonical JSON of everything in the entry except its own hash. */
+export function entryHash(entry: ChainEntry): string {
+  return sha256Hex(
+    canonicalJson({
+      seq: entry.seq,
+      at: entry.at.toISOString(),
+      type: entry.type,
+      actor: entry.actor,
+      data: entry.data,
+      prevHash: entry.prevHash,
+    }),
+  );
+}
+
+/** What a check found wrong at a position of the chain. */
+export interface ChainProblem {
+  seq: number;
+  problem:
+    | 'missing_entry'
+    | 'hash_mismatch'
+    | 'broken_link'
+    | 'checkpoint_mismatch'
+    | 'checkpoint_signature_invalid'
+    | 'truncated';
+}
+
+/**
+ * Walks entries in position order and reports every edited (hash_mismatch), removed (missing_entry),
+ * reordered or inserted (broken_link / hash_mismatch) entry. Returns the hashes by position for checkpoint checks.
+ */
+export async function checkChain(
+  entries: AsyncIterable<ChainEntry & { hash: string }>,
+): Promise<{ count: number; problems: ChainProblem[]; hashes: Map<number, string> }> {
+  const problems: ChainProblem[] = [];
+  const hashes = new Map<number, string>();
+  let expectedSeq = 1;
+  let previous = GENESIS_HASH;
+  for await (const entry of entries) {
+    if (entry.seq !== expectedSeq) {
+      problems.push({ seq: expectedSeq, problem: 'missing_entry' });
+      expectedSeq = entry.seq;
+    }
+    if (entry.prevHash !== previous) problems.push({ seq: entry.seq, problem: 'broken_link' });
+    if (entryHash(entry) !== entry.hash) problems.push({ seq: entry.seq, problem: 'hash_mismatch' });
+    hashes.set(entry.seq, entry.hash);
+    previous = entry.hash;
+    expectedSeq++;
+  }
+  return { count: expectedSeq - 1, problems, hashes };
+}

@@ -1,0 +1,144 @@
+// The tamper-evident audit log: append-only hash chain, signed checkpoints, and a verifier.
+import { compactVerify, CompactSign, importJWK, type JWK } from 'jose';
+import type { Connection, Model } from 'mongoose';
+import { canonicalJson } from '../../policies/canonical-digest.js';
+import type { Keyring } from '../crypto/keyring.js';
+import { loadOrCreateSigningKey, type SigningKey } from '../crypto/signing-key.js';
+import { isDuplicateKey } from '../db/connection.js';
+import { checkChain, entryHash, GENESIS_HASH, type ChainProblem } from './audit-chain.js';
+import {
+  auditModels,
+  type AuditCheckpointDocument,
+  type AuditEntryDocument,
+  type AuditHeadDocument,
+} from './audit.model.js';
+
+const AUDIT_KEY_ID = 'audit-signing-1';
+/** A checkpoint every this many entries (and one after every verification). */
+const CHECKPOINT_EVERY = 16;
+const MAX_APPEND_ATTEMPTS = 1_000;
+
+export interface AuditVerification {
+  valid: boolean;
+  entries: number;
+  checkpoints: number;
+  problems: ChainProblem[];
+}
+
+/** Appends entries race-free across instances (each position is claimed by a unique insert) and verifies the chain. */
+export class AuditLog {
+  private readonly entries: Model<AuditEntryDocument>;
+  private readonly checkpoints: Model<AuditCheckpointDocument>;
+  private readonly head: Model<AuditHeadDocument>;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The last entry this instance wrote: the usual place to append the next one. */
+  private last: { seq: number; hash: string } | undefined;
+
+  private constructor(
+    connection: Connection,
+    private readonly key: SigningKey,
+  ) {
+    ({ entries: this.entries, checkpoints: this.checkpoints, head: this.head } = auditModels(connection));
+  }
+
+  /** Loads (or creates) the checkpoint signing key. */
+  static async open(connection: Connection, keyring: Keyring): Promise<AuditLog> {
+    return new AuditLog(connection, await loadOrCreateSigningKey(keyring, AUDIT_KEY_ID, 'audit-signing'));
+  }
+
+  /** The public key that verifies checkpoints. */
+  get publicJwk(): JWK {
+    return this.key.publicJwk;
+  }
+
+  /** Writes one entry at the next free position and resolves once it is stored; throws if it cannot be stored. */
+  append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> {
+    // Appends from this instance go one at a time (so they never race each other); other instances are
+    // handled by the unique insert of each position.
+    const result = this.queue.then(() => this.appendNow(type, actor, data, now));
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  private async appendNow(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> {
+    let { seq, hash: prevHash } = this.last ?? (await this.readHead());
+    seq++;
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const hash = entryHash({ seq, at: now, type, actor, data, prevHash });
+      try {
+        await this.entries.create({ _id: seq, at: now, type, actor, data, prevHash, hash });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // Another instance took this position: move to the end of the chain as it stands now.
+        const head = await this.readHead();
+        ({ hash: prevHash } = head.seq >= seq ? head : { hash: await this.hashAt(seq) });
+        seq = Math.max(head.seq, seq) + 1;
+        continue;
+      }
+      this.last = { seq, hash };
+      await this.head.updateOne({ _id: 'head' }, { $max: { seq } }, { upsert: true }).catch(() => {});
+      if (seq % CHECKPOINT_EVERY === 0) await this.writeCheckpoint(seq, hash, now);
+      return seq;
+    }
+    throw new Error('audit log: no free position after many attempts');
+  }
+
+  /** The newest position known from the head hint (which may lag) and the hash stored there. */
+  private async readHead(): Promise<{ seq: number; hash: string }> {
+    const seq = (await this.head.findById('head').lean())?.seq ?? 0;
+    return { seq, hash: seq === 0 ? GENESIS_HASH : await this.hashAt(seq) };
+  }
+
+  /** Checks every entry and every checkpoint; on success, signs a new checkpoint at the current end. */
+  async verify(now: Date): Promise<AuditVerification> {
+    const cursor = this.entries.find().sort({ _id: 1 }).lean().cursor();
+    const chain = await checkChain(
+      (async function* () {
+        for await (const doc of cursor) yield { ...doc, seq: doc._id };
+      })(),
+    );
+    const problems = [...chain.problems];
+    const checkpoints = await this.checkpoints.find().sort({ _id: 1 }).lean();
+    const verifyKey = await importJWK(this.key.publicJwk, 'EdDSA');
+    for (const checkpoint of checkpoints) {
+      const payload = await compactVerify(checkpoint.jws, verifyKey).catch(() => null);
+      const signed = payload
+        ? (JSON.parse(new TextDecoder().decode(payload.payload)) as { seq: number; hash: string })
+        : null;
+      if (!signed || signed.seq !== checkpoint._id || signed.hash !== checkpoint.hash) {
+        problems.push({ seq: checkpoint._id, problem: 'checkpoint_signature_invalid' });
+      } else if (checkpoint._id > chain.count) {
+        problems.push({ seq: checkpoint._id, problem: 'truncated' });
+      } else if (chain.hashes.get(checkpoint._id) !== signed.hash) {
+        problems.push({ seq: checkpoint._id, problem: 'checkpoint_mismatch' });
+      }
+    }
+    problems.sort((a, b) => a.seq - b.seq);
+    const valid = problems.length === 0;
+    if (valid && chain.count > 0) await this.writeCheckpoint(chain.count, chain.hashes.get(chain.count)!, now);
+    return { valid, entries: chain.count, checkpoints: checkpoints.length, problems };
+  }
+
+  /** Signed checkpoints, oldest first, for anyone to verify with the published key. */
+  async listCheckpoints(): Promise<AuditCheckpointDocument[]> {
+    return this.checkpoints.find().sort({ _id: 1 }).lean();
+  }
+
+  private async hashAt(seq: number): Promise<string> {
+    const entry = await this.entries.findById(seq, { hash: 1 }).lean();
+    if (!entry) throw new Error(`audit log: entry ${seq} is missing`);
+    return entry.hash;
+  }
+
+  private async writeCheckpoint(seq: number, hash: string, now: Date): Promise<void> {
+    const payload = canonicalJson({ seq, hash, at: now.toISOString() });
+    const jws = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid })
+      .sign(this.key.privateKey);
+    try {
+      await this.checkpoints.create({ _id: seq, hash, at: now, jws });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error; // that position is already checkpointed
+    }
+  }
+}
