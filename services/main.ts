@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
   if (config.demo) {
-    const created = await seedDemoCooperative(services.accounts, demoFixture, now);
+    const created = await seedDemoCooperative(services.accounts, demoFixture, now, services.vault);
     log.warn(
       { created },
       'DEMO MODE: demo accounts exist (see README "Demo accounts"); set DATACOOP_DEMO=false or use MONGODB_URI to run without them',

@@ -213,6 +213,11 @@ export class Vault {
     return this.deps.keyring.unwrapMemberKey(memberId, toBuffer(user.wrappedKey));
   }
 
+  /** True when the member has stored nothing yet. */
+  async isEmpty(memberId: string): Promise<boolean> {
+    return (await this.store.readHead(memberId, await this.memberKey(memberId))).version === 0;
+  }
+
   /** Stores already validated observations (demo data, benchmarks): no parsing, same storage path. */
   async storeObservations(memberId: string, observations: readonly NormalisedObservation[]): Promise<StoreResult> {
     return this.store.store(memberId, await this.memberKey(memberId), observations);
