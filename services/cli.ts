@@ -1,9 +1,11 @@
-// Operator commands (`npm run coop -- <command>`): appointing the first steward. Prints nothing secret.
+// Operator commands (`npm run coop -- <command>`): appoint a steward, rotate the master key, verify the audit log.
+// Prints nothing secret.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
-import { createServices } from './container.js';
+import type { Connection } from 'mongoose';
+import { createServices, type Services } from './container.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { rotateMasterKey } from './crypto/master-key-rotation.js';
 import { openDatabase } from './db/database.js';
@@ -17,7 +19,29 @@ const usage = `Usage:
   npm run coop -- rotate-master-key
       Rewraps every member data key and keyring secret under DATACOOP_MASTER_KEY(_FILE), opening what is still
       under the old key with DATACOOP_PREVIOUS_MASTER_KEY(_FILE). No data is re-encrypted. Safe to interrupt
-      and run again; once it reports success, remove the previous key from the configuration.`;
+      and run again; once it reports success, remove the previous key from the configuration.
+  npm run coop -- verify-audit
+      Recomputes the audit log's hash chain and checks its signed checkpoints; exit code 1 if anything was
+      edited, removed, reordered, inserted or truncated.`;
+
+/** Opens the configured database and the service's use cases for one command, and closes them afterwards. */
+async function withServices<T>(
+  config: ReturnType<typeof loadConfig>,
+  run: (services: Services, connection: Connection) => Promise<T>,
+): Promise<T> {
+  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
+  const database = await openDatabase(config, () => {});
+  try {
+    const services = await createServices(database.connection, masterKey, config);
+    try {
+      return await run(services, database.connection);
+    } finally {
+      await services.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
 
 async function readPassword(): Promise<string> {
   const input = process.stdin;
@@ -52,21 +76,13 @@ async function createSteward(args: string[]): Promise<number> {
     console.error(`Password not accepted: ${checked.error.issues[0]?.message}`);
     return 2;
   }
-  const config = loadConfig();
-  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
-  const database = await openDatabase(config, () => {});
-  try {
-    const services = await createServices(database.connection, masterKey, config);
-    try {
-      const account = await services.accounts.createSteward({ ...parsed.data, password: checked.data }, new Date());
-      console.log(`Steward created (id ${account.id}). They can log in now.`);
-      return 0;
-    } finally {
-      await services.close();
-    }
-  } finally {
-    await database.close();
-  }
+  return withServices(loadConfig(), async (services) => {
+    const now = new Date();
+    const account = await services.accounts.createSteward({ ...parsed.data, password: checked.data }, now);
+    await services.audit.append('steward.appointed', 'cli', { stewardId: account.id }, now);
+    console.log(`Steward created (id ${account.id}). They can log in now.`);
+    return 0;
+  });
 }
 
 async function rotateKey(): Promise<number> {
@@ -77,31 +93,36 @@ async function rotateKey(): Promise<number> {
     );
     return 2;
   }
-  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
-  const database = await openDatabase(config, () => {});
-  try {
-    const services = await createServices(database.connection, masterKey, config);
-    try {
-      const report = await rotateMasterKey(database.connection, services.keyring, (done) => {
-        if (done % 1000 === 0) console.log(`… ${done} accounts checked`);
-      });
-      console.log(
-        `Master key rotated: ${report.rewrapped} keys rewrapped, ${report.alreadyCurrent} already under the new key. ` +
-          'Remove DATACOOP_PREVIOUS_MASTER_KEY from the configuration and destroy the old key.',
-      );
+  return withServices(config, async (services, connection) => {
+    const report = await rotateMasterKey(connection, services.keyring, (done) => {
+      if (done % 1000 === 0) console.log(`… ${done} accounts checked`);
+    });
+    console.log(
+      `Master key rotated: ${report.rewrapped} keys rewrapped, ${report.alreadyCurrent} already under the new key. ` +
+        'Remove DATACOOP_PREVIOUS_MASTER_KEY from the configuration and destroy the old key.',
+    );
+    return 0;
+  });
+}
+
+async function verifyAudit(): Promise<number> {
+  return withServices(loadConfig(), async (services) => {
+    const result = await services.audit.verify(new Date());
+    if (result.valid) {
+      console.log(`Audit log intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints verified.`);
       return 0;
-    } finally {
-      await services.close();
     }
-  } finally {
-    await database.close();
-  }
+    console.log(`AUDIT LOG TAMPERED: ${result.problems.length} problem(s) in ${result.entries} entries:`);
+    for (const { seq, problem } of result.problems) console.log(`  position ${seq}: ${problem}`);
+    return 1;
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'create-steward') return createSteward(rest);
   if (command === 'rotate-master-key') return rotateKey();
+  if (command === 'verify-audit') return verifyAudit();
   console.error(command && command !== 'help' ? `Unknown command "${command}".\n${usage}` : usage);
   return command && command !== 'help' ? 2 : 0;
 }

@@ -51,3 +51,18 @@ describe('npm run coop -- create-steward', () => {
     expect(coop(['no-such-command'], '').status).toBe(2);
   });
 });
+
+describe('npm run coop -- verify-audit', () => {
+  it('reports an intact log with exit 0 and a tampered one with exit 1', async () => {
+    const intact = coop(['verify-audit'], '');
+    expect(intact.status, intact.stderr).toBe(0);
+    expect(intact.stdout).toMatch(/Audit log intact: \d+ entries/);
+    const entries = app.connection.db!.collection('audit_log');
+    const first = await entries.findOne({ _id: 1 as never });
+    await entries.updateOne({ _id: 1 as never }, { $set: { type: 'forged' } });
+    const tampered = coop(['verify-audit'], '');
+    await entries.replaceOne({ _id: 1 as never }, first!);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stdout).toContain('position 1: hash_mismatch');
+  });
+});
