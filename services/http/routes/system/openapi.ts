@@ -56,7 +56,8 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<
         }),
       },
     };
-    const errors: Record<number, string> = spec.body ? { ...commonErrors } : { 503: commonErrors[503]! };
+    const errors: Record<number, string> =
+      spec.body || spec.rawBody ? { ...commonErrors } : { 503: commonErrors[503]! };
     if (spec.access !== 'public') errors[401] = 'not_authenticated, invalid_token';
     if (Array.isArray(spec.access)) errors[403] = 'role_not_allowed';
     Object.assign(errors, spec.errors);
@@ -75,6 +76,13 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<
       ...(parameters.length > 0 && { parameters }),
       ...(spec.body && {
         requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } },
+      }),
+      ...(spec.rawBody && {
+        requestBody: {
+          required: true,
+          description: `At most ${spec.rawBody.limitBytes} bytes.`,
+          content: Object.fromEntries(spec.rawBody.types.map((type) => [type, { schema: { type: 'string' } }])),
+        },
       }),
       responses,
       'x-access': spec.access,
