@@ -19,7 +19,7 @@ import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/help
 
 const VOTERS = Number(process.env.VOTERS ?? 5_000);
 // Concurrent client connections; every ballot is issued at once and queued on these sockets.
-const SOCKETS = Number(process.env.SOCKETS ?? 128);
+const SOCKETS = Number(process.env.SOCKETS ?? 16);
 const DAY = 86_400_000;
 const VOTING = 7 * DAY + 3_600_000;
 
