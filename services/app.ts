@@ -19,11 +19,14 @@ import { observationRoutes } from './http/routes/observations/observations.route
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
 import { systemRoutes } from './http/routes/system/system.routes.js';
-import { webRoutes } from './http/routes/web/web.routes.js';
+import { findWebBuild, webApp } from './http/routes/web/web.routes.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Accounts } from './members/accounts.js';
 import type { Assembly } from './assembly/assembly.js';
 import type { Vault } from './vault/vault.js';
+import type { Research } from './research/research.js';
+import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
+import { researchRoutes } from './http/routes/research/research.routes.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDeps {
@@ -34,12 +37,17 @@ export interface AppDeps {
   audit: AuditLog;
   assembly: Assembly;
   vault: Vault;
+  research: Research;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
 }
 
-const publicDir = fileURLToPath(new URL('../web-components/public', import.meta.url));
+// Where the built front end may be: dist/web next to services/ (tsx) or next to dist/services/ (compiled).
+const webBuildCandidates = [
+  fileURLToPath(new URL('../dist/web', import.meta.url)),
+  fileURLToPath(new URL('../web', import.meta.url)),
+];
 
 /** Builds the Koa application with every route of the service. */
 export function createApp(deps: AppDeps): Koa {
@@ -53,6 +61,8 @@ export function createApp(deps: AppDeps): Koa {
   researcherRoutes(api, accounts, now);
   auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);
+  researchRoutes(api, deps.research, now);
+  memberResearchRoutes(api, deps.research, now);
 
   let openapi: Record<string, unknown> | undefined;
   const system = systemRoutes({
@@ -61,7 +71,7 @@ export function createApp(deps: AppDeps): Koa {
     metrics: metrics.registry,
     openapi: () => (openapi ??= buildOpenApi(api, { version: packageJson.version })),
   });
-  const web = webRoutes(publicDir);
+  const web = webApp(findWebBuild(webBuildCandidates));
 
   app.use(requestContext(log));
   app.use(metrics.middleware);
@@ -76,9 +86,10 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(errorHandler(log));
-  for (const router of [system, web, api.router]) {
+  for (const router of [system, api.router]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  app.use(web);
   return app;
 }

@@ -1,0 +1,122 @@
+// The auth client. The access token lives only in this module's memory; the rotating refresh token lives in
+// sessionStorage so a reload in the same tab stays signed in, while closing the tab ends it. Tokens never go
+// into URLs, localStorage or logs. One refresh at a time: the service ends the whole session when an old
+// refresh token is presented twice, so concurrent 401s share a single refresh.
+import { ApiError, toApiError } from './api-error.js';
+import type { TokenPair } from './types.js';
+
+const REFRESH_KEY = 'datacoop.refresh';
+
+let accessToken: string | null = null;
+let refreshing: Promise<boolean> | null = null;
+const endListeners = new Set<() => void>();
+
+function storeTokens(tokens: TokenPair): void {
+  accessToken = tokens.accessToken;
+  sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
+}
+
+/** True when this tab holds a session (an access token or a refresh token to get one). */
+export function hasSession(): boolean {
+  return accessToken !== null || sessionStorage.getItem(REFRESH_KEY) !== null;
+}
+
+/** Called when the session ends without the user asking (refresh refused, account erased). */
+export function onSessionEnded(listener: () => void): () => void {
+  endListeners.add(listener);
+  return () => endListeners.delete(listener);
+}
+
+/** Forgets every token of this tab. */
+export function clearSession(): void {
+  const had = hasSession();
+  accessToken = null;
+  sessionStorage.removeItem(REFRESH_KEY);
+  if (had) for (const listener of endListeners) listener();
+}
+
+/** Exchanges e-mail and password for a session. */
+export async function signIn(email: string, password: string): Promise<void> {
+  const response = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw await toApiError(response);
+  storeTokens((await response.json()) as TokenPair);
+}
+
+/** Ends the session on the server (best effort) and forgets every token here. */
+export async function signOut(): Promise<void> {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  accessToken = null;
+  sessionStorage.removeItem(REFRESH_KEY);
+  if (refreshToken) {
+    await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    }).catch(() => undefined);
+  }
+}
+
+/** Rotates the refresh token once for every caller waiting at the same time; false when the session is over. */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) return false;
+    try {
+      const response = await fetch('/api/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      });
+      if (response.ok) {
+        storeTokens((await response.json()) as TokenPair);
+        return true;
+      }
+      if (response.status === 401 || response.status === 400) clearSession();
+      return false;
+    } catch {
+      return false;
+    }
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** The current access token, refreshing first when there is none in memory (after a reload). */
+export async function currentAccessToken(): Promise<string | null> {
+  if (!accessToken) await refreshSession();
+  return accessToken;
+}
+
+/** fetch() with the access token; on 401 refreshes once and retries once. */
+export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const send = async () => {
+    const headers = new Headers(init.headers);
+    const token = await currentAccessToken();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    return fetch(path, { ...init, headers });
+  };
+  let response = await send();
+  if (response.status === 401 && (await refreshSession())) response = await send();
+  if (response.status === 401) clearSession();
+  return response;
+}
+
+/** Sends JSON (optional) and reads JSON; throws ApiError on any non-2xx answer. */
+export async function requestJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  const response = await authorizedFetch(path, init);
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export { ApiError };

@@ -1,0 +1,317 @@
+// The one wrapper around chart.js: created when the element renders, updated when its data changes,
+// destroyed when it leaves the page. Only the pieces we draw are registered (tree-shaken): line charts on a
+// linear time axis (epoch milliseconds, labelled with Intl — no date adapter needed) with LTTB decimation
+// for long series, and bar charts on a category axis. A table with the same numbers is the text alternative.
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Decimation,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LocaleController, formatDate, formatNumber, t } from '../../i18n/i18n.js';
+import { sharedStyles } from '../../src/shared-styles.js';
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  BarController,
+  BarElement,
+  Decimation,
+  Tooltip,
+  Legend,
+);
+
+export interface LineSeries {
+  label: string;
+  points: { x: number; y: number }[];
+}
+
+export interface BarDatum {
+  label: string;
+  value: number;
+}
+
+/** Colours with at least 3:1 contrast against white (WCAG non-text contrast). */
+const palette = ['#1f5fa8', '#b5461b', '#1d5f3a', '#6b3fa0'];
+
+export class CoopChart extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      figure {
+        margin: 0;
+      }
+      figcaption {
+        font-weight: 600;
+        margin-bottom: 0.25rem;
+      }
+      .box {
+        position: relative;
+        height: 240px;
+        width: 100%;
+      }
+      details {
+        margin-top: 0.5rem;
+      }
+      summary {
+        cursor: pointer;
+        color: var(--coop-link);
+        min-height: 44px;
+        display: flex;
+        align-items: center;
+      }
+      .table-wrap {
+        max-height: 20rem;
+        overflow: auto;
+      }
+    `,
+  ];
+
+  static override properties = {
+    kind: { type: String },
+    caption: { type: String },
+    unit: { type: String },
+    decimals: { type: Number },
+    series: { attribute: false },
+    bars: { attribute: false },
+    tableOpen: { state: true },
+  };
+
+  declare kind: 'line' | 'bar';
+  declare caption: string;
+  declare unit: string;
+  declare decimals: number;
+  declare series: LineSeries[];
+  declare bars: BarDatum[];
+  declare private tableOpen: boolean;
+  private chart?: Chart;
+  private readonly locale = new LocaleController(this);
+
+  constructor() {
+    super();
+    this.kind = 'line';
+    this.caption = '';
+    this.unit = '';
+    this.decimals = 1;
+    this.series = [];
+    this.bars = [];
+    this.tableOpen = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a move in the DOM: the canvas is still there, the chart was destroyed.
+    if (this.hasUpdated && !this.chart) void this.updateComplete.then(() => this.createChart());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+
+  override firstUpdated(): void {
+    this.createChart();
+  }
+
+  override updated(changed: PropertyValues): void {
+    if (!this.chart) return;
+    if (changed.has('kind')) {
+      this.chart.destroy();
+      this.createChart();
+      return;
+    }
+    if (changed.has('series') || changed.has('bars')) {
+      this.chart.data = this.chartData();
+      this.chart.update('none');
+    } else if (!changed.has('tableOpen')) {
+      this.chart.update('none'); // language changed: redraw tick labels
+    }
+  }
+
+  private get canvas(): HTMLCanvasElement | null {
+    return this.renderRoot.querySelector('canvas');
+  }
+
+  private chartData(): ChartConfiguration['data'] {
+    if (this.kind === 'bar') {
+      return {
+        labels: this.bars.map((bar) => bar.label),
+        datasets: [
+          {
+            label: this.caption,
+            data: this.bars.map((bar) => bar.value),
+            backgroundColor: this.bars.map((_, i) => palette[i % palette.length]!),
+          },
+        ],
+      };
+    }
+    return {
+      datasets: this.series.map((line, i) => ({
+        label: line.label,
+        data: line.points,
+        borderColor: palette[i % palette.length]!,
+        backgroundColor: palette[i % palette.length]!,
+        borderWidth: 2,
+        pointRadius: line.points.length > 60 ? 0 : 2,
+        tension: 0,
+      })),
+    };
+  }
+
+  private createChart(): void {
+    const canvas = this.canvas;
+    if (!canvas) return;
+    const valueTick = (value: string | number) => formatNumber(Number(value), this.decimals);
+    const config: ChartConfiguration =
+      this.kind === 'bar'
+        ? ({
+            type: 'bar',
+            data: this.chartData(),
+            options: {
+              animation: false,
+              responsive: true,
+              maintainAspectRatio: false,
+              plugins: { legend: { display: false } },
+              scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+            },
+          } as ChartConfiguration)
+        : ({
+            type: 'line',
+            data: this.chartData(),
+            options: {
+              animation: false,
+              responsive: true,
+              maintainAspectRatio: false,
+              parsing: false,
+              normalized: true,
+              spanGaps: true,
+              interaction: { mode: 'nearest', axis: 'x', intersect: false },
+              plugins: {
+                decimation: { enabled: true, algorithm: 'lttb' },
+                legend: { display: this.series.length > 1 },
+                tooltip: {
+                  callbacks: {
+                    title: (items) => (items[0] ? formatDate(items[0].parsed.x ?? 0) : ''),
+                    label: (item) => `${item.dataset.label ?? ''}: ${valueTick(item.parsed.y ?? 0)} ${this.unit}`,
+                  },
+                },
+              },
+              scales: {
+                x: {
+                  type: 'linear',
+                  ticks: { maxTicksLimit: 6, callback: (value) => formatDate(Number(value), 'short') },
+                },
+                y: { ticks: { callback: valueTick } },
+              },
+            },
+          } as ChartConfiguration);
+    this.chart = new Chart(canvas, config);
+  }
+
+  /** A one-sentence summary for screen readers: what, how many points, the range of dates and values. */
+  private describe(): string {
+    if (this.kind === 'bar') {
+      return `${this.caption}: ${this.bars.map((bar) => `${bar.label} ${formatNumber(bar.value)}`).join(', ')}`;
+    }
+    const points = this.series.flatMap((line) => line.points);
+    if (points.length === 0) return `${this.caption}: ${t('chart.noData')}`;
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    return t('chart.summary', {
+      caption: this.caption,
+      count: this.series[0]?.points.length ?? 0,
+      from: formatDate(Math.min(...xs)),
+      to: formatDate(Math.max(...xs)),
+      min: formatNumber(Math.min(...ys), this.decimals),
+      max: formatNumber(Math.max(...ys), this.decimals),
+      unit: this.unit,
+    });
+  }
+
+  private renderTable() {
+    if (this.kind === 'bar') {
+      return html`<table>
+        <caption class="muted">
+          ${this.caption}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${t('chart.category')}</th>
+            <th scope="col" class="num">${t('chart.value')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${this.bars.map(
+            (bar) =>
+              html`<tr>
+                <th scope="row">${bar.label}</th>
+                <td class="num">${formatNumber(bar.value)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
+    }
+    const first = this.series[0]?.points ?? [];
+    return html`<table>
+      <caption class="muted">
+        ${this.caption} (${this.unit})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t('chart.date')}</th>
+          ${this.series.map((line) => html`<th scope="col" class="num">${line.label}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${first.map(
+          (point, row) =>
+            html`<tr>
+              <th scope="row">${formatDate(point.x)}</th>
+              ${this.series.map((line) => {
+                const y = line.points[row]?.y;
+                return html`<td class="num">${y === undefined ? '' : formatNumber(y, this.decimals)}</td>`;
+              })}
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private onToggle(event: Event): void {
+    this.tableOpen = (event.target as HTMLDetailsElement).open;
+  }
+
+  override render() {
+    return html`<figure>
+      <figcaption>${this.caption}</figcaption>
+      <div class="box"><canvas role="img" aria-label=${this.describe()}></canvas></div>
+      <details @toggle=${this.onToggle}>
+        <summary>${t('chart.showTable')}</summary>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=${`${t('chart.table')}: ${this.caption}`}>
+          ${this.tableOpen ? this.renderTable() : nothing}
+        </div>
+      </details>
+    </figure>`;
+  }
+}
+
+customElements.define('coop-chart', CoopChart);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'coop-chart': CoopChart;
+  }
+}

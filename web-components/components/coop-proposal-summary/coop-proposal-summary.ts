@@ -1,0 +1,128 @@
+// A proposal in plain language: what kind of decision, who asks, why, which data, at what level, for how
+// long, and the voting rules frozen at opening. Draft policy fields the page does not know are listed as-is.
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { Proposal } from '../../api/types.js';
+import { LocaleController, formatDate, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
+import type { MessageKey } from '../../i18n/en.js';
+import { sharedStyles } from '../../src/shared-styles.js';
+
+/** Policy fields shown with a plain-language label, in this order. */
+const knownFields = [
+  'grantee',
+  'organisation',
+  'purpose',
+  'duo',
+  'categories',
+  'accessLevel',
+  'statistics',
+  'groupBy',
+  'period',
+  'validUntil',
+  'epsilon',
+  'ethicsApproval',
+] as const;
+
+function plain(value: unknown): string {
+  if (Array.isArray(value)) return value.map(plain).join(', ');
+  if (typeof value === 'string') {
+    if (hasMessage(`category.${value}`)) return t(`category.${value}` as MessageKey);
+    if (hasMessage(`level.${value}`)) return t(`level.${value}` as MessageKey);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDate(value);
+    return value;
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}: ${plain(v)}`)
+      .join('; ');
+  }
+  return String(value);
+}
+
+export class CoopProposalSummary extends LitElement {
+  static override styles = [sharedStyles];
+
+  static override properties = {
+    proposal: { attribute: false },
+  };
+
+  declare proposal: Proposal | undefined;
+  private readonly locale = new LocaleController(this);
+
+  constructor() {
+    super();
+    this.proposal = undefined;
+  }
+
+  private renderPolicy(policy: Record<string, unknown>): TemplateResult {
+    const known = knownFields.filter((field) => policy[field] !== undefined);
+    const others = Object.keys(policy).filter((field) => !(knownFields as readonly string[]).includes(field));
+    return html`<h3>${t('proposal.whatIsAsked')}</h3>
+      <dl>
+        ${known.map(
+          (field) =>
+            html`<dt>${t(`policyField.${field}`)}</dt>
+              <dd>${plain(policy[field])}</dd>`,
+        )}
+        ${others.map(
+          (field) =>
+            html`<dt><code>${field}</code></dt>
+              <dd>${plain(policy[field])}</dd>`,
+        )}
+      </dl>`;
+  }
+
+  override render() {
+    const p = this.proposal;
+    if (!p) return nothing;
+    const rules = p.frozen?.rules;
+    return html`
+      <p><strong>${t(`kind.${p.kind}`)}</strong> — ${t(`kindExplain.${p.kind}`)}</p>
+      <p class="summary">${p.summary}</p>
+      ${p.policy ? this.renderPolicy(p.policy) : nothing}
+      ${
+        p.amendment
+          ? html`<h3>${t('proposal.amendment')}</h3>
+              <pre class="mono">${JSON.stringify(p.amendment, null, 2)}</pre>`
+          : nothing
+      }
+      <h3>${t('proposal.rules')}</h3>
+      <dl>
+        ${
+          p.closesAt
+            ? html`<dt>${t('proposal.deadline')}</dt>
+                <dd>${formatDateTime(p.closesAt)}</dd>`
+            : nothing
+        }
+        ${
+          rules
+            ? html`<dt>${t('proposal.quorum')}</dt>
+                <dd>${t('proposal.quorumText', { num: rules.quorum.num, den: rules.quorum.den })}</dd>
+                <dt>${t('proposal.threshold')}</dt>
+                <dd>
+                  ${t(rules.thresholdBase === 'cast' ? 'proposal.thresholdCast' : 'proposal.thresholdDecisive', {
+                    num: rules.threshold.num,
+                    den: rules.threshold.den,
+                  })}
+                </dd>
+                <dt>${t('proposal.mode')}</dt>
+                <dd>${t(rules.ballotMode === 'secret' ? 'proposal.secret' : 'proposal.open')}</dd>`
+            : nothing
+        }
+        ${
+          p.electorate !== undefined
+            ? html`<dt>${t('proposal.turnout')}</dt>
+                <dd>${t('proposal.turnoutText', { turnout: p.turnout ?? 0, electorate: p.electorate })}</dd>`
+            : nothing
+        }
+      </dl>
+    `;
+  }
+}
+
+customElements.define('coop-proposal-summary', CoopProposalSummary);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'coop-proposal-summary': CoopProposalSummary;
+  }
+}

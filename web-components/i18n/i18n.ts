@@ -1,0 +1,81 @@
+// English and French: one dictionary per language (French must have every English key), Intl for dates and
+// numbers, the choice remembered in localStorage. Elements re-render through LocaleController.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { en, type MessageKey } from './en.js';
+import { fr } from './fr.js';
+
+export type Locale = 'en' | 'fr';
+export const locales: readonly Locale[] = ['en', 'fr'];
+const STORAGE_KEY = 'datacoop.lang';
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };
+const changes = new EventTarget();
+
+function initialLocale(): Locale {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (stored === 'en' || stored === 'fr') return stored;
+  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+let current: Locale = initialLocale();
+document.documentElement.lang = current;
+
+/** The language in use. */
+export function getLocale(): Locale {
+  return current;
+}
+
+/** Switches language, remembers it and re-renders every element with a LocaleController. */
+export function setLocale(locale: Locale): void {
+  if (locale === current) return;
+  current = locale;
+  localStorage.setItem(STORAGE_KEY, locale);
+  document.documentElement.lang = locale;
+  changes.dispatchEvent(new Event('change'));
+}
+
+/** A message in the current language; `{name}` placeholders are replaced by params. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = dictionaries[current][key] ?? en[key];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) return `{${name}}`;
+    return typeof value === 'number' ? formatNumber(value) : value;
+  });
+}
+
+/** A message key when it exists (for codes coming from the service), else undefined. */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** Formats a number for the current locale. */
+export function formatNumber(value: number, maximumFractionDigits = 2): string {
+  return new Intl.NumberFormat(current === 'fr' ? 'fr-CH' : 'en-GB', { maximumFractionDigits }).format(value);
+}
+
+/** Formats a date (no time) for the current locale. */
+export function formatDate(value: Date | string | number, style: 'medium' | 'short' = 'medium'): string {
+  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-CH' : 'en-GB', { dateStyle: style }).format(new Date(value));
+}
+
+/** Formats a date and time for the current locale. */
+export function formatDateTime(value: Date | string | number): string {
+  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-CH' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(value));
+}
+
+/** Re-renders its host whenever the language changes. */
+export class LocaleController implements ReactiveController {
+  private readonly onChange = () => this.host.requestUpdate();
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+  hostConnected(): void {
+    changes.addEventListener('change', this.onChange);
+  }
+  hostDisconnected(): void {
+    changes.removeEventListener('change', this.onChange);
+  }
+}

@@ -1,0 +1,243 @@
+// The member's dashboard: one chart per category with data (blood pressure as two lines), bucket and date
+// range pickers, and the latest value of each category.
+import { Task } from '@lit/task';
+import { LitElement, css, html, nothing } from 'lit';
+import type { Bucket, Observation, Series } from '../../api/types.js';
+import { fetchLatestObservation, fetchSeries } from '../../api/vault.api.js';
+import '../../components/coop-chart/coop-chart.js';
+import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
+import { LocaleController, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import type { MessageKey } from '../../i18n/en.js';
+import { categories, displayUnit, type CategoryInfo } from '../../src/categories.js';
+import { sharedStyles } from '../../src/shared-styles.js';
+
+const DAY = 86_400_000;
+const presets = { '30': 30, '90': 90, '365': 365 } as const;
+
+interface CategoryData {
+  info: CategoryInfo;
+  series: Series;
+  latest?: Observation;
+}
+
+/** yyyy-mm-dd in local time for <input type=date>. */
+function dateInput(date: Date): string {
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
+
+export class CoopDashboardPage extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .controls {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 9.5rem), 12rem));
+        gap: 0.75rem;
+        align-items: end;
+      }
+      .controls select,
+      .controls input {
+        width: 100%;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 30rem), 1fr));
+        gap: 1rem;
+      }
+      .latest {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 12rem), 1fr));
+        gap: 0.5rem;
+        list-style: none;
+        padding: 0;
+        margin: 0 0 1rem;
+      }
+      .latest li {
+        background: var(--coop-surface);
+        border: 1px solid var(--coop-border);
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+      }
+      .latest .value {
+        font-size: 1.3rem;
+        font-weight: 700;
+      }
+    `,
+  ];
+
+  static override properties = {
+    bucket: { state: true },
+    from: { state: true },
+    to: { state: true },
+  };
+
+  declare private bucket: Bucket;
+  declare private from: string;
+  declare private to: string;
+  private readonly locale = new LocaleController(this);
+
+  private readonly data = new Task(this, {
+    task: async ([bucket, from, to], { signal }) => {
+      const fromDate = new Date(`${from}T00:00:00`);
+      const toDate = new Date(new Date(`${to}T00:00:00`).getTime() + DAY);
+      const all = await Promise.all(
+        categories.map(async (info) => ({ info, series: await fetchSeries(info.code, bucket, fromDate, toDate) })),
+      );
+      signal.throwIfAborted();
+      const withData: CategoryData[] = all.filter((c) => c.series.points.length > 0);
+      await Promise.all(
+        withData.map(async (c) => {
+          const last = c.series.points.at(-1)!;
+          c.latest = await fetchLatestObservation(c.info.code, new Date(last.start));
+        }),
+      );
+      return withData;
+    },
+    args: () => [this.bucket, this.from, this.to] as const,
+  });
+
+  constructor() {
+    super();
+    const now = new Date();
+    this.bucket = 'day';
+    this.to = dateInput(now);
+    this.from = dateInput(new Date(now.getTime() - 365 * DAY));
+  }
+
+  private onBucket(event: Event): void {
+    this.bucket = (event.target as HTMLSelectElement).value as Bucket;
+  }
+
+  private onPreset(event: Event): void {
+    const days = presets[(event.target as HTMLSelectElement).value as keyof typeof presets];
+    if (!days) return;
+    const now = new Date();
+    this.to = dateInput(now);
+    this.from = dateInput(new Date(now.getTime() - days * DAY));
+  }
+
+  private onFrom(event: Event): void {
+    const value = (event.target as HTMLInputElement).value;
+    if (value) this.from = value;
+  }
+
+  private onTo(event: Event): void {
+    const value = (event.target as HTMLInputElement).value;
+    if (value) this.to = value;
+  }
+
+  private lines(data: CategoryData): LineSeries[] {
+    const points = data.series.points;
+    const x = (start: string) => new Date(start).getTime();
+    if (data.info.components) {
+      return data.info.components.map((component) => ({
+        label: t(`component.${component}` as MessageKey),
+        points: points.flatMap((p) => {
+          const stats = p.components?.[component];
+          return stats ? [{ x: x(p.start), y: stats.mean }] : [];
+        }),
+      }));
+    }
+    return [
+      {
+        label: t(`category.${data.info.code}` as MessageKey),
+        points: points.flatMap((p) => (p.stats ? [{ x: x(p.start), y: p.stats.mean }] : [])),
+      },
+    ];
+  }
+
+  private latestText(data: CategoryData): string {
+    const latest = data.latest;
+    if (!latest) return '—';
+    const digits = data.info.decimals;
+    if (latest.components) {
+      return (data.info.components ?? []).map((c) => formatNumber(latest.components?.[c] ?? NaN, digits)).join(' / ');
+    }
+    return formatNumber(latest.value ?? NaN, digits);
+  }
+
+  private renderControls() {
+    return html`<form
+      class="card controls"
+      aria-label=${t('dashboard.controls')}
+      @submit=${(e: Event) => e.preventDefault()}
+    >
+      <div>
+        <label for="bucket">${t('dashboard.bucket')}</label>
+        <select id="bucket" @change=${this.onBucket}>
+          ${(['day', 'week', 'month'] as const).map(
+            (b) => html`<option value=${b} ?selected=${this.bucket === b}>${t(`bucket.${b}`)}</option>`,
+          )}
+        </select>
+      </div>
+      <div>
+        <label for="preset">${t('dashboard.preset')}</label>
+        <select id="preset" @change=${this.onPreset}>
+          <option value="">${t('dashboard.presetCustom')}</option>
+          <option value="30">${t('dashboard.preset30')}</option>
+          <option value="90">${t('dashboard.preset90')}</option>
+          <option value="365" selected>${t('dashboard.preset365')}</option>
+        </select>
+      </div>
+      <div>
+        <label for="from">${t('dashboard.from')}</label>
+        <input id="from" type="date" .value=${this.from} max=${this.to} @change=${this.onFrom} />
+      </div>
+      <div>
+        <label for="to">${t('dashboard.to')}</label>
+        <input id="to" type="date" .value=${this.to} min=${this.from} @change=${this.onTo} />
+      </div>
+    </form>`;
+  }
+
+  private renderData(list: CategoryData[]) {
+    if (list.length === 0) {
+      return html`<p class="card">${t('dashboard.empty')} <a href="/data">${t('dashboard.addData')}</a></p>`;
+    }
+    return html`<h2>${t('dashboard.latest')}</h2>
+      <ul class="latest">
+        ${list.map(
+          (c) =>
+            html`<li>
+              <div>${t(`category.${c.info.code}` as MessageKey)}</div>
+              <div class="value">${this.latestText(c)} <span class="muted">${displayUnit(c.series.unit)}</span></div>
+              ${c.latest ? html`<div class="muted">${formatDateTime(c.latest.effectiveAt)}</div>` : nothing}
+            </li>`,
+        )}
+      </ul>
+      <h2>${t('dashboard.charts', { bucket: t(`bucket.${this.bucket}`) })}</h2>
+      <div class="grid">
+        ${list.map(
+          (c) =>
+            html`<section class="card">
+              <coop-chart
+                kind="line"
+                .caption=${t(`category.${c.info.code}` as MessageKey)}
+                .unit=${displayUnit(c.series.unit)}
+                .decimals=${c.info.decimals}
+                .series=${this.lines(c)}
+              ></coop-chart>
+            </section>`,
+        )}
+      </div>`;
+  }
+
+  override render() {
+    return html`<h1 tabindex="-1">${t('dashboard.title')}</h1>
+      <p class="muted">${t('dashboard.intro')}</p>
+      ${this.renderControls()}
+      ${this.data.render({
+        pending: () => html`<p role="status">${t('common.loading')}</p>`,
+        complete: (list) => this.renderData(list),
+        error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      })}`;
+  }
+}
+
+customElements.define('coop-dashboard-page', CoopDashboardPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'coop-dashboard-page': CoopDashboardPage;
+  }
+}

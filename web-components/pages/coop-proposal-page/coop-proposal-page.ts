@@ -1,0 +1,240 @@
+// One proposal: read it in plain language, cast or change a ballot (with a confirmation step) while it is
+// open, keep the receipt, and after the count see the outcome as a chart with a table and find the receipt
+// in the published list.
+import { Task } from '@lit/task';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { ApiError } from '../../api/api-error.js';
+import { castBallot, fetchProposal, fetchResults } from '../../api/assembly.api.js';
+import { ballotSecret, rememberReceipt, storedReceipt } from '../../api/ballot-secrets.js';
+import type { Account, Choice, Proposal, Results } from '../../api/types.js';
+import '../../components/coop-ballot-form/coop-ballot-form.js';
+import type { CoopBallotForm } from '../../components/coop-ballot-form/coop-ballot-form.js';
+import '../../components/coop-chart/coop-chart.js';
+import '../../components/coop-proposal-summary/coop-proposal-summary.js';
+import '../../components/coop-receipt/coop-receipt.js';
+import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
+import type { MessageKey } from '../../i18n/en.js';
+import { sharedStyles } from '../../src/shared-styles.js';
+
+const LIST_PREVIEW = 25;
+
+export class CoopProposalPage extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      tr.mine {
+        background: #fff3c4;
+        font-weight: 700;
+      }
+    `,
+  ];
+
+  static override properties = {
+    account: { attribute: false },
+    proposalId: { type: String },
+    receipt: { state: true },
+    busy: { state: true },
+    message: { state: true },
+    error: { state: true },
+    search: { state: true },
+  };
+
+  declare account: Account | null | undefined;
+  declare proposalId: string;
+  declare private receipt: string | undefined;
+  declare private busy: boolean;
+  declare private message: string;
+  declare private error: string;
+  declare private search: string;
+  private readonly locale = new LocaleController(this);
+
+  private readonly data = new Task(this, {
+    task: async ([id]) => {
+      const proposal = await fetchProposal(id);
+      const results = proposal.status === 'draft' || proposal.status === 'withdrawn' ? null : await fetchResults(id);
+      return { proposal, results };
+    },
+    args: () => [this.proposalId] as const,
+  });
+
+  constructor() {
+    super();
+    this.account = undefined;
+    this.proposalId = '';
+    this.receipt = undefined;
+    this.busy = false;
+    this.message = '';
+    this.error = '';
+    this.search = '';
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if ((changed.has('proposalId') || changed.has('account')) && this.account && this.proposalId) {
+      this.receipt = storedReceipt(this.account.id, this.proposalId);
+    }
+  }
+
+  private async onConfirmed(event: CustomEvent<{ choice: Choice }>): Promise<void> {
+    if (!this.account) return;
+    const form = event.target as CoopBallotForm;
+    this.busy = true;
+    this.error = '';
+    this.message = '';
+    try {
+      const secret = ballotSecret(this.account.id, this.proposalId);
+      const answer = await castBallot(this.proposalId, event.detail.choice, secret);
+      rememberReceipt(this.account.id, this.proposalId, answer.receipt);
+      this.receipt = answer.receipt;
+      this.message = t(answer.changed ? 'ballot.changed' : 'ballot.recorded', {
+        choice: t(`choice.${answer.choice}`),
+      });
+      form.reset();
+      this.dispatchEvent(new CustomEvent('coop-ballot-cast', { bubbles: true, composed: true }));
+      void this.data.run();
+    } catch (error) {
+      const code = error instanceof ApiError ? error.code : 'network_error';
+      this.error = hasMessage(`ballotError.${code}`) ? t(`ballotError.${code}` as MessageKey) : t('common.failed');
+    } finally {
+      this.busy = false;
+      await this.updateComplete;
+      (this.renderRoot.querySelector('[data-focus-after-ballot]') as HTMLElement | null)?.focus();
+    }
+  }
+
+  private onSearch(event: Event): void {
+    this.search = (event.target as HTMLInputElement).value.trim().toLowerCase();
+  }
+
+  private renderVoting(proposal: Proposal): TemplateResult | typeof nothing {
+    if (proposal.status !== 'open' || this.account?.role !== 'member') return nothing;
+    const voted = this.receipt !== undefined;
+    return html`<section class="card" aria-labelledby="vote-heading">
+      <h2 id="vote-heading">${voted ? t('ballot.changeHeading') : t('ballot.heading')}</h2>
+      <p>${t('ballot.until', { when: formatDateTime(proposal.closesAt ?? '') })}</p>
+      <coop-ballot-form
+        .changing=${voted}
+        .busy=${this.busy}
+        @coop-ballot-confirmed=${this.onConfirmed}
+      ></coop-ballot-form>
+    </section>`;
+  }
+
+  private renderResults(results: Results | null): TemplateResult | typeof nothing {
+    if (!results) return nothing;
+    const result = results.result;
+    if (!result) {
+      return html`<section class="card" aria-labelledby="turnout-heading">
+        <h2 id="turnout-heading">${t('results.inProgress')}</h2>
+        <p>${t('proposal.turnoutText', { turnout: results.turnout, electorate: results.electorate })}</p>
+        ${
+          results.status === 'closed'
+            ? html`<p>${t('results.counting', { when: formatDateTime(results.finalisesAt) })}</p>`
+            : nothing
+        }
+      </section>`;
+    }
+    const mine = this.receipt ? result.ballots.find((b) => b.receipt === this.receipt) : undefined;
+    const filtered = this.search
+      ? result.ballots.filter((b) => b.receipt.startsWith(this.search))
+      : result.ballots.slice(0, LIST_PREVIEW);
+    return html`<section class="card" aria-labelledby="results-heading">
+      <h2 id="results-heading">${t('results.heading')}</h2>
+      <p class=${result.outcome === 'approved' ? 'success' : 'error'}>
+        ${t(`outcome.${result.outcome}`)} — ${t(`reason.${result.reason}` as MessageKey)}
+      </p>
+      <coop-chart
+        kind="bar"
+        .caption=${t('results.chartCaption')}
+        .bars=${[
+          { label: t('choice.yes'), value: result.totals.yes },
+          { label: t('choice.no'), value: result.totals.no },
+          { label: t('choice.abstain'), value: result.totals.abstain },
+        ]}
+      ></coop-chart>
+      <p>
+        ${t('results.totals', {
+          cast: result.totals.cast,
+          electorate: result.totals.electorate,
+        })}
+      </p>
+      <h3>${t('results.myReceipt')}</h3>
+      ${
+        this.receipt
+          ? mine
+            ? html`<p class="success" data-testid="receipt-found">
+                ${t('results.found', { choice: t(`choice.${mine.choice}`) })}
+              </p>`
+            : html`<p class="error">${t('results.notFound')}</p>`
+          : html`<p>${t('results.noReceipt')}</p>`
+      }
+      <h3>${t('results.list', { count: result.ballots.length })}</h3>
+      <label for="search">${t('results.search')}</label>
+      <input id="search" type="search" class="mono" size="40" @input=${this.onSearch} />
+      <div class="table-wrap" role="region" aria-label=${t('results.listLabel')} tabindex="0">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">${t('results.receipt')}</th>
+              <th scope="col">${t('results.choice')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${filtered.map(
+              (b) =>
+                html`<tr class=${b.receipt === this.receipt ? 'mine' : ''}>
+                  <td class="mono">${b.receipt}${b.receipt === this.receipt ? html` (${t('results.yours')})` : ''}</td>
+                  <td>${t(`choice.${b.choice}`)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${
+        !this.search && result.ballots.length > LIST_PREVIEW
+          ? html`<p class="muted">${t('results.more', { count: result.ballots.length - LIST_PREVIEW })}</p>`
+          : nothing
+      }
+      <p class="muted">${t('results.digest')} <code>${result.ballotListDigest}</code></p>
+    </section>`;
+  }
+
+  override render() {
+    return this.data.render({
+      // While refreshing after a ballot, keep showing what is there (no flash, focus stays).
+      pending: () =>
+        this.data.value
+          ? this.renderProposal(this.data.value.proposal, this.data.value.results)
+          : html`<h1 tabindex="-1">${t('proposal.title')}</h1>
+              <p role="status">${t('common.loading')}</p>`,
+      error: (error) =>
+        html`<h1 tabindex="-1">${t('proposal.title')}</h1>
+          <p class="error" role="alert">
+            ${error instanceof ApiError && error.status === 404 ? t('proposal.notFound') : t('common.failed')}
+          </p>`,
+      complete: ({ proposal, results }) => this.renderProposal(proposal, results),
+    });
+  }
+
+  private renderProposal(proposal: Proposal, results: Results | null): TemplateResult {
+    return html`
+      <p><a href="/votes">← ${t('proposal.back')}</a></p>
+      <h1 tabindex="-1">${proposal.title}</h1>
+      <p class="muted">${t(`status.${proposal.status}`)}</p>
+      <section class="card"><coop-proposal-summary .proposal=${proposal}></coop-proposal-summary></section>
+      <div role="status" data-focus-after-ballot tabindex="-1">
+        ${this.message ? html`<p class="success">${this.message}</p>` : nothing}
+      </div>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.receipt && proposal.status === 'open' ? html`<coop-receipt .receipt=${this.receipt}></coop-receipt>` : nothing}
+      ${this.renderVoting(proposal)} ${this.renderResults(results)}
+    `;
+  }
+}
+
+customElements.define('coop-proposal-page', CoopProposalPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'coop-proposal-page': CoopProposalPage;
+  }
+}

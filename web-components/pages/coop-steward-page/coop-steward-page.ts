@@ -1,0 +1,261 @@
+// The steward's desk: verify researchers, open drafted proposals for a vote, follow votes in progress
+// (turnout only — never how people voted) and verify the audit log.
+import { Task } from '@lit/task';
+import { LitElement, html, nothing } from 'lit';
+import { ApiError } from '../../api/api-error.js';
+import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
+import { fetchPendingResearchers, verifyAuditLog, verifyResearcher } from '../../api/steward.api.js';
+import type { AuditVerification, Proposal } from '../../api/types.js';
+import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
+import type { MessageKey } from '../../i18n/en.js';
+import { sharedStyles } from '../../src/shared-styles.js';
+
+const HOUR = 3_600_000;
+
+/** A datetime-local value (local time) for an instant. */
+function localInput(date: Date): string {
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function errorText(error: unknown): string {
+  const code = error instanceof ApiError ? error.code : 'network_error';
+  return hasMessage(`stewardError.${code}`) ? t(`stewardError.${code}` as MessageKey) : t('common.failed');
+}
+
+export class CoopStewardPage extends LitElement {
+  static override styles = [sharedStyles];
+
+  static override properties = {
+    message: { state: true },
+    error: { state: true },
+    audit: { state: true },
+    auditBusy: { state: true },
+  };
+
+  declare private message: string;
+  declare private error: string;
+  declare private audit: AuditVerification | undefined;
+  declare private auditBusy: boolean;
+  private readonly locale = new LocaleController(this);
+
+  private readonly researchers = new Task(this, { task: () => fetchPendingResearchers(), args: () => [] });
+
+  private readonly proposals = new Task(this, {
+    task: async () => {
+      const [drafts, open, bylaws] = await Promise.all([
+        fetchProposals('draft'),
+        fetchProposals('open'),
+        fetchBylaws(),
+      ]);
+      return { drafts, open, kinds: bylaws.inForce.bylaws.proposalKinds ?? {} };
+    },
+    args: () => [],
+  });
+
+  constructor() {
+    super();
+    this.message = '';
+    this.error = '';
+    this.audit = undefined;
+    this.auditBusy = false;
+  }
+
+  private async onVerify(event: SubmitEvent, id: string, name: string): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this.message = '';
+    this.error = '';
+    try {
+      await verifyResearcher(id, String(data.get('organisation')), data.get('nonProfit') === 'on');
+      this.message = t('steward.verified', { name });
+      void this.researchers.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private async onOpen(event: SubmitEvent, proposal: Proposal): Promise<void> {
+    event.preventDefault();
+    const closesAt = new Date(String(new FormData(event.target as HTMLFormElement).get('closesAt')));
+    this.message = '';
+    this.error = '';
+    try {
+      await openProposal(proposal.id, closesAt);
+      this.message = t('steward.opened', { title: proposal.title });
+      void this.proposals.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private async onAudit(): Promise<void> {
+    this.auditBusy = true;
+    try {
+      this.audit = await verifyAuditLog();
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.auditBusy = false;
+    }
+  }
+
+  private renderResearchers() {
+    return this.researchers.render({
+      pending: () => html`<p role="status">${t('common.loading')}</p>`,
+      error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      complete: (list) =>
+        list.length === 0
+          ? html`<p>${t('steward.noResearchers')}</p>`
+          : html`<ul>
+              ${list.map(
+                (r) =>
+                  html`<li class="card">
+                    <p><strong>${r.name}</strong> — ${r.email}</p>
+                    <form @submit=${(e: SubmitEvent) => this.onVerify(e, r.id, r.name)}>
+                      <label for=${`org-${r.id}`}>${t('steward.organisation')}</label>
+                      <input
+                        id=${`org-${r.id}`}
+                        name="organisation"
+                        .value=${r.organisation ?? ''}
+                        required
+                        size="40"
+                      />
+                      <label class="inline">
+                        <input type="checkbox" name="nonProfit" />
+                        ${t('steward.nonProfit')}
+                      </label>
+                      <div class="actions">
+                        <button type="submit" aria-label=${t('steward.verifyWho', { name: r.name })}>
+                          ${t('steward.verify')}
+                        </button>
+                      </div>
+                    </form>
+                  </li>`,
+              )}
+            </ul>`,
+    });
+  }
+
+  private renderProposals() {
+    return this.proposals.render({
+      pending: () => html`<p role="status">${t('common.loading')}</p>`,
+      error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      complete: ({ drafts, open, kinds }) => html`
+        <h3>${t('steward.drafts')}</h3>
+        ${
+          drafts.length === 0
+            ? html`<p>${t('steward.noDrafts')}</p>`
+            : html`<ul>
+                ${drafts.map((p) => {
+                  const minHours = kinds[p.kind]?.votingWindow.minHours ?? 168;
+                  const earliest = new Date(Date.now() + minHours * HOUR + HOUR);
+                  return html`<li class="card">
+                    <p><strong>${p.title}</strong> — ${t(`kind.${p.kind}`)}</p>
+                    <p>${p.summary}</p>
+                    <form @submit=${(e: SubmitEvent) => this.onOpen(e, p)}>
+                      <label for=${`closes-${p.id}`}>${t('steward.closesAt')}</label>
+                      <input
+                        id=${`closes-${p.id}`}
+                        name="closesAt"
+                        type="datetime-local"
+                        .value=${localInput(earliest)}
+                        required
+                      />
+                      <p class="muted">${t('steward.window', { hours: minHours })}</p>
+                      <div class="actions">
+                        <button type="submit" aria-label=${t('steward.openWho', { title: p.title })}>
+                          ${t('steward.open')}
+                        </button>
+                      </div>
+                    </form>
+                  </li>`;
+                })}
+              </ul>`
+        }
+        <h3>${t('steward.inProgress')}</h3>
+        ${
+          open.length === 0
+            ? html`<p>${t('steward.noneOpen')}</p>`
+            : html`<div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">${t('votes.colTitle')}</th>
+                      <th scope="col" class="num">${t('steward.turnout')}</th>
+                      <th scope="col">${t('votes.colDeadline')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${open.map(
+                      (p) =>
+                        html`<tr>
+                          <td><a href=${`/votes/${p.id}`}>${p.title}</a></td>
+                          <td class="num">
+                            ${t('proposal.turnoutText', { turnout: p.turnout ?? 0, electorate: p.electorate ?? 0 })}
+                          </td>
+                          <td>${p.closesAt ? formatDateTime(p.closesAt) : '—'}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`
+        }
+      `,
+    });
+  }
+
+  private renderAudit() {
+    const audit = this.audit;
+    return html`<div class="actions">
+        <button @click=${this.onAudit} ?disabled=${this.auditBusy}>${t('steward.auditVerify')}</button>
+      </div>
+      <div role="status">
+        ${
+          audit
+            ? html`<p class=${audit.valid ? 'success' : 'error'} data-testid="audit-result">
+                ${
+                  audit.valid
+                    ? t('steward.auditValid', { entries: audit.entries, checkpoints: audit.checkpoints })
+                    : t('steward.auditInvalid', { count: audit.problems.length })
+                }
+              </p>`
+            : this.auditBusy
+              ? t('common.loading')
+              : nothing
+        }
+      </div>
+      ${
+        audit && audit.problems.length > 0
+          ? html`<ul>
+              ${audit.problems.map((p) => html`<li>#${p.seq}: <code>${p.problem}</code></li>`)}
+            </ul>`
+          : nothing
+      }`;
+  }
+
+  override render() {
+    return html`<h1 tabindex="-1">${t('steward.title')}</h1>
+      <div role="status">${this.message ? html`<p class="success">${this.message}</p>` : nothing}</div>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <section class="card" aria-labelledby="researchers-heading">
+        <h2 id="researchers-heading">${t('steward.researchers')}</h2>
+        ${this.renderResearchers()}
+      </section>
+      <section class="card" aria-labelledby="proposals-heading">
+        <h2 id="proposals-heading">${t('steward.proposals')}</h2>
+        ${this.renderProposals()}
+      </section>
+      <section class="card" aria-labelledby="audit-heading">
+        <h2 id="audit-heading">${t('steward.audit')}</h2>
+        ${this.renderAudit()}
+      </section>`;
+  }
+}
+
+customElements.define('coop-steward-page', CoopStewardPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'coop-steward-page': CoopStewardPage;
+  }
+}

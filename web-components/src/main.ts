@@ -1,0 +1,2 @@
+// The single entry point: defines the app shell; pages load on demand.
+import './coop-app.js';

@@ -1,0 +1,69 @@
+// Client-side routes with real URLs (History API): the server answers every such URL with index.html, so a
+// reload or a shared link lands on the same page. Pages are loaded on demand (one chunk each).
+import type { Role } from '../api/types.js';
+
+export type RouteName = 'login' | 'dashboard' | 'votes' | 'proposal' | 'data' | 'account' | 'steward' | 'not-found';
+
+export interface RouteMatch {
+  name: RouteName;
+  params: Record<string, string>;
+}
+
+const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
+  { pattern: /^\/login\/?$/, name: 'login', keys: [] },
+  { pattern: /^\/dashboard\/?$/, name: 'dashboard', keys: [] },
+  { pattern: /^\/votes\/?$/, name: 'votes', keys: [] },
+  { pattern: /^\/votes\/([0-9a-fA-F-]{36})\/?$/, name: 'proposal', keys: ['id'] },
+  { pattern: /^\/data\/?$/, name: 'data', keys: [] },
+  { pattern: /^\/account\/?$/, name: 'account', keys: [] },
+  { pattern: /^\/steward\/?$/, name: 'steward', keys: [] },
+];
+
+/** Who may open each page ('public': anyone, signed in or not). */
+export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
+  login: 'public',
+  dashboard: ['member'],
+  votes: ['member'],
+  proposal: ['member', 'steward'],
+  data: ['member'],
+  account: ['member', 'researcher', 'steward'],
+  steward: ['steward'],
+  'not-found': 'public',
+};
+
+/** Loads the page element of a route (a separate chunk per page). */
+export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
+  login: () => import('../pages/coop-login-page/coop-login-page.js'),
+  dashboard: () => import('../pages/coop-dashboard-page/coop-dashboard-page.js'),
+  votes: () => import('../pages/coop-votes-page/coop-votes-page.js'),
+  proposal: () => import('../pages/coop-proposal-page/coop-proposal-page.js'),
+  data: () => import('../pages/coop-data-page/coop-data-page.js'),
+  account: () => import('../pages/coop-account-page/coop-account-page.js'),
+  steward: () => import('../pages/coop-steward-page/coop-steward-page.js'),
+  'not-found': async () => undefined,
+};
+
+/** The route of a path; unknown paths give 'not-found'. */
+export function matchRoute(path: string): RouteMatch {
+  for (const route of table) {
+    const found = route.pattern.exec(path);
+    if (found) {
+      const params: Record<string, string> = {};
+      route.keys.forEach((key, index) => (params[key] = found[index + 1] ?? ''));
+      return { name: route.name, params };
+    }
+  }
+  return { name: 'not-found', params: {} };
+}
+
+/** The first page of each role after signing in. */
+export function homeOf(role: Role): string {
+  return role === 'member' ? '/dashboard' : role === 'steward' ? '/steward' : '/account';
+}
+
+/** Moves to a path without reloading; the app shell listens to popstate. */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
