@@ -9,6 +9,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { Accounts } from './members/accounts.js';
 import { Assembly } from './assembly/assembly.js';
 import { Vault } from './vault/vault.js';
+import { Research } from './research/research.js';
 
 export interface Services {
   keyring: Keyring;
@@ -18,6 +19,7 @@ export interface Services {
   audit: AuditLog;
   assembly: Assembly;
   vault: Vault;
+  research: Research;
   close(): Promise<void>;
 }
 
@@ -49,5 +51,6 @@ export async function createServices(
   const assembly = new Assembly({ connection });
   await assembly.ensureIndexes();
   const vault = new Vault({ connection, keyring, passwords, options: { uploadMaxRows: config.upload.maxRows } });
-  return { keyring, tokens, passwords, accounts, audit, assembly, vault, close: () => passwords.close() };
+  const research = new Research({ connection, keyring, audit, assembly, vault });
+  return { keyring, tokens, passwords, accounts, audit, assembly, vault, research, close: () => passwords.close() };
 }

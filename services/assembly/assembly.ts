@@ -326,6 +326,29 @@ export class Assembly {
     return views;
   }
 
+  /**
+   * Opened access-policy and revoke-policy proposals (on one policy id, or all), each with its outcome once the
+   * vote is over (finalising due ones first). The research service derives approved policies from these.
+   */
+  async policyVotes(
+    now: Date,
+    policyId?: string,
+  ): Promise<{ transition: TransitionDocument; outcome: OutcomeDocument | null }[]> {
+    const kinds: ProposalKind[] = ['access-policy', 'revoke-policy'];
+    const filter = policyId === undefined ? { kind: { $in: kinds } } : { targetKey: policyId };
+    const transitions = (await this.db.transitions.find(filter).toArray()).filter(
+      (t) => t.openedAt && kinds.includes(t.kind),
+    );
+    const outcomes = await this.db.outcomes.find({ _id: { $in: transitions.map((t) => t._id) } }).toArray();
+    const byId = new Map(outcomes.map((o) => [o._id, o]));
+    return Promise.all(
+      transitions.map(async (transition) => ({
+        transition,
+        outcome: byId.get(transition._id) ?? (await this.finaliseIfDue(transition, now)),
+      })),
+    );
+  }
+
   // ---- ballots --------------------------------------------------------------------------------------------
 
   /**

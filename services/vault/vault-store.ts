@@ -77,6 +77,15 @@ export class VaultStore {
   readonly chunks: mongo.Collection<ChunkDocument>;
   readonly heads: mongo.Collection<HeadDocument>;
 
+/** Opens a directory document read in bulk (research reads every member's newest directory in one scan). */
+export function openHeadDocument(
+  memberId: string,
+  key: Buffer,
+  document: { _id: string; sealed: unknown },
+): ChunkRef[] {
+  return openJson<ChunkRef[]>(key, toBuffer(document.sealed as Buffer), headBinding(document._id, memberId));
+}
+
   constructor(connection: Connection) {
     this.chunks = connection.collection<ChunkDocument>(CHUNK_COLLECTION);
     this.heads = connection.collection<HeadDocument>(HEAD_COLLECTION);

@@ -1,0 +1,96 @@
+// The member's side of research: their consent (the second key), their access log and cohort insights.
+import { z } from 'zod';
+import type { Research } from '../../../research/research.js';
+import type { ApiRouter } from '../../api-router.js';
+import { insightsQuery } from './research.schema.js';
+
+const consentSchema = z.object({
+  consent: z.object({
+    categories: z.record(z.string(), z.enum(['aggregate', 'pseudonymised'])),
+    conditions: z.record(z.string(), z.boolean()),
+    optedOutPolicies: z.array(z.string()),
+  }),
+  version: z.number().int(),
+  recordedAt: z.string().nullable(),
+  history: z.array(z.object({ version: z.number().int(), recordedAt: z.string() })),
+});
+
+const consentBody = z
+  .strictObject({
+    categories: z.record(z.string().max(64), z.string().max(32)).optional(),
+    conditions: z.record(z.string().max(64), z.boolean()).optional(),
+    optedOutPolicies: z.array(z.string().max(128)).max(1000).optional(),
+  })
+  .describe('The whole consent from now on; categories not listed are none. Checked by policies/consent.ts.');
+
+function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
+  return {
+    consent: view.consent,
+    version: view.version,
+    recordedAt: view.recordedAt ? new Date(view.recordedAt).toISOString() : null,
+    history: view.history.map((v) => ({ version: v.version, recordedAt: new Date(v.recordedAt).toISOString() })),
+  };
+}
+
+/** Adds GET/PUT /api/me/consent, GET /api/me/access-log and GET /api/me/insights. */
+export function memberResearchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
+  api
+    .route(
+      {
+        method: 'get',
+        path: '/api/me/consent',
+        summary: 'Your consent in force (default: none for every category) and the times of its versions',
+        tag: 'me',
+        access: ['member'],
+        success: { status: 200, schema: consentSchema, description: 'Your consent' },
+      },
+      async ({ actor }) => presentConsent(await research.consentOf(actor!.userId, now())),
+    )
+    .route(
+      {
+        method: 'put',
+        path: '/api/me/consent',
+        summary: 'Set your consent per category, DUO conditions and studies you left; effective from the next request',
+        tag: 'me',
+        access: ['member'],
+        body: consentBody,
+        bodyLimitBytes: 64 * 1024,
+        success: { status: 200, schema: consentSchema, description: 'Your new consent' },
+        errors: { 400: 'invalid_consent' },
+      },
+      async ({ actor, body }) => presentConsent(await research.changeConsent(actor!.userId, body, now())),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/me/access-log',
+        summary: 'Every research query or export that used your data: study, purpose, category, time, decision',
+        tag: 'me',
+        access: ['member'],
+        success: {
+          status: 200,
+          schema: z.object({ entries: z.array(z.record(z.string(), z.unknown())) }),
+          description: 'Your access log, newest first',
+        },
+      },
+      async ({ actor }) => ({
+        entries: (await research.accessLog(actor!.userId, now())).map((e) => ({ ...e, at: e.at.toISOString() })),
+      }),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/me/insights',
+        summary: 'Your recent value against percentile bands of members who consented (suppressed when too few)',
+        tag: 'me',
+        access: ['member'],
+        query: insightsQuery,
+        success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'How you compare' },
+        errors: { 400: 'unknown_category' },
+      },
+      async ({ actor, query }) => {
+        const result = await research.insights(actor!.userId, query.category, now());
+        return { ...result, computedAt: result.computedAt.toISOString() };
+      },
+    );
+}

@@ -1,0 +1,170 @@
+// Research over HTTP: access requests, the steward's proposal from a request, impact previews, approved policies,
+// queries and pseudonymised exports. Every query or export is decided, audited, then answered (research.ts).
+import { z } from 'zod';
+import type { Viewer } from '../../../assembly/assembly.js';
+import { InvalidRequest } from '../../../errors.js';
+import type { Research } from '../../../research/research.js';
+import type { ApiRouter } from '../../api-router.js';
+import { parseInput } from '../../validate.js';
+import { presentProposal } from '../proposals/proposals.presenter.js';
+import { presentImpact, presentPolicy, presentRequest } from './research.presenter.js';
+import {
+  anyJson,
+  exportQuery,
+  idParams,
+  impactSchema,
+  policiesQuery,
+  policyParams,
+  queryBody,
+  requestBody,
+  requestSchema,
+} from './research.schema.js';
+
+const refusals = {
+  400: 'invalid_request, invalid_epsilon, validation_failed',
+  403: 'researcher_not_verified, not_grantee, policy_revoked, policy_expired, policy_not_active, level_not_allowed, category_not_allowed, statistic_not_allowed, group_by_not_allowed, period_outside_policy',
+  409: 'budget_exhausted',
+  429: 'rate_limited',
+  503: 'audit_unavailable',
+};
+
+/** Adds the /api/research routes, GET /api/policies and GET /api/proposals/:id/impact. */
+export function researchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
+  api
+    .route(
+      {
+        method: 'post',
+        path: '/api/research/requests',
+        summary: 'File an access request (verified researchers); it must make a valid policy under the bylaws',
+        tag: 'research',
+        access: ['researcher'],
+        body: requestBody,
+        bodyLimitBytes: 32 * 1024,
+        success: { status: 201, schema: requestSchema, description: 'The filed request' },
+        errors: { 400: 'invalid_request', 403: 'researcher_not_verified' },
+      },
+      async ({ actor, body }) => presentRequest(await research.fileRequest(actor!, body, now())),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/research/requests',
+        summary: 'Access requests: your own (researchers) or all (stewards), newest first',
+        tag: 'research',
+        access: ['researcher', 'steward'],
+        success: { status: 200, schema: z.object({ requests: z.array(requestSchema) }), description: 'Requests' },
+      },
+      async ({ actor }) => ({ requests: (await research.listRequests(actor!)).map(presentRequest) }),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/research/requests/:id',
+        summary: 'One access request (another researcher’s is 404)',
+        tag: 'research',
+        access: ['researcher', 'steward'],
+        params: idParams,
+        success: { status: 200, schema: requestSchema, description: 'The request' },
+      },
+      async ({ actor, params }) => presentRequest(await research.getRequest(actor!, params.id)),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/research/requests/:id/proposal',
+        summary: 'Turn a request into an access-policy proposal draft (once), with its impact preview',
+        tag: 'research',
+        access: ['steward'],
+        params: idParams,
+        success: {
+          status: 201,
+          schema: z.object({ proposal: z.record(z.string(), z.unknown()), impact: impactSchema }),
+          description: 'The draft and its impact preview',
+        },
+        errors: { 409: 'request_already_proposed' },
+      },
+      async ({ actor, params }) => {
+        const { proposal, impact } = await research.proposeRequest(params.id, actor!.userId, now());
+        return { proposal: presentProposal(proposal), impact: presentImpact(impact) };
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/proposals/:id/impact',
+        summary: 'Impact preview of an access-policy proposal now: members covered per category, never who',
+        tag: 'assembly',
+        access: 'authenticated',
+        params: idParams,
+        success: { status: 200, schema: impactSchema, description: 'The impact preview' },
+      },
+      async ({ actor, params }) =>
+        presentImpact(await research.proposalImpact(params.id, actor!.role as Viewer, now())),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/policies',
+        summary: 'Policies approved by the assembly (default: active ones), with their remaining budget',
+        tag: 'research',
+        access: 'authenticated',
+        query: policiesQuery,
+        success: {
+          status: 200,
+          schema: z.object({ policies: z.array(z.record(z.string(), z.unknown())) }),
+          description: 'Policies',
+        },
+      },
+      async ({ query }) => {
+        const policies = await research.listPolicies(now(), query.status);
+        return {
+          policies: await Promise.all(
+            policies.map(async (p) =>
+              presentPolicy(p, await research.ledger.remaining(p.policy.id, Math.round(p.policy.epsilonBudget * 1e6))),
+            ),
+          ),
+        };
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/research/queries',
+        summary:
+          'Run an aggregate query {policyId, category, statistic, groupBy?, from?, to?, epsilon?} under an active policy',
+        tag: 'research',
+        access: ['researcher'],
+        body: anyJson,
+        bodyLimitBytes: 4096,
+        success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'Suppressed, noisy cells' },
+        errors: refusals,
+      },
+      async ({ actor, body }) => {
+        const parsed = queryBody.safeParse(body);
+        if (!parsed.success) {
+          try {
+            parseInput(queryBody, body, 'body');
+          } catch (error) {
+            const details = error instanceof InvalidRequest ? (error.details ?? []) : [];
+            await research.refuseInvalid(actor!, details, now());
+            throw new InvalidRequest('invalid_request', 'The query is not valid; nothing was released.', details);
+          }
+        }
+        return research.query(actor!, parsed.data!, now());
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/research/policies/:id/export',
+        summary: 'Pseudonymised records of one category (only if the policy allows record-level access)',
+        tag: 'research',
+        access: ['researcher'],
+        params: policyParams,
+        query: exportQuery,
+        success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'Pseudonymised records' },
+        errors: refusals,
+      },
+      async ({ actor, params, query }) => research.exportRecords(actor!, params.id, query, now()),
+    );
+}

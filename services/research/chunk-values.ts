@@ -1,0 +1,108 @@
+// The research hot path: the values of one sealed chunk inside a period, without building observation objects.
+//
+// A chunk's plaintext is compact JSON `[[effectiveAtMs, value, sourceIndex, note?], …]` (vault/chunk-codec.ts).
+// Aggregates need only the time and the value, so this reads them straight from the decrypted bytes; rows with
+// components (blood pressure) or anything unexpected fall back to JSON.parse of the whole chunk.
+import { open } from '../crypto/aead.js';
+import { chunkBinding, type ChunkMeta } from '../vault/chunk-codec.js';
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+
+/** Decrypts a chunk and appends to `out` the values (or one component's values) with time in [fromMs, toMs). */
+export function chunkValues(
+  key: Buffer,
+  meta: ChunkMeta,
+  sealed: Buffer,
+  fromMs: number,
+  toMs: number,
+  component: string | undefined,
+  out: number[],
+): void {
+  const plain = open(key, sealed, chunkBinding(meta));
+  if (component !== undefined || !scanRows(plain, fromMs, toMs, out)) parseRows(plain, fromMs, toMs, component, out);
+}
+
+type Row = [number, number | Record<string, number>, number, string?];
+
+function parseRows(plain: Buffer, fromMs: number, toMs: number, component: string | undefined, out: number[]): void {
+  for (const [at, measured] of JSON.parse(plain.toString('utf8')) as Row[]) {
+    if (at < fromMs || at >= toMs) continue;
+    const value = typeof measured === 'number' ? (component === undefined ? measured : undefined) : undefined;
+    const part = typeof measured === 'object' && component !== undefined ? measured[component] : undefined;
+    const chosen = value ?? part;
+    if (typeof chosen === 'number' && Number.isFinite(chosen)) out.push(chosen);
+  }
+}
+
+// Reads rows of plain numbers; returns false (having added nothing) at the first thing it does not expect.
+function scanRows(plain: Buffer, fromMs: number, toMs: number, out: number[]): boolean {
+  const start = out.length;
+  const fail = () => {
+    out.length = start;
+    return false;
+  };
+  const n = plain.length;
+  if (n < 2 || plain[0] !== OPEN_BRACKET) return fail();
+  let i = 1;
+  if (plain[i] === CLOSE_BRACKET) return true;
+  for (;;) {
+    if (plain[i] !== OPEN_BRACKET) return fail();
+    i++;
+    const at = readNumber(plain, i);
+    if (at === null) return fail();
+    i = at.end;
+    if (plain[i] !== COMMA) return fail();
+    i++;
+    const value = readNumber(plain, i);
+    if (value === null) return fail();
+    i = value.end;
+    // The rest of the row: source index and an optional note (a JSON string), then `]`.
+    while (i < n && plain[i] !== CLOSE_BRACKET) {
+      if (plain[i] === QUOTE) {
+        i++;
+        while (i < n && plain[i] !== QUOTE) i += plain[i] === BACKSLASH ? 2 : 1;
+      }
+      i++;
+    }
+    if (i >= n) return fail();
+    i++;
+    if (at.value >= fromMs && at.value < toMs) out.push(value.value);
+    if (plain[i] === COMMA) {
+      i++;
+      continue;
+    }
+    return plain[i] === CLOSE_BRACKET && i === n - 1 ? true : fail();
+  }
+}
+
+// A JSON number at `i`: integers are read digit by digit, anything else through Number().
+function readNumber(plain: Buffer, i: number): { value: number; end: number } | null {
+  const begin = i;
+  let negative = false;
+  if (plain[i] === MINUS) {
+    negative = true;
+    i++;
+  }
+  let value = 0;
+  let digits = 0;
+  for (; i < plain.length; i++) {
+    const c = plain[i]! - 48;
+    if (c < 0 || c > 9) break;
+    value = value * 10 + c;
+    digits++;
+  }
+  if (digits === 0) return null;
+  const next = plain[i];
+  if (next === 0x2e || next === 0x65 || next === 0x45) {
+    let end = i;
+    while (end < plain.length && plain[end] !== COMMA && plain[end] !== CLOSE_BRACKET) end++;
+    const parsed = Number(plain.toString('latin1', begin, end));
+    return Number.isFinite(parsed) ? { value: parsed, end } : null;
+  }
+  return { value: negative ? -value : value, end: i };
+}
