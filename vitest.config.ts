@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/global-setup.ts'],
+    // The second builds the web app into dist/web when its sources changed (the browser tests serve it).
+    globalSetup: ['test/helpers/global-setup.ts', 'test/e2e/build-web.ts'],
     // Integration tests start real HTTP servers against a real FerretDB; keep parallelism modest on 2 cores.
     pool: 'forks',
     maxWorkers: 2,

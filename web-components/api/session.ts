@@ -101,9 +101,20 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
     return fetch(path, { ...init, headers });
   };
   let response = await send();
-  if (response.status === 401 && (await refreshSession())) response = await send();
-  if (response.status === 401) clearSession();
+  if (!(await isTokenRefusal(response))) return response;
+  if (await refreshSession()) response = await send();
+  if (await isTokenRefusal(response)) clearSession();
   return response;
+}
+
+/** A 401 about the token (expired, revoked, missing) — not a wrong password re-entered for erasure. */
+async function isTokenRefusal(response: Response): Promise<boolean> {
+  if (response.status !== 401) return false;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { error?: { code?: string } };
+  return body.error?.code !== 'invalid_credentials';
 }
 
 /** Sends JSON (optional) and reads JSON; throws ApiError on any non-2xx answer. */

@@ -31,7 +31,7 @@ export class CoopDashboardPage extends LitElement {
     css`
       .controls {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 9.5rem), 12rem));
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 8rem), 12rem));
         gap: 0.75rem;
         align-items: end;
       }
