@@ -16,7 +16,11 @@ import { CHUNK_COLLECTION, duplicateKey, monthOf, openChunk, sealChunk, type Chu
 
 export const HEAD_COLLECTION = 'vault_heads';
 const HEAD_SCHEMA_VERSION = 1;
-/** Directory versions older than this many behind the newest are deleted (readers start from the hint). */
+/**
+ * Directory versions older than this many behind the newest are pruned: their content is dropped but the document
+ * (its `_id`) stays, so that version number can never be claimed again by a slow upload that still holds an old
+ * head — deleting it would let such an upload commit over newer versions and lose their chunks.
+ */
 const KEPT_HEAD_VERSIONS = 3;
 const MAX_COMMIT_ATTEMPTS = 64;
 const READ_CONCURRENCY = 8;
@@ -31,9 +35,11 @@ interface ChunkDocument {
 
 interface HeadDocument {
   _id: string;
-  member: string;
+  /** Absent on pruned versions. */
+  member?: string;
   version: number;
-  sealed: Buffer;
+  /** Absent on pruned versions. */
+  sealed?: Buffer;
 }
 
 /** A chunk as listed in the directory. */
@@ -70,12 +76,6 @@ function headBinding(id: string, memberId: string): Binding {
 }
 
 const headId = (memberId: string, version: number) => `${memberId}:v:${version}`;
-const hintId = (memberId: string) => `${memberId}:hint`;
-
-/** Reads and writes sealed observation chunks; every method takes the member's unwrapped data key. */
-export class VaultStore {
-  readonly chunks: mongo.Collection<ChunkDocument>;
-  readonly heads: mongo.Collection<HeadDocument>;
 
 /** Opens a directory document read in bulk (research reads every member's newest directory in one scan). */
 export function openHeadDocument(
@@ -85,6 +85,12 @@ export function openHeadDocument(
 ): ChunkRef[] {
   return openJson<ChunkRef[]>(key, toBuffer(document.sealed as Buffer), headBinding(document._id, memberId));
 }
+const hintId = (memberId: string) => `${memberId}:hint`;
+
+/** Reads and writes sealed observation chunks; every method takes the member's unwrapped data key. */
+export class VaultStore {
+  readonly chunks: mongo.Collection<ChunkDocument>;
+  readonly heads: mongo.Collection<HeadDocument>;
 
   constructor(connection: Connection) {
     this.chunks = connection.collection<ChunkDocument>(CHUNK_COLLECTION);
@@ -151,11 +157,6 @@ export function openHeadDocument(
     const hint = await this.heads.findOne({ _id: hintId(memberId) });
     let version = Number((hint as { version?: number } | null)?.version ?? 0);
     let document = version > 0 ? await this.heads.findOne({ _id: headId(memberId, version) }) : null;
-    if (version > 0 && !document) {
-      // The hint lagged behind versions since deleted: fall back to the member's newest version (rare).
-      document = await this.heads.find({ member: memberId }).sort({ version: -1 }).limit(1).next();
-      version = document?.version ?? 0;
-    }
     for (;;) {
       const next = await this.heads.findOne({ _id: headId(memberId, version + 1) });
       if (!next) break;
@@ -163,6 +164,8 @@ export function openHeadDocument(
       version += 1;
     }
     if (!document) return { version: 0, chunks: [] };
+    // The newest version is never pruned (pruning needs KEPT_HEAD_VERSIONS newer ones).
+    if (!document.sealed) throw new Error(`directory version ${document._id} is pruned but newest`);
     const chunks = openJson<ChunkRef[]>(key, toBuffer(document.sealed), headBinding(document._id, memberId));
     return { version, chunks };
   }
@@ -170,7 +173,9 @@ export function openHeadDocument(
   /** Deletes every chunk and directory version of a member (used on erasure, after the key is destroyed). */
   async deleteAll(memberId: string): Promise<void> {
     // Rare: a filter by member (a scan on FerretDB) also removes chunks of commits that never completed.
-    await Promise.all([this.chunks.deleteMany({ member: memberId }), this.heads.deleteMany({ member: memberId })]);
+    // Pruned directory versions carry no member field: match every head of the member by its `_id` prefix.
+    const ownHeads = new RegExp(`^${memberId.replace(/[^A-Za-z0-9-]/g, '')}:`);
+    await Promise.all([this.chunks.deleteMany({ member: memberId }), this.heads.deleteMany({ _id: ownHeads })]);
   }
 
   private async commit(memberId: string, key: Buffer, base: Head, added: ChunkRef[]): Promise<Head> {
@@ -195,7 +200,9 @@ export function openHeadDocument(
           )
           .catch(() => {});
         if (version > KEPT_HEAD_VERSIONS) {
-          await this.heads.deleteOne({ _id: headId(memberId, version - KEPT_HEAD_VERSIONS) }).catch(() => {});
+          await this.heads
+            .updateOne({ _id: headId(memberId, version - KEPT_HEAD_VERSIONS) }, { $unset: { sealed: '', member: '' } })
+            .catch(() => {});
         }
         return { version, chunks };
       }
