@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/ballot-receipts.js';
+import { createApp } from '../../services/app.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
 import {
   createStewardAndLogin,
@@ -212,6 +215,55 @@ describe('the whole lifecycle through HTTP', () => {
       expect.objectContaining({ proposal: expect.objectContaining({ id }), reminderDue: true }),
     );
     app.clock.advance(DAY + HOUR + FINALISATION_GRACE_MS);
+  });
+});
+
+describe('logs while a vote is open', () => {
+  it('never carry a choice, a secret, a receipt or a count', async () => {
+    // A second app on the same services, whose log lines are captured (createTestApp logs nothing).
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const logged = createApp({
+      config: app.config,
+      log,
+      connection: app.connection,
+      ...app.services,
+      now: app.clock.now,
+    });
+    const server = logged.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const voters = await electorate(3);
+      const id = await draft();
+      await openVote(id);
+      const secrets = voters.map(() => secret());
+      const receipts: string[] = [];
+      for (const [i, choice] of ['yes', 'no', 'abstain'].entries()) {
+        const response = await fetch(`${base}/api/proposals/${id}/ballots`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await asMember(voters[i]!)}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ choice, secret: secrets[i] }),
+        });
+        expect(response.status).toBe(200);
+        receipts.push(((await response.json()) as { receipt: string }).receipt);
+      }
+      // A forgery and a read of the results, both logged.
+      await fetch(`${base}/api/proposals/${id}/ballots`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await asMember(voters[0]!)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ choice: 'no', secret: secret() }),
+      });
+      await fetch(`${base}/api/proposals/${id}/results`, { headers: { authorization: `Bearer ${await asSteward()}` } });
+      expect(lines.length).toBeGreaterThanOrEqual(5);
+      const text = lines.join('');
+      expect(text).not.toMatch(/\b(yes|abstain)\b|"no"|"totals"|"choice"/);
+      for (const value of [...secrets, ...receipts]) expect(text).not.toContain(value);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    app.clock.advance(8 * DAY);
   });
 });
 
