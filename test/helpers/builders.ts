@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Role } from '../../services/auth/token-service.js';
 import type { Services } from '../../services/container.js';
-import { normaliseEmail, sealProfile } from '../../services/members/profile.js';
+import { normaliseEmail, sealProfile, type Profile } from '../../services/members/profile.js';
 import { sessionModel } from '../../services/members/session.model.js';
 import type { UserDocument } from '../../services/members/user.model.js';
 import type { TestApp } from './test-app.js';
@@ -76,7 +76,7 @@ const sharedPasswordHashes = new WeakMap<Services, Promise<string>>();
 export async function insertMembers(
   host: ServiceHost,
   count: number,
-  options: { joinedAt: Date; password?: string },
+  options: { joinedAt: Date; password?: string; profile?: (index: number) => Partial<Profile> },
 ): Promise<InsertedMember[]> {
   const { keyring, passwords, accounts } = host.services;
   let hash = sharedPasswordHashes.get(host.services);
@@ -99,7 +99,7 @@ export async function insertMembers(
       status: 'active',
       passwordHash,
       wrappedKey: wrapped,
-      profile: sealProfile(key, id, { email, name: `Voter ${i + 1}` }),
+      profile: sealProfile(key, id, { email, name: `Voter ${i + 1}`, ...options.profile?.(i) }),
       membership: { joinedAt: options.joinedAt },
       createdAt: options.joinedAt,
       updatedAt: options.joinedAt,
