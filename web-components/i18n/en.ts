@@ -198,8 +198,8 @@ export const en = {
   'receipt.copy': 'Copy the receipt',
   'receipt.copied': 'Copied.',
 
-  'results.inProgress': 'Vote in progress',
-  'results.counting': 'Voting has closed. The count is final at {when}.',
+  'results.closedCounting': 'Voting has closed',
+  'results.counting': 'The count is final at {when}.',
   'results.heading': 'Result',
   'outcome.approved': 'Approved',
   'outcome.rejected': 'Rejected',
@@ -218,6 +218,7 @@ export const en = {
   'results.listLabel': 'Published ballots',
   'results.search': 'Find a receipt (type its first characters)',
   'results.receipt': 'Receipt',
+  'results.votes': 'Votes',
   'results.choice': 'Choice',
   'results.yours': 'yours',
   'results.more': '{count} more: type a receipt to find it.',

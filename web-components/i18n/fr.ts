@@ -203,8 +203,8 @@ export const fr: Record<MessageKey, string> = {
   'receipt.copy': 'Copier le reçu',
   'receipt.copied': 'Copié.',
 
-  'results.inProgress': 'Vote en cours',
-  'results.counting': 'Le vote est clos. Le décompte est définitif le {when}.',
+  'results.closedCounting': 'Le vote est clos',
+  'results.counting': 'Le décompte est définitif le {when}.',
   'results.heading': 'Résultat',
   'outcome.approved': 'Approuvée',
   'outcome.rejected': 'Rejetée',
@@ -223,6 +223,7 @@ export const fr: Record<MessageKey, string> = {
   'results.listLabel': 'Bulletins publiés',
   'results.search': 'Trouver un reçu (tapez ses premiers caractères)',
   'results.receipt': 'Reçu',
+  'results.votes': 'Voix',
   'results.choice': 'Choix',
   'results.yours': 'le vôtre',
   'results.more': '{count} de plus : tapez un reçu pour le trouver.',

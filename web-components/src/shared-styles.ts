@@ -34,6 +34,10 @@ export const sharedStyles = css`
   a {
     color: var(--coop-link);
   }
+  .card > h2:first-child,
+  .card > h3:first-child {
+    margin-top: 0;
+  }
   p {
     margin: 0.25rem 0 0.75rem;
   }

@@ -32,6 +32,9 @@ Chart.register(
   Tooltip,
   Legend,
 );
+// Axis text darker than chart.js's default grey, for contrast well above AA.
+Chart.defaults.color = '#3d4751';
+Chart.defaults.font.size = 13;
 
 export interface LineSeries {
   label: string;
@@ -84,6 +87,8 @@ export class CoopChart extends LitElement {
     caption: { type: String },
     unit: { type: String },
     decimals: { type: Number },
+    labelHeader: { type: String },
+    valueHeader: { type: String },
     series: { attribute: false },
     bars: { attribute: false },
     tableOpen: { state: true },
@@ -93,6 +98,9 @@ export class CoopChart extends LitElement {
   declare caption: string;
   declare unit: string;
   declare decimals: number;
+  /** Column headings of a bar chart's table (default: category, value). */
+  declare labelHeader: string;
+  declare valueHeader: string;
   declare series: LineSeries[];
   declare bars: BarDatum[];
   declare private tableOpen: boolean;
@@ -105,6 +113,8 @@ export class CoopChart extends LitElement {
     this.caption = '';
     this.unit = '';
     this.decimals = 1;
+    this.labelHeader = '';
+    this.valueHeader = '';
     this.series = [];
     this.bars = [];
     this.tableOpen = false;
@@ -154,6 +164,7 @@ export class CoopChart extends LitElement {
             label: this.caption,
             data: this.bars.map((bar) => bar.value),
             backgroundColor: this.bars.map((_, i) => palette[i % palette.length]!),
+            maxBarThickness: 120,
           },
         ],
       };
@@ -249,8 +260,8 @@ export class CoopChart extends LitElement {
         </caption>
         <thead>
           <tr>
-            <th scope="col">${t('chart.category')}</th>
-            <th scope="col" class="num">${t('chart.value')}</th>
+            <th scope="col">${this.labelHeader || t('chart.category')}</th>
+            <th scope="col" class="num">${this.valueHeader || t('chart.value')}</th>
           </tr>
         </thead>
         <tbody>

@@ -123,14 +123,12 @@ export class CoopProposalPage extends LitElement {
     if (!results) return nothing;
     const result = results.result;
     if (!result) {
+      // While open, the summary already shows the turnout; after the deadline, say when the count is final.
+      if (results.status === 'open') return nothing;
       return html`<section class="card" aria-labelledby="turnout-heading">
-        <h2 id="turnout-heading">${t('results.inProgress')}</h2>
+        <h2 id="turnout-heading">${t('results.closedCounting')}</h2>
         <p>${t('proposal.turnoutText', { turnout: results.turnout, electorate: results.electorate })}</p>
-        ${
-          results.status === 'closed'
-            ? html`<p>${t('results.counting', { when: formatDateTime(results.finalisesAt) })}</p>`
-            : nothing
-        }
+        <p>${t('results.counting', { when: formatDateTime(results.finalisesAt) })}</p>
       </section>`;
     }
     const mine = this.receipt ? result.ballots.find((b) => b.receipt === this.receipt) : undefined;
@@ -145,6 +143,8 @@ export class CoopProposalPage extends LitElement {
       <coop-chart
         kind="bar"
         .caption=${t('results.chartCaption')}
+        .labelHeader=${t('results.choice')}
+        .valueHeader=${t('results.votes')}
         .bars=${[
           { label: t('choice.yes'), value: result.totals.yes },
           { label: t('choice.no'), value: result.totals.no },
