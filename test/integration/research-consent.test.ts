@@ -1,0 +1,126 @@
+// The member's side of research through HTTP: consent (versioned, sealed, audited) and cohort insights.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { DAY, seedMembers } from './research-fixture.js';
+
+let app: TestApp;
+let member: BuiltAccount;
+
+beforeAll(async () => {
+  app = await createTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+  member = await registerAndLogin(app);
+});
+afterAll(() => app?.close());
+
+const consent = (body?: unknown, token = member.accessToken) =>
+  app.request(body === undefined ? 'GET' : 'PUT', '/api/me/consent', { token, ...(body !== undefined && { body }) });
+
+describe('GET/PUT /api/me/consent', () => {
+  it('starts at none for every category, with no version', async () => {
+    const response = await consent();
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ version: 0, recordedAt: null, history: [] });
+    expect(response.body.consent.categories).toEqual({});
+  });
+
+  it('records each change as a new version with its time, conditions and opt-outs', async () => {
+    const first = await consent({ categories: { 'heart-rate': 'aggregate', 'body-weight': 'none' } });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toMatchObject({ version: 1, consent: { categories: { 'heart-rate': 'aggregate' } } });
+    app.clock.advance(60_000);
+    const second = await consent({
+      categories: { 'heart-rate': 'pseudonymised', 'body-weight': 'aggregate' },
+      conditions: { nonCommercialOnly: true },
+      optedOutPolicies: ['study-1'],
+    });
+    expect(second.status, second.text).toBe(200);
+    expect(second.body.version).toBe(2);
+    expect(second.body.consent.conditions.nonCommercialOnly).toBe(true);
+    expect(second.body.consent.optedOutPolicies).toEqual(['study-1']);
+    expect(second.body.history.map((v: any) => v.version)).toEqual([1, 2]);
+    expect(Date.parse(second.body.history[1].recordedAt)).toBeGreaterThan(
+      Date.parse(second.body.history[0].recordedAt),
+    );
+  });
+
+  it('stores consent sealed and audits each change under a pseudonym', async () => {
+    const stored = await app.connection.collection('consent_versions').find({ member: member.id }).toArray();
+    expect(stored.length).toBe(2);
+    const raw = JSON.stringify(stored);
+    for (const secret of ['heart-rate', 'aggregate', 'pseudonymised', 'study-1', 'nonCommercialOnly']) {
+      expect(raw).not.toContain(secret);
+    }
+    const audited = await app.connection.collection('audit_log').find({ type: 'consent.changed' }).toArray();
+    expect(audited.length).toBe(2);
+    for (const entry of audited) {
+      expect(entry.actor).not.toContain(member.id);
+      expect(Object.keys(entry.data)).toEqual(['version']);
+    }
+  });
+
+  it.each([
+    ['an unknown category', { categories: { 'shoe-size': 'aggregate' } }],
+    ['an unknown level', { categories: { 'heart-rate': 'everything' } }],
+    ['an operator key', { categories: { 'heart-rate': 'aggregate' }, $set: { role: 'steward' } }],
+    ['an operator as a value', { categories: { 'heart-rate': { $ne: 'none' } } }],
+    ['an unknown condition', { conditions: { anything: true } }],
+  ])('refuses %s with 400 and records nothing', async (_, body) => {
+    const response = await consent(body);
+    expect(response.status, response.text).toBe(400);
+    expect(['invalid_consent', 'validation_failed']).toContain(response.body.error.code);
+    expect((await consent()).body.version).toBe(2);
+  });
+
+  it('is for members only', async () => {
+    const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Lab' });
+    expect((await consent(undefined, researcher.accessToken)).status).toBe(403);
+    expect((await app.request('GET', '/api/me/access-log', { token: researcher.accessToken })).status).toBe(403);
+  });
+});
+
+describe('GET /api/me/insights', () => {
+  it('says not enough members consented yet while the cohort is below minCellSize', async () => {
+    await seedMembers(app, 5);
+    const response = await app.request('GET', '/api/me/insights?category=heart-rate', { token: member.accessToken });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toMatchObject({ suppressed: true, message: 'Not enough members consented yet.' });
+    expect(response.body.components[0].bands).toBeNull();
+  });
+
+  it('places the member’s recent value among noisy percentile bands once enough members consented', async () => {
+    await seedMembers(app, 20, { values: (i) => [60 + i] });
+    await app.services.vault.storeObservations(member.id, [
+      {
+        category: 'heart-rate',
+        unit: '/min',
+        value: 72,
+        effectiveAt: new Date(app.clock.now().getTime() - DAY).toISOString(),
+        source: 'manual',
+      },
+    ]);
+    app.clock.advance(DAY); // one release per category and day
+    const fresh = await app.request('POST', '/api/auth/login', {
+      body: { email: member.email, password: member.password },
+    });
+    const response = await app.request('GET', '/api/me/insights?category=heart-rate', {
+      token: fresh.body.accessToken,
+    });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.suppressed).toBe(false);
+    const [component] = response.body.components;
+    expect(component.own).toBe(72);
+    expect(component.bands.map((b: any) => b.level)).toEqual([0.1, 0.25, 0.5, 0.75, 0.9]);
+    expect(typeof component.position).toBe('string');
+    const again = await app.request('GET', '/api/me/insights?category=heart-rate', { token: fresh.body.accessToken });
+    expect(again.body.components[0].bands).toEqual(component.bands);
+  });
+
+  it('refuses an unknown category', async () => {
+    const fresh = await app.request('POST', '/api/auth/login', {
+      body: { email: member.email, password: member.password },
+    });
+    const response = await app.request('GET', '/api/me/insights?category=shoe-size', { token: fresh.body.accessToken });
+    expect(response.status).toBe(400);
+  });
+});
