@@ -46,11 +46,12 @@ export async function createServices(
     tokens,
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
     throttle: config.loginThrottle,
+    audit,
   });
   await accounts.ensureIndexes();
-  const assembly = new Assembly({ connection });
+  const assembly = new Assembly({ connection, audit });
   await assembly.ensureIndexes();
-  const vault = new Vault({ connection, keyring, passwords, options: { uploadMaxRows: config.upload.maxRows } });
+  const vault = new Vault({ connection, keyring, passwords, options: { uploadMaxRows: config.upload.maxRows }, audit });
   const research = new Research({ connection, keyring, audit, assembly, vault });
   return { keyring, tokens, passwords, accounts, audit, assembly, vault, research, close: () => passwords.close() };
 }

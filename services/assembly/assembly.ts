@@ -140,7 +140,14 @@ export class Assembly {
   private readonly users: Model<UserDocument>;
   private readonly openings = new Map<string, { transition: TransitionDocument; readAt: number; until: number }>();
 
-  constructor(private readonly deps: { connection: Connection; log?: Logger }) {
+  constructor(
+    private readonly deps: {
+      connection: Connection;
+      log?: Logger;
+      /** Proposal events go to the audit log (drafted, opened, withdrawn, extended, finalised). */
+      audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
+    },
+  ) {
     this.db = assemblyCollections(deps.connection);
     this.users = userModel(deps.connection);
   }
@@ -190,6 +197,7 @@ export class Assembly {
       updatedAt: now,
     };
     await this.db.proposals.insertOne(proposal);
+    await this.audited('proposal.drafted', stewardId, { proposalId: proposal._id, kind: proposal.kind }, now);
     return { proposal, transition: null, outcome: null, status: 'draft', turnout: null };
   }
 
@@ -216,6 +224,7 @@ export class Assembly {
       actorId: stewardId,
     });
     if (!inserted) throw new Conflict('proposal_not_draft', 'The proposal is no longer a draft.');
+    await this.audited('proposal.withdrawn', stewardId, { proposalId: id }, now);
     return this.view(id, now);
   }
 
@@ -272,6 +281,17 @@ export class Assembly {
       }
       throw targetUnderVote();
     }
+    await this.audited(
+      'proposal.opened',
+      stewardId,
+      {
+        proposalId: id,
+        closesAt: closesAt.toISOString(),
+        electorate: transition.electorate,
+        contentDigest: transition.contentDigest,
+      },
+      now,
+    );
     return this.view(id, now);
   }
 
@@ -292,6 +312,7 @@ export class Assembly {
       throw new Conflict('concurrent_update', 'The deadline changed meanwhile; reload and try again.');
     }
     await this.db.transitions.updateOne({ _id: id }, { $set: { closesAt } });
+    await this.audited('proposal.extended', 'steward', { proposalId: id, closesAt: closesAt.toISOString() }, now);
     this.openings.delete(id);
     return this.view(id, now);
   }
@@ -561,6 +582,17 @@ export class Assembly {
     };
     try {
       await this.db.outcomes.insertOne(outcome);
+      await this.audited(
+        'proposal.finalised',
+        'system',
+        {
+          proposalId: outcome._id,
+          outcome: outcome.outcome,
+          reason: outcome.reason,
+          ballotListDigest: outcome.ballotListDigest,
+        },
+        now,
+      );
       return outcome;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -625,6 +657,10 @@ export class Assembly {
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------
+
+  private async audited(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<void> {
+    await this.deps.audit?.append(type, actor, data, now);
+  }
 
   private async view(id: string, now: Date): Promise<ProposalView> {
     const [proposal, transition, storedOutcome] = await Promise.all([

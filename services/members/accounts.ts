@@ -62,6 +62,8 @@ export interface AccountsDeps {
   tokens: TokenService;
   refreshTtlSeconds: number;
   throttle: LoginThrottleOptions;
+  /** Log-ins (success and failure) go to the audit log, under the account id or a keyed hash of the e-mail. */
+  audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
 }
 
 const invalidCredentials = () => new NotAuthenticated('invalid_credentials', 'E-mail address or password is wrong.');
@@ -108,10 +110,12 @@ export class Accounts {
     if (!user) {
       await this.deps.passwords.verifyAgainstDummy(password);
       await this.throttle.recordFailure(emailIndex, now);
+      await this.deps.audit?.append('login.failed', `email:${emailIndex.slice(0, 32)}`, {}, now);
       throw invalidCredentials();
     }
     if (!(await this.deps.passwords.verify(password, user.passwordHash))) {
       await this.throttle.recordFailure(emailIndex, now);
+      await this.deps.audit?.append('login.failed', user._id, {}, now);
       throw invalidCredentials();
     }
     if (user.status !== 'active') throw invalidCredentials();
@@ -123,6 +127,7 @@ export class Accounts {
       expiresAt: new Date(now.getTime() + this.deps.refreshTtlSeconds * 1000),
     };
     await this.sessions.create(session);
+    await this.deps.audit?.append('login.succeeded', user._id, { sessionId: session._id }, now);
     return this.issueTokens(user, session, now);
   }
 

@@ -28,6 +28,8 @@ export interface VaultDeps {
   keyring: Keyring;
   passwords: PasswordHasher;
   options: VaultOptions;
+  /** A member's export of their own data is audited (pseudonymously) before anything is streamed. */
+  audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
 }
 
 export interface UploadResult extends StoreResult {
@@ -177,6 +179,8 @@ export class Vault {
   /** Every observation of the member, month by month in time order, for a streamed export. */
   async *exportObservations(memberId: string): AsyncGenerator<StoredObservation[]> {
     const key = await this.memberKey(memberId);
+    const actor = `member:${this.deps.keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
+    await this.deps.audit?.append('member.exported', actor, {}, new Date());
     const head = await this.store.readHead(memberId, key);
     const months = [...new Set(head.chunks.map((c) => c.month))].sort();
     for (const month of months) yield await this.store.read(memberId, key, { fromMonth: month, toMonth: month }, head);

@@ -72,6 +72,16 @@ describe('GET/PUT /api/me/consent', () => {
     expect((await consent()).body.version).toBe(2);
   });
 
+  it('audits failed log-ins without the e-mail address', async () => {
+    const email = 'nobody-here@example.org';
+    expect(
+      (await app.request('POST', '/api/auth/login', { body: { email, password: 'wrong password!' } })).status,
+    ).toBe(401);
+    const failed = await app.connection.collection('audit_log').find({ type: 'login.failed' }).toArray();
+    expect(failed.length).toBe(1);
+    expect(JSON.stringify(failed)).not.toContain('nobody-here');
+  });
+
   it('is for members only', async () => {
     const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Lab' });
     expect((await consent(undefined, researcher.accessToken)).status).toBe(403);

@@ -328,6 +328,10 @@ describe('the end of a policy', () => {
     const types = new Set((await app.connection.collection('audit_log').find({}).toArray()).map((e) => e.type));
     expect(types).toContain('consent.changed');
     expect(types).toContain('research.decision');
+    for (const type of ['login.succeeded', 'proposal.drafted', 'proposal.opened', 'proposal.finalised']) {
+      expect(types).toContain(type);
+    }
+    expect(types).toContain('research.request.proposed');
   });
 
   it('refuses a query once the policy has expired', async () => {
