@@ -9,7 +9,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY services ./services
 COPY policies ./policies
-RUN npm run build
+RUN npm run build && cp services/http/routes/system/api-reference.css dist/services/http/routes/system/
+# The web app: Vite bundles web-components/ into dist/web (hashed assets).
+COPY web-components ./web-components
+RUN npm run build:web
 
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -18,8 +21,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# dist/ holds the compiled service and the web app (dist/web, found next to dist/services by services/app.js).
 COPY --from=build /app/dist ./dist
-COPY web-components/public ./dist/web-components/public
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -181,10 +181,14 @@ describe('operations endpoints', () => {
     expect(reference.status).toBe(200);
     expect(reference.headers.get('content-type')).toContain('text/html');
     expect(reference.text).toContain('/api/auth/login');
+    expect(reference.text).toContain('href="/api/docs.css"');
+    const styles = await app.request('GET', '/api/docs.css');
+    expect(styles.status).toBe(200);
+    expect(styles.headers.get('content-type')).toContain('text/css');
     const landing = await app.request('GET', '/');
     expect(landing.status).toBe(200);
     expect(landing.text).toContain('Datacoop');
-    expect((await app.request('GET', '/assets/app.css')).status).toBe(200);
     expect((await app.request('GET', '/assets/..%2Fpackage.json')).status).toBe(404);
+    expect((await app.request('GET', '/assets/no-such-file.js')).status).toBe(404);
   });
 });

@@ -41,7 +41,7 @@ export function renderApiReference(doc: Record<string, unknown>): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Datacoop API reference</title><link rel="stylesheet" href="/assets/app.css"></head>
+<title>Datacoop API reference</title><link rel="stylesheet" href="/api/docs.css"></head>
 <body><main class="reference">
 <h1>Datacoop API reference</h1>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Send <code>Authorization: Bearer &lt;accessToken&gt;</code>

@@ -1,5 +1,6 @@
 // Public operational endpoints: health, metrics, signing keys, the API contract and its reference page.
 import Router from '@koa/router';
+import { readFileSync } from 'node:fs';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
 import type { TokenService } from '../../../auth/token-service.js';
@@ -12,6 +13,8 @@ export interface SystemDeps {
   metrics: Registry;
   openapi: () => Record<string, unknown>;
 }
+
+const referenceStyles = readFileSync(new URL('./api-reference.css', import.meta.url));
 
 /** Routes anyone may call (they reveal nothing personal): liveness, readiness, metrics, JWKS, OpenAPI, reference. */
 export function systemRoutes(deps: SystemDeps): Router {
@@ -36,6 +39,11 @@ export function systemRoutes(deps: SystemDeps): Router {
   });
   router.get('/openapi.json', (ctx) => {
     ctx.body = deps.openapi();
+  });
+  router.get('/api/docs.css', (ctx) => {
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = referenceStyles;
   });
   router.get('/api/docs', (ctx) => {
     reference ??= renderApiReference(deps.openapi());
