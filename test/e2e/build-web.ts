@@ -2,7 +2,7 @@
 // browser tests (and any test app) serve the current front end. A failed build is reported, not thrown: only
 // the browser tests depend on it, and they fail with the build's message.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,19 +24,35 @@ export function webBuildIsStale(): boolean {
   return !existsSync(builtIndex) || statSync(builtIndex).mtimeMs < newestSource(sources);
 }
 
+/**
+ * Builds into a folder of its own, then swaps it in: another test run in the same checkout may be reading
+ * dist/web at this moment (each createApp reads the build once).
+ */
 export default function setup(): void {
   if (!webBuildIsStale()) return;
+  const fresh = join(root, `dist/web.build-${process.pid}`);
+  const old = join(root, `dist/web.old-${process.pid}`);
   try {
     execFileSync(
       process.execPath,
-      [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web-components/vite.config.ts'],
-      {
-        cwd: root,
-        stdio: 'pipe',
-      },
+      [
+        join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web-components/vite.config.ts',
+        '--outDir',
+        fresh,
+        '--emptyOutDir',
+      ],
+      { cwd: root, stdio: 'pipe' },
     );
+    if (existsSync(join(root, 'dist/web'))) renameSync(join(root, 'dist/web'), old);
+    renameSync(fresh, join(root, 'dist/web'));
   } catch (error) {
     const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
     console.error(`The web app did not build; browser tests will fail:\n${output}`);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
   }
 }

@@ -87,6 +87,7 @@ export class CoopChart extends LitElement {
     caption: { type: String },
     unit: { type: String },
     decimals: { type: Number },
+    decimate: { type: Boolean },
     labelHeader: { type: String },
     valueHeader: { type: String },
     series: { attribute: false },
@@ -98,6 +99,8 @@ export class CoopChart extends LitElement {
   declare caption: string;
   declare unit: string;
   declare decimals: number;
+  /** LTTB decimation of line charts (on by default; only acts when there are more points than pixels). */
+  declare decimate: boolean;
   /** Column headings of a bar chart's table (default: category, value). */
   declare labelHeader: string;
   declare valueHeader: string;
@@ -113,6 +116,7 @@ export class CoopChart extends LitElement {
     this.caption = '';
     this.unit = '';
     this.decimals = 1;
+    this.decimate = true;
     this.labelHeader = '';
     this.valueHeader = '';
     this.series = [];
@@ -211,7 +215,7 @@ export class CoopChart extends LitElement {
               spanGaps: true,
               interaction: { mode: 'nearest', axis: 'x', intersect: false },
               plugins: {
-                decimation: { enabled: true, algorithm: 'lttb' },
+                decimation: { enabled: this.decimate, algorithm: 'lttb' },
                 legend: { display: this.series.length > 1 },
                 tooltip: {
                   callbacks: {
