@@ -343,6 +343,36 @@ async function earlierMembers(proposalId: string): Promise<{ id: string }[]> {
   return users.map((u) => ({ id: u._id }));
 }
 
+describe('recovery and contract', () => {
+  it('lets a member re-send the same secret to restore a ballot a failure left out of the box', async () => {
+    const voters = await electorate(1);
+    const id = await draft();
+    await openVote(id);
+    const ballotSecret = secret();
+    expect((await vote(id, voters[0]!, 'no', ballotSecret)).status).toBe(200);
+    // As if the service had crashed between the register claim and the box insert.
+    await app.connection
+      .collection('ballot_box')
+      .deleteOne({ _id: `${id}:${receiptFromSecret(ballotSecret)}` as never });
+    expect((await vote(id, voters[0]!, 'no', ballotSecret)).body).toMatchObject({ choice: 'no' });
+    afterFinalisation(7 * DAY + HOUR);
+    const results = await call('GET', `/api/proposals/${id}/results`, await asSteward());
+    expect(results.body.result.ballots).toEqual([{ receipt: receiptFromSecret(ballotSecret), choice: 'no' }]);
+  });
+
+  it('documents every assembly route with who may call it', async () => {
+    const { paths } = (await app.request('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { 'x-access': unknown }>>;
+    };
+    expect(paths['/api/proposals/{id}/ballots']!.post!['x-access']).toEqual(['member']);
+    expect(paths['/api/proposals']!.post!['x-access']).toEqual(['steward']);
+    expect(paths['/api/proposals/{id}/results']!.get!['x-access']).toBe('authenticated');
+    expect(paths['/api/bylaws']!.get!['x-access']).toBe('public');
+    expect(paths['/api/steward/proposals/{id}/reminders']!.get!['x-access']).toEqual(['steward']);
+    expect(paths['/api/me/pending-votes']!.get!['x-access']).toEqual(['member']);
+  });
+});
+
 describe('bad input changes nothing', () => {
   let voters: InsertedMember[];
   let id: string;
@@ -517,6 +547,18 @@ describe('bad input changes nothing', () => {
     });
     expect(revocationWithPolicy.status).toBe(400);
     expect(revocationWithPolicy.body.error.details[0]).toMatchObject({ field: 'policy', code: 'unknown_field' });
+  });
+
+  it('refuses a ballot exactly at the deadline', async () => {
+    const closesAt = new Date((await call('GET', `/api/proposals/${id}`, await asSteward())).body.closesAt as string);
+    await expect(
+      app.services.assembly.castBallot(id, { userId: voters[1]!.id }, 'yes', secrets[1], closesAt),
+    ).rejects.toMatchObject({ status: 409, code: 'voting_closed' });
+    const justBefore = new Date(closesAt.getTime() - 1);
+    await expect(
+      app.services.assembly.castBallot(id, { userId: voters[0]!.id }, 'yes', secrets[0], justBefore),
+    ).resolves.toMatchObject({ changed: true });
+    await expectUnchanged();
   });
 
   it('refuses a ballot after the deadline', async () => {
