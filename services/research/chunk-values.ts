@@ -54,13 +54,13 @@ function scanRows(plain: Buffer, fromMs: number, toMs: number, out: number[]): b
     if (plain[i] !== OPEN_BRACKET) return fail();
     i++;
     const at = readNumber(plain, i);
-    if (at === null) return fail();
-    i = at.end;
+    if (Number.isNaN(at)) return fail();
+    i = numberEnd;
     if (plain[i] !== COMMA) return fail();
     i++;
     const value = readNumber(plain, i);
-    if (value === null) return fail();
-    i = value.end;
+    if (Number.isNaN(value)) return fail();
+    i = numberEnd;
     // The rest of the row: source index and an optional note (a JSON string), then `]`.
     while (i < n && plain[i] !== CLOSE_BRACKET) {
       if (plain[i] === QUOTE) {
@@ -71,7 +71,7 @@ function scanRows(plain: Buffer, fromMs: number, toMs: number, out: number[]): b
     }
     if (i >= n) return fail();
     i++;
-    if (at.value >= fromMs && at.value < toMs) out.push(value.value);
+    if (at >= fromMs && at < toMs) out.push(value);
     if (plain[i] === COMMA) {
       i++;
       continue;
@@ -80,8 +80,11 @@ function scanRows(plain: Buffer, fromMs: number, toMs: number, out: number[]): b
   }
 }
 
-// A JSON number at `i`: integers are read digit by digit, anything else through Number().
-function readNumber(plain: Buffer, i: number): { value: number; end: number } | null {
+// Where the last number read by readNumber ended (module state: no object per number on the hot path).
+let numberEnd = 0;
+
+// A JSON number at `i` (NaN if there is none): integers digit by digit, anything else through Number().
+function readNumber(plain: Buffer, i: number): number {
   const begin = i;
   let negative = false;
   if (plain[i] === MINUS) {
@@ -96,13 +99,15 @@ function readNumber(plain: Buffer, i: number): { value: number; end: number } | 
     value = value * 10 + c;
     digits++;
   }
-  if (digits === 0) return null;
+  if (digits === 0) return NaN;
   const next = plain[i];
   if (next === 0x2e || next === 0x65 || next === 0x45) {
     let end = i;
     while (end < plain.length && plain[end] !== COMMA && plain[end] !== CLOSE_BRACKET) end++;
     const parsed = Number(plain.toString('latin1', begin, end));
-    return Number.isFinite(parsed) ? { value: parsed, end } : null;
+    numberEnd = end;
+    return Number.isFinite(parsed) ? parsed : NaN;
   }
-  return { value: negative ? -value : value, end: i };
+  numberEnd = i;
+  return negative ? -value : value;
 }

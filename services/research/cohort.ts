@@ -106,15 +106,19 @@ export class CohortReader {
     return refs;
   }
 
-  /** The sealed chunks named in `refs`, read in one query. */
+  /**
+   * The sealed chunks named in `refs`, read in one query by category and months (an `_id $in` of thousands of ids
+   * is evaluated per document on FerretDB); chunks not listed in a directory are dropped.
+   */
   async sealedChunks(refs: Map<string, ChunkRef[]>): Promise<Map<string, ChunkDoc>> {
-    const ids = [...refs.values()].flat().map((ref) => ref.id);
+    const listed = [...refs.values()].flat();
     const found = new Map<string, ChunkDoc>();
-    for (let i = 0; i < ids.length; i += 20_000) {
-      for (const doc of await this.chunks.find({ _id: { $in: ids.slice(i, i + 20_000) } }).toArray()) {
-        found.set(doc._id, doc);
-      }
-    }
+    if (listed.length === 0) return found;
+    const wanted = new Set(listed.map((ref) => ref.id));
+    const categories = [...new Set(listed.map((ref) => ref.category))];
+    const months = listed.map((ref) => ref.month).sort();
+    const filter = { category: { $in: categories }, month: { $gte: months[0]!, $lte: months.at(-1)! } };
+    for (const doc of await this.chunks.find(filter).toArray()) if (wanted.has(doc._id)) found.set(doc._id, doc);
     return found;
   }
 

@@ -45,9 +45,7 @@ export class ConsentStore {
   async record(memberId: string, key: Buffer, consent: Consent, now: Date): Promise<ConsentVersion> {
     let version = (await this.history(memberId, key)).reduce((max, v) => Math.max(max, v.version), 0) + 1;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++, version++) {
-      const id = `${memberId}:${version}`;
-      const sealed = sealJson(key, { consent, recordedAt: now.toISOString() }, binding(id, memberId));
-      const fields = { member: memberId, version, recordedAt: now, sealed };
+      const { _id: id, ...fields } = consentDocument(memberId, key, version, consent, now);
       if (await claimOnce(this.collection as unknown as mongo.Collection<mongo.Document>, id, fields)) {
         return { version, recordedAt: now, consent };
       }
@@ -70,6 +68,19 @@ export class ConsentStore {
   async deleteAll(memberId: string): Promise<void> {
     await this.collection.deleteMany({ member: memberId });
   }
+}
+
+/** Version `version` of a member's consent as stored: sealed under the member's key, bound to member and version. */
+export function consentDocument(
+  memberId: string,
+  key: Buffer,
+  version: number,
+  consent: Consent,
+  now: Date,
+): ConsentDocument {
+  const id = `${memberId}:${version}`;
+  const sealed = sealJson(key, { consent, recordedAt: now.toISOString() }, binding(id, memberId));
+  return { _id: id, member: memberId, version, recordedAt: now, sealed };
 }
 
 /** Opens a member's stored versions; a version that does not open (moved, altered) fails loudly. */

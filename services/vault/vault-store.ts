@@ -87,6 +87,12 @@ export function openHeadDocument(
 }
 const hintId = (memberId: string) => `${memberId}:hint`;
 
+/** Directory version `version` of a member as stored (bulk seeding for benchmarks; uploads use `commit`). */
+export function headDocument(memberId: string, key: Buffer, version: number, chunks: ChunkRef[]): HeadDocument {
+  const id = headId(memberId, version);
+  return { _id: id, member: memberId, version, sealed: sealJson(key, chunks, headBinding(id, memberId)) };
+}
+
 /** Reads and writes sealed observation chunks; every method takes the member's unwrapped data key. */
 export class VaultStore {
   readonly chunks: mongo.Collection<ChunkDocument>;

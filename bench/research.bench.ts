@@ -1,0 +1,290 @@
+// Research benchmark (spec §10): an aggregate query over 5,000 members × 200 observations. Prints the latency of
+// the query through HTTP (decide, audit, ε ledger, bulk reads, decryption, statistics, suppression, noise) and, in
+// the same process on the same sealed chunks, the throughput of decryption + statistics against raw AEAD
+// decryption of the same bytes. Target: ratio ≥ 50 %.
+// Run: npm run bench:research  (MEMBERS, OBSERVATIONS, QUERIES, ROUNDS override)
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONSENT } from '../policies/consent.js';
+import { findCategory } from '../policies/catalogue.js';
+import { groupValuesOf } from '../policies/group-by.js';
+import type { NormalisedObservation } from '../policies/observation-types.js';
+import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/privacy.js';
+import { createApp } from '../services/app.js';
+import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
+import { loadConfig } from '../services/config.js';
+import { createServices } from '../services/container.js';
+import { open } from '../services/crypto/aead.js';
+import { connectDatabase, toBuffer } from '../services/db/connection.js';
+import { startEmbeddedDatabase } from '../services/db/ferretdb-launcher.js';
+import { createLogger } from '../services/logger.js';
+import { decryptValues } from '../services/research/cohort.js';
+import { consentDocument } from '../services/research/consent-store.js';
+import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
+import { HEAD_COLLECTION, headDocument, type ChunkRef } from '../services/vault/vault-store.js';
+import { insertMembers, issueAccessToken } from '../test/helpers/builders.js';
+
+const MEMBERS = Number(process.env.MEMBERS ?? 5_000);
+const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 200);
+const QUERIES = Number(process.env.QUERIES ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'datacoop-bench-research-'));
+  const database = await startEmbeddedDatabase(dir);
+  const masterKey = randomBytes(32);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: database.uri,
+    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+    LOG_LEVEL: 'silent',
+  });
+  const connection = await connectDatabase(database.uri, { dbName: 'bench_research', embedded: true });
+  const services = await createServices(connection, masterKey, config);
+  let offset = 0;
+  const now = () => new Date(Date.now() + offset);
+  const app = createApp({ config, log: createLogger('silent'), connection, ...services, now });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a benchmark reads a few known fields
+    const json = (await response.json()) as any;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  try {
+    // ---- seed: members, sealed chunks and directories, consent — through the storage functions, in bulk ----
+    let started = performance.now();
+    const sexes = ['female', 'male', 'other', 'unspecified'] as const;
+    const members = await insertMembers({ services }, MEMBERS, {
+      joinedAt: new Date(Date.now() - 30 * DAY),
+      profile: (i) => ({ sex: sexes[i % 4], birthYear: 1950 + (i % 50) }),
+    });
+    const users = await services.accounts.users.find({ role: 'member' }, { wrappedKey: 1 }).lean();
+    const keys = new Map(users.map((u) => [u._id, services.keyring.unwrapMemberKey(u._id, toBuffer(u.wrappedKey))]));
+    const firstAt = Date.now() - 40 * DAY;
+    const chunks: { _id: string; member: string; category: string; month: string; sealed: Buffer }[] = [];
+    const heads: ReturnType<typeof headDocument>[] = [];
+    const consents: ReturnType<typeof consentDocument>[] = [];
+    const consent = { ...DEFAULT_CONSENT, categories: { 'heart-rate': 'aggregate' as const } };
+    members.forEach((member, m) => {
+      const key = keys.get(member.id)!;
+      const byMonth = new Map<string, NormalisedObservation[]>();
+      for (let k = 0; k < OBSERVATIONS; k++) {
+        const effectiveAt = new Date(firstAt + k * 4 * HOUR + (m % 60) * 60_000).toISOString();
+        const observation: NormalisedObservation = {
+          category: 'heart-rate',
+          unit: '/min',
+          value: 55 + ((m * 7 + k * 13) % 60),
+          effectiveAt,
+          source: 'device',
+        };
+        const month = effectiveAt.slice(0, 7);
+        byMonth.set(month, [...(byMonth.get(month) ?? []), observation]);
+      }
+      const refs: ChunkRef[] = [];
+      for (const [month, observations] of byMonth) {
+        const id = `${member.id}:${randomBytes(8).toString('hex')}`;
+        const meta = { id, memberId: member.id, category: 'heart-rate', month };
+        chunks.push({
+          _id: id,
+          member: member.id,
+          category: 'heart-rate',
+          month,
+          sealed: sealChunk(key, meta, observations),
+        });
+        refs.push({ id, category: 'heart-rate', month });
+      }
+      heads.push(headDocument(member.id, key, 1, refs));
+      consents.push(consentDocument(member.id, key, 1, consent, new Date(Date.now() - DAY)));
+    });
+    for (let i = 0; i < chunks.length; i += 1_000) {
+      await connection.collection(CHUNK_COLLECTION).insertMany(chunks.slice(i, i + 1_000) as never[]);
+    }
+    for (let i = 0; i < heads.length; i += 1_000) {
+      await connection.collection(HEAD_COLLECTION).insertMany(heads.slice(i, i + 1_000) as never[]);
+      await connection.collection('consent_versions').insertMany(consents.slice(i, i + 1_000) as never[]);
+    }
+    const sealedBytes = chunks.reduce((sum, c) => sum + c.sealed.length, 0);
+    console.log(
+      `seeded ${MEMBERS} members × ${OBSERVATIONS} observations (${chunks.length} chunks, ${(sealedBytes / 1e6).toFixed(1)} MB sealed) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    // ---- an approved policy: request → proposal → vote → count ----
+    const steward = await services.accounts.createSteward(
+      { email: 'steward@bench.example', password: 'bench steward password', name: 'Steward' },
+      now(),
+    );
+    const researcher = await services.accounts.register(
+      {
+        email: 'r@bench.example',
+        password: 'bench researcher password',
+        name: 'R',
+        role: 'researcher',
+        organisation: 'Lab',
+      },
+      now(),
+    );
+    await services.accounts.verifyResearcher(
+      researcher.id,
+      { organisation: 'Lab', nonProfit: true },
+      steward.id,
+      now(),
+    );
+    const asSteward = () => issueAccessToken({ services, connection }, steward.id, 'steward', now());
+    const asResearcher = () => issueAccessToken({ services, connection }, researcher.id, 'researcher', now());
+    const request = await call('POST', '/api/research/requests', await asResearcher(), {
+      title: 'Benchmark study',
+      purpose: 'Heart rate by sex.',
+      duo: { permission: 'HMB', modifiers: [] },
+      categories: ['heart-rate'],
+      statistics: ['count', 'mean', 'quantiles', 'histogram'],
+      groupBy: ['sex', 'ageBand'],
+      period: { from: new Date(firstAt - DAY).toISOString(), to: new Date(Date.now() + DAY).toISOString() },
+      validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
+      epsilon: 3,
+    });
+    const proposed = await call('POST', `/api/research/requests/${request.id}/proposal`, await asSteward());
+    const closesIn = 7 * DAY + HOUR;
+    await call('POST', `/api/proposals/${proposed.proposal.id}/open`, await asSteward(), {
+      closesAt: new Date(now().getTime() + closesIn).toISOString(),
+    });
+    const voters = members.slice(0, Math.ceil(MEMBERS / 10) + 1);
+    for (let i = 0; i < voters.length; i += 50) {
+      await Promise.all(
+        voters.slice(i, i + 50).map(async (voter) =>
+          call(
+            'POST',
+            `/api/proposals/${proposed.proposal.id}/ballots`,
+            await issueAccessToken({ services, connection }, voter.id, 'member', now()),
+            {
+              choice: 'yes',
+              secret: randomBytes(32).toString('hex'),
+            },
+          ),
+        ),
+      );
+    }
+    offset += closesIn + FINALISATION_GRACE_MS + 1_000;
+    const policyId = (await call('GET', `/api/research/requests/${request.id}`, await asResearcher()))
+      .policyId as string;
+
+    // ---- query latency through HTTP ----
+    const latencies: number[] = [];
+    for (let q = 0; q < QUERIES; q++) {
+      const token = await asResearcher();
+      started = performance.now();
+      const answer = await call('POST', '/api/research/queries', token, {
+        policyId,
+        category: 'heart-rate',
+        statistic: q % 2 === 0 ? 'mean' : 'quantiles',
+        groupBy: ['sex'],
+        epsilon: 0.1,
+      });
+      latencies.push(performance.now() - started);
+      if (q === 0)
+        console.log(
+          `first answer: ${JSON.stringify(answer.results[0].cells.map((c: { group: { sex: string }; mean?: number }) => [c.group.sex, c.mean ?? null]))}`,
+        );
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `aggregate query latency (HTTP, ${QUERIES} queries): median ${latencies[Math.floor(QUERIES / 2)]!.toFixed(0)} ms, min ${latencies[0]!.toFixed(0)} ms`,
+    );
+
+    // ---- where a query's time goes (the same reads the query makes, timed one by one) ----
+    const step = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      const at = performance.now();
+      const result = await run();
+      console.log(`  ${label.padEnd(44)} ${(performance.now() - at).toFixed(0).padStart(6)} ms`);
+      return result;
+    };
+    console.log('breakdown:');
+    await step('policy from the assembly (registry)', () => services.research.registry.find(policyId, now()));
+    await step('ε ledger: remaining', () => services.research.ledger.remaining(policyId, 3_000_000));
+    await step('audit append', () => services.audit.append('bench.step', 'system', {}, now()));
+    const cohort = await step('members, keys, consent histories (opened)', () => services.research.cohort.members());
+    const from = new Date(firstAt - DAY);
+    const to = new Date(Date.now() + DAY);
+    const refs = await step('directories (opened)', () =>
+      services.research.cohort.chunkRefs(cohort, 'heart-rate', from, to),
+    );
+    const documents = await step('sealed chunks read', () => services.research.cohort.sealedChunks(refs));
+
+    // ---- decrypt + compute against raw AEAD decryption of the same bytes, same process ----
+    const memberKeys = new Map(cohort.map((m) => [m.id, m.key]));
+    const category = findCategory('heart-rate')!;
+    const groups = new Map(cohort.map((m) => [m.id, groupValuesOf(services.research.cohort.profileOf(m), now())]));
+    const random = cryptoRandomSource();
+    const list = [...documents.values()];
+    const raw = () => {
+      let bytes = 0;
+      for (const d of list) {
+        bytes += open(
+          memberKeys.get(d.member)!,
+          toBuffer(d.sealed),
+          chunkBinding({ id: d._id, memberId: d.member, category: d.category, month: d.month }),
+        ).length;
+      }
+      return bytes;
+    };
+    const compute = () => {
+      const values = decryptValues(refs, documents, memberKeys, from.getTime(), to.getTime());
+      const series: MemberSeries[] = [...values].map(([memberId, own]) => ({
+        memberId,
+        groups: groups.get(memberId)!,
+        values: own,
+      }));
+      return releaseAggregate({
+        statistic: 'mean',
+        groupBy: ['sex'],
+        members: series,
+        range: category.plausibleRange,
+        decimals: category.decimals,
+        minCellSize: 11,
+        epsilonMicro: 100_000,
+        random,
+      }).cells.length;
+    };
+    raw();
+    compute();
+    let rawBest = Infinity;
+    let computeBest = Infinity;
+    for (let round = 0; round < ROUNDS; round++) {
+      started = performance.now();
+      raw();
+      rawBest = Math.min(rawBest, performance.now() - started);
+      started = performance.now();
+      compute();
+      computeBest = Math.min(computeBest, performance.now() - started);
+    }
+    const observations = MEMBERS * OBSERVATIONS;
+    const perSecond = (ms: number) => Math.round(observations / (ms / 1000)).toLocaleString('en');
+    console.log(
+      `raw AEAD decryption:      ${rawBest.toFixed(0)} ms  (${perSecond(rawBest)} obs/s, ${(sealedBytes / 1e6 / (rawBest / 1000)).toFixed(0)} MB/s)`,
+    );
+    console.log(`decrypt + statistics:     ${computeBest.toFixed(0)} ms  (${perSecond(computeBest)} obs/s)`);
+    console.log(`ratio: ${((rawBest / computeBest) * 100).toFixed(0)} %  (target ≥ 50 %)`);
+    console.log(`RSS: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+  } finally {
+    server.close();
+    await services.close();
+    await connection.close();
+    await database.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
