@@ -215,6 +215,9 @@ async function main(): Promise<void> {
     await step('policy from the assembly (registry)', () => services.research.registry.find(policyId, now()));
     await step('ε ledger: remaining', () => services.research.ledger.remaining(policyId, 3_000_000));
     await step('audit append', () => services.audit.append('bench.step', 'system', {}, now()));
+    await step('snapshot: the three reads below, in parallel', () =>
+      services.research.cohort.snapshot('heart-rate', new Date(firstAt - DAY), new Date(Date.now() + DAY)),
+    );
     const cohort = await step('members, keys, consent histories (opened)', () => services.research.cohort.members());
     const from = new Date(firstAt - DAY);
     const to = new Date(Date.now() + DAY);

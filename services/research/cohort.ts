@@ -86,24 +86,28 @@ export class CohortReader {
     from: Date,
     to: Date,
   ): Promise<Map<string, ChunkRef[]>> {
-    const wanted = new Map(members.map((m) => [m.id, m]));
-    const newest = new Map<string, HeadDoc>();
-    for (const head of await this.heads.find({}).toArray()) {
-      if (head.member === undefined || head.version === undefined || !wanted.has(head.member)) continue;
-      const seen = newest.get(head.member);
-      if (!seen || seen.version! < head.version) newest.set(head.member, head);
-    }
-    const fromMonth = monthOf(from.toISOString());
-    const toMonth = monthOf(new Date(to.getTime() - 1).toISOString());
-    const refs = new Map<string, ChunkRef[]>();
-    for (const [memberId, head] of newest) {
-      const member = wanted.get(memberId)!;
-      const listed = openHeadDocument(memberId, member.key, head as { _id: string; sealed: unknown }).filter(
-        (ref) => ref.category === category && ref.month >= fromMonth && ref.month <= toMonth,
-      );
-      if (listed.length > 0) refs.set(memberId, listed);
-    }
-    return refs;
+    return listedChunks(await this.heads.find({}).toArray(), members, category, from, to);
+  }
+
+  /**
+   * Everything one answer needs, read in parallel: members with keys and consent, every directory, and the
+   * sealed chunks of the category and months (ciphertext only; nothing is opened before consent is checked).
+   */
+  async snapshot(category: string, from: Date, to: Date): Promise<CohortSnapshot> {
+    const months = { $gte: monthOf(from.toISOString()), $lte: monthOf(new Date(to.getTime() - 1).toISOString()) };
+    const [members, heads, chunks] = await Promise.all([
+      this.members(),
+      this.heads.find({}).toArray(),
+      this.chunks.find({ category, month: months }).toArray(),
+    ]);
+    return { members, heads, chunks: new Map(chunks.map((c) => [c._id, c])), category, from, to };
+  }
+
+  /** Each included member's values (or one component's) in the snapshot's period. */
+  valuesIn(snapshot: CohortSnapshot, included: readonly CohortMember[], component?: string): Map<string, number[]> {
+    const refs = listedChunks(snapshot.heads, included, snapshot.category, snapshot.from, snapshot.to);
+    const keys = new Map(included.map((m) => [m.id, m.key]));
+    return decryptValues(refs, snapshot.chunks, keys, snapshot.from.getTime(), snapshot.to.getTime(), component);
   }
 
   /**
@@ -135,6 +139,44 @@ export class CohortReader {
     const keys = new Map(members.map((m) => [m.id, m.key]));
     return decryptValues(refs, documents, keys, from.getTime(), to.getTime(), component);
   }
+}
+
+/** What `CohortReader.snapshot` read. */
+export interface CohortSnapshot {
+  members: CohortMember[];
+  heads: HeadDoc[];
+  chunks: Map<string, ChunkDoc>;
+  category: string;
+  from: Date;
+  to: Date;
+}
+
+/** The chunks of `category` in the months of [from, to) listed in each member's newest directory. */
+function listedChunks(
+  heads: readonly HeadDoc[],
+  members: readonly CohortMember[],
+  category: string,
+  from: Date,
+  to: Date,
+): Map<string, ChunkRef[]> {
+  const wanted = new Map(members.map((m) => [m.id, m]));
+  const newest = new Map<string, HeadDoc>();
+  for (const head of heads) {
+    if (head.member === undefined || head.version === undefined || !head.sealed || !wanted.has(head.member)) continue;
+    const seen = newest.get(head.member);
+    if (!seen || seen.version! < head.version) newest.set(head.member, head);
+  }
+  const fromMonth = monthOf(from.toISOString());
+  const toMonth = monthOf(new Date(to.getTime() - 1).toISOString());
+  const refs = new Map<string, ChunkRef[]>();
+  for (const [memberId, head] of newest) {
+    const member = wanted.get(memberId)!;
+    const listed = openHeadDocument(memberId, member.key, head as { _id: string; sealed: unknown }).filter(
+      (ref) => ref.category === category && ref.month >= fromMonth && ref.month <= toMonth,
+    );
+    if (listed.length > 0) refs.set(memberId, listed);
+  }
+  return refs;
 }
 
 /** Decrypts and reads the values of every listed chunk (the compute part the benchmark measures). */

@@ -383,7 +383,8 @@ export class Research {
     // Released from here on: only members whose consent in force now includes them, only data in scope.
     const from = new Date(decision.period.from);
     const to = new Date(decision.period.to);
-    const included = (await this.cohort.members()).filter(
+    const snapshot = await this.cohort.snapshot(category.code, from, to);
+    const included = snapshot.members.filter(
       (m) => memberIncluded(m.history, policy, category.code, now, 'aggregate').included,
     );
     const components = category.components.length > 0 ? category.components : [null];
@@ -392,7 +393,7 @@ export class Research {
     const groups = new Map<string, ReturnType<typeof groupValuesOf>>();
     const results: QueryAnswer['results'] = [];
     for (const component of components) {
-      const values = await this.cohort.values(included, category.code, from, to, component?.name);
+      const values = this.cohort.valuesIn(snapshot, included, component?.name);
       const series: MemberSeries[] = [];
       for (const member of included) {
         const own = values.get(member.id);
