@@ -179,8 +179,7 @@ export class Vault {
   /** Every observation of the member, month by month in time order, for a streamed export. */
   async *exportObservations(memberId: string): AsyncGenerator<StoredObservation[]> {
     const key = await this.memberKey(memberId);
-    const actor = `member:${this.deps.keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
-    await this.deps.audit?.append('member.exported', actor, {}, new Date());
+    await this.deps.audit?.append('member.exported', this.auditActor(memberId), {}, new Date());
     const head = await this.store.readHead(memberId, key);
     const months = [...new Set(head.chunks.map((c) => c.month))].sort();
     for (const month of months) yield await this.store.read(memberId, key, { fromMonth: month, toMonth: month }, head);
@@ -196,7 +195,9 @@ export class Vault {
     if (!(await this.deps.passwords.verify(password, user.passwordHash))) {
       throw new NotAuthenticated('invalid_credentials', 'The password is wrong.');
     }
-    // The tamper-evident audit chain arrives with issue 5; until then a keyed hash of the id and the time.
+    // The audit chain keeps a pseudonymous tombstone (the same keyed pseudonym as the member's other audit entries,
+    // never the id); the `erasures` claim makes a repeated request a no-op. Nothing is deleted unless both are written.
+    await this.deps.audit?.append('member.erased', this.auditActor(userId), {}, now);
     await claimOnce(this.erasures, this.deps.keyring.blindIndex('erasure', userId), { erasedAt: now });
     await this.users.deleteOne({ _id: userId });
     await Promise.all([
@@ -208,6 +209,11 @@ export class Vault {
       this.store.deleteAll(userId),
       this.idempotency.deleteMany({ member: userId }),
     ]);
+  }
+
+  /** How the audit log names a member: a keyed pseudonym, so the chain holds no account id of a vault owner. */
+  private auditActor(memberId: string): string {
+    return `member:${this.deps.keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
   }
 
   /** The member's data key, unwrapped; 404 when the account no longer exists. */

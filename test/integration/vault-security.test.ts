@@ -150,6 +150,11 @@ describe('erasure', () => {
     const tombstones = await db.collection('erasures').find({}).toArray();
     expect(tombstones).toHaveLength(1);
     expect(JSON.stringify(tombstones)).not.toContain(member.id);
+    // The audit chain keeps a pseudonymous tombstone of the erasure, and stays intact.
+    const erasureEntries = await db.collection('audit_log').find({ type: 'member.erased' }).toArray();
+    expect(erasureEntries).toHaveLength(1);
+    expect(JSON.stringify(erasureEntries)).not.toContain(member.id);
+    expect((await app.services.audit.verify(new Date())).valid).toBe(true);
 
     // A copy of the vault taken before, put back: nothing can open it any more.
     await db.collection('vault_chunks').insertMany(before.chunks);
