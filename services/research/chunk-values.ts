@@ -24,7 +24,14 @@ export function chunkValues(
   out: number[],
 ): void {
   const plain = open(key, sealed, chunkBinding(meta));
-  if (component !== undefined || !scanRows(plain, fromMs, toMs, out)) parseRows(plain, fromMs, toMs, component, out);
+  // A chunk whose whole month lies in the period needs no time of any row: the scanner then skips them.
+  const monthStart = Date.parse(`${meta.month}-01T00:00:00.000Z`);
+  const next = new Date(monthStart);
+  next.setUTCMonth(next.getUTCMonth() + 1);
+  const inside = fromMs <= monthStart && next.getTime() <= toMs;
+  if (component !== undefined || !scanRows(plain, inside ? -Infinity : fromMs, inside ? Infinity : toMs, inside, out)) {
+    parseRows(plain, fromMs, toMs, component, out);
+  }
 }
 
 type Row = [number, number | Record<string, number>, number, string?];
@@ -40,7 +47,7 @@ function parseRows(plain: Buffer, fromMs: number, toMs: number, component: strin
 }
 
 // Reads rows of plain numbers; returns false (having added nothing) at the first thing it does not expect.
-function scanRows(plain: Buffer, fromMs: number, toMs: number, out: number[]): boolean {
+function scanRows(plain: Buffer, fromMs: number, toMs: number, skipTimes: boolean, out: number[]): boolean {
   const start = out.length;
   const fail = () => {
     out.length = start;
@@ -53,9 +60,15 @@ function scanRows(plain: Buffer, fromMs: number, toMs: number, out: number[]): b
   for (;;) {
     if (plain[i] !== OPEN_BRACKET) return fail();
     i++;
-    const at = readNumber(plain, i);
-    if (Number.isNaN(at)) return fail();
-    i = numberEnd;
+    let at = 0;
+    // Times of 2001–2286 are 13 digits: when they are not needed, step over them.
+    if (skipTimes && plain[i + 13] === COMMA && plain[i]! >= 0x31 && plain[i]! <= 0x39) {
+      i += 13;
+    } else {
+      at = readNumber(plain, i);
+      if (Number.isNaN(at)) return fail();
+      i = numberEnd;
+    }
     if (plain[i] !== COMMA) return fail();
     i++;
     const value = readNumber(plain, i);

@@ -349,6 +349,7 @@ export class Research {
   async query(actor: Actor, input: QueryInput, now: Date): Promise<QueryAnswer> {
     await this.rateLimit(actor.userId, now);
     const approved = await this.registry.find(input.policyId, now);
+    if (approved && approved.status !== 'active') await this.policyKeys.deleteOne({ _id: approved.policy.id });
     const request: AccessRequest = {
       researcherId: actor.userId,
       policyId: input.policyId,
@@ -503,6 +504,24 @@ export class Research {
     records.sort((a, b) => a.pseudonym.localeCompare(b.pseudonym) || a.effective.localeCompare(b.effective));
     await this.recordUse('export', queryId, policy, actor.userId, input.category, null, contributors, now);
     return { policyId, policyVersion: policy.version, category: input.category, records };
+  }
+
+  /** The researcher's own answered queries and exports, newest first (no contributor data). */
+  async queryHistory(researcherId: string) {
+    const records = await this.queries
+      .find({ researcherId }, { projection: { contributors: 0 } })
+      .sort({ at: -1 })
+      .limit(1000)
+      .toArray();
+    return records.map((r) => ({
+      queryId: r._id,
+      kind: r.kind,
+      policyId: r.policyId,
+      policyVersion: r.policyVersion,
+      category: r.category,
+      statistic: r.statistic,
+      at: r.at.toISOString(),
+    }));
   }
 
   // ---- the member's view ----------------------------------------------------------------------------------

@@ -100,6 +100,14 @@ describe('the story: request → proposal → vote → queries', () => {
     expect(theirs.body.entries).toEqual([]);
   });
 
+  it('shows the researcher their own query history, without contributors', async () => {
+    const response = await app.request('GET', '/api/research/queries', { token: await researcher.token() });
+    expect(response.status).toBe(200);
+    expect(response.body.queries.length).toBeGreaterThanOrEqual(2);
+    expect(response.body.queries[0]).toMatchObject({ kind: 'query', policyId, category: 'heart-rate' });
+    expect(response.body.queries[0].contributors).toBeUndefined();
+  });
+
   it('drops a member from the very next answer after they withdraw consent', async () => {
     const member = consenting[1]!;
     const put = await app.request('PUT', '/api/me/consent', {

@@ -45,6 +45,10 @@ describe('chunkValues', () => {
           const out: number[] = [];
           chunkValues(key, meta, sealed, from, to, undefined, out);
           expect(out).toEqual(expected);
+          // A period covering the whole month takes the path that skips the times.
+          const all: number[] = [];
+          chunkValues(key, meta, sealed, 0, Date.parse('2027-01-01T00:00:00.000Z'), undefined, all);
+          expect(all).toEqual(openChunk(key, meta, sealed).map((o) => o.value));
         },
       ),
       { numRuns: 500 },

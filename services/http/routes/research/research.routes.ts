@@ -156,6 +156,21 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
     .route(
       {
         method: 'get',
+        path: '/api/research/queries',
+        summary: 'Your answered queries and exports, newest first (see /api/policies for the budget left)',
+        tag: 'research',
+        access: ['researcher'],
+        success: {
+          status: 200,
+          schema: z.object({ queries: z.array(z.record(z.string(), z.unknown())) }),
+          description: 'Your query history',
+        },
+      },
+      async ({ actor }) => ({ queries: await research.queryHistory(actor!.userId) }),
+    )
+    .route(
+      {
+        method: 'get',
         path: '/api/research/policies/:id/export',
         summary: 'Pseudonymised records of one category (only if the policy allows record-level access)',
         tag: 'research',
