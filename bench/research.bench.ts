@@ -75,6 +75,11 @@ async function main(): Promise<void> {
     const users = await services.accounts.users.find({ role: 'member' }, { wrappedKey: 1 }).lean();
     const keys = new Map(users.map((u) => [u._id, services.keyring.unwrapMemberKey(u._id, toBuffer(u.wrappedKey))]));
     const firstAt = Date.now() - 40 * DAY;
+    // The policy's period runs over whole UTC months, as studies usually do.
+    const periodFrom = new Date(new Date(firstAt).toISOString().slice(0, 7) + '-01T00:00:00.000Z');
+    const periodTo = new Date(Date.now() + DAY);
+    periodTo.setUTCMonth(periodTo.getUTCMonth() + 1, 1);
+    periodTo.setUTCHours(0, 0, 0, 0);
     const chunks: { _id: string; member: string; category: string; month: string; sealed: Buffer }[] = [];
     const heads: ReturnType<typeof headDocument>[] = [];
     const consents: ReturnType<typeof consentDocument>[] = [];
@@ -152,7 +157,7 @@ async function main(): Promise<void> {
       categories: ['heart-rate'],
       statistics: ['count', 'mean', 'quantiles', 'histogram'],
       groupBy: ['sex', 'ageBand'],
-      period: { from: new Date(firstAt - DAY).toISOString(), to: new Date(Date.now() + DAY).toISOString() },
+      period: { from: periodFrom.toISOString(), to: periodTo.toISOString() },
       validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
       epsilon: 3,
     });
@@ -216,11 +221,11 @@ async function main(): Promise<void> {
     await step('ε ledger: remaining', () => services.research.ledger.remaining(policyId, 3_000_000));
     await step('audit append', () => services.audit.append('bench.step', 'system', {}, now()));
     await step('snapshot: the three reads below, in parallel', () =>
-      services.research.cohort.snapshot('heart-rate', new Date(firstAt - DAY), new Date(Date.now() + DAY)),
+      services.research.cohort.snapshot('heart-rate', periodFrom, periodTo),
     );
     const cohort = await step('members, keys, consent histories (opened)', () => services.research.cohort.members());
-    const from = new Date(firstAt - DAY);
-    const to = new Date(Date.now() + DAY);
+    const from = periodFrom;
+    const to = periodTo;
     const refs = await step('directories (opened)', () =>
       services.research.cohort.chunkRefs(cohort, 'heart-rate', from, to),
     );
