@@ -13,6 +13,7 @@ import {
 import { findCategory, type Category } from '../../policies/catalogue.js';
 import { type Consent, consentInForce, levelFor, memberIncluded, parseConsent } from '../../policies/consent.js';
 import { type AccessRequest, type Decision, decide } from '../../policies/decide.js';
+import { isNotForProfitUse } from '../../policies/duo.js';
 import { groupValuesOf, type GroupByDimension } from '../../policies/group-by.js';
 import {
   cryptoRandomSource,
@@ -41,6 +42,7 @@ import {
   TooManyRequests,
 } from '../errors.js';
 import type { Actor } from '../members/accounts.js';
+import { userModel } from '../members/user.model.js';
 import { openChunk, type ChunkMeta } from '../vault/chunk-codec.js';
 import type { Vault } from '../vault/vault.js';
 import { CohortReader, type CohortMember } from './cohort.js';
@@ -227,7 +229,17 @@ export class Research {
   /** A verified researcher files an access request; it must make a valid policy under the bylaws in force. */
   async fileRequest(actor: Actor, input: ResearchRequestInput, now: Date): Promise<ResearchRequestDocument> {
     if (!actor.researcherVerified) throw new Forbidden('researcher_not_verified', 'A steward must verify you first.');
-    await this.policyFromRequest('pending', actor.userId, input, now);
+    const policy = await this.policyFromRequest('pending', actor.userId, input, now);
+    // A not-for-profit use (DUO NPU, NPUNCU) is only credible from an organisation a steward verified as non-profit.
+    if (isNotForProfitUse(policy.duo)) {
+      const user = await userModel(this.deps.connection).findById(actor.userId, { researcher: 1 }).lean();
+      if (user?.researcher?.nonProfit !== true) {
+        throw new Forbidden(
+          'organisation_not_non_profit',
+          'Your organisation is not verified as non-profit (DUO NPU).',
+        );
+      }
+    }
     const document: ResearchRequestDocument = {
       _id: randomUUID(),
       researcherId: actor.userId,

@@ -208,6 +208,8 @@ export class Vault {
       refreshTokenModel(this.deps.connection).deleteMany({ userId }),
       this.store.deleteAll(userId),
       this.idempotency.deleteMany({ member: userId }),
+      // Consent versions (services/research/consent-store.ts) are sealed under the destroyed key; tidy them up too.
+      this.deps.connection.collection('consent_versions').deleteMany({ member: userId }),
     ]);
   }
 

@@ -82,6 +82,14 @@ describe('GET/PUT /api/me/consent', () => {
     expect(JSON.stringify(failed)).not.toContain('nobody-here');
   });
 
+  it('audits a member’s export of their own data under a pseudonym', async () => {
+    const response = await app.request('GET', '/api/me/export?format=json', { token: member.accessToken });
+    expect(response.status).toBe(200);
+    const exported = await app.connection.collection('audit_log').find({ type: 'member.exported' }).toArray();
+    expect(exported.length).toBe(1);
+    expect(exported[0]!.actor).not.toContain(member.id);
+  });
+
   it('is for members only', async () => {
     const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Lab' });
     expect((await consent(undefined, researcher.accessToken)).status).toBe(403);

@@ -62,7 +62,7 @@ export async function seedMembers(app: TestApp, count: number, options: SeedOpti
 }
 
 /** A researcher registered through the API and verified by the steward; `token()` signs in at the current instant. */
-export async function verifiedResearcher(app: TestApp, stewardId: string, verify = true) {
+export async function verifiedResearcher(app: TestApp, stewardId: string, verify = true, nonProfit = true) {
   const account = await registerAndLogin(app, {
     role: 'researcher',
     email: `researcher-${randomBytes(4).toString('hex')}@uni.example`,
@@ -72,7 +72,7 @@ export async function verifiedResearcher(app: TestApp, stewardId: string, verify
     const steward = await issueAccessToken(app, stewardId, 'steward', app.clock.now());
     const verified = await app.request('POST', `/api/steward/researchers/${account.id}/verify`, {
       token: steward,
-      body: { organisation: 'University of Bern', nonProfit: true },
+      body: { organisation: 'University of Bern', nonProfit },
     });
     expect(verified.status, verified.text).toBe(200);
   }

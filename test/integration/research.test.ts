@@ -188,6 +188,21 @@ describe('refusals, each audited with its reason', () => {
     expect([never.status, never.body.error.code]).toEqual([403, 'policy_not_active']);
   });
 
+  it('refuses a not-for-profit (NPU) request from an organisation not verified as non-profit', async () => {
+    const company = await verifiedResearcher(app, stewardId, true, false);
+    const { requestBody } = await import('./research-fixture.js');
+    const filed = await app.request('POST', '/api/research/requests', {
+      token: await company.token(),
+      body: requestBody({ duo: { permission: 'HMB', modifiers: ['NPUNCU'] } }),
+    });
+    expect([filed.status, filed.body.error.code]).toEqual([403, 'organisation_not_non_profit']);
+    const commercial = await app.request('POST', '/api/research/requests', {
+      token: await company.token(),
+      body: requestBody({ duo: { permission: 'HMB', modifiers: [] } }),
+    });
+    expect(commercial.status, commercial.text).toBe(201);
+  });
+
   it('refuses an unverified researcher, and members and stewards on research routes', async () => {
     const unverified = await verifiedResearcher(app, stewardId, false);
     const filed = await app.request('POST', '/api/research/requests', {

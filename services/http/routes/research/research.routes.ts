@@ -41,7 +41,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         body: requestBody,
         bodyLimitBytes: 32 * 1024,
         success: { status: 201, schema: requestSchema, description: 'The filed request' },
-        errors: { 400: 'invalid_request', 403: 'researcher_not_verified' },
+        errors: { 400: 'invalid_request', 403: 'researcher_not_verified, organisation_not_non_profit' },
       },
       async ({ actor, body }) => presentRequest(await research.fileRequest(actor!, body, now())),
     )
