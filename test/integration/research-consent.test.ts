@@ -97,6 +97,17 @@ describe('GET/PUT /api/me/consent', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the research routes with who may call them', async () => {
+    const response = await app.request('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    const paths = response.body.paths;
+    expect(paths['/api/research/queries'].post['x-access']).toEqual(['researcher']);
+    expect(paths['/api/me/consent'].put['x-access']).toEqual(['member']);
+    expect(paths['/api/research/requests/{id}/proposal'].post['x-access']).toEqual(['steward']);
+  });
+});
+
 describe('GET /api/me/insights', () => {
   it('says not enough members consented yet while the cohort is below minCellSize', async () => {
     await seedMembers(app, 5);

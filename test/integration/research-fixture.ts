@@ -46,10 +46,12 @@ export async function seedMembers(app: TestApp, count: number, options: SeedOpti
       const values = options.values?.(i) ?? [60 + i, 62 + i, 64 + i];
       const observations: NormalisedObservation[] = values.map((value, k) => ({
         category,
-        unit: '/min',
-        value,
         effectiveAt: new Date(now.getTime() - (k + 1) * DAY).toISOString(),
         source: 'manual',
+        // Blood pressure: `value` is the systolic pressure, the diastolic 40 below it.
+        ...(category === 'blood-pressure'
+          ? { unit: 'mm[Hg]', components: { systolic: value, diastolic: value - 40 } }
+          : { unit: '/min', value }),
       }));
       await app.services.vault.storeObservations(member.id, observations);
       if (options.consent !== null) {

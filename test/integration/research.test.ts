@@ -2,6 +2,7 @@
 // consent), the engine on every query, suppression and noise, the ε budget, fail-closed audit, and every refusal.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStewardAndLogin, issueAccessToken, type InsertedMember } from '../helpers/builders.js';
+import { DEFAULT_CONSENT } from '../../policies/consent.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   carryPolicy,
@@ -18,6 +19,7 @@ let stewardId: string;
 let researcher: Awaited<ReturnType<typeof verifiedResearcher>>;
 let consenting: InsertedMember[];
 let noConsent: InsertedMember[];
+let ethicsOnly: InsertedMember[];
 let policyId: string;
 let impact: any;
 
@@ -41,8 +43,22 @@ beforeAll(async () => {
   noConsent = await seedMembers(app, 5, { consent: null, profile: sexOf, values: () => [250, 250] });
   // Three members with sex `other`: a cell too small to publish.
   await seedMembers(app, 3, { profile: () => ({ sex: 'other' }) });
+  // Consent only for studies with ethics approval (DUO IRB), which this policy lacks.
+  ethicsOnly = await seedMembers(app, 1, {
+    consent: consentFor(['heart-rate'], 'aggregate', {
+      conditions: { ...DEFAULT_CONSENT.conditions, ethicsApprovalRequired: true },
+    }),
+  });
+  // Blood pressure of twelve members: answered per component.
+  await seedMembers(app, 12, {
+    category: 'blood-pressure',
+    values: (i) => [120 + i],
+    consent: consentFor(['blood-pressure']),
+  });
   researcher = await verifiedResearcher(app, stewardId);
-  const carried = await carryPolicy(app, stewardId, researcher, consenting.slice(0, 6));
+  const carried = await carryPolicy(app, stewardId, researcher, consenting.slice(0, 10), {
+    categories: ['heart-rate', 'blood-pressure'],
+  });
   policyId = carried.policyId;
   impact = carried.impact;
 });
@@ -52,7 +68,10 @@ describe('the story: request → proposal → vote → queries', () => {
   it('previews the impact per category as counts, never who', () => {
     expect(impact).toMatchObject({
       minCellSize: 11,
-      categories: [{ category: 'heart-rate', members: 43, minCellSizeMet: true }],
+      categories: [
+        { category: 'heart-rate', members: 43, minCellSizeMet: true },
+        { category: 'blood-pressure', members: 12, minCellSizeMet: true },
+      ],
     });
     expect(JSON.stringify(impact)).not.toContain(consenting[0]!.id);
   });
@@ -98,13 +117,28 @@ describe('the story: request → proposal → vote → queries', () => {
     });
     const theirs = await app.request('GET', '/api/me/access-log', { token: await asMember(noConsent[0]!) });
     expect(theirs.body.entries).toEqual([]);
+    const conditional = await app.request('GET', '/api/me/access-log', { token: await asMember(ethicsOnly[0]!) });
+    expect(conditional.body.entries).toEqual([]);
+  });
+
+  it('answers blood pressure per component', async () => {
+    const response = await query({ policyId, category: 'blood-pressure', statistic: 'mean', epsilon: 0.1 });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.results.map((r: any) => r.component)).toEqual(['systolic', 'diastolic']);
+    const [systolic, diastolic] = response.body.results.map((r: any) => r.cells[0]);
+    expect(systolic.suppressed).toBe(false);
+    expect(diastolic.suppressed).toBe(false);
+    expect(systolic.mean).toBeGreaterThanOrEqual(40);
+    expect(diastolic.mean).toBeLessThanOrEqual(200);
   });
 
   it('shows the researcher their own query history, without contributors', async () => {
     const response = await app.request('GET', '/api/research/queries', { token: await researcher.token() });
     expect(response.status).toBe(200);
     expect(response.body.queries.length).toBeGreaterThanOrEqual(2);
-    expect(response.body.queries[0]).toMatchObject({ kind: 'query', policyId, category: 'heart-rate' });
+    expect(response.body.queries).toContainEqual(
+      expect.objectContaining({ kind: 'query', policyId, category: 'heart-rate' }),
+    );
     expect(response.body.queries[0].contributors).toBeUndefined();
   });
 
@@ -311,7 +345,7 @@ describe('pseudonymised export', () => {
       consent: consentFor(['heart-rate'], 'pseudonymised'),
       values: () => [70],
     });
-    const carried = await carryPolicy(app, stewardId, researcher, consenting.slice(6, 12), {
+    const carried = await carryPolicy(app, stewardId, researcher, consenting.slice(10, 20), {
       title: 'Record-level heart rate',
       level: 'pseudonymised',
       statistics: ['count'],
@@ -330,7 +364,7 @@ describe('pseudonymised export', () => {
     expect(exportAudit.data).toMatchObject({ decision: 'allow', export: true, policyId: carried.policyId });
     expect(await app.connection.collection('policy_keys').countDocuments({ _id: carried.policyId as never })).toBe(1);
 
-    await revokePolicy(app, stewardId, carried.policyId, consenting.slice(12, 18));
+    await revokePolicy(app, stewardId, carried.policyId, consenting.slice(20, 26));
     const refused = await app.request('GET', url, { token: await researcher.token() });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'policy_revoked']);
     expect(await app.connection.collection('policy_keys').countDocuments({ _id: carried.policyId as never })).toBe(0);
@@ -339,7 +373,7 @@ describe('pseudonymised export', () => {
 
 describe('the end of a policy', () => {
   it('refuses the next query after the assembly revokes the policy, and the audit chain verifies', async () => {
-    await revokePolicy(app, stewardId, policyId, consenting.slice(20, 26));
+    await revokePolicy(app, stewardId, policyId, consenting.slice(26, 32));
     const response = await query({ policyId, category: 'heart-rate', statistic: 'count', epsilon: 0.01 });
     expect([response.status, response.body.error.code]).toEqual([403, 'policy_revoked']);
     const listed = await app.request('GET', '/api/policies?status=all', { token: await researcher.token() });
@@ -359,7 +393,7 @@ describe('the end of a policy', () => {
 
   it('refuses a query once the policy has expired', async () => {
     const validUntil = new Date(app.clock.now().getTime() + 8 * DAY).toISOString();
-    const carried = await carryPolicy(app, stewardId, researcher, consenting.slice(26, 32), {
+    const carried = await carryPolicy(app, stewardId, researcher, consenting.slice(32, 40), {
       validUntil,
       period: PERIOD,
     });
