@@ -446,6 +446,8 @@ export class Research {
 
   /** Audits a query body that failed validation (operators, oversized fields): nothing was decided or released. */
   async refuseInvalid(actor: Actor, details: { field: string; code: string }[], now: Date): Promise<void> {
+    // Counted like any query, so malformed requests cannot flood the audit chain.
+    await this.rateLimit(actor.userId, now);
     await this.appendOrFail(
       'research.decision',
       actor.userId,

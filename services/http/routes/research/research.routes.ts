@@ -1,6 +1,7 @@
 // Research over HTTP: access requests, the steward's proposal from a request, impact previews, approved policies,
 // queries and pseudonymised exports. Every query or export is decided, audited, then answered (research.ts).
 import { z } from 'zod';
+import { policyBudgetMicro } from '../../../../policies/access-policy.js';
 import type { Viewer } from '../../../assembly/assembly.js';
 import { InvalidRequest } from '../../../errors.js';
 import type { Research } from '../../../research/research.js';
@@ -120,7 +121,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         return {
           policies: await Promise.all(
             policies.map(async (p) =>
-              presentPolicy(p, await research.ledger.remaining(p.policy.id, Math.round(p.policy.epsilonBudget * 1e6))),
+              presentPolicy(p, await research.ledger.remaining(p.policy.id, policyBudgetMicro(p.policy))),
             ),
           ),
         };
