@@ -44,7 +44,8 @@ export default function setup(): void {
         fresh,
         '--emptyOutDir',
       ],
-      { cwd: root, stdio: 'pipe' },
+      // Vitest sets NODE_ENV=test, which would make Vite bundle Lit's development build.
+      { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
     );
     if (existsSync(join(root, 'dist/web'))) renameSync(join(root, 'dist/web'), old);
     renameSync(fresh, join(root, 'dist/web'));

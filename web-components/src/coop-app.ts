@@ -17,6 +17,8 @@ const pageTitles: Record<RouteMatch['name'], MessageKey> = {
   votes: 'votes.title',
   proposal: 'proposal.title',
   data: 'data.title',
+  privacy: 'privacy.title',
+  research: 'research.title',
   account: 'account.title',
   steward: 'steward.title',
   'not-found': 'notFound.title',
@@ -254,10 +256,12 @@ export class CoopApp extends LitElement {
                 this.link('/dashboard', t('nav.dashboard')),
                 this.link('/votes', t('nav.votes'), badge),
                 this.link('/data', t('nav.data')),
+                this.link('/privacy', t('nav.privacy')),
               ]
             : nothing
         }
         ${account.role === 'steward' ? this.link('/steward', t('nav.steward')) : nothing}
+        ${account.role === 'researcher' ? this.link('/research', t('nav.research')) : nothing}
         ${this.link('/account', t('nav.account'))}
       </ul>
     </nav>`;
@@ -278,6 +282,10 @@ export class CoopApp extends LitElement {
         return html`<coop-proposal-page .account=${this.account} .proposalId=${route.params.id}></coop-proposal-page>`;
       case 'data':
         return html`<coop-data-page></coop-data-page>`;
+      case 'privacy':
+        return html`<coop-privacy-page></coop-privacy-page>`;
+      case 'research':
+        return html`<coop-research-page></coop-research-page>`;
       case 'account':
         return html`<coop-account-page .account=${this.account}></coop-account-page>`;
       case 'steward':

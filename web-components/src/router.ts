@@ -2,7 +2,8 @@
 // reload or a shared link lands on the same page. Pages are loaded on demand (one chunk each).
 import type { Role } from '../api/types.js';
 
-export type RouteName = 'login' | 'dashboard' | 'votes' | 'proposal' | 'data' | 'account' | 'steward' | 'not-found';
+export type RouteName =
+  'login' | 'dashboard' | 'votes' | 'proposal' | 'data' | 'privacy' | 'account' | 'research' | 'steward' | 'not-found';
 
 export interface RouteMatch {
   name: RouteName;
@@ -15,7 +16,9 @@ const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
   { pattern: /^\/votes\/?$/, name: 'votes', keys: [] },
   { pattern: /^\/votes\/([0-9a-fA-F-]{36})\/?$/, name: 'proposal', keys: ['id'] },
   { pattern: /^\/data\/?$/, name: 'data', keys: [] },
+  { pattern: /^\/privacy\/?$/, name: 'privacy', keys: [] },
   { pattern: /^\/account\/?$/, name: 'account', keys: [] },
+  { pattern: /^\/research\/?$/, name: 'research', keys: [] },
   { pattern: /^\/steward\/?$/, name: 'steward', keys: [] },
 ];
 
@@ -26,7 +29,9 @@ export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
   votes: ['member'],
   proposal: ['member', 'steward'],
   data: ['member'],
+  privacy: ['member'],
   account: ['member', 'researcher', 'steward'],
+  research: ['researcher'],
   steward: ['steward'],
   'not-found': 'public',
 };
@@ -38,7 +43,9 @@ export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
   votes: () => import('../pages/coop-votes-page/coop-votes-page.js'),
   proposal: () => import('../pages/coop-proposal-page/coop-proposal-page.js'),
   data: () => import('../pages/coop-data-page/coop-data-page.js'),
+  privacy: () => import('../pages/coop-privacy-page/coop-privacy-page.js'),
   account: () => import('../pages/coop-account-page/coop-account-page.js'),
+  research: () => import('../pages/coop-research-page/coop-research-page.js'),
   steward: () => import('../pages/coop-steward-page/coop-steward-page.js'),
   'not-found': async () => undefined,
 };
@@ -58,7 +65,7 @@ export function matchRoute(path: string): RouteMatch {
 
 /** The first page of each role after signing in. */
 export function homeOf(role: Role): string {
-  return role === 'member' ? '/dashboard' : role === 'steward' ? '/steward' : '/account';
+  return role === 'member' ? '/dashboard' : role === 'steward' ? '/steward' : '/research';
 }
 
 /** Moves to a path without reloading; the app shell listens to popstate. */

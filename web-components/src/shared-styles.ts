@@ -18,6 +18,10 @@ export const sharedStyles = css`
     font-size: 1.25rem;
     margin-top: 1.5rem;
   }
+  h3 {
+    font-size: 1.1rem;
+    margin-top: 1rem;
+  }
   h1:focus {
     outline: none;
   }
@@ -80,7 +84,7 @@ export const sharedStyles = css`
     margin: 0.5rem 0 0.25rem;
   }
   label.inline {
-    display: inline-flex;
+    display: flex;
     gap: 0.5rem;
     align-items: center;
     font-weight: normal;

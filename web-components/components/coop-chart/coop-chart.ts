@@ -46,6 +46,8 @@ export interface BarDatum {
   value: number;
 }
 
+const DAY = 86_400_000;
+
 /** Colours with at least 3:1 contrast against white (WCAG non-text contrast). */
 const palette = ['#1f5fa8', '#b5461b', '#1d5f3a', '#6b3fa0'];
 
@@ -149,6 +151,8 @@ export class CoopChart extends LitElement {
     }
     if (changed.has('series') || changed.has('bars')) {
       this.chart.data = this.chartData();
+      const x = this.chart.options.scales?.['x'];
+      if (this.kind === 'line' && x?.ticks) (x.ticks as { stepSize?: number }).stepSize = this.dayStep();
       this.chart.update('none');
     } else if (!changed.has('tableOpen')) {
       this.chart.update('none'); // language changed: redraw tick labels
@@ -227,13 +231,24 @@ export class CoopChart extends LitElement {
               scales: {
                 x: {
                   type: 'linear',
-                  ticks: { maxTicksLimit: 6, callback: (value) => formatDate(Number(value), 'short') },
+                  ticks: {
+                    maxTicksLimit: 7,
+                    stepSize: this.dayStep(),
+                    callback: (value) => formatDate(Number(value), 'short'),
+                  },
                 },
-                y: { ticks: { callback: valueTick } },
+                y: { ticks: { callback: valueTick, precision: this.decimals } },
               },
             },
           } as ChartConfiguration);
     this.chart = new Chart(canvas, config);
+  }
+
+  /** A tick step of whole days, so that no two ticks carry the same date. */
+  private dayStep(): number {
+    const xs = this.series.flatMap((line) => line.points.map((p) => p.x));
+    const spanDays = xs.length > 1 ? (Math.max(...xs) - Math.min(...xs)) / DAY : 1;
+    return DAY * Math.max(1, Math.ceil(spanDays / 6));
   }
 
   /** A one-sentence summary for screen readers: what, how many points, the range of dates and values. */

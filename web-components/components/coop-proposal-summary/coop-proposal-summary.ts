@@ -1,6 +1,7 @@
 // A proposal in plain language: what kind of decision, who asks, why, which data, at what level, for how
 // long, and the voting rules frozen at opening. Draft policy fields the page does not know are listed as-is.
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { ImpactPreview } from '../../api/research.api.js';
 import type { Proposal } from '../../api/types.js';
 import { LocaleController, formatDate, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -14,6 +15,7 @@ const knownFields = [
   'duo',
   'categories',
   'accessLevel',
+  'level',
   'statistics',
   'groupBy',
   'period',
@@ -43,14 +45,32 @@ export class CoopProposalSummary extends LitElement {
 
   static override properties = {
     proposal: { attribute: false },
+    impact: { attribute: false },
   };
 
   declare proposal: Proposal | undefined;
+  /** The impact preview of an access policy: how many members it would cover today (never who). */
+  declare impact: ImpactPreview | null | undefined;
   private readonly locale = new LocaleController(this);
 
   constructor() {
     super();
     this.proposal = undefined;
+    this.impact = undefined;
+  }
+
+  private renderImpact(impact: ImpactPreview): TemplateResult {
+    return html`<h3>${t('impact.title')}</h3>
+      <p class="muted">${t('impact.explain', { when: formatDateTime(impact.at) })}</p>
+      <ul>
+        ${impact.categories.map(
+          (c) =>
+            html`<li>
+              ${t('impact.line', { category: t(`category.${c.category}` as MessageKey), members: c.members })}
+              ${c.minCellSizeMet ? t('impact.met') : t('impact.notMet', { min: impact.minCellSize })}
+            </li>`,
+        )}
+      </ul>`;
   }
 
   private renderPolicy(policy: Record<string, unknown>): TemplateResult {
@@ -78,7 +98,7 @@ export class CoopProposalSummary extends LitElement {
     return html`
       <p><strong>${t(`kind.${p.kind}`)}</strong> — ${t(`kindExplain.${p.kind}`)}</p>
       <p class="summary">${p.summary}</p>
-      ${p.policy ? this.renderPolicy(p.policy) : nothing}
+      ${p.policy ? this.renderPolicy(p.policy) : nothing} ${this.impact ? this.renderImpact(this.impact) : nothing}
       ${
         p.amendment
           ? html`<h3>${t('proposal.amendment')}</h3>

@@ -2,6 +2,7 @@
 // range pickers, and the latest value of each category.
 import { Task } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
+import { fetchInsight, type Insight } from '../../api/consent.api.js';
 import type { Bucket, Observation, Series } from '../../api/types.js';
 import { fetchLatestObservation, fetchSeries } from '../../api/vault.api.js';
 import '../../components/coop-chart/coop-chart.js';
@@ -18,6 +19,7 @@ interface CategoryData {
   info: CategoryInfo;
   series: Series;
   latest?: Observation;
+  insight?: Insight;
 }
 
 /** yyyy-mm-dd in local time for <input type=date>. */
@@ -31,7 +33,7 @@ export class CoopDashboardPage extends LitElement {
     css`
       .controls {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 8rem), 12rem));
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 10rem), 1fr));
         gap: 0.75rem;
         align-items: end;
       }
@@ -57,6 +59,10 @@ export class CoopDashboardPage extends LitElement {
         border: 1px solid var(--coop-border);
         border-radius: 8px;
         padding: 0.5rem 0.75rem;
+      }
+      .compare ul {
+        margin: 0.25rem 0;
+        padding-left: 1.25rem;
       }
       .latest .value {
         font-size: 1.3rem;
@@ -88,7 +94,12 @@ export class CoopDashboardPage extends LitElement {
       await Promise.all(
         withData.map(async (c) => {
           const last = c.series.points.at(-1)!;
-          c.latest = await fetchLatestObservation(c.info.code, new Date(last.start));
+          const [latest, insight] = await Promise.all([
+            fetchLatestObservation(c.info.code, new Date(last.start)),
+            fetchInsight(c.info.code).catch(() => undefined),
+          ]);
+          c.latest = latest;
+          c.insight = insight;
         }),
       );
       return withData;
@@ -156,6 +167,37 @@ export class CoopDashboardPage extends LitElement {
     return formatNumber(latest.value ?? NaN, digits);
   }
 
+  /** "How do I compare": the member's recent value placed among the cohort's percentile bands. */
+  private renderInsight(data: CategoryData) {
+    const insight = data.insight;
+    if (!insight) return nothing;
+    if (insight.suppressed) return html`<p class="muted compare">${t('insight.notEnough')}</p>`;
+    return html`<div class="compare">
+      <p><strong>${t('insight.heading')}</strong></p>
+      <ul>
+        ${insight.components.map((component) => {
+          const name = component.component ? `${t(`component.${component.component}` as MessageKey)}: ` : '';
+          const bands = component.bands ?? [];
+          const median = bands.find((b) => Math.abs(b.level - 0.5) < 1e-9)?.value;
+          if (component.own === null || bands.length === 0) return html`<li>${name}${t('insight.noOwn')}</li>`;
+          const own = component.own;
+          const pct = (level: number) => Math.round(level * 100);
+          const above = bands.filter((b) => b.value <= own).at(-1);
+          const below = bands.find((b) => b.value > own);
+          const where = !above
+            ? t('insight.below', { p: pct(bands[0]!.level) })
+            : !below
+              ? t('insight.above', { p: pct(above.level) })
+              : t('insight.between', { low: pct(above.level), high: pct(below.level) });
+          return html`<li>
+            ${name}${t('insight.own', { value: formatNumber(own, data.info.decimals) })} ${where}
+            ${median === undefined ? nothing : t('insight.median', { value: formatNumber(median, data.info.decimals) })}
+          </li>`;
+        })}
+      </ul>
+    </div>`;
+  }
+
   private renderControls() {
     return html`<form
       class="card controls"
@@ -217,6 +259,7 @@ export class CoopDashboardPage extends LitElement {
                 .decimals=${c.info.decimals}
                 .series=${this.lines(c)}
               ></coop-chart>
+              ${this.renderInsight(c)}
             </section>`,
         )}
       </div>`;

@@ -5,6 +5,7 @@ import { Task } from '@lit/task';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { castBallot, fetchProposal, fetchResults } from '../../api/assembly.api.js';
+import { fetchImpact, type ImpactPreview } from '../../api/research.api.js';
 import { ballotSecret, rememberReceipt, storedReceipt } from '../../api/ballot-secrets.js';
 import type { Account, Choice, Proposal, Results } from '../../api/types.js';
 import '../../components/coop-ballot-form/coop-ballot-form.js';
@@ -51,8 +52,11 @@ export class CoopProposalPage extends LitElement {
   private readonly data = new Task(this, {
     task: async ([id]) => {
       const proposal = await fetchProposal(id);
-      const results = proposal.status === 'draft' || proposal.status === 'withdrawn' ? null : await fetchResults(id);
-      return { proposal, results };
+      const [results, impact] = await Promise.all([
+        proposal.status === 'draft' || proposal.status === 'withdrawn' ? null : fetchResults(id),
+        proposal.kind === 'access-policy' ? fetchImpact(id).catch(() => null) : null,
+      ]);
+      return { proposal, results, impact };
     },
     args: () => [this.proposalId] as const,
   });
@@ -203,7 +207,7 @@ export class CoopProposalPage extends LitElement {
       // While refreshing after a ballot, keep showing what is there (no flash, focus stays).
       pending: () =>
         this.data.value
-          ? this.renderProposal(this.data.value.proposal, this.data.value.results)
+          ? this.renderProposal(this.data.value.proposal, this.data.value.results, this.data.value.impact)
           : html`<h1 tabindex="-1">${t('proposal.title')}</h1>
               <p role="status">${t('common.loading')}</p>`,
       error: (error) =>
@@ -211,16 +215,18 @@ export class CoopProposalPage extends LitElement {
           <p class="error" role="alert">
             ${error instanceof ApiError && error.status === 404 ? t('proposal.notFound') : t('common.failed')}
           </p>`,
-      complete: ({ proposal, results }) => this.renderProposal(proposal, results),
+      complete: ({ proposal, results, impact }) => this.renderProposal(proposal, results, impact),
     });
   }
 
-  private renderProposal(proposal: Proposal, results: Results | null): TemplateResult {
+  private renderProposal(proposal: Proposal, results: Results | null, impact: ImpactPreview | null): TemplateResult {
     return html`
       <p><a href="/votes">← ${t('proposal.back')}</a></p>
       <h1 tabindex="-1">${proposal.title}</h1>
       <p class="muted">${t(`status.${proposal.status}`)}</p>
-      <section class="card"><coop-proposal-summary .proposal=${proposal}></coop-proposal-summary></section>
+      <section class="card">
+        <coop-proposal-summary .proposal=${proposal} .impact=${impact}></coop-proposal-summary>
+      </section>
       <div role="status" data-focus-after-ballot tabindex="-1">
         ${this.message ? html`<p class="success">${this.message}</p>` : nothing}
       </div>

@@ -4,6 +4,7 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
+import { fetchRequests, proposeFromRequest, type ImpactPreview } from '../../api/research.api.js';
 import { fetchPendingResearchers, verifyAuditLog, verifyResearcher } from '../../api/steward.api.js';
 import type { AuditVerification, Proposal } from '../../api/types.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
@@ -30,15 +31,18 @@ export class CoopStewardPage extends LitElement {
     error: { state: true },
     audit: { state: true },
     auditBusy: { state: true },
+    impact: { state: true },
   };
 
   declare private message: string;
   declare private error: string;
   declare private audit: AuditVerification | undefined;
   declare private auditBusy: boolean;
+  declare private impact: { title: string; preview: ImpactPreview } | undefined;
   private readonly locale = new LocaleController(this);
 
   private readonly researchers = new Task(this, { task: () => fetchPendingResearchers(), args: () => [] });
+  private readonly requests = new Task(this, { task: () => fetchRequests(), args: () => [] });
 
   private readonly proposals = new Task(this, {
     task: async () => {
@@ -58,6 +62,70 @@ export class CoopStewardPage extends LitElement {
     this.error = '';
     this.audit = undefined;
     this.auditBusy = false;
+    this.impact = undefined;
+  }
+
+  private async onPropose(id: string, title: string): Promise<void> {
+    this.message = '';
+    this.error = '';
+    try {
+      const created = await proposeFromRequest(id);
+      this.impact = { title, preview: created.impact };
+      this.message = t('steward.proposed', { title });
+      void this.requests.run();
+      void this.proposals.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private renderRequests() {
+    return this.requests.render({
+      pending: () => html`<p role="status">${t('common.loading')}</p>`,
+      error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      complete: (list) => {
+        const waiting = list.filter((r) => r.status === 'submitted');
+        return html`${
+          waiting.length === 0
+            ? html`<p>${t('steward.noRequests')}</p>`
+            : html`<ul>
+                ${waiting.map((r) => {
+                  const title = String(r.request.title ?? '');
+                  return html`<li class="card">
+                    <p><strong>${title}</strong></p>
+                    <p>${String(r.request.purpose ?? '')}</p>
+                    <p class="muted">
+                      ${(r.request.categories ?? []).map((c) => t(`category.${c}` as MessageKey)).join(', ')} ·
+                      ${r.request.level ? t(`level.${r.request.level}`) : ''}
+                    </p>
+                    <button
+                      @click=${() => this.onPropose(r.id, title)}
+                      aria-label=${t('steward.proposeWho', { title })}
+                    >
+                      ${t('steward.propose')}
+                    </button>
+                  </li>`;
+                })}
+              </ul>`
+        }
+        ${
+          this.impact
+            ? html`<div class="card" data-testid="impact">
+                <h3>${t('impact.heading', { title: this.impact.title })}</h3>
+                <ul>
+                  ${this.impact.preview.categories.map(
+                    (c) =>
+                      html`<li>
+                        ${t('impact.line', { category: t(`category.${c.category}` as MessageKey), members: c.members })}
+                        ${c.minCellSizeMet ? t('impact.met') : t('impact.notMet', { min: this.impact!.preview.minCellSize })}
+                      </li>`,
+                  )}
+                </ul>
+              </div>`
+            : nothing
+        }`;
+      },
+    });
   }
 
   private async onVerify(event: SubmitEvent, id: string, name: string): Promise<void> {
@@ -240,6 +308,10 @@ export class CoopStewardPage extends LitElement {
       <section class="card" aria-labelledby="researchers-heading">
         <h2 id="researchers-heading">${t('steward.researchers')}</h2>
         ${this.renderResearchers()}
+      </section>
+      <section class="card" aria-labelledby="requests-heading">
+        <h2 id="requests-heading">${t('steward.requests')}</h2>
+        ${this.renderRequests()}
       </section>
       <section class="card" aria-labelledby="proposals-heading">
         <h2 id="proposals-heading">${t('steward.proposals')}</h2>

@@ -1,0 +1,167 @@
+// Research in real Chromium: a researcher files a request, a steward turns it into a proposal (with its impact
+// preview) and opens the vote, the assembly approves it, the researcher queries (released and suppressed
+// cells, budget, CSV); a member sets consent, reads the access log, leaves the study and compares with the cohort.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
+import {
+  createStewardAndLogin,
+  issueAccessToken,
+  registerAndLogin,
+  type BuiltAccount,
+  type InsertedMember,
+} from '../helpers/builders.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { seedMembers } from '../integration/research-fixture.js';
+import { launchBrowser, openPage, screenshots, seriousAxeViolations, signIn } from './browser.js';
+
+const HOUR = 3_600_000;
+const title = 'Resting heart rate by sex';
+let app: TestApp;
+let browser: Browser;
+let steward: BuiltAccount;
+let researcher: BuiltAccount;
+let members: InsertedMember[];
+let policyId: string;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  browser = await launchBrowser();
+  steward = await createStewardAndLogin(app);
+  members = await seedMembers(app, 12, {
+    profile: (i) => ({ sex: i % 2 === 0 ? 'female' : 'male', birthYear: 1970 + i }),
+  });
+  researcher = await registerAndLogin(app, {
+    role: 'researcher',
+    name: 'Rita Researcher',
+    organisation: 'University of Bern',
+  });
+  const verified = await app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
+    token: steward.accessToken,
+    body: { organisation: 'University of Bern', nonProfit: true },
+  });
+  expect(verified.status).toBe(200);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('research in the browser', { timeout: 150_000 }, () => {
+  it('files a request, which a steward turns into a proposal with its impact preview and opens', async () => {
+    const researcherPage = await openPage(browser);
+    const page = researcherPage.page;
+    await signIn(page, app.baseUrl, researcher.email, researcher.password, '/research');
+    await page.getByText('No policy of yours is active yet').waitFor();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Purpose (what you want to learn and why)').fill('How resting heart rate differs by sex.');
+    await page.getByRole('group', { name: 'Which data' }).getByLabel('Heart rate').check();
+    await page.getByRole('group', { name: 'Statistics' }).getByLabel('Count').check();
+    await page.getByRole('group', { name: 'Statistics' }).getByLabel('Mean').check();
+    await page.getByRole('group', { name: 'Grouped by' }).getByLabel('Sex').check();
+    await page.getByRole('button', { name: 'File the request' }).click();
+    await page.getByText('Your request is filed.').waitFor();
+    await page.getByRole('cell', { name: 'Waiting for a steward' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(researcherPage.problems).toEqual([]);
+    await researcherPage.context.close();
+
+    const stewardPage = await openPage(browser);
+    await signIn(stewardPage.page, app.baseUrl, steward.email, steward.password, '/steward');
+    await stewardPage.page.getByRole('button', { name: `Turn "${title}" into a proposal` }).click();
+    await stewardPage.page.getByTestId('impact').waitFor();
+    expect(await stewardPage.page.getByTestId('impact').textContent()).toContain('Heart rate: 12 members');
+    await stewardPage.page.getByRole('button', { name: `Open the vote on ${title}` }).click();
+    await stewardPage.page.getByText(`The vote on "${title}" is open.`).waitFor();
+    expect(await seriousAxeViolations(stewardPage.page)).toEqual([]);
+    expect(stewardPage.problems).toEqual([]);
+    await stewardPage.context.close();
+
+    const open = await app.request('GET', '/api/proposals?status=open', { token: steward.accessToken });
+    const proposal = open.body.proposals.find((p: { title: string }) => p.title === title);
+    for (const member of members) {
+      const ballot = await app.request('POST', `/api/proposals/${proposal.id}/ballots`, {
+        token: await issueAccessToken(app, member.id, 'member', app.clock.now()),
+        body: { choice: 'yes', secret: randomBytes(32).toString('hex') },
+      });
+      expect(ballot.status, ballot.text).toBe(200);
+    }
+    app.clock.advance(new Date(proposal.closesAt).getTime() - app.clock.now().getTime() + FINALISATION_GRACE_MS + HOUR);
+  });
+
+  it('queries the approved policy: released and suppressed cells, the budget, a chart, a table and a CSV', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, researcher.email, researcher.password, '/research');
+    await page.getByRole('cell', { name: 'Approved: a policy exists' }).waitFor();
+    const policies = await app.request('GET', '/api/policies', {
+      token: await issueAccessToken(app, researcher.id, 'researcher', app.clock.now()),
+    });
+    policyId = policies.body.policies[0].id;
+
+    await page.getByLabel('Statistic').selectOption('count');
+    await page.getByRole('button', { name: 'Run the query' }).click();
+    await page.getByTestId('budget').waitFor();
+    expect(await page.getByTestId('budget').textContent()).toMatch(/This answer spent ε [\d.]+; ε [\d.]+ is left\./);
+    const all = page.getByRole('row', { name: /All consenting members/ });
+    expect(await all.count()).toBe(1);
+    expect(await page.locator('coop-query-result coop-chart').count()).toBe(1);
+
+    await page.locator('coop-query-form').getByLabel('Sex').check();
+    await page.getByRole('button', { name: 'Run the query' }).click();
+    await page.getByRole('row', { name: /Sex: female/ }).waitFor();
+    expect(await page.getByText('suppressed (fewer than 11 members)').count()).toBeGreaterThanOrEqual(2);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'researcher-query');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download as CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toBe('component,group,suppressed,value,detail');
+    expect(csv).toContain('"Sex: female",true');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a member their consent, the access log, lets them leave the study and compares them', async () => {
+    const member = members[0]!;
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, member.email, 'correct horse battery staple', '/dashboard');
+    await page.getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('heading', { name: 'Who used your data' }).waitFor();
+    await page.getByRole('cell', { name: title }).first().waitFor();
+    expect(await page.getByLabel('Heart rate').inputValue()).toBe('aggregate');
+
+    await page.getByLabel('Body weight').selectOption('pseudonymised');
+    await page.getByLabel('are not commercial').check();
+    await page.getByRole('button', { name: 'Save my consent' }).click();
+    await page.getByText('Your consent is saved.').waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Version 2,' }).waitFor();
+
+    await page.getByRole('button', { name: `Leave the study "${title}"` }).click();
+    await page.getByText(`You left "${title}".`).waitFor();
+    const consent = await app.request('GET', '/api/me/consent', {
+      token: await issueAccessToken(app, member.id, 'member', app.clock.now()),
+    });
+    expect(consent.body.consent.optedOutPolicies).toEqual([policyId]);
+    expect(consent.body.consent.categories).toEqual({ 'heart-rate': 'aggregate', 'body-weight': 'pseudonymised' });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'member-privacy');
+
+    const insight = await app.request('GET', '/api/me/insights?category=heart-rate', {
+      token: await issueAccessToken(app, member.id, 'member', app.clock.now()),
+    });
+    expect(insight.status).toBe(200);
+    await page.getByRole('link', { name: 'My data' }).click();
+    await page
+      .getByText(/How you compare/)
+      .first()
+      .waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,158 @@
+// The answer to a research query: a chart of the released cells, a table with every cell (suppressed ones
+// marked), the ε spent and left, and a CSV of the table the researcher can download.
+import { LitElement, css, html, nothing } from 'lit';
+import type { Cell, QueryAnswer } from '../../api/research.api.js';
+import '../coop-chart/coop-chart.js';
+import { LocaleController, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
+import type { MessageKey } from '../../i18n/en.js';
+import { sharedStyles } from '../../src/shared-styles.js';
+
+/** The cell's headline number for the chosen statistic (the median for quantiles). */
+function headline(cell: Cell, statistic: string): number | undefined {
+  if (cell.suppressed) return undefined;
+  if (statistic === 'count') return cell.count;
+  if (statistic === 'mean') return cell.mean;
+  if (statistic === 'quantiles') return cell.quantiles?.find((q) => Math.abs(q.level - 0.5) < 1e-9)?.value;
+  if (statistic === 'histogram') return cell.histogram?.reduce((sum, bin) => sum + bin.count, 0);
+  return undefined;
+}
+
+function detail(cell: Cell): string {
+  if (cell.suppressed) return '';
+  if (cell.quantiles)
+    return cell.quantiles.map((q) => `p${Math.round(q.level * 100)} ${formatNumber(q.value)}`).join(', ');
+  if (cell.histogram)
+    return cell.histogram
+      .map((b) => `${formatNumber(b.from)}–${formatNumber(b.to)}: ${formatNumber(b.count)}`)
+      .join(', ');
+  return '';
+}
+
+function groupLabel(group: Record<string, string>): string {
+  const parts = Object.entries(group).map(([dimension, value]) => {
+    const valueKey = `groupValue.${value}`;
+    const shown = hasMessage(valueKey) ? t(valueKey as MessageKey) : value;
+    return `${hasMessage(`dimension.${dimension}`) ? t(`dimension.${dimension}` as MessageKey) : dimension}: ${shown}`;
+  });
+  return parts.length > 0 ? parts.join(', ') : t('research.allMembers');
+}
+
+export class CoopQueryResult extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .suppressed {
+        font-style: italic;
+        color: var(--coop-muted);
+      }
+    `,
+  ];
+
+  static override properties = { answer: { attribute: false } };
+
+  declare answer: QueryAnswer | undefined;
+  private readonly locale = new LocaleController(this);
+
+  constructor() {
+    super();
+    this.answer = undefined;
+  }
+
+  private onDownload(): void {
+    const answer = this.answer;
+    if (!answer) return;
+    const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+    const lines = ['component,group,suppressed,value,detail'];
+    for (const result of answer.results) {
+      for (const cell of result.cells) {
+        const value = headline(cell, answer.statistic);
+        lines.push(
+          [
+            result.component ?? '',
+            quote(groupLabel(cell.group)),
+            cell.suppressed,
+            value ?? '',
+            quote(detail(cell)),
+          ].join(','),
+        );
+      }
+    }
+    const url = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `datacoop-query-${answer.queryId}.csv`;
+    this.renderRoot.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  override render() {
+    const answer = this.answer;
+    if (!answer) return nothing;
+    const statistic = t(`statistic.${answer.statistic}`);
+    return html`<p data-testid="budget">
+        ${t('research.spent', { spent: answer.epsilonSpent, remaining: answer.remainingEpsilon })}
+      </p>
+      ${answer.results.map((result) => {
+        const caption = `${t(`category.${answer.category}` as MessageKey)}${
+          result.component ? ` (${t(`component.${result.component}` as MessageKey)})` : ''
+        } — ${statistic}`;
+        const released = result.cells.filter((cell) => !cell.suppressed);
+        return html`<section>
+          ${
+            released.length > 0
+              ? html`<coop-chart
+                  kind="bar"
+                  .caption=${caption}
+                  .labelHeader=${t('research.group')}
+                  .valueHeader=${statistic}
+                  .bars=${released.map((cell) => ({ label: groupLabel(cell.group), value: headline(cell, answer.statistic) ?? 0 }))}
+                ></coop-chart>`
+              : html`<h3>${caption}</h3>`
+          }
+          <div class="table-wrap" role="region" tabindex="0" aria-label=${`${t('research.cells')}: ${caption}`}>
+            <table>
+              <caption class="muted">
+                ${t('research.cellsCaption', { min: answer.minCellSize })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('research.group')}</th>
+                  <th scope="col" class="num">${statistic}</th>
+                  <th scope="col">${t('research.detail')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${result.cells.map(
+                  (cell) =>
+                    html`<tr>
+                      <th scope="row">${groupLabel(cell.group)}</th>
+                      ${
+                        cell.suppressed
+                          ? html`<td class="num suppressed" colspan="2">
+                              ${t('research.suppressed', { min: answer.minCellSize })}
+                            </td>`
+                          : html`<td class="num">${formatNumber(headline(cell, answer.statistic) ?? NaN)}</td>
+                              <td>${detail(cell)}</td>`
+                      }
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>
+        </section>`;
+      })}
+      <div class="actions">
+        <button class="secondary" @click=${this.onDownload}>${t('research.downloadCsv')}</button>
+      </div>`;
+  }
+}
+
+customElements.define('coop-query-result', CoopQueryResult);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'coop-query-result': CoopQueryResult;
+  }
+}
