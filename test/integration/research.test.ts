@@ -104,8 +104,10 @@ describe('the story: request → proposal → vote → queries', () => {
   it('never includes a member whose consent is none, and shows each query in the contributors’ access logs', async () => {
     const mean = await query({ policyId, category: 'heart-rate', statistic: 'mean', epsilon: 0.1 });
     expect(mean.status, mean.text).toBe(200);
-    // The five without consent have 250/min; forty consenting members have 60–103: the mean stays far below.
-    expect(mean.body.results[0].cells[0].mean).toBeLessThan(140);
+    // A mean at ε = 0.1 over 40 members has a noise standard deviation of tens of beats per minute, so its value
+    // cannot show who was included (an earlier bound on it failed about one run in five). Inclusion is checked
+    // exactly below: the query is in every contributor's access log and in no non-consenting member's.
+    expect(mean.body.results[0].cells[0]).toMatchObject({ suppressed: false, mean: expect.any(Number) });
     const mine = await app.request('GET', '/api/me/access-log', { token: await asMember(consenting[0]!) });
     expect(mine.status).toBe(200);
     expect(mine.body.entries.map((e: any) => e.queryId)).toContain(mean.body.queryId);
