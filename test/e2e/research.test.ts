@@ -108,13 +108,15 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     const all = page.getByRole('row', { name: /All consenting members/ });
     expect(await all.count()).toBe(1);
     expect(await page.locator('coop-query-result coop-chart').count()).toBe(1);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'researcher-query');
 
     await page.locator('coop-query-form').getByLabel('Sex').check();
     await page.getByRole('button', { name: 'Run the query' }).click();
     await page.getByRole('row', { name: /Sex: female/ }).waitFor();
     expect(await page.getByText('suppressed (fewer than 11 members)').count()).toBeGreaterThanOrEqual(2);
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await screenshots(page, 'researcher-query');
+    await screenshots(page, 'researcher-query-suppressed');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

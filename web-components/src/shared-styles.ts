@@ -45,6 +45,10 @@ export const sharedStyles = css`
   p {
     margin: 0.25rem 0 0.75rem;
   }
+  ul:has(> li.card) {
+    list-style: none;
+    padding-left: 0;
+  }
   .muted {
     color: var(--coop-muted);
   }

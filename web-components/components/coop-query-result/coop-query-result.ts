@@ -130,7 +130,7 @@ export class CoopQueryResult extends LitElement {
                       <th scope="row">${groupLabel(cell.group)}</th>
                       ${
                         cell.suppressed
-                          ? html`<td class="num suppressed" colspan="2">
+                          ? html`<td class="suppressed" colspan="2">
                               ${t('research.suppressed', { min: answer.minCellSize })}
                             </td>`
                           : html`<td class="num">${formatNumber(headline(cell, answer.statistic) ?? NaN)}</td>
