@@ -2,20 +2,11 @@
 // FerretDB; prints ballots/s, a same-run baseline (raw driver inserts of 5,000 documents) and checks the count.
 // Run: npm run bench:assembly  (VOTERS=… and SOCKETS=… override the defaults)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../policies/ballot-receipts.js';
 import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
-import { createApp } from '../services/app.js';
-import { loadConfig } from '../services/config.js';
-import { createServices } from '../services/container.js';
-import { connectDatabase } from '../services/db/connection.js';
-import { startEmbeddedDatabase } from '../services/db/ferretdb-launcher.js';
-import { createLogger } from '../services/logger.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
+import { startBenchService } from './bench-service.js';
 
 const VOTERS = Number(process.env.VOTERS ?? 5_000);
 // Concurrent client connections; every ballot is issued at once and queued on these sockets.
@@ -72,24 +63,11 @@ function send(agent: Agent, port: number, method: string, path: string, token: s
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'datacoop-bench-assembly-'));
-  const database = await startEmbeddedDatabase(dir);
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
-  const masterKey = randomBytes(32);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: database.uri,
-    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
-  const connection = await connectDatabase(database.uri, { dbName: 'bench_assembly', embedded: true });
-  const services = await createServices(connection, masterKey, config);
+  const service = await startBenchService('assembly', now);
+  const { connection, services, port } = service;
   const host = { services, connection };
-  const app = createApp({ config, log: createLogger('silent'), connection, ...services, now });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as AddressInfo).port;
   const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
 
   try {
@@ -177,12 +155,7 @@ async function main(): Promise<void> {
     if (!exact) process.exitCode = 1;
   } finally {
     agent.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await services.close();
-    await connection.close();
-    await database.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 

@@ -2,21 +2,11 @@
 // deduplicate, seal, store) against raw driver inserts of the same observations as plaintext single documents
 // into the same database, in the same run. Target: ratio ≥ 1.0.
 // Run: npm run bench:ingest  (MEMBERS, DAYS, HEART_RATE_PER_DAY, ROWS_PER_UPLOAD, FORMAT=csv|json override)
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generateObservations } from '../fixtures/demo-observations.js';
 import { CSV_LINE_END, formatCsvHeader, formatCsvRow } from '../policies/observation-export.js';
 import type { NormalisedObservation } from '../policies/observation-types.js';
-import { createApp } from '../services/app.js';
-import { loadConfig } from '../services/config.js';
-import { createServices } from '../services/container.js';
-import { connectDatabase } from '../services/db/connection.js';
-import { startEmbeddedDatabase } from '../services/db/ferretdb-launcher.js';
-import { createLogger } from '../services/logger.js';
 import { insertMembers, issueAccessTokens } from '../test/helpers/builders.js';
+import { startBenchService } from './bench-service.js';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 8);
 const DAYS = Number(process.env.DAYS ?? 60);
@@ -33,22 +23,8 @@ function body(observations: readonly NormalisedObservation[]): { type: string; t
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'datacoop-bench-ingest-'));
-  const database = await startEmbeddedDatabase(dir);
-  const masterKey = randomBytes(32);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: database.uri,
-    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
-  const connection = await connectDatabase(database.uri, { dbName: 'bench_ingest', embedded: true });
-  const services = await createServices(connection, masterKey, config);
-  const now = () => new Date();
-  const app = createApp({ config, log: createLogger('silent'), connection, ...services, now });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const service = await startBenchService('ingest');
+  const { connection, services, port } = service;
 
   try {
     const members = await insertMembers({ services }, MEMBERS, { joinedAt: new Date() });
@@ -71,7 +47,7 @@ async function main(): Promise<void> {
     });
     console.log(
       `ingest benchmark: ${MEMBERS} members × ${DAYS} days = ${total} observations, ` +
-        `${FORMAT} uploads of ≤ ${ROWS_PER_UPLOAD} rows, members uploading concurrently, FerretDB ${database.uri}`,
+        `${FORMAT} uploads of ≤ ${ROWS_PER_UPLOAD} rows, members uploading concurrently, FerretDB ${service.database.uri}`,
     );
 
     // Through the API: each member uploads their files one after another; members in parallel.
@@ -117,12 +93,7 @@ async function main(): Promise<void> {
     const rss = process.memoryUsage().rss / 1024 / 1024;
     console.log(`process RSS after the run: ${Math.round(rss)} MB`);
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await services.close();
-    await connection.close();
-    await database.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 

@@ -4,28 +4,20 @@
 // decryption of the same bytes. Target: ratio ≥ 50 %.
 // Run: npm run bench:research  (MEMBERS, OBSERVATIONS, QUERIES, ROUNDS override)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_CONSENT } from '../policies/consent.js';
 import { findCategory } from '../policies/catalogue.js';
 import { groupValuesOf } from '../policies/group-by.js';
 import type { NormalisedObservation } from '../policies/observation-types.js';
 import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/privacy.js';
-import { createApp } from '../services/app.js';
 import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
-import { loadConfig } from '../services/config.js';
-import { createServices } from '../services/container.js';
 import { open } from '../services/crypto/aead.js';
-import { connectDatabase, toBuffer } from '../services/db/connection.js';
-import { startEmbeddedDatabase } from '../services/db/ferretdb-launcher.js';
-import { createLogger } from '../services/logger.js';
+import { toBuffer } from '../services/db/connection.js';
 import { decryptValues } from '../services/research/cohort.js';
 import { consentDocument } from '../services/research/consent-store.js';
 import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
 import { HEAD_COLLECTION, headDocument, type ChunkRef } from '../services/vault/vault-store.js';
 import { insertMembers, issueAccessToken } from '../test/helpers/builders.js';
+import { startBenchService } from './bench-service.js';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 5_000);
 const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 200);
@@ -35,23 +27,10 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'datacoop-bench-research-'));
-  const database = await startEmbeddedDatabase(dir);
-  const masterKey = randomBytes(32);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: database.uri,
-    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
-  const connection = await connectDatabase(database.uri, { dbName: 'bench_research', embedded: true });
-  const services = await createServices(connection, masterKey, config);
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
-  const app = createApp({ config, log: createLogger('silent'), connection, ...services, now });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const service = await startBenchService('research', now);
+  const { connection, services, base } = service;
   const call = async (method: string, path: string, token: string, body?: unknown) => {
     const response = await fetch(base + path, {
       method,
@@ -287,11 +266,7 @@ async function main(): Promise<void> {
     console.log(`ratio: ${((rawBest / computeBest) * 100).toFixed(0)} %  (target ≥ 50 %)`);
     console.log(`RSS: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   } finally {
-    server.close();
-    await services.close();
-    await connection.close();
-    await database.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 
