@@ -46,8 +46,6 @@ export interface BarDatum {
   value: number;
 }
 
-const DAY = 86_400_000;
-
 /** Colours with at least 3:1 contrast against white (WCAG non-text contrast). */
 const palette = ['#1f5fa8', '#b5461b', '#1d5f3a', '#6b3fa0'];
 
@@ -152,7 +150,7 @@ export class CoopChart extends LitElement {
     if (changed.has('series') || changed.has('bars')) {
       this.chart.data = this.chartData();
       const x = this.chart.options.scales?.['x'];
-      if (this.kind === 'line' && x?.ticks) (x.ticks as { stepSize?: number }).stepSize = this.dayStep();
+      if (this.kind === 'line' && x) Object.assign(x, this.xExtent());
       this.chart.update('none');
     } else if (!changed.has('tableOpen')) {
       this.chart.update('none'); // language changed: redraw tick labels
@@ -231,10 +229,15 @@ export class CoopChart extends LitElement {
               scales: {
                 x: {
                   type: 'linear',
+                  ...this.xExtent(),
                   ticks: {
                     maxTicksLimit: 7,
-                    stepSize: this.dayStep(),
-                    callback: (value) => formatDate(Number(value), 'short'),
+                    // Ticks fall between days on a short span: label only the first tick of each date.
+                    callback: (value, index, ticks) => {
+                      const label = formatDate(Number(value), 'short');
+                      const previous = index > 0 ? formatDate(Number(ticks[index - 1]!.value), 'short') : '';
+                      return label === previous ? '' : label;
+                    },
                   },
                 },
                 y: { ticks: { callback: valueTick, precision: this.decimals } },
@@ -244,11 +247,11 @@ export class CoopChart extends LitElement {
     this.chart = new Chart(canvas, config);
   }
 
-  /** A tick step of whole days, so that no two ticks carry the same date. */
-  private dayStep(): number {
+  /** The time axis spans the data exactly (a linear scale would round it out to "nice" numbers). */
+  private xExtent(): { min?: number; max?: number } {
     const xs = this.series.flatMap((line) => line.points.map((p) => p.x));
-    const spanDays = xs.length > 1 ? (Math.max(...xs) - Math.min(...xs)) / DAY : 1;
-    return DAY * Math.max(1, Math.ceil(spanDays / 6));
+    if (xs.length < 2) return {};
+    return { min: Math.min(...xs), max: Math.max(...xs) };
   }
 
   /** A one-sentence summary for screen readers: what, how many points, the range of dates and values. */
