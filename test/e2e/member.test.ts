@@ -30,6 +30,25 @@ afterAll(async () => {
 });
 
 describe('member in the browser', { timeout: 120_000 }, () => {
+  it('sends a signed-out visitor of a deep link to sign in, refuses a wrong password, then returns to the link', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(`${app.baseUrl}/data`);
+    await page.waitForURL('**/login');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByLabel('E-mail').fill(member.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('E-mail or password is not correct.').waitFor();
+    await page.getByLabel('Password').fill(member.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/data');
+    await page.getByRole('heading', { name: 'Upload a file' }).waitFor();
+    await screenshots(page, 'member-data');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows a chart per category, the latest values, blood pressure as two lines and a table alternative', async () => {
     const { page, problems, context } = await openPage(browser);
     await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');
