@@ -1,6 +1,6 @@
 // The member's dashboard: one chart per category with data (blood pressure as two lines), bucket and date
 // range pickers, and the latest value of each category.
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
 import { fetchInsight, type Insight } from '../../api/consent.api.js';
 import type { Bucket, Observation, Series } from '../../api/types.js';
@@ -90,9 +90,17 @@ export class CoopDashboardPage extends LitElement {
         categories.map(async (info) => ({ info, series: await fetchSeries(info.code, bucket, fromDate, toDate) })),
       );
       signal.throwIfAborted();
-      const withData: CategoryData[] = all.filter((c) => c.series.points.length > 0);
+      return all.filter((c) => c.series.points.length > 0) as CategoryData[];
+    },
+    args: () => [this.bucket, this.from, this.to] as const,
+  });
+
+  // The latest values and the cohort comparison follow the charts, so the charts never wait for them.
+  private readonly extras = new Task(this, {
+    task: async ([list]) => {
+      if (!list) return;
       await Promise.all(
-        withData.map(async (c) => {
+        list.map(async (c) => {
           const last = c.series.points.at(-1)!;
           const [latest, insight] = await Promise.all([
             fetchLatestObservation(c.info.code, new Date(last.start)),
@@ -102,9 +110,8 @@ export class CoopDashboardPage extends LitElement {
           c.insight = insight;
         }),
       );
-      return withData;
     },
-    args: () => [this.bucket, this.from, this.to] as const,
+    args: () => [this.data.value] as const,
   });
 
   constructor() {
@@ -159,7 +166,7 @@ export class CoopDashboardPage extends LitElement {
 
   private latestText(data: CategoryData): string {
     const latest = data.latest;
-    if (!latest) return '—';
+    if (!latest) return this.extras.status === TaskStatus.PENDING ? t('common.loading') : '—';
     const digits = data.info.decimals;
     if (latest.components) {
       return (data.info.components ?? []).map((c) => formatNumber(latest.components?.[c] ?? NaN, digits)).join(' / ');
