@@ -4,7 +4,8 @@
 // it), then serves it from the real service and measures in Debian's Chromium:
 //   - render: five <coop-chart> elements given 365 daily points each, from insertion to drawn canvases;
 //   - the same five charts with decimation off (the same-run baseline for LTTB);
-//   - the whole dashboard through the API (sign-in done, navigation to the last chart drawn).
+//   - the whole dashboard through the API (sign-in done, navigation to the last chart drawn; the latest values
+//     and the cohort comparison load after the charts).
 // Run: npm run bench:web   (RUNS=… overrides the number of repetitions, default 7; the median is printed)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     `  same, decimation off (baseline):                  ${median(withoutLttb).toFixed(0)} ms (ratio ${(median(withLttb) / median(withoutLttb)).toFixed(2)})`,
   );
   console.log(
-    `  whole dashboard through the API (11 series + latest values, navigation to 5+ charts drawn): ${median(dashboardLoads).toFixed(0)} ms`,
+    `  whole dashboard through the API (11 series requests, navigation to 5+ charts drawn): ${median(dashboardLoads).toFixed(0)} ms`,
   );
 }
 
