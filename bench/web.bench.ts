@@ -8,21 +8,13 @@
 //     and the cohort comparison load after the charts).
 // Run: npm run bench:web   (RUNS=… overrides the number of repetitions, default 7; the median is printed)
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateObservations } from '../fixtures/demo-observations.js';
-import { createApp } from '../services/app.js';
-import { loadConfig } from '../services/config.js';
-import { createServices } from '../services/container.js';
-import { connectDatabase } from '../services/db/connection.js';
-import { startEmbeddedDatabase } from '../services/db/ferretdb-launcher.js';
-import { createLogger } from '../services/logger.js';
 import { launchBrowser } from '../test/e2e/browser.js';
+import { startBenchService } from './bench-service.js';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const DAY = 86_400_000;
@@ -90,22 +82,9 @@ function measureBundle() {
 async function main(): Promise<void> {
   const bundle = measureBundle();
 
-  const dir = mkdtempSync(join(tmpdir(), 'datacoop-bench-web-'));
-  const database = await startEmbeddedDatabase(dir);
-  const masterKey = randomBytes(32);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: database.uri,
-    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
-  const connection = await connectDatabase(database.uri, { dbName: 'bench_web', embedded: true });
-  const services = await createServices(connection, masterKey, config);
   const now = () => new Date();
-  const app = createApp({ config, log: createLogger('silent'), connection, ...services, now });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const service = await startBenchService('web', now);
+  const { services, base } = service;
 
   const email = 'bench@example.org';
   const password = 'bench password 2026';
@@ -180,12 +159,7 @@ async function main(): Promise<void> {
   }
 
   await browser.close();
-  server.closeAllConnections();
-  server.close();
-  await services.close();
-  await connection.close();
-  await database.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await service.stop();
 
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   console.log(`\nWeb bundle (gzip -9 of the built files)`);
