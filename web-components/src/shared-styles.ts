@@ -104,6 +104,8 @@ export const sharedStyles = css`
     background: #fff;
     color: var(--coop-ink);
     max-width: 100%;
+    /* Padding and border inside the width, so a full-width field never overflows its card. */
+    box-sizing: border-box;
   }
   input[type='checkbox'],
   input[type='radio'] {
