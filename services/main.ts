@@ -27,9 +27,10 @@ async function main(): Promise<void> {
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
   if (config.demo) {
-    const created = await seedDemoCooperative(services.accounts, demoFixture, now, services.vault);
+    const seedStarted = Date.now();
+    const seeded = await seedDemoCooperative(services.accounts, demoFixture, now, services.vault, services);
     log.warn(
-      { created },
+      { ...seeded, seedMs: Date.now() - seedStarted },
       'DEMO MODE: demo accounts exist (see README "Demo accounts"); set DATACOOP_DEMO=false or use MONGODB_URI to run without them',
     );
   }

@@ -1,0 +1,58 @@
+// The living demo scenario seeded into a fresh database: Anna has one vote to cast, the demo researcher's policy
+// was approved in the past and answers queries now, and a second seeding creates nothing.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoCooperative, type DemoSeedSummary } from '../../services/members/demo-cooperative.js';
+import { login } from '../helpers/builders.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+const fixture = fileURLToPath(new URL('../../fixtures/demo-cooperative.json', import.meta.url));
+let app: TestApp;
+let first: DemoSeedSummary;
+let firstMs: number;
+const seed = () => seedDemoCooperative(app.services.accounts, fixture, app.clock.now, app.services.vault, app.services);
+
+beforeAll(async () => {
+  app = await createTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+  const started = Date.now();
+  first = await seed();
+  firstMs = Date.now() - started;
+}, 120_000);
+afterAll(() => app?.close());
+
+describe('demo scenario', () => {
+  it('creates the named and 30 generated members with data, consent and two proposals, quickly', () => {
+    expect(first).toMatchObject({ created: 38, membersWithData: 35, consents: 36, proposals: 2 });
+    expect(firstMs).toBeLessThan(60_000);
+  });
+
+  it('gives Anna exactly one pending vote and a consent history', async () => {
+    const { accessToken } = await login(app, 'anna@demo.datacoop.ch', 'demo-member-2026');
+    const pending = await app.request('GET', '/api/me/pending-votes', { token: accessToken });
+    expect(pending.status, pending.text).toBe(200);
+    expect(pending.body.votes).toHaveLength(1);
+    expect(pending.body.votes[0].proposal.title).toBe('Weekday and weekend sleep and activity');
+    const consent = await app.request('GET', '/api/me/consent', { token: accessToken });
+    expect(consent.body.history).toHaveLength(2);
+    expect(consent.body.consent.categories).toEqual({ 'heart-rate': 'aggregate', 'sleep-duration': 'aggregate' });
+  });
+
+  it('gives the demo researcher an active policy whose count query releases cells', async () => {
+    const { accessToken } = await login(app, 'researcher@demo.datacoop.ch', 'demo-researcher-2026');
+    const policies = await app.request('GET', '/api/policies', { token: accessToken });
+    expect(policies.status, policies.text).toBe(200);
+    const active = policies.body.policies.filter((p: any) => p.status === 'active');
+    expect(active).toHaveLength(1);
+    const query = await app.request('POST', '/api/research/queries', {
+      token: accessToken,
+      body: { policyId: active[0].id, category: 'heart-rate', statistic: 'count', groupBy: ['sex'], epsilon: 0.1 },
+    });
+    expect(query.status, query.text).toBe(200);
+    const released = query.body.results[0].cells.filter((c: any) => !c.suppressed);
+    expect(released.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('creates nothing on a second seeding', async () => {
+    expect(await seed()).toEqual({ created: 0, membersWithData: 0, observations: 0, consents: 0, proposals: 0 });
+  });
+});
