@@ -8,6 +8,8 @@ export interface PasswordHasher {
   verify(password: string, hash: string): Promise<boolean>;
   /** Spends the same time as a real verification, for unknown accounts (no timing oracle). */
   verifyAgainstDummy(password: string): Promise<void>;
+  /** How many worker threads are running now (they stop when idle). */
+  runningWorkers(): number;
   close(): Promise<void>;
 }
 
@@ -16,21 +18,87 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** Starts `size` Argon2id workers; opsLimit/memLimit default to libsodium's INTERACTIVE profile (2 passes, 64 MiB). */
-export async function createPasswordHasher(options: { size?: number } = {}): Promise<PasswordHasher> {
-  const size = Math.max(1, options.size ?? 2);
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let turn = 0;
-  const workers = await Promise.all(Array.from({ length: size }, () => startWorker(pending)));
+/** One started worker thread and the calls waiting for it. */
+interface Running {
+  worker: Promise<Worker>;
+  pending: Map<number, Pending>;
+  idleTimer: NodeJS.Timeout | undefined;
+}
 
-  function call(message: Record<string, unknown>): Promise<unknown> {
+/** A place in the pool: empty, or holding a running worker. */
+interface Slot {
+  running: Running | undefined;
+}
+
+/**
+ * Runs Argon2id (libsodium's INTERACTIVE profile: 2 passes, 64 MiB) in up to `size` worker threads. A worker is
+ * started when work arrives and stopped after `idleMs` without any: each one keeps a 64 MiB WebAssembly heap that
+ * never shrinks, so idle workers would hold the service's memory high for nothing.
+ */
+export async function createPasswordHasher(options: { size?: number; idleMs?: number } = {}): Promise<PasswordHasher> {
+  const size = Math.max(1, options.size ?? 2);
+  const idleMs = options.idleMs ?? 30_000;
+  const slots: Slot[] = Array.from({ length: size }, () => ({ running: undefined }));
+  let nextId = 1;
+  let closed = false;
+
+  const load = (slot: Slot) => slot.running?.pending.size ?? 0;
+
+  function start(slot: Slot): Running {
+    const running: Running = { worker: startWorker(), pending: new Map(), idleTimer: undefined };
+    const failAll = (error: Error) => {
+      for (const p of running.pending.values()) p.reject(error);
+      running.pending.clear();
+    };
+    running.worker.then(
+      (worker) => {
+        worker.on('message', (message: { id?: number; result?: unknown; error?: string }) => {
+          const entry = running.pending.get(message.id!);
+          if (!entry) return;
+          if (message.error !== undefined) entry.reject(new Error(message.error));
+          else entry.resolve(message.result);
+        });
+        worker.once('error', failAll);
+        worker.once('exit', () => {
+          if (slot.running === running) slot.running = undefined;
+          failAll(new Error('password worker stopped'));
+        });
+      },
+      (error: Error) => {
+        if (slot.running === running) slot.running = undefined;
+        failAll(error);
+      },
+    );
+    return running;
+  }
+
+  function stopWhenIdle(slot: Slot, running: Running): void {
+    if (running.pending.size > 0 || slot.running !== running) return;
+    running.idleTimer = setTimeout(() => {
+      if (running.pending.size > 0 || slot.running !== running) return;
+      slot.running = undefined;
+      void running.worker.then((w) => w.terminate()).catch(() => {});
+    }, idleMs);
+    running.idleTimer.unref();
+  }
+
+  async function call(message: Record<string, unknown>): Promise<unknown> {
+    if (closed) throw new Error('password hasher closed');
+    // The least busy slot; at equal load a running worker is preferred over starting another thread.
+    const slot = slots.reduce((best, s) =>
+      load(s) < load(best) || (load(s) === load(best) && s.running && !best.running) ? s : best,
+    );
+    const running = (slot.running ??= start(slot));
+    clearTimeout(running.idleTimer);
     const id = nextId++;
-    const worker = workers[turn++ % workers.length]!;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...message });
-    });
+    const result = new Promise((resolve, reject) => running.pending.set(id, { resolve, reject }));
+    try {
+      (await running.worker).postMessage({ id, ...message });
+      return await result;
+    } finally {
+      running.pending.delete(id);
+      stopWhenIdle(slot, running);
+    }
   }
 
   const dummyHash = (await call({ op: 'hash', password: randomBytes(24).toString('base64') })) as string;
@@ -49,29 +117,37 @@ export async function createPasswordHasher(options: { size?: number } = {}): Pro
     async verifyAgainstDummy(password) {
       await call({ op: 'verify', password, hash: dummyHash }).catch(() => false);
     },
+    runningWorkers() {
+      return slots.filter((s) => s.running).length;
+    },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-      for (const p of pending.values()) p.reject(new Error('password hasher closed'));
-      pending.clear();
+      closed = true;
+      await Promise.all(
+        slots.map(async (slot) => {
+          const running = slot.running;
+          slot.running = undefined;
+          if (!running) return;
+          clearTimeout(running.idleTimer);
+          for (const p of running.pending.values()) p.reject(new Error('password hasher closed'));
+          running.pending.clear();
+          await (await running.worker.catch(() => undefined))?.terminate();
+        }),
+      );
     },
   };
 }
 
-function startWorker(pending: Map<number, Pending>): Promise<Worker> {
+/** Starts one Argon2id worker and resolves once libsodium is ready in it. */
+function startWorker(): Promise<Worker> {
   const worker = new Worker(new URL('./password-worker.mjs', import.meta.url));
   worker.unref();
   return new Promise((resolve, reject) => {
-    worker.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string }) => {
-      if (message.ready) {
-        resolve(worker);
-        return;
-      }
-      const entry = pending.get(message.id!);
-      if (!entry) return;
-      pending.delete(message.id!);
-      if (message.error !== undefined) entry.reject(new Error(message.error));
-      else entry.resolve(message.result);
-    });
+    const onReady = (message: { ready?: boolean }) => {
+      if (!message.ready) return;
+      worker.off('message', onReady);
+      resolve(worker);
+    };
+    worker.on('message', onReady);
     worker.once('error', reject);
   });
 }
