@@ -63,3 +63,22 @@ export async function checkChain(
   }
   return { count: expectedSeq - 1, problems, hashes };
 }
+
+/**
+ * Compares signed checkpoints ({seq, hash} whose signatures were already verified) with the chain as read:
+ * a checkpoint beyond the chain's end means entries were cut off (truncated); a different hash at its position
+ * means history before it was rewritten, even consistently (checkpoint_mismatch).
+ */
+export function checkCheckpoints(
+  chain: { count: number; hashes: ReadonlyMap<number, string> },
+  checkpoints: readonly { seq: number; hash: string }[],
+): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  for (const checkpoint of checkpoints) {
+    if (checkpoint.seq > chain.count) problems.push({ seq: checkpoint.seq, problem: 'truncated' });
+    else if (chain.hashes.get(checkpoint.seq) !== checkpoint.hash) {
+      problems.push({ seq: checkpoint.seq, problem: 'checkpoint_mismatch' });
+    }
+  }
+  return problems;
+}

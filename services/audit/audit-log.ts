@@ -5,7 +5,7 @@ import { canonicalJson } from '../../policies/canonical-digest.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../crypto/signing-key.js';
 import { isDuplicateKey } from '../db/connection.js';
-import { checkChain, entryHash, GENESIS_HASH, type ChainProblem } from './audit-chain.js';
+import { checkChain, checkCheckpoints, entryHash, GENESIS_HASH, type ChainProblem } from './audit-chain.js';
 import {
   auditModels,
   type AuditCheckpointDocument,
@@ -100,6 +100,7 @@ export class AuditLog {
     const problems = [...chain.problems];
     const checkpoints = await this.checkpoints.find().sort({ _id: 1 }).lean();
     const verifyKey = await importJWK(this.key.publicJwk, 'EdDSA');
+    const signedCheckpoints: { seq: number; hash: string }[] = [];
     for (const checkpoint of checkpoints) {
       const payload = await compactVerify(checkpoint.jws, verifyKey).catch(() => null);
       const signed = payload
@@ -107,12 +108,11 @@ export class AuditLog {
         : null;
       if (!signed || signed.seq !== checkpoint._id || signed.hash !== checkpoint.hash) {
         problems.push({ seq: checkpoint._id, problem: 'checkpoint_signature_invalid' });
-      } else if (checkpoint._id > chain.count) {
-        problems.push({ seq: checkpoint._id, problem: 'truncated' });
-      } else if (chain.hashes.get(checkpoint._id) !== signed.hash) {
-        problems.push({ seq: checkpoint._id, problem: 'checkpoint_mismatch' });
+      } else {
+        signedCheckpoints.push(signed);
       }
     }
+    problems.push(...checkCheckpoints(chain, signedCheckpoints));
     problems.sort((a, b) => a.seq - b.seq);
     const valid = problems.length === 0;
     if (valid && chain.count > 0) await this.writeCheckpoint(chain.count, chain.hashes.get(chain.count)!, now);
