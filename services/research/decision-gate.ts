@@ -1,0 +1,106 @@
+// What stands before any research read (spec §2): the per-researcher throttle, the decision under the policy, and
+// the audit entry of that decision — written first and failing closed — plus the refusal a denial is answered with.
+import { policyBudgetMicro } from '../../policies/access-policy.js';
+import { type AccessRequest, type Decision, decide } from '../../policies/decide.js';
+import { decideWithoutPolicy, denialStatus } from '../../policies/research-lookup.js';
+import { takeSlot } from '../db/claims.js';
+import { AppError, TooManyRequests } from '../errors.js';
+import type { Actor } from '../members/accounts.js';
+import type { ResearchContext } from './research-context.js';
+import type { ApprovedPolicy } from './policy-registry.js';
+
+const WINDOW_MS = 60_000;
+
+/** Counts one query or export against the researcher's fixed one-minute window; 429 once it is full. */
+export async function rateLimit(ctx: ResearchContext, researcherId: string, now: Date): Promise<void> {
+  const start = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
+  const slot = await takeSlot(ctx.throttle, `research:${researcherId}:${start}`, ctx.options.queriesPerMinute, {
+    expiresAt: new Date(start + WINDOW_MS),
+  });
+  if (slot === null) throw new TooManyRequests((start + WINDOW_MS - now.getTime()) / 1000);
+  if (slot === 1) ctx.throttle.deleteMany({ expiresAt: { $lt: new Date(start) } }).catch(() => {});
+}
+
+/** The policy's verdict on a request, with the budget left; without an approved policy, the lookup's denial. */
+export async function decideRequest(
+  ctx: ResearchContext,
+  actor: Actor,
+  approved: ApprovedPolicy | null,
+  request: AccessRequest,
+  now: Date,
+): Promise<Decision> {
+  if (!approved) return decideWithoutPolicy(actor.researcherVerified);
+  const remaining = await ctx.ledger.remaining(approved.policy.id, policyBudgetMicro(approved.policy));
+  return decide(request, approved.policy, {
+    now,
+    policyStatus: approved.status,
+    researcherVerified: actor.researcherVerified,
+    budgetRemainingMicro: remaining,
+  });
+}
+
+/** Writes the decision to the audit chain before anything is read, so every release has its entry. */
+export async function auditDecision(
+  ctx: ResearchContext,
+  actor: Actor,
+  subject: Record<string, unknown>,
+  decision: Decision,
+  now: Date,
+) {
+  await appendOrFail(
+    ctx,
+    'research.decision',
+    actor.userId,
+    {
+      ...subject,
+      decision: decision.decision,
+      reason: decision.reason,
+      policyVersion: decision.policyVersion,
+      ...(decision.decision === 'allow' && { epsilonMicro: decision.epsilonMicro, period: decision.period }),
+    },
+    now,
+  );
+}
+
+/** Fail closed: if the decision cannot be written, nothing is released and the caller sees 503. */
+export async function appendOrFail(
+  ctx: ResearchContext,
+  type: string,
+  actor: string,
+  data: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  try {
+    await ctx.deps.audit.append(type, actor, data, now);
+  } catch {
+    throw new AppError(
+      503,
+      'audit_unavailable',
+      'The decision could not be recorded; nothing was released.',
+      undefined,
+      {
+        'Retry-After': '5',
+      },
+    );
+  }
+}
+
+/** The response to a denial: 400 for a malformed request, 409 for an exhausted budget, 403 otherwise. */
+export function refusal(reason: string): AppError {
+  const status = denialStatus(reason);
+  return new AppError(status, reason, refusalMessages[reason] ?? 'The policy does not allow this request.');
+}
+
+/** Turns an allowed decision into a denial when a later check (ε per component, the ledger) refuses it. */
+export function denyFrom(decision: Decision, reason: 'invalid_epsilon' | 'budget_exhausted'): Decision {
+  return { decision: 'deny', reason, policyVersion: decision.policyVersion };
+}
+
+const refusalMessages: Record<string, string> = {
+  budget_exhausted: 'The policy has not enough privacy budget left for this query.',
+  researcher_not_verified: 'A steward must verify you first.',
+  not_grantee: 'You are not the grantee of this policy.',
+  policy_revoked: 'The assembly revoked this policy.',
+  policy_expired: 'This policy has expired.',
+  policy_not_active: 'There is no active policy with this id.',
+};
