@@ -1,0 +1,112 @@
+// Casting and changing ballots, in secret mode (receipt from the member's secret) or open mode.
+import { randomBytes } from 'node:crypto';
+import { type BallotChoice, isHex32, receiptFromSecret } from '../../policies/ballot-receipts.js';
+import { ballotRefusalReason } from '../../policies/eligibility.js';
+import { validateBallotTiming } from '../../policies/proposal-lifecycle.js';
+import { claimOnce } from '../db/claims.js';
+import { isDuplicateKey } from '../db/connection.js';
+import { Conflict, Forbidden, NotFound } from '../errors.js';
+import type { AssemblyContext } from './assembly-context.js';
+import type { TransitionDocument } from './assembly.model.js';
+import type { BallotReceipt, Voter } from './assembly.types.js';
+import { commitmentFromSecret, sameDigest } from './ballot-secret.js';
+import { loadMembership, membershipRecord } from './electorate.js';
+import { timelineOf } from './proposal-view.js';
+import { ballotSecretInvalid, describe, refuseUnless } from './refusals.js';
+
+/** How long an instance reuses a proposal's opening on the ballot path (see openingOf). */
+const OPENING_CACHE_MS = 1_000;
+
+/**
+ * Casts or changes a member's ballot. Secret mode: the first ballot claims the member's register entry (with a
+ * commitment to the secret) and then inserts (receipt, choice) in the box; a change presents the same secret,
+ * which must match the commitment, and replaces the choice under the same receipt.
+ */
+export async function castBallot(
+  ctx: AssemblyContext,
+  id: string,
+  voter: Voter,
+  choice: BallotChoice,
+  secret: string | undefined,
+  now: Date,
+): Promise<BallotReceipt> {
+  const { userId } = voter;
+  const transition = await openingOf(ctx, id, now);
+  if (!transition) {
+    if (!(await ctx.db.proposals.findOne({ _id: id }, { projection: { _id: 1 } }))) throw new NotFound();
+    throw new Conflict('proposal_not_open', describe('proposal_not_open'));
+  }
+  // An outcome exists only after closesAt plus the grace period, so the clock alone decides here.
+  refuseUnless(validateBallotTiming(timelineOf({ transition, outcome: null }), now), Conflict);
+  // The signed-in actor carries the membership read with this request (an active account); else read it.
+  const membership = voter.membership
+    ? membershipRecord({ _id: userId, role: 'member', status: 'active', membership: voter.membership })
+    : await loadMembership(ctx.users, userId);
+  if (!membership) throw new Forbidden('not_a_member', 'Only members vote.');
+  const refusal = ballotRefusalReason(membership, transition.openedAt!, now);
+  if (refusal) throw new Forbidden(refusal, describe(refusal));
+
+  const registerId = `${id}:${userId}`;
+  if (transition.rules!.ballotMode === 'open') return castOpenBallot(ctx, id, userId, registerId, choice, secret);
+
+  if (secret === undefined || !isHex32(secret)) throw ballotSecretInvalid();
+  const receipt = receiptFromSecret(secret);
+  const commitment = commitmentFromSecret(id, secret);
+  const boxId = `${id}:${receipt}`;
+  if (await claimOnce(ctx.db.register as never, registerId, { proposalId: id, userId, commitment })) {
+    try {
+      await ctx.db.ballots.insertOne({ _id: boxId, proposalId: id, choice });
+      return { proposalId: id, receipt, choice, changed: false };
+    } catch (error) {
+      // The same secret was presented concurrently by this member's other request: the last choice counts.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  } else {
+    const entry = await ctx.db.register.findOne({ _id: registerId });
+    if (!entry?.commitment || !sameDigest(entry.commitment, commitment)) throw ballotSecretInvalid();
+  }
+  // Replace the choice, or insert it if a failure after the register claim left the box entry missing.
+  await ctx.db.ballots.updateOne({ _id: boxId }, { $set: { choice, proposalId: id } }, { upsert: true });
+  return { proposalId: id, receipt, choice, changed: true };
+}
+
+/**
+ * The opening of a proposal, for the ballot path, cached for a second per instance. The opening never changes
+ * except its deadline, which only moves later: a stale copy can refuse a ballot just after an extension (the
+ * member retries), never accept a late one.
+ */
+async function openingOf(ctx: AssemblyContext, id: string, now: Date): Promise<TransitionDocument | null> {
+  const cached = ctx.openings.get(id);
+  if (cached && cached.until > now.getTime() && cached.readAt <= now.getTime()) return cached.transition;
+  const transition = await ctx.db.transitions.findOne({ _id: id });
+  if (transition?.openedAt) {
+    if (ctx.openings.size > 1_000) ctx.openings.clear();
+    ctx.openings.set(id, { transition, readAt: now.getTime(), until: now.getTime() + OPENING_CACHE_MS });
+  }
+  return transition;
+}
+
+async function castOpenBallot(
+  ctx: AssemblyContext,
+  id: string,
+  userId: string,
+  registerId: string,
+  choice: BallotChoice,
+  secret: string | undefined,
+): Promise<BallotReceipt> {
+  if (secret !== undefined && !isHex32(secret)) throw ballotSecretInvalid();
+  // Open mode links member and ballot by design; the receipt only names the ballot in the published list.
+  const fresh = secret ? receiptFromSecret(secret) : randomBytes(32).toString('hex');
+  const claimed = await claimOnce(ctx.db.register as never, registerId, {
+    proposalId: id,
+    userId,
+    receipt: fresh,
+  });
+  const receipt = claimed ? fresh : ((await ctx.db.register.findOne({ _id: registerId }))?.receipt ?? fresh);
+  await ctx.db.ballots.updateOne(
+    { _id: `${id}:${receipt}` },
+    { $set: { choice, proposalId: id, voterId: userId } },
+    { upsert: true },
+  );
+  return { proposalId: id, receipt, choice, changed: !claimed };
+}

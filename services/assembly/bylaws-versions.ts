@@ -1,0 +1,30 @@
+// Which bylaws exist and which govern now: the founding version plus every adopted amendment.
+import { bylawsInForce as pickBylawsInForce } from '../../policies/bylaws-amendment.js';
+import { currentBylaws, parseBylaws } from '../../policies/bylaws.js';
+import { contentDigest } from '../../policies/canonical-digest.js';
+import type { AssemblyContext } from './assembly-context.js';
+import type { BylawsVersionInfo } from './assembly.types.js';
+import { adoptDueAmendments } from './finalisation.js';
+
+/** Every bylaws version (founding first), after adopting any amendment whose vote is over. */
+export async function bylawsVersions(ctx: AssemblyContext, now: Date): Promise<BylawsVersionInfo[]> {
+  await adoptDueAmendments(ctx, now);
+  const stored = await ctx.db.bylaws.find({}).sort({ version: 1 }).toArray();
+  return [
+    { bylaws: currentBylaws, digest: contentDigest(currentBylaws), adoptedByProposal: null },
+    ...stored.map((doc) => {
+      const bylaws = parseBylaws(doc.bylaws);
+      return { bylaws, digest: contentDigest(bylaws), adoptedByProposal: doc._id };
+    }),
+  ];
+}
+
+/** The bylaws governing a proposal opened now. */
+export async function bylawsInForce(ctx: AssemblyContext, now: Date): Promise<BylawsVersionInfo> {
+  const versions = await bylawsVersions(ctx, now);
+  const inForce = pickBylawsInForce(
+    versions.map((v) => v.bylaws),
+    now,
+  );
+  return versions.find((v) => v.bylaws.version === inForce.version)!;
+}

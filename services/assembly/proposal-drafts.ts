@@ -1,0 +1,60 @@
+// A proposal before its vote: drafted by a steward, edited, or withdrawn instead of opened.
+import { randomUUID } from 'node:crypto';
+import { validateEdit, validateWithdrawal } from '../../policies/proposal-lifecycle.js';
+import { claimOnce } from '../db/claims.js';
+import { Conflict } from '../errors.js';
+import { type AssemblyContext, audited } from './assembly-context.js';
+import type { ProposalDocument } from './assembly.model.js';
+import type { DraftInput, DraftPatch, ProposalView } from './assembly.types.js';
+import { checkContent, targetOf } from './proposal-content.js';
+import { readView, timelineOf } from './proposal-view.js';
+import { refuseUnless } from './refusals.js';
+
+/** A steward drafts a proposal; an amendment is checked against the bylaws in force now. */
+export async function createDraft(
+  ctx: AssemblyContext,
+  input: DraftInput,
+  stewardId: string,
+  now: Date,
+): Promise<ProposalView> {
+  const content = await checkContent(ctx, input.kind, input, now);
+  const proposal: ProposalDocument = {
+    _id: randomUUID(),
+    kind: input.kind,
+    targetPolicyId: targetOf(input),
+    content,
+    createdBy: stewardId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.db.proposals.insertOne(proposal);
+  await audited(ctx, 'proposal.drafted', stewardId, { proposalId: proposal._id, kind: proposal.kind }, now);
+  return { proposal, transition: null, outcome: null, status: 'draft', turnout: null };
+}
+
+/** Changes a draft's text or content; refused once the proposal has opened or been withdrawn. */
+export async function editDraft(ctx: AssemblyContext, id: string, patch: DraftPatch, now: Date): Promise<ProposalView> {
+  const view = await readView(ctx, id, now);
+  refuseUnless(validateEdit(timelineOf(view), now), Conflict);
+  const content = await checkContent(ctx, view.proposal.kind, { ...view.proposal.content, ...patch }, now);
+  await ctx.db.proposals.updateOne({ _id: id }, { $set: { content, updatedAt: now } });
+  // Opening freezes its own copy of the content, so an edit racing an opening can never change the vote.
+  return readView(ctx, id, now);
+}
+
+/** Withdraws a draft: the one transition out of draft, so it excludes a concurrent opening. */
+export async function withdraw(ctx: AssemblyContext, id: string, stewardId: string, now: Date): Promise<ProposalView> {
+  const view = await readView(ctx, id, now);
+  refuseUnless(validateWithdrawal(timelineOf(view), now), Conflict);
+  const inserted = await claimOnce(ctx.db.transitions as never, id, {
+    kind: view.proposal.kind,
+    // Unique per proposal: a withdrawal occupies no target.
+    targetKey: `withdrawn:${id}`,
+    targetGeneration: 0,
+    withdrawnAt: now,
+    actorId: stewardId,
+  });
+  if (!inserted) throw new Conflict('proposal_not_draft', 'The proposal is no longer a draft.');
+  await audited(ctx, 'proposal.withdrawn', stewardId, { proposalId: id }, now);
+  return readView(ctx, id, now);
+}
