@@ -66,6 +66,9 @@ export interface AccountsDeps {
   audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
 }
 
+/** How long after a refresh token's first use a second use counts as the same client racing itself, not theft. */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
+
 const invalidCredentials = () => new NotAuthenticated('invalid_credentials', 'E-mail address or password is wrong.');
 const invalidRefreshToken = () => new NotAuthenticated('invalid_refresh_token', 'The refresh token is not valid.');
 
@@ -136,10 +139,16 @@ export class Accounts {
     const id = hashToken(refreshToken);
     const stored = await this.refreshTokens.findById(id).lean();
     if (!stored) throw invalidRefreshToken();
-    // Claim the token's one use by a unique insert: of two concurrent refreshes exactly one wins (db/claims.ts).
+    // Claim the token's use by a unique insert (db/claims.ts). A second use is reuse — a stolen copy — and ends the
+    // whole session, unless it comes within a few seconds of the first: that is the same client racing itself
+    // (a tab reloaded while its refresh was in flight, two tabs), which gets a fresh pair in the same session.
     if (!(await claimOnce(this.claims, `refresh:${id}`, { at: now }))) {
-      await this.revokeSession(stored.sessionId, 'refresh_token_reuse', now);
-      throw invalidRefreshToken();
+      const first = await this.claims.findOne({ _id: `refresh:${id}` as never });
+      const firstAt = first?.at instanceof Date ? first.at.getTime() : -Infinity;
+      if (now.getTime() - firstAt > REFRESH_REUSE_GRACE_MS) {
+        await this.revokeSession(stored.sessionId, 'refresh_token_reuse', now);
+        throw invalidRefreshToken();
+      }
     }
     const [session, user] = await Promise.all([
       this.sessions.findById(stored.sessionId).lean(),
