@@ -49,6 +49,19 @@ export function testDatabaseUri(): { uri: string; dbName: string } {
   return { uri: inject('mongoUri'), dbName: `test_${randomUUID().replaceAll('-', '').slice(0, 12)}` };
 }
 
+/** A bare connection to a fresh database of its own (no app), and how to drop and close it afterwards. */
+export async function connectTestDatabase(): Promise<{ connection: Connection; dropAndClose(): Promise<void> }> {
+  const { uri, dbName } = testDatabaseUri();
+  const connection = await connectDatabase(uri, { dbName, embedded: !process.env.MONGODB_URI });
+  return {
+    connection,
+    async dropAndClose() {
+      await connection.dropDatabase();
+      await connection.close();
+    },
+  };
+}
+
 /** Starts the real app against a fresh database; `env` overrides configuration variables. */
 export async function createTestApp(
   env: Record<string, string> = {},

@@ -3,18 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
 import { DecryptionFailed } from '../../../services/crypto/aead.js';
 import { loadKeyring, MasterKeyMismatch } from '../../../services/crypto/keyring.js';
-import { connectDatabase } from '../../../services/db/connection.js';
-import { testDatabaseUri } from '../../helpers/test-app.js';
+import { connectTestDatabase } from '../../helpers/test-app.js';
 
 let connection: Connection;
+let dropAndClose: () => Promise<void>;
 beforeAll(async () => {
-  const { uri, dbName } = testDatabaseUri();
-  connection = await connectDatabase(uri, { dbName, embedded: true });
+  ({ connection, dropAndClose } = await connectTestDatabase());
 });
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
-});
+afterAll(() => dropAndClose());
 
 describe('keyring', () => {
   const masterKey = randomBytes(32);

@@ -1,19 +1,16 @@
 // Proves that mongoose 9 (driver 7) works against the embedded FerretDB for everything the service relies on.
 import { Schema } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, isDatabaseUnavailable, isDuplicateKey, toBuffer } from '../../../services/db/connection.js';
-import { testDatabaseUri } from '../../helpers/test-app.js';
+import { isDatabaseUnavailable, isDuplicateKey, toBuffer } from '../../../services/db/connection.js';
+import { connectTestDatabase } from '../../helpers/test-app.js';
 import type { Connection } from 'mongoose';
 
 let connection: Connection;
+let dropAndClose: () => Promise<void>;
 beforeAll(async () => {
-  const { uri, dbName } = testDatabaseUri();
-  connection = await connectDatabase(uri, { dbName, embedded: true });
+  ({ connection, dropAndClose } = await connectTestDatabase());
 });
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
-});
+afterAll(() => dropAndClose());
 
 describe('database compatibility (smoke)', () => {
   const thingSchema = new Schema(
