@@ -1,5 +1,6 @@
 // Wires the service's parts on an open connection; shared by main.ts, the CLI and the test harness.
 import type { Connection } from 'mongoose';
+import { Revocations } from './auth/revocations.js';
 import { createTokenService, type TokenService } from './auth/token-service.js';
 import type { Config } from './config.js';
 import { loadKeyring, type Keyring } from './crypto/keyring.js';
@@ -37,6 +38,8 @@ export async function createServices(
     audience: config.jwt.audience,
     ttlSeconds: config.jwt.accessTtlSeconds,
   });
+  // Tokens live ttl seconds (plus the verifier's 5 s age tolerance); a minute of margin for clock skew.
+  const revocations = new Revocations(connection, (config.jwt.accessTtlSeconds + 60) * 1000);
   const audit = await AuditLog.open(connection, keyring);
   const passwords = await createPasswordHasher();
   const accounts = new Accounts({
@@ -44,6 +47,7 @@ export async function createServices(
     keyring,
     passwords,
     tokens,
+    revocations,
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
     throttle: config.loginThrottle,
     audit,
@@ -51,7 +55,14 @@ export async function createServices(
   await accounts.ensureIndexes();
   const assembly = new Assembly({ connection, audit });
   await assembly.ensureIndexes();
-  const vault = new Vault({ connection, keyring, passwords, options: { uploadMaxRows: config.upload.maxRows }, audit });
+  const vault = new Vault({
+    connection,
+    keyring,
+    passwords,
+    revocations,
+    options: { uploadMaxRows: config.upload.maxRows },
+    audit,
+  });
   const research = new Research({ connection, keyring, audit, assembly, vault });
   return { keyring, tokens, passwords, accounts, audit, assembly, vault, research, close: () => passwords.close() };
 }

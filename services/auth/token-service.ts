@@ -6,11 +6,25 @@ import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
 
 export type Role = 'member' | 'researcher' | 'steward';
 
-/** What an access token asserts; everything else about the caller is loaded fresh on each request. */
+/** A member's membership interval and suspensions (half-open [from, to)), as voting eligibility reads them. */
+export interface MembershipState {
+  joinedAt: Date;
+  leftAt?: Date;
+  suspensions?: { from: Date; to?: Date }[];
+}
+
+/**
+ * What an access token asserts: who, in which session, and the account state read when it was issued. A change of
+ * that state or the end of the session makes the token stale before it expires (see auth/revocations.ts).
+ */
 export interface AccessClaims {
   userId: string;
   sessionId: string;
   role: Role;
+  /** Milliseconds since the epoch at which the state below was read from the account. */
+  stateAt: number;
+  researcherVerified: boolean;
+  membership?: MembershipState;
 }
 
 export interface TokenService {
@@ -36,7 +50,7 @@ export async function createTokenService(
     jwks,
     async issueAccessToken(claims, now) {
       const iat = Math.floor(now.getTime() / 1000);
-      const token = await new SignJWT({ sid: claims.sessionId, role: claims.role })
+      const token = await new SignJWT({ sid: claims.sessionId, role: claims.role, ...encodeState(claims) })
         .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'at+jwt' })
         .setSubject(claims.userId)
         .setIssuer(options.issuer)
@@ -61,10 +75,61 @@ export async function createTokenService(
         const { sub, sid, role } = payload as { sub?: unknown; sid?: unknown; role?: unknown };
         if (typeof sub !== 'string' || typeof sid !== 'string') return null;
         if (role !== 'member' && role !== 'researcher' && role !== 'steward') return null;
-        return { userId: sub, sessionId: sid, role };
+        const state = decodeState(payload);
+        return state && { userId: sub, sessionId: sid, role, ...state };
       } catch {
         return null;
       }
     },
   };
+}
+
+type MsInterval = [from: number, to?: number];
+
+/** The state claims: `st` state time, `rv` researcher verified, `mbr` membership as epoch milliseconds. */
+function encodeState(claims: AccessClaims): Record<string, unknown> {
+  const m = claims.membership;
+  return {
+    st: claims.stateAt,
+    rv: claims.researcherVerified,
+    ...(m && {
+      mbr: {
+        j: m.joinedAt.getTime(),
+        ...(m.leftAt && { l: m.leftAt.getTime() }),
+        ...(m.suspensions?.length && {
+          s: m.suspensions.map((s): MsInterval => (s.to ? [s.from.getTime(), s.to.getTime()] : [s.from.getTime()])),
+        }),
+      },
+    }),
+  };
+}
+
+/** Reads the state claims back; null if any is missing or malformed (such a token is refused). */
+function decodeState(payload: Record<string, unknown>): Omit<AccessClaims, 'userId' | 'sessionId' | 'role'> | null {
+  const { st, rv, mbr } = payload;
+  if (!isMs(st) || typeof rv !== 'boolean') return null;
+  if (mbr === undefined) return { stateAt: st, researcherVerified: rv };
+  if (typeof mbr !== 'object' || mbr === null) return null;
+  const { j, l, s } = mbr as { j?: unknown; l?: unknown; s?: unknown };
+  if (!isMs(j) || (l !== undefined && !isMs(l))) return null;
+  if (s !== undefined && !(Array.isArray(s) && s.every(isMsInterval))) return null;
+  const membership: MembershipState = {
+    joinedAt: new Date(j),
+    ...(l !== undefined && { leftAt: new Date(l) }),
+    ...(s !== undefined && {
+      suspensions: (s as MsInterval[]).map(([from, to]) => ({
+        from: new Date(from),
+        ...(to !== undefined && { to: new Date(to) }),
+      })),
+    }),
+  };
+  return { stateAt: st, researcherVerified: rv, membership };
+}
+
+function isMs(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isMsInterval(value: unknown): value is MsInterval {
+  return Array.isArray(value) && (value.length === 1 || value.length === 2) && value.every(isMs);
 }

@@ -2,6 +2,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Connection, Model, mongo } from 'mongoose';
 import { isPlausibleBirthYear, type Region, type Sex } from '../../policies/research-profile.js';
+import { performance } from 'node:perf_hooks';
+import type { Revocations } from '../auth/revocations.js';
 import type { AccessClaims, Role, TokenService } from '../auth/token-service.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
@@ -45,13 +47,16 @@ export interface Account {
   createdAt: Date;
 }
 
-/** The caller behind a valid access token, loaded fresh from the database on every request. */
+/**
+ * The caller behind a valid access token, as the token states it: its state was read when the token was issued, and
+ * any later change of it (or the end of the session) makes the token stale — see auth/revocations.ts.
+ */
 export interface Actor {
   userId: string;
   sessionId: string;
   role: Role;
   researcherVerified: boolean;
-  /** Members: the membership record as read with this request (the assembly checks eligibility with it). */
+  /** Members: the membership record (the assembly checks eligibility with it). */
   membership?: UserDocument['membership'];
 }
 
@@ -60,6 +65,7 @@ export interface AccountsDeps {
   keyring: Keyring;
   passwords: PasswordHasher;
   tokens: TokenService;
+  revocations: Revocations;
   refreshTtlSeconds: number;
   throttle: LoginThrottleOptions;
   /** Log-ins (success and failure) go to the audit log, under the account id or a keyed hash of the e-mail. */
@@ -168,20 +174,18 @@ export class Accounts {
     await this.revokeSession(stored.sessionId, 'logout', now);
   }
 
-  /** Resolves a verified access token to the current caller, or null if the session or account has ended. */
+  /**
+   * Resolves a verified access token to its caller, or null if its session has ended or its account changed since
+   * the token was issued (the client then refreshes and gets a token with the current state).
+   */
   async resolveActor(claims: AccessClaims, now: Date): Promise<Actor | null> {
-    const [session, user] = await Promise.all([
-      this.sessions.findById(claims.sessionId).lean(),
-      this.users.findById(claims.userId, { role: 1, status: 1, researcher: 1, membership: 1 }).lean(),
-    ]);
-    if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now) return null;
-    if (!user || user.status !== 'active' || user.role !== claims.role) return null;
+    if (await this.deps.revocations.isRevoked(claims, now)) return null;
     return {
-      userId: user._id,
-      sessionId: session._id,
-      role: user.role,
-      researcherVerified: user.researcher?.verification === 'verified',
-      ...(user.membership && { membership: user.membership }),
+      userId: claims.userId,
+      sessionId: claims.sessionId,
+      role: claims.role,
+      researcherVerified: claims.researcherVerified,
+      ...(claims.membership && { membership: claims.membership }),
     };
   }
 
@@ -223,6 +227,7 @@ export class Accounts {
     stewardId: string,
     now: Date,
   ): Promise<Account> {
+    const started = performance.now();
     const user = await this.users.findById(researcherId).lean();
     if (!user || user.role !== 'researcher') throw new NotFound();
     const key = this.deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
@@ -246,11 +251,13 @@ export class Accounts {
       )
       .lean();
     if (!updated) throw new NotFound();
+    await this.deps.revocations.accountChanged(researcherId, afterChange(now, started));
     return this.toAccount(updated);
   }
 
   /** Suspends a member's voting rights over [from, to) (open-ended without `to`); the account stays usable. */
   async suspendMembership(memberId: string, suspension: { from: Date; to?: Date }, now: Date): Promise<void> {
+    const started = performance.now();
     const entry = { from: suspension.from, ...(suspension.to && { to: suspension.to }) };
     // A rare steward action; FerretDB could lose one of two simultaneous pushes on the same member (see
     // docs/database-compatibility.md), which a steward would see and repeat.
@@ -259,6 +266,7 @@ export class Accounts {
       { $push: { 'membership.suspensions': entry }, $set: { updatedAt: now } },
     );
     if (result.matchedCount === 0) throw new NotFound();
+    await this.deps.revocations.accountChanged(memberId, afterChange(now, started));
   }
 
   /** Finds an account id by e-mail (CLI and demo seeding). */
@@ -312,18 +320,19 @@ export class Accounts {
       createdAt: now,
       expiresAt: session.expiresAt,
     });
-    const access = await this.deps.tokens.issueAccessToken(
-      { userId: user._id, sessionId: session._id, role: user.role },
-      now,
-    );
+    // `now` is when this request began, before the account was read: a change written since makes the token stale.
+    const access = await this.deps.tokens.issueAccessToken(accessClaimsOf(user, session._id, now), now);
     return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, tokenType: 'Bearer' };
   }
 
   private async revokeSession(sessionId: string, reason: SessionDocument['revokedReason'], now: Date) {
-    await this.sessions.updateOne(
-      { _id: sessionId, revokedAt: { $exists: false } },
-      { $set: { revokedAt: now, revokedReason: reason } },
-    );
+    await Promise.all([
+      this.deps.revocations.endSession(sessionId, now),
+      this.sessions.updateOne(
+        { _id: sessionId, revokedAt: { $exists: false } },
+        { $set: { revokedAt: now, revokedReason: reason } },
+      ),
+    ]);
   }
 
   private emailIndex(email: string): string {
@@ -342,6 +351,27 @@ export class Accounts {
       createdAt: user.createdAt,
     };
   }
+}
+
+/** The claims of an access token for this account and session, with the account state as read at `stateAt`. */
+export function accessClaimsOf(
+  user: Pick<UserDocument, '_id' | 'role' | 'researcher' | 'membership'>,
+  sessionId: string,
+  stateAt: Date,
+): AccessClaims {
+  return {
+    userId: user._id,
+    sessionId,
+    role: user.role,
+    stateAt: stateAt.getTime(),
+    researcherVerified: user.researcher?.verification === 'verified',
+    ...(user.membership && { membership: user.membership }),
+  };
+}
+
+/** The request's clock (`now`, read when the request began) moved on by the time since `started`: "just now". */
+function afterChange(now: Date, started: number): Date {
+  return new Date(now.getTime() + Math.ceil(performance.now() - started));
 }
 
 /** SHA-256 of a refresh token: what the database stores instead of the token. */

@@ -4,6 +4,7 @@ import type { Connection, Model, mongo } from 'mongoose';
 import { findCategory } from '../../policies/catalogue.js';
 import type { NormalisedObservation } from '../../policies/observation-types.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
+import type { Revocations } from '../auth/revocations.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { claimOnce } from '../db/claims.js';
@@ -27,6 +28,8 @@ export interface VaultDeps {
   connection: Connection;
   keyring: Keyring;
   passwords: PasswordHasher;
+  /** An erasure ends the member's access tokens at once (they carry no check of the account otherwise). */
+  revocations?: Pick<Revocations, 'accountEnded'>;
   options: VaultOptions;
   /** A member's export of their own data is audited (pseudonymously) before anything is streamed. */
   audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
@@ -199,6 +202,7 @@ export class Vault {
     // never the id); the `erasures` claim makes a repeated request a no-op. Nothing is deleted unless both are written.
     await this.deps.audit?.append('member.erased', this.auditActor(userId), {}, now);
     await claimOnce(this.erasures, this.deps.keyring.blindIndex('erasure', userId), { erasedAt: now });
+    await this.deps.revocations?.accountEnded(userId, now);
     await this.users.deleteOne({ _id: userId });
     await Promise.all([
       sessionModel(this.deps.connection).updateMany(

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Role } from '../../services/auth/token-service.js';
 import type { Services } from '../../services/container.js';
+import { accessClaimsOf } from '../../services/members/accounts.js';
 import { normaliseEmail, sealProfile, type Profile } from '../../services/members/profile.js';
 import { sessionModel } from '../../services/members/session.model.js';
 import type { UserDocument } from '../../services/members/user.model.js';
@@ -126,7 +127,9 @@ export async function issueAccessToken(
     createdAt: now,
     expiresAt: new Date(now.getTime() + 86_400_000),
   });
-  return (await host.services.tokens.issueAccessToken({ userId, sessionId, role }, now)).token;
+  const user = await host.services.accounts.users.findById(userId, { role: 1, researcher: 1, membership: 1 }).lean();
+  if (!user) throw new Error(`no account ${userId}`);
+  return (await host.services.tokens.issueAccessToken({ ...accessClaimsOf(user, sessionId, now), role }, now)).token;
 }
 
 /** Signs in many accounts at once (one session each), in batches to keep the database busy but not flooded. */
@@ -144,10 +147,15 @@ export async function issueAccessTokens(
   }));
   const model = sessionModel(host.connection);
   for (let i = 0; i < sessions.length; i += 1000) await model.insertMany(sessions.slice(i, i + 1000));
+  const users = await host.services.accounts.users
+    .find({ _id: { $in: [...userIds] } }, { role: 1, researcher: 1, membership: 1 })
+    .lean();
+  const byId = new Map(users.map((user) => [user._id, user]));
   return Promise.all(
-    sessions.map(
-      async (s) =>
-        (await host.services.tokens.issueAccessToken({ userId: s.userId, sessionId: s._id, role }, now)).token,
-    ),
+    sessions.map(async (s) => {
+      const user = byId.get(s.userId);
+      if (!user) throw new Error(`no account ${s.userId}`);
+      return (await host.services.tokens.issueAccessToken({ ...accessClaimsOf(user, s._id, now), role }, now)).token;
+    }),
   );
 }

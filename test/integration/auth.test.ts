@@ -303,7 +303,7 @@ describe('access tokens', () => {
     ]) {
       const other = await createTokenService(app.services.keyring, { ...options, ttlSeconds: 600 });
       const { token } = await other.issueAccessToken(
-        { userId: claims.sub, sessionId: claims.sid, role: claims.role },
+        { userId: claims.sub, sessionId: claims.sid, role: claims.role, stateAt: claims.st, researcherVerified: false },
         app.clock.now(),
       );
       expect((await app.request('GET', '/api/me', { token })).status).toBe(401);
