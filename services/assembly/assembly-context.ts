@@ -1,5 +1,6 @@
 // What every assembly use case works on: the collections, the users, the optional log and audit, the cache.
 import type { Connection, Model } from 'mongoose';
+import type { InsertBatcher } from '../db/insert-batcher.js';
 import type { Logger } from 'pino';
 import type { UserDocument } from '../members/user.model.js';
 import type { AssemblyCollections, TransitionDocument } from './assembly.model.js';
@@ -19,6 +20,8 @@ export interface AssemblyContext {
   readonly deps: AssemblyDeps;
   /** Per-instance cache of openings for the ballot path (see ballots.ts openingOf). */
   readonly openings: Map<string, { transition: TransitionDocument; readAt: number; until: number }>;
+  /** The ballot path's inserts into the register and the box, sent in batches (see db/insert-batcher.ts). */
+  readonly inserts: { register: InsertBatcher; ballots: InsertBatcher };
 }
 
 /** Appends a proposal event to the audit log when one is wired in; the assembly works without it in tests. */

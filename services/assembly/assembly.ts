@@ -1,6 +1,7 @@
 // The general assembly's one entry point: drafts, opening, ballots, finalisation, results, bylaws versions.
 // Every rule comes from policies/; the use cases live in the files beside this one, each taking the context.
 import type { BallotChoice } from '../../policies/ballot-receipts.js';
+import { InsertBatcher } from '../db/insert-batcher.js';
 import { userModel } from '../members/user.model.js';
 import type { AssemblyContext, AssemblyDeps } from './assembly-context.js';
 import {
@@ -49,11 +50,13 @@ export class Assembly {
   private readonly ctx: AssemblyContext;
 
   constructor(deps: AssemblyDeps) {
+    const db = assemblyCollections(deps.connection);
     this.ctx = {
-      db: assemblyCollections(deps.connection),
+      db,
       users: userModel(deps.connection),
       deps,
       openings: new Map(),
+      inserts: { register: new InsertBatcher(db.register as never), ballots: new InsertBatcher(db.ballots as never) },
     };
   }
 

@@ -4,7 +4,6 @@ import { type BallotChoice, isHex32, receiptFromSecret } from '../../policies/ba
 import { ballotRefusalReason } from '../../policies/eligibility.js';
 import { validateBallotTiming } from '../../policies/proposal-lifecycle.js';
 import { claimOnce } from '../db/claims.js';
-import { isDuplicateKey } from '../db/connection.js';
 import { Conflict, Forbidden, NotFound } from '../errors.js';
 import type { AssemblyContext } from './assembly-context.js';
 import type { TransitionDocument } from './assembly.model.js';
@@ -53,14 +52,12 @@ export async function castBallot(
   const receipt = receiptFromSecret(secret);
   const commitment = commitmentFromSecret(id, secret);
   const boxId = `${id}:${receipt}`;
-  if (await claimOnce(ctx.db.register as never, registerId, { proposalId: id, userId, commitment })) {
-    try {
-      await ctx.db.ballots.insertOne({ _id: boxId, proposalId: id, choice });
+  // Both inserts are unique-index claims, sent in batches with other members' ballots (db/insert-batcher.ts).
+  if (await ctx.inserts.register.insert({ _id: registerId, proposalId: id, userId, commitment })) {
+    if (await ctx.inserts.ballots.insert({ _id: boxId, proposalId: id, choice })) {
       return { proposalId: id, receipt, choice, changed: false };
-    } catch (error) {
-      // The same secret was presented concurrently by this member's other request: the last choice counts.
-      if (!isDuplicateKey(error)) throw error;
     }
+    // Not inserted: the same secret was presented concurrently by this member's other request; the last choice counts.
   } else {
     const entry = await ctx.db.register.findOne({ _id: registerId });
     if (!entry?.commitment || !sameDigest(entry.commitment, commitment)) throw ballotSecretInvalid();

@@ -46,6 +46,16 @@ describe('Revocations', () => {
     expect(await revocations.isRevoked(token('u-4', 's-5', LIFETIME_MS - 1), at(LIFETIME_MS - 1))).toBe(true);
   });
 
+  it('answers many concurrent checks (read together) each with its own answer', async () => {
+    const ended = Array.from({ length: 50 }, (_, i) => `batch-ended-${i}`);
+    await Promise.all(ended.map((sessionId) => revocations.endSession(sessionId, t0)));
+    const checks = Array.from({ length: 400 }, (_, i) =>
+      token(`batch-u-${i}`, `batch-${i % 2 ? 'ended' : 'live'}-${i % 50}`, 0),
+    );
+    const answers = await Promise.all(checks.map((check) => revocations.isRevoked(check, t0)));
+    expect(answers).toEqual(checks.map((check) => check.sessionId.startsWith('batch-ended-')));
+  });
+
   it('sweeps records once no token they concern can still be valid', async () => {
     const records = connection.collection('revocations');
     const before = await records.countDocuments();
