@@ -8,6 +8,7 @@
 // no token they could concern is still valid.
 import { randomUUID } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
+import { MicroBatch, type Settled } from '../db/micro-batch.js';
 
 /** A token as far as revocation is concerned: whose, which session, and when its account state was read. */
 export interface TokenSubject {
@@ -32,7 +33,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** The revocation list, shared by every service instance through the database. */
 export class Revocations {
   private readonly records: mongo.Collection<RevocationRecord>;
-  private readonly lookups: BatchedLookup;
+  /** Concurrent requests' checks share one read (db/micro-batch.ts): every request needs this collection. */
+  private readonly lookups: MicroBatch<string[], number[]>;
   private nextSweep = 0;
 
   /** `tokenLifetimeMs`: the longest an access token lives (its TTL plus the verifier's clock tolerance). */
@@ -41,7 +43,7 @@ export class Revocations {
     private readonly tokenLifetimeMs: number,
   ) {
     this.records = connection.collection<RevocationRecord>('revocations');
-    this.lookups = new BatchedLookup(this.records);
+    this.lookups = new MicroBatch((subjectLists) => this.notBeforeOf(subjectLists), { maxBatch: 1_000 });
   }
 
   /** Ends every access token of a session (logout, refresh-token reuse). */
@@ -69,8 +71,21 @@ export class Revocations {
   /** True if the token's session has ended or its account changed after the token's state was read. */
   async isRevoked(token: TokenSubject, now: Date): Promise<boolean> {
     this.sweepOccasionally(now);
-    const notBefore = await this.lookups.find([`session:${token.sessionId}`, `account:${token.userId}`]);
+    const notBefore = await this.lookups.submit([`session:${token.sessionId}`, `account:${token.userId}`]);
     return notBefore.some((instant) => instant >= token.stateAt);
+  }
+
+  /** For each list of subjects, the `notBefore` instants (epoch ms) of every record about any of them. */
+  private async notBeforeOf(subjectLists: string[][]): Promise<Settled<number[]>[]> {
+    const subjects = [...new Set(subjectLists.flat())];
+    const found = await this.records
+      .find({ subject: { $in: subjects } }, { projection: { subject: 1, notBefore: 1 } })
+      .toArray();
+    const bySubject = new Map<string, number[]>();
+    for (const record of found) {
+      bySubject.set(record.subject, [...(bySubject.get(record.subject) ?? []), record.notBefore.getTime()]);
+    }
+    return subjectLists.map((list) => ({ value: list.flatMap((subject) => bySubject.get(subject) ?? []) }));
   }
 
   private async add(subject: string, notBefore: Date, now: Date): Promise<void> {
@@ -84,63 +99,5 @@ export class Revocations {
     this.nextSweep = now.getTime() + SWEEP_INTERVAL_MS;
     // Best effort: an unswept record only costs a little time to scan.
     this.records.deleteMany({ expiresAt: { $lt: now } }).catch(() => {});
-  }
-}
-
-interface Lookup {
-  subjects: string[];
-  resolve(notBefore: number[]): void;
-  reject(error: unknown): void;
-}
-
-/**
- * Answers the checks of concurrent requests with one read: every request needs this tiny collection, and on
- * FerretDB each read is a round trip and a scan, so reading once for all checks waiting in this turn of the
- * event loop (at most two reads in flight) keeps the per-request cost flat under load.
- */
-class BatchedLookup {
-  private queue: Lookup[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-
-  constructor(private readonly records: mongo.Collection<RevocationRecord>) {}
-
-  /** The `notBefore` instants (epoch ms) of every record about any of these subjects. */
-  find(subjects: string[]): Promise<number[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ subjects, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= 2 || this.queue.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const batch = this.queue.splice(0, 1_000);
-      this.inFlight++;
-      void this.read(batch).finally(() => {
-        this.inFlight--;
-        this.schedule();
-      });
-      this.schedule();
-    });
-  }
-
-  private async read(batch: Lookup[]): Promise<void> {
-    try {
-      const subjects = [...new Set(batch.flatMap((lookup) => lookup.subjects))];
-      const found = await this.records
-        .find({ subject: { $in: subjects } }, { projection: { subject: 1, notBefore: 1 } })
-        .toArray();
-      const bySubject = new Map<string, number[]>();
-      for (const record of found) {
-        bySubject.set(record.subject, [...(bySubject.get(record.subject) ?? []), record.notBefore.getTime()]);
-      }
-      for (const lookup of batch) lookup.resolve(lookup.subjects.flatMap((subject) => bySubject.get(subject) ?? []));
-    } catch (error) {
-      for (const lookup of batch) lookup.reject(error);
-    }
   }
 }
