@@ -19,8 +19,8 @@ export interface EmbeddedDatabase {
   readonly pid: number;
   /** Stops FerretDB (SIGTERM, then SIGKILL after a grace period) and resolves when it has exited. */
   stop(): Promise<void>;
-  /** Kills FerretDB without a chance to clean up; used by fault tests. */
-  kill(): void;
+  /** Kills FerretDB (SIGKILL) without a chance to clean up; resolves once it has exited. Used by fault tests. */
+  kill(): Promise<void>;
 }
 
 /** Path of the cached binary: its name carries a hash of the Go sources, so a change rebuilds it. */
@@ -96,7 +96,8 @@ export async function startEmbeddedDatabase(
       }
     },
     kill() {
-      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
     },
   };
 }

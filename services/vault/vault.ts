@@ -9,15 +9,20 @@ import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';
-import { Conflict, InvalidRequest, NotAuthenticated, NotFound } from '../errors.js';
+import { InvalidRequest, NotAuthenticated, NotFound } from '../errors.js';
 import { refreshTokenModel, sessionModel } from '../members/session.model.js';
 import { userModel, type UserDocument } from '../members/user.model.js';
 import { monthOf } from './chunk-codec.js';
 import { computeSeries, type SeriesBucket, type SeriesPoint } from './series.js';
+import {
+  IDEMPOTENCY_COLLECTION,
+  INSTANCE_COLLECTION,
+  UploadIdempotency,
+  type IdempotencyDocument,
+} from './upload-idempotency.js';
 import { readUpload } from './upload-reader.js';
 import { compareStored, VaultStore, type StoreResult, type StoredObservation } from './vault-store.js';
 
-export const IDEMPOTENCY_COLLECTION = 'vault_idempotency';
 export const ERASURE_COLLECTION = 'erasures';
 
 export interface VaultOptions {
@@ -55,29 +60,21 @@ export interface SeriesQuery {
   bucket: SeriesBucket;
 }
 
-interface IdempotencyDocument {
-  _id: string;
-  member: string;
-  state: 'pending' | 'done';
-  /** Keyed hash (member data key) of the body: a different body under the same key is refused. */
-  fingerprint: string;
-  result?: Buffer;
-  createdAt: Date;
-}
-
 const invalidCursor = () => new InvalidRequest('invalid_cursor', 'The cursor is not valid; start again without it.');
 
 /** Observations of members, sealed under their own data keys. */
 export class Vault {
   readonly store: VaultStore;
   private readonly users: Model<UserDocument>;
-  private readonly idempotency: mongo.Collection<IdempotencyDocument>;
+  private readonly idempotencyRecords: mongo.Collection<IdempotencyDocument>;
+  private readonly idempotency: UploadIdempotency;
   private readonly erasures: mongo.Collection<mongo.Document>;
 
   constructor(private readonly deps: VaultDeps) {
     this.store = new VaultStore(deps.connection);
     this.users = userModel(deps.connection);
-    this.idempotency = deps.connection.collection<IdempotencyDocument>(IDEMPOTENCY_COLLECTION);
+    this.idempotencyRecords = deps.connection.collection<IdempotencyDocument>(IDEMPOTENCY_COLLECTION);
+    this.idempotency = new UploadIdempotency(this.idempotencyRecords, deps.connection.collection(INSTANCE_COLLECTION));
     this.erasures = deps.connection.collection(ERASURE_COLLECTION);
   }
 
@@ -96,34 +93,19 @@ export class Vault {
     const id = `${memberId}:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
     const fingerprint = createHmac('sha256', key).update(body.type).update('\u0000').update(body.text).digest('hex');
     const binding: Binding = { collection: IDEMPOTENCY_COLLECTION, recordId: id, memberId, schemaVersion: 1 };
-    const claimed = await claimOnce(this.idempotency as unknown as mongo.Collection<mongo.Document>, id, {
-      member: memberId,
-      state: 'pending',
-      fingerprint,
-      createdAt: now,
-    });
-    if (!claimed) {
-      const first = await this.idempotency.findOne({ _id: id });
-      if (!first || first.fingerprint !== fingerprint) {
-        throw new Conflict('idempotency_key_reused', 'This Idempotency-Key was used for a different upload.');
-      }
-      if (first.state !== 'done' || !first.result) {
-        throw new Conflict('upload_in_progress', 'The first upload with this Idempotency-Key is still running.');
-      }
-      return { ...openJson<StoreResult>(key, toBuffer(first.result), binding), replayed: true };
-    }
+    const start = await this.idempotency.begin(id, memberId, fingerprint, now);
+    if ('replay' in start) return { ...openJson<StoreResult>(key, start.replay, binding), replayed: true };
+    let result: StoreResult;
     try {
-      const result = await this.store.store(memberId, key, observations);
-      await this.idempotency.updateOne(
-        { _id: id },
-        { $set: { state: 'done', result: sealJson(key, result, binding) } },
-      );
-      return { ...result, replayed: false };
+      result = await this.store.store(memberId, key, observations);
     } catch (error) {
-      // Let a retry run again: storing is itself free of duplicates.
-      await this.idempotency.deleteOne({ _id: id }).catch(() => {});
+      // Let a retry run again at once: storing is itself free of duplicates.
+      await start.run.fail(now);
       throw error;
     }
+    // Committed: if recording the result fails, the client retries and the rerun finds everything stored.
+    await start.run.succeed(sealJson(key, result, binding));
+    return { ...result, replayed: false };
   }
 
   /** One page of the member's observations in time order, filtered; `nextCursor` continues after it. */
@@ -211,7 +193,7 @@ export class Vault {
       ),
       refreshTokenModel(this.deps.connection).deleteMany({ userId }),
       this.store.deleteAll(userId),
-      this.idempotency.deleteMany({ member: userId }),
+      this.idempotencyRecords.deleteMany({ member: userId }),
       // Consent versions (services/research/consent-store.ts) are sealed under the destroyed key; tidy them up too.
       this.deps.connection.collection('consent_versions').deleteMany({ member: userId }),
     ]);
