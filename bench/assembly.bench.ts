@@ -7,6 +7,7 @@ import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../pol
 import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { startBenchService } from './bench-service.js';
+import { finishReport, startReport } from './report.js';
 
 const VOTERS = Number(process.env.VOTERS ?? 5_000);
 // Concurrent client connections; every ballot is issued at once and queued on these sockets.
@@ -65,7 +66,8 @@ function send(agent: Agent, port: number, method: string, path: string, token: s
 async function main(): Promise<void> {
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
-  const service = await startBenchService('assembly', now);
+  const report = startReport('assembly', `npm run bench:assembly (VOTERS=${VOTERS}, SOCKETS=${SOCKETS})`);
+  const service = await startBenchService('assembly');
   const { connection, services, port } = service;
   const host = { services, connection };
   const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
 
     // Close the vote by the clock and read the published result.
     offsetMs += VOTING + FINALISATION_GRACE_MS + 1_000;
+    await service.setClockOffset(offsetMs);
     const readerToken = await issueAccessToken(host, steward.id, 'steward', now());
     const results = await send(agent, port, 'GET', `/api/proposals/${id}/results`, readerToken);
     const result = results.body.result!;
@@ -151,12 +154,32 @@ async function main(): Promise<void> {
       `count: cast ${result.totals.cast}, yes ${recount.yes}, no ${recount.no}, abstain ${recount.abstain}, ` +
         `${result.outcome} (${result.reason}); exact: ${exact ? 'yes' : 'NO'}`,
     );
-    console.log(`rss: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
     if (!exact) process.exitCode = 1;
+    report.figures.push(
+      {
+        name: `Assembly: ballots/s (${VOTERS} voters)`,
+        value: ballotsPerSecond,
+        unit: 'ballots/s',
+        baseline: baselinePerSecond,
+        baselineName: 'raw inserts/s',
+        target: '≥ 500 ballots/s',
+        met: ballotsPerSecond >= 500,
+      },
+      {
+        name: 'Assembly: counted exactly',
+        value: result.totals.cast,
+        unit: 'ballots',
+        baseline: VOTERS,
+        baselineName: 'cast',
+        target: `exactly ${VOTERS}`,
+        met: exact,
+      },
+    );
   } finally {
     agent.destroy();
-    await service.stop();
+    report.serviceRssPeakMB = await service.stop();
   }
+  finishReport(report);
 }
 
 main().catch((error: unknown) => {

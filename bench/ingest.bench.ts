@@ -7,6 +7,7 @@ import { CSV_LINE_END, formatCsvHeader, formatCsvRow } from '../policies/observa
 import type { NormalisedObservation } from '../policies/observation-types.js';
 import { insertMembers, issueAccessTokens } from '../test/helpers/builders.js';
 import { startBenchService } from './bench-service.js';
+import { finishReport, startReport } from './report.js';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 8);
 const DAYS = Number(process.env.DAYS ?? 60);
@@ -23,6 +24,7 @@ function body(observations: readonly NormalisedObservation[]): { type: string; t
 }
 
 async function main(): Promise<void> {
+  const report = startReport('ingest', `npm run bench:ingest (FORMAT=${FORMAT})`);
   const service = await startBenchService('ingest');
   const { connection, services, port } = service;
 
@@ -90,11 +92,20 @@ async function main(): Promise<void> {
       `raw driver inserts, plaintext:      ${Math.round(rawRate)} observations/s (${rawSeconds.toFixed(2)} s)`,
     );
     console.log(`ratio API / raw: ${(apiRate / rawRate).toFixed(2)} (target ≥ 1.0)`);
-    const rss = process.memoryUsage().rss / 1024 / 1024;
-    console.log(`process RSS after the run: ${Math.round(rss)} MB`);
+    report.figures.push({
+      name: `Ingest: ${FORMAT.toUpperCase()} obs/s via API`,
+      value: apiRate,
+      unit: 'obs/s',
+      baseline: rawRate,
+      baselineName: 'obs/s raw inserts',
+      target: '≥ 1.0 × raw',
+      met: apiRate >= rawRate,
+    });
+    report.notes = [`${total} observations, ${MEMBERS} members uploading concurrently`];
   } finally {
-    await service.stop();
+    report.serviceRssPeakMB = await service.stop();
   }
+  finishReport(report);
 }
 
 main().catch((error: unknown) => {

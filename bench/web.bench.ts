@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { generateObservations } from '../fixtures/demo-observations.js';
 import { launchBrowser } from '../test/e2e/browser.js';
 import { startBenchService } from './bench-service.js';
+import { finishReport, startReport } from './report.js';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const DAY = 86_400_000;
@@ -80,10 +81,11 @@ function measureBundle() {
 }
 
 async function main(): Promise<void> {
+  const report = startReport('web', 'npm run bench:web');
   const bundle = measureBundle();
 
   const now = () => new Date();
-  const service = await startBenchService('web', now);
+  const service = await startBenchService('web');
   const { services, base } = service;
 
   const email = 'bench@example.org';
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   }
 
   await browser.close();
-  await service.stop();
+  report.serviceRssPeakMB = await service.stop();
 
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   console.log(`\nWeb bundle (gzip -9 of the built files)`);
@@ -176,6 +178,26 @@ async function main(): Promise<void> {
   console.log(
     `  whole dashboard through the API (11 series requests, navigation to 5+ charts drawn): ${median(dashboardLoads).toFixed(0)} ms`,
   );
+  report.figures.push(
+    {
+      name: 'Web: dashboard JS (gzip)',
+      value: bundle.dashboardGz / 1024,
+      unit: 'kB',
+      target: '≤ 120 kB',
+      met: bundle.dashboardGz <= 120 * 1024,
+    },
+    {
+      name: 'Web: 5 charts × 365 days',
+      value: median(withLttb),
+      unit: 'ms',
+      baseline: median(withoutLttb),
+      baselineName: 'ms decimation off',
+      target: '≤ 1000 ms',
+      met: median(withLttb) <= 1000,
+    },
+    { name: 'Web: whole dashboard via API', value: median(dashboardLoads), unit: 'ms' },
+  );
+  finishReport(report);
 }
 
 main().catch((error: unknown) => {

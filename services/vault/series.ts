@@ -49,8 +49,17 @@ class Accumulator {
 /** Groups time-ordered or unordered observations of one category into buckets, oldest first. */
 export function computeSeries(observations: readonly NormalisedObservation[], bucket: SeriesBucket): SeriesPoint[] {
   const buckets = new Map<number, { count: number; value: Accumulator; components: Map<string, Accumulator> }>();
+  // Every observation of a UTC day falls in the same bucket: parse each day once, not each observation (stored
+  // instants are UTC, `…Z`; any other form is its own key).
+  const startOfDay = new Map<string, number>();
   for (const observation of observations) {
-    const start = bucketStart(new Date(observation.effectiveAt), bucket).getTime();
+    const at = observation.effectiveAt;
+    const day = at.endsWith('Z') ? at.slice(0, 10) : at;
+    let start = startOfDay.get(day);
+    if (start === undefined) {
+      start = bucketStart(new Date(observation.effectiveAt), bucket).getTime();
+      startOfDay.set(day, start);
+    }
     let entry = buckets.get(start);
     if (!entry) buckets.set(start, (entry = { count: 0, value: new Accumulator(), components: new Map() }));
     entry.count += 1;

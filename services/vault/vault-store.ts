@@ -12,6 +12,7 @@ import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';
 import { AppError } from '../errors.js';
+import { VaultReadCache } from './chunk-cache.js';
 import { CHUNK_COLLECTION, duplicateKey, monthOf, openChunk, sealChunk, type ChunkMeta } from './chunk-codec.js';
 
 export const HEAD_COLLECTION = 'vault_heads';
@@ -97,10 +98,13 @@ export function headDocument(memberId: string, key: Buffer, version: number, chu
 export class VaultStore {
   readonly chunks: mongo.Collection<ChunkDocument>;
   readonly heads: mongo.Collection<HeadDocument>;
+  /** Opened chunks and newest directories this process has read (see chunk-cache.ts for why it is safe). */
+  readonly cache: VaultReadCache;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, cache = new VaultReadCache()) {
     this.chunks = connection.collection<ChunkDocument>(CHUNK_COLLECTION);
     this.heads = connection.collection<HeadDocument>(HEAD_COLLECTION);
+    this.cache = cache;
   }
 
   /** Stores the observations that are not already in the vault (same category, time, value and source). */
@@ -147,33 +151,64 @@ export class VaultStore {
         (filter.fromMonth === undefined || ref.month >= filter.fromMonth) &&
         (filter.toMonth === undefined || ref.month <= filter.toMonth),
     );
-    const seen = new Set<string>();
+    const opened = await this.openChunks(memberId, key, refs);
+    // A chunk holds no duplicates (an upload removes them before sealing) and a duplicate shares its category and
+    // month with the original, so only chunks of the same category and month can repeat each other: the
+    // comparison runs there only, keeping the first occurrence in directory order as before.
+    const chunksPerGroup = new Map<string, number>();
+    for (const ref of refs)
+      chunksPerGroup.set(`${ref.category}|${ref.month}`, (chunksPerGroup.get(`${ref.category}|${ref.month}`) ?? 0) + 1);
+    const seen = new Map<string, Set<string>>();
     const result: StoredObservation[] = [];
-    for (const observation of await this.readChunks(memberId, key, refs)) {
-      const dedupe = duplicateKey(observation);
-      if (seen.has(dedupe)) continue;
-      seen.add(dedupe);
-      result.push(observation);
-    }
+    refs.forEach((ref, i) => {
+      const rows = opened[i]!;
+      const group = `${ref.category}|${ref.month}`;
+      if (chunksPerGroup.get(group) === 1) {
+        for (const row of rows) result.push(row);
+        return;
+      }
+      let keys = seen.get(group);
+      if (!keys) seen.set(group, (keys = new Set()));
+      for (const row of rows) {
+        const dedupe = duplicateKey(row);
+        if (keys.has(dedupe)) continue;
+        keys.add(dedupe);
+        result.push(row);
+      }
+    });
     return result.sort(compareStored);
   }
 
-  /** The newest committed directory: from the hint, probe upwards by `_id` until a version is missing. */
+  /**
+   * The newest committed directory: probe upwards by `_id` until a version is missing, from the newest version this
+   * process has seen (one read when nothing changed) or else from the hint. Versions are never deleted while the
+   * member exists (pruning keeps the `_id`), so the first missing version ends the search either way.
+   */
   async readHead(memberId: string, key: Buffer): Promise<Head> {
-    const hint = await this.heads.findOne({ _id: hintId(memberId) });
-    let version = Number((hint as { version?: number } | null)?.version ?? 0);
-    let document = version > 0 ? await this.heads.findOne({ _id: headId(memberId, version) }) : null;
+    const known = this.cache.head(memberId);
+    let version: number;
+    let document: HeadDocument | null = null;
+    if (known) {
+      version = known.version;
+    } else {
+      const hint = await this.heads.findOne({ _id: hintId(memberId) });
+      version = Number((hint as { version?: number } | null)?.version ?? 0);
+      document = version > 0 ? await this.heads.findOne({ _id: headId(memberId, version) }) : null;
+    }
     for (;;) {
       const next = await this.heads.findOne({ _id: headId(memberId, version + 1) });
       if (!next) break;
       document = next;
       version += 1;
     }
+    if (known && version === known.version) return known;
     if (!document) return { version: 0, chunks: [] };
     // The newest version is never pruned (pruning needs KEPT_HEAD_VERSIONS newer ones).
     if (!document.sealed) throw new Error(`directory version ${document._id} is pruned but newest`);
     const chunks = openJson<ChunkRef[]>(key, toBuffer(document.sealed), headBinding(document._id, memberId));
-    return { version, chunks };
+    const head = { version, chunks };
+    this.cache.rememberHead(memberId, head);
+    return head;
   }
 
   /** Deletes every chunk and directory version of a member (used on erasure, after the key is destroyed). */
@@ -181,6 +216,7 @@ export class VaultStore {
     // Rare: a filter by member (a scan on FerretDB) also removes chunks of commits that never completed.
     // Pruned directory versions carry no member field: match every head of the member by its `_id` prefix.
     const ownHeads = new RegExp(`^${memberId.replace(/[^A-Za-z0-9-]/g, '')}:`);
+    this.cache.forgetMember(memberId);
     await Promise.all([this.chunks.deleteMany({ member: memberId }), this.heads.deleteMany({ _id: ownHeads })]);
   }
 
@@ -219,10 +255,26 @@ export class VaultStore {
   }
 
   private async readChunks(memberId: string, key: Buffer, refs: readonly ChunkRef[]): Promise<StoredObservation[]> {
-    const result: StoredObservation[][] = new Array(refs.length);
+    return (await this.openChunks(memberId, key, refs)).flat();
+  }
+
+  /** The opened rows of each ref, in the order of `refs`: from this process's cache, else read and opened. */
+  private async openChunks(
+    memberId: string,
+    key: Buffer,
+    refs: readonly ChunkRef[],
+  ): Promise<(readonly StoredObservation[])[]> {
+    const result: (readonly StoredObservation[])[] = new Array(refs.length);
+    const missing: number[] = [];
+    refs.forEach((ref, i) => {
+      const cached = this.cache.chunk(ref.id, memberId, ref.category, ref.month);
+      if (cached) result[i] = cached;
+      else missing.push(i);
+    });
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < refs.length; i = next++) {
+      for (let j = next++; j < missing.length; j = next++) {
+        const i = missing[j]!;
         const ref = refs[i]!;
         const document = await this.chunks.findOne({ _id: ref.id });
         if (!document) throw new Error(`chunk ${ref.id} listed in the directory is missing`);
@@ -231,11 +283,18 @@ export class VaultStore {
           throw new Error(`chunk ${ref.id} does not match its directory entry`);
         }
         const suffix = ref.id.slice(memberId.length + 1);
-        result[i] = openChunk(key, meta, toBuffer(document.sealed)).map((o, row) => ({ ...o, id: `${suffix}-${row}` }));
+        const rows = openChunk(key, meta, toBuffer(document.sealed)).map((o, row) => ({
+          ...o,
+          id: `${suffix}-${row}`,
+        }));
+        this.cache.rememberChunk(ref.id, memberId, ref.category, ref.month, rows);
+        result[i] = rows;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, refs.length) }, worker));
-    return result.flat();
+    // One `_id` query per chunk, a few at a time: FerretDB pushes `_id` equality down to SQLite but not `$in`,
+    // which it answers by decoding every document of the collection (measured: 13 chunks 30–40 ms vs 200–800 ms).
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, missing.length) }, worker));
+    return result;
   }
 }
 

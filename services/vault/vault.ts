@@ -122,6 +122,8 @@ export class Vault {
       .filter((m) => (query.to ? m <= monthOf(query.to.toISOString()) : true))
       .sort();
     const page: StoredObservation[] = [];
+    const fromIso = query.from?.toISOString();
+    const toIso = query.to?.toISOString();
     // Month by month, so a page reads only the chunks it needs.
     for (const month of months) {
       const rows = await this.store.read(
@@ -131,8 +133,8 @@ export class Vault {
         head,
       );
       for (const row of rows) {
-        if (query.from && row.effectiveAt < query.from.toISOString()) continue;
-        if (query.to && row.effectiveAt > query.to.toISOString()) continue;
+        if (fromIso !== undefined && row.effectiveAt < fromIso) continue;
+        if (toIso !== undefined && row.effectiveAt > toIso) continue;
         if (after && compareStored(row, after) <= 0) continue;
         page.push(row);
       }
@@ -153,10 +155,11 @@ export class Vault {
       fromMonth: query.from && monthOf(query.from.toISOString()),
       toMonth: query.to && monthOf(query.to.toISOString()),
     });
+    const fromIso = query.from?.toISOString();
+    const toIso = query.to?.toISOString();
     const inRange = rows.filter(
       (row) =>
-        (!query.from || row.effectiveAt >= query.from.toISOString()) &&
-        (!query.to || row.effectiveAt <= query.to.toISOString()),
+        (fromIso === undefined || row.effectiveAt >= fromIso) && (toIso === undefined || row.effectiveAt <= toIso),
     );
     return { unit: category.unit, points: computeSeries(inRange, query.bucket) };
   }

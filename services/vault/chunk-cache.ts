@@ -1,0 +1,114 @@
+// Per-process memory of what the vault already read: opened chunks by chunk id and members' newest directories.
+//
+// Why: FerretDB 1.24 on SQLite scans a collection for every read, `_id` included, and a chunk document is the
+// largest thing the service reads — a member's year of one category is twelve such scans per request. A chunk
+// never changes once written (fresh id per upload, never updated, never reused), so an opened chunk can be kept
+// without ever being stale, on any number of instances. What keeps erasure safe: every vault read first loads
+// the member's wrapped key (`Vault.memberKey`, 404 once the account is erased), so a cached chunk is only ever
+// served to the living owner; erasure in this process also drops the member's entries. Nothing here is written
+// anywhere: plaintext stays in this process's memory, bounded by a row budget (least recently used out first).
+import type { Head, StoredObservation } from './vault-store.js';
+
+/** Observations kept at most (≈ 200 bytes each in V8: about 40 MB for the default). */
+export const DEFAULT_CACHED_ROWS = 200_000;
+/** Directories kept at most (a few kB each). */
+export const DEFAULT_CACHED_HEADS = 2_000;
+
+interface CachedChunk {
+  memberId: string;
+  category: string;
+  month: string;
+  rows: readonly StoredObservation[];
+}
+
+/** A least-recently-used map: `Map` keeps insertion order, so a hit is moved to the end and eviction takes the front. */
+class Lru<V> {
+  private readonly entries = new Map<string, V>();
+  private used = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly weigh: (value: V) => number,
+  ) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    const weight = this.weigh(value);
+    if (weight > this.budget) return;
+    this.delete(key);
+    this.entries.set(key, value);
+    this.used += weight;
+    for (const [oldest, evicted] of this.entries) {
+      if (this.used <= this.budget) break;
+      this.entries.delete(oldest);
+      this.used -= this.weigh(evicted);
+    }
+  }
+
+  delete(key: string): void {
+    const value = this.entries.get(key);
+    if (value === undefined) return;
+    this.entries.delete(key);
+    this.used -= this.weigh(value);
+  }
+
+  deleteWhere(test: (key: string) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (test(key)) this.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Opened chunks (immutable, by id) and the newest directory seen per member (checked against the database on use). */
+export class VaultReadCache {
+  private readonly chunks: Lru<CachedChunk>;
+  private readonly heads: Lru<Head>;
+
+  constructor(options: { maxRows?: number; maxHeads?: number } = {}) {
+    this.chunks = new Lru(options.maxRows ?? DEFAULT_CACHED_ROWS, (c) => Math.max(1, c.rows.length));
+    this.heads = new Lru(options.maxHeads ?? DEFAULT_CACHED_HEADS, () => 1);
+  }
+
+  /** The opened rows of a chunk, if this process read it before for the same member, category and month. */
+  chunk(id: string, memberId: string, category: string, month: string): readonly StoredObservation[] | undefined {
+    const cached = this.chunks.get(id);
+    if (!cached) return undefined;
+    // The directory is sealed under the member's key, so this cannot differ; checked anyway, as the database read is.
+    if (cached.memberId !== memberId || cached.category !== category || cached.month !== month) return undefined;
+    return cached.rows;
+  }
+
+  rememberChunk(id: string, memberId: string, category: string, month: string, rows: StoredObservation[]): void {
+    this.chunks.set(id, { memberId, category, month, rows: Object.freeze(rows) });
+  }
+
+  /** The newest directory this process has seen for the member (the caller checks that no newer version exists). */
+  head(memberId: string): Head | undefined {
+    return this.heads.get(memberId);
+  }
+
+  rememberHead(memberId: string, head: Head): void {
+    if (head.version > 0)
+      this.heads.set(memberId, Object.freeze({ version: head.version, chunks: Object.freeze(head.chunks) }) as Head);
+  }
+
+  /** Drops everything of a member (on erasure). Chunk ids begin with the member id. */
+  forgetMember(memberId: string): void {
+    this.heads.delete(memberId);
+    this.chunks.deleteWhere((id) => id.startsWith(`${memberId}:`));
+  }
+
+  get sizes(): { chunks: number; heads: number } {
+    return { chunks: this.chunks.size, heads: this.heads.size };
+  }
+}
