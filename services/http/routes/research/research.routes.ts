@@ -66,6 +66,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         access: ['researcher', 'steward'],
         params: idParams,
         success: { status: 200, schema: requestSchema, description: 'The request' },
+        errors: { 404: 'not_found (also for another researcher’s request)' },
       },
       async ({ actor, params }) => presentRequest(await research.getRequest(actor!, params.id)),
     )
@@ -82,7 +83,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
           schema: z.object({ proposal: z.record(z.string(), z.unknown()), impact: impactSchema }),
           description: 'The draft and its impact preview',
         },
-        errors: { 409: 'request_already_proposed' },
+        errors: { 404: 'not_found', 409: 'request_already_proposed' },
       },
       async ({ actor, params }) => {
         const { proposal, impact } = await research.proposeRequest(params.id, actor!.userId, now());
@@ -98,6 +99,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         access: 'authenticated',
         params: idParams,
         success: { status: 200, schema: impactSchema, description: 'The impact preview' },
+        errors: { 400: 'not_an_access_policy, validation_failed', 404: 'not_found (also a draft, for non-stewards)' },
       },
       async ({ actor, params }) =>
         presentImpact(await research.proposalImpact(params.id, actor!.role as Viewer, now())),

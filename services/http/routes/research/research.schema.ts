@@ -71,4 +71,13 @@ export const policiesQuery = z.strictObject({ status: z.enum(['active', 'all']).
 
 export const insightsQuery = z.strictObject({ category: code });
 
-export const anyJson = z.unknown().describe('See the summary; validated strictly, and a malformed body is audited.');
+const { $schema: _dialect, ...queryBodyJsonSchema } = z.toJSONSchema(queryBody, { io: 'input' });
+
+/**
+ * The body of a research query as the router reads it: any JSON, so that the handler validates it with `queryBody`
+ * and audits a malformed one as a denial. Documented as `queryBody`, so the contract shows what is accepted.
+ */
+export const anyJson = z.unknown().meta({
+  ...queryBodyJsonSchema,
+  description: 'Validated strictly in the handler; a malformed body is refused with 400 invalid_request and audited.',
+});

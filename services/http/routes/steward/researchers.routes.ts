@@ -39,6 +39,7 @@ export function researcherRoutes(api: ApiRouter, accounts: Accounts, now: () => 
         params: idParams,
         body: verifyBody,
         success: { status: 200, schema: accountSchema, description: 'The verified researcher' },
+        errors: { 404: 'not_found (also for an id that is not a researcher)' },
       },
       async ({ params, body, actor }) =>
         presentAccount(await accounts.verifyResearcher(params.id, body, actor!.userId, now())),

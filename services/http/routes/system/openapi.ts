@@ -6,7 +6,17 @@ const errorBody = z.object({
   error: z.object({
     code: z.string().describe('Stable snake_case error code'),
     message: z.string(),
-    details: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+    details: z
+      .array(
+        z.object({
+          field: z.string(),
+          code: z.string(),
+          message: z.string(),
+          index: z.number().int().nullable().optional().describe('Uploads: the 0-based row; null for the whole body'),
+        }),
+      )
+      .optional(),
+    requestId: z.string().optional().describe('internal_error only: quote it when reporting the problem'),
   }),
 });
 
@@ -56,8 +66,13 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<
         }),
       },
     };
+    // Every route that reads input can refuse it (400); only routes with a body can get one too large or mistyped.
     const errors: Record<number, string> =
-      spec.body || spec.rawBody ? { ...commonErrors } : { 503: commonErrors[503]! };
+      spec.body || spec.rawBody
+        ? { ...commonErrors }
+        : spec.query || spec.params
+          ? { 400: 'validation_failed', 503: commonErrors[503]! }
+          : { 503: commonErrors[503]! };
     if (spec.access !== 'public') errors[401] = 'not_authenticated, invalid_token';
     if (Array.isArray(spec.access)) errors[403] = 'role_not_allowed';
     Object.assign(errors, spec.errors);
