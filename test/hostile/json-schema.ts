@@ -198,6 +198,22 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'Ünïcödé-ß',
 ];
 
+/** Object keys that are legal JSON but not always legal for a database: operators, dots, NUL, prototype names. */
+export const HOSTILE_KEYS: readonly string[] = [
+  '$gt',
+  '$where',
+  'a.b',
+  '.',
+  'nul\u0000key',
+  '\u0000',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
+  ' ',
+  'ü🔒',
+];
+
 /** The numbers at and around a schema's bounds, and the usual suspects beyond them. */
 function edgeNumbers(schema: JsonSchema): number[] {
   const numbers = [0, -0, -1, 1, 0.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 53) - 2, 1e308, -1e308, Number.MIN_VALUE];
@@ -299,9 +315,16 @@ function validObject(schema: JsonSchema, known: KnownValues, depth: number): fc.
   }
   const record = fc.record(shape, { requiredKeys: [...required].filter((key) => key in shape) });
   if (typeof schema.additionalProperties !== 'object' || depth >= MAX_DEPTH) return record;
-  const keys = schema.propertyNames
-    ? (validValue(schema.propertyNames, {}, depth + 1) as fc.Arbitrary<string>)
-    : fc.string();
+  // Keys the database may choke on, beside ordinary ones: the schema says "any string", so these are valid too.
+  const keys = fc.oneof(
+    {
+      arbitrary: schema.propertyNames
+        ? (validValue(schema.propertyNames, {}, depth + 1) as fc.Arbitrary<string>)
+        : fc.string(),
+      weight: 4,
+    },
+    { arbitrary: fc.constantFrom(...HOSTILE_KEYS), weight: 1 },
+  );
   const extra = fc.dictionary(keys, validValue(schema.additionalProperties, known, depth + 1), { maxKeys: 4 });
   return fc.tuple(record, extra).map(([fixed, more]) => ({ ...more, ...fixed }));
 }

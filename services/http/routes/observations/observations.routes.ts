@@ -38,7 +38,7 @@ export function observationRoutes(
           description: 'How many were received, stored and already there',
         },
         errors: {
-          400: 'invalid_observations (details list every bad row: index, field, code, message)',
+          400: 'invalid_observations (details list every bad row: index, field, code, message), forbidden_key, invalid_idempotency_key',
           409: 'idempotency_key_reused, upload_in_progress',
           413: 'payload_too_large, too_many_rows',
           415: 'unsupported_media_type',

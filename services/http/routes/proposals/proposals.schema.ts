@@ -14,14 +14,19 @@ export const listProposalsQuery = z.strictObject({
 
 const MAX_DEPTH = 12;
 
-// The database refuses keys with dots or a leading `$`, and FerretDB 1.24 any array directly inside an array
-// (found by the hostile-input fuzzer: it answered 500); refuse them here with a reason.
+// The database refuses keys with dots, a leading `$` or a NUL byte, and FerretDB 1.24 any array directly inside an
+// array (the last two found by the hostile-input suites: they answered 500); refuse them here with a reason.
 function storableJson(value: unknown, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   if (Array.isArray(value)) return value.every((item) => !Array.isArray(item) && storableJson(item, depth + 1));
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).every(
-      ([key, inner]) => key.length > 0 && !key.includes('.') && !key.startsWith('$') && storableJson(inner, depth + 1),
+      ([key, inner]) =>
+        key.length > 0 &&
+        !key.includes('.') &&
+        !key.includes('\u0000') &&
+        !key.startsWith('$') &&
+        storableJson(inner, depth + 1),
     );
   }
   return true;
@@ -33,7 +38,7 @@ const jsonObject = (what: string) =>
     .refine((value) => Object.keys(value).length > 0, `The ${what} must not be empty.`)
     .refine(
       (value) => storableJson(value),
-      `The ${what} may nest ${MAX_DEPTH} levels at most, with no array directly inside an array; keys may not be empty, contain "." or start with "$".`,
+      `The ${what} may nest ${MAX_DEPTH} levels at most, with no array directly inside an array; keys may not be empty, contain "." or NUL, or start with "$".`,
     );
 
 const title = z.string().trim().min(1).max(200);
