@@ -70,6 +70,9 @@ async function main(): Promise<void> {
       }),
     );
     firstViews.sort((a, b) => a - b);
+    console.log(
+      `service RSS after the first views: ${service.memory.sample().toFixed(0)} MB (peak so far ${service.memory.peakMB.toFixed(0)} MB)`,
+    );
     const firstView = firstViews[Math.floor(firstViews.length / 2)]!;
     console.log(
       `first view of the five series per member (cold, 4 members at a time): median ${firstView.toFixed(0)} ms`,
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     console.log(describe('GET /api/me/series     ', series));
     const seriesBusy = busy();
     console.log(
-      `service after the run: ${describeMemory(await service.memoryUsage())}, peak RSS ${Math.round(service.memory.peakMB)} MB`,
+      `service after the run: ${describeMemory(await service.memoryUsage())}; RSS peak during the run ${Math.round(service.memory.phasePeakMB)} MB, overall ${Math.round(service.memory.peakMB)} MB`,
     );
     console.log(`  CPU (cores busy): ${JSON.stringify(seriesBusy)}`);
     const ratio = series.requestsPerSecond / baseline.requestsPerSecond;

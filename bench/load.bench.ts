@@ -1,4 +1,5 @@
-// Load test (issue 7): autocannon at 50 connections for 60 s on the main member read paths, then 60 s on the
+// Load test (issue 7): autocannon at 50 connections for 60 s on the main member read paths (series, observations,
+// pending votes, account, consent, access log), DURATION/3 on the cohort comparison (insights), then 60 s on the
 // research read path, against the service in its own process. Passes with 0 errors and 0 unexpected statuses and
 // RSS growth < 50 MB; prints req/s, p50/p99 per phase, and the service's RSS at start, end and peak.
 //
@@ -8,7 +9,7 @@
 // Configured for throughput, not for the cooperative's protection: the per-researcher throttle is raised to
 // BENCH_QUERIES_PER_MINUTE (the service's default is 30 a minute, which would make this a test of the 429) and
 // each query spends ε = 0.0005 of the policy's 3, enough for 6,000 queries; research clients wait up to 60 s.
-// Run: npm run bench:load  (DURATION=60 s per phase, MEMBERS=100, DAYS=90, CONNECTIONS=50 override)
+// Run: npm run bench:load  (DURATION=60 s per phase, INSIGHTS_DURATION, MEMBERS=100, DAYS=90, CONNECTIONS=50 override)
 import { randomBytes } from 'node:crypto';
 import { generateObservations } from '../fixtures/demo-observations.js';
 import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
@@ -21,6 +22,7 @@ const DURATION = Number(process.env.DURATION ?? 60);
 const MEMBERS = Number(process.env.MEMBERS ?? 100);
 const DAYS = Number(process.env.DAYS ?? 90);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const INSIGHTS_DURATION = Number(process.env.INSIGHTS_DURATION ?? Math.ceil(DURATION / 3));
 const QUERIES_PER_MINUTE = 1_000_000;
 const QUERY_EPSILON = 0.0005;
 /**
@@ -156,7 +158,6 @@ async function main(): Promise<void> {
       `/api/me/series?${new URLSearchParams({ category: 'heart-rate', bucket: 'day', from: seriesFrom, to: seriesTo })}`,
       `/api/me/series?${new URLSearchParams({ category: 'steps', bucket: 'week', from: seriesFrom, to: seriesTo })}`,
       `/api/me/observations?${new URLSearchParams({ category: 'heart-rate', limit: '100' })}`,
-      '/api/me/insights?category=heart-rate',
       '/api/me/pending-votes',
       '/api/me',
       '/api/me/consent',
@@ -176,7 +177,8 @@ async function main(): Promise<void> {
       path: '/api/research/queries',
       body: queryBody(statistic),
     }));
-    for (const path of memberPaths) await call('GET', path, tokens[0]!);
+    const insightsPath = '/api/me/insights?category=heart-rate';
+    for (const path of [...memberPaths, insightsPath]) await call('GET', path, tokens[0]!);
     const first = await call('POST', '/api/research/queries', researcherTokens[0]!, JSON.parse(queryBody('mean')));
     const pending = await call('GET', '/api/me/pending-votes', tokens[1]!);
     console.log(
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
 
     // Where a request's time goes: each path alone, one request at a time (median of 5).
     const alone: Record<string, number> = {};
-    for (const path of [...memberPaths, '/api/research/queries']) {
+    for (const path of [...memberPaths, insightsPath, '/api/research/queries']) {
       const times: number[] = [];
       for (let k = 0; k < 5; k++) {
         const at = performance.now();
@@ -212,7 +214,18 @@ async function main(): Promise<void> {
     // ---- the load ----
     const memory = service.memory;
     const rssStart = memory.sample();
+    // autocannon stops sending at the end of a phase, but the service still answers what is queued: wait for that
+    // to drain (a light request answers quickly again) so one phase's backlog is not counted in the next.
+    const settle = async () => {
+      for (const until = Date.now() + 120_000; Date.now() < until;) {
+        const at = performance.now();
+        await call('GET', '/api/me', tokens[0]!);
+        if (performance.now() - at < 100) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
     const phase = async (label: string, run: () => Promise<LoadFigures>) => {
+      await settle();
       memory.resetPhase();
       const phaseStart = memory.sample();
       const busy = cpuMeter({ service: service.pid, ferretdb: service.database.pid, autocannon: process.pid });
@@ -233,6 +246,11 @@ async function main(): Promise<void> {
         DURATION,
         CONNECTIONS,
       ),
+    );
+    // The cohort comparison on its own: it reads the whole cohort's directories and chunks of the category (≈ 100×
+    // a series request alone), so it is measured apart instead of hiding what the other paths do.
+    const insightsLoad = await phase('insights          ', () =>
+      hammer(base, tokens, [{ path: insightsPath }], INSIGHTS_DURATION, CONNECTIONS),
     );
     const researchLoad = await phase('research queries  ', () =>
       hammer(base, researcherTokens, researchRequests, DURATION, CONNECTIONS, RESEARCH_TIMEOUT),
@@ -255,6 +273,14 @@ async function main(): Promise<void> {
       },
       { name: 'Load: member reads p99', value: memberLoad.figures.p99, unit: 'ms' },
       {
+        name: `Load: insights ${INSIGHTS_DURATION} s`,
+        value: insightsLoad.figures.requestsPerSecond,
+        unit: 'req/s',
+        target: '0 errors, 0 non-2xx',
+        met: clean(insightsLoad.figures),
+      },
+      { name: 'Load: insights p99', value: insightsLoad.figures.p99, unit: 'ms' },
+      {
         name: `Load: research queries ${DURATION} s`,
         value: researchLoad.figures.requestsPerSecond,
         unit: 'req/s',
@@ -275,9 +301,10 @@ async function main(): Promise<void> {
     );
     report.notes = [
       `member paths: ${memberLoad.figures.total} requests, statuses ${JSON.stringify(memberLoad.figures.statusCodes)}, errors ${memberLoad.figures.errors}, p50 ${memberLoad.figures.p50} ms`,
+      `insights: ${insightsLoad.figures.total} requests, statuses ${JSON.stringify(insightsLoad.figures.statusCodes)}, errors ${insightsLoad.figures.errors}, p50 ${insightsLoad.figures.p50} ms`,
       `research: ${researchLoad.figures.total} requests, statuses ${JSON.stringify(researchLoad.figures.statusCodes)}, errors ${researchLoad.figures.errors}, p50 ${researchLoad.figures.p50} ms`,
       `RSS start ${rssStart.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB, peak ${memory.peakMB.toFixed(0)} MB`,
-      `cores busy, member phase ${JSON.stringify(memberLoad.cores)}, research phase ${JSON.stringify(researchLoad.cores)}`,
+      `cores busy, member phase ${JSON.stringify(memberLoad.cores)}, insights phase ${JSON.stringify(insightsLoad.cores)}, research phase ${JSON.stringify(researchLoad.cores)}`,
       `one request at a time (median ms): ${JSON.stringify(alone)}`,
       `research clients wait up to ${RESEARCH_TIMEOUT} s for an answer (autocannon's default is 10 s)`,
       `research throttle raised to ${QUERIES_PER_MINUTE}/min for the benchmark; ε ${QUERY_EPSILON} per query of a policy budget of 3`,
