@@ -11,7 +11,9 @@ export async function connectDatabase(
     // FerretDB is a single server and implements no retryable writes; our writes are idempotent by design.
     directConnection: options.embedded ? true : undefined,
     retryWrites: false,
-    serverSelectionTimeoutMS: 2_000,
+    // A dead database fails a request after this long (a 503 with Retry-After); measured by
+    // test/resilience/database-kill.test.ts, where 2 s plus a loaded machine's delays passed the 3 s bound.
+    serverSelectionTimeoutMS: 1_000,
     connectTimeoutMS: 2_000,
     socketTimeoutMS: 20_000,
     heartbeatFrequencyMS: 1_000,
@@ -35,16 +37,30 @@ const unavailableErrorNames = new Set([
   'MongoServerClosedError',
 ]);
 
-/** True when an error means "cannot reach the database" (as opposed to a bad query), so it maps to 503. */
+/** True when an error means "cannot reach the database" or "busy, retry" (not a bad query), so it maps to 503. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = underlying(e), depth++) {
     if (unavailableErrorNames.has(e.name)) return true;
+    // FerretDB's SQLite could not get its write lock in time (many concurrent writers): busy, not broken; a retry
+    // a moment later succeeds. Measured in test/resilience/service-kill.test.ts (100 concurrent retried uploads).
+    if (e.name === 'MongoServerError' && /SQLITE_BUSY|database is locked/.test(e.message)) return true;
     // Mongoose refuses to run a command while disconnected when buffering is off.
     if (e.name === 'MongooseError' && /before initial connection|connection .*closed|not connected/i.test(e.message)) {
       return true;
     }
   }
   return false;
+}
+
+/**
+ * The error behind this one: `cause`, or for a failed bulk write (insertMany) the `errorResponse` it wraps — a
+ * MongoBulkWriteError whose connection was reset carries the MongoNetworkError there, not in `cause` (found by
+ * test/resilience/database-kill.test.ts: batched ballot inserts answered 500 when the database died).
+ */
+function underlying(error: Error): unknown {
+  if (error.cause !== undefined) return error.cause;
+  const response = (error as { errorResponse?: unknown }).errorResponse;
+  return response instanceof Error ? response : undefined;
 }
 
 /** True for a unique-index violation (E11000). */

@@ -179,10 +179,13 @@ export class UploadIdempotency {
     }
   }
 
-  /** Ends an attempt: not running here any more, and marked ended for other instances (if the database answers). */
+  /**
+   * Ends an attempt: not running here any more (enough for retries reaching this instance), and marked ended for
+   * other instances. Not awaited: when the database is what failed, waiting for it would only delay the 503.
+   */
   private async end(id: string, now: Date): Promise<void> {
     this.idle(id);
-    await this.records.updateOne({ _id: id }, { $set: { endedAt: now } }).catch(() => {});
+    void this.records.updateOne({ _id: id }, { $set: { endedAt: now } }).catch(() => {});
   }
 
   /** The highest-numbered attempt claim of a record (number 0 and no document when there is none). */

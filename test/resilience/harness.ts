@@ -25,7 +25,10 @@ export class KillableDatabase {
     readonly dir: string,
     private current: EmbeddedDatabase | undefined,
     readonly port: number,
-  ) {}
+  ) {
+    // Never leave a FerretDB behind if the test process ends first (kill() signals synchronously).
+    process.once('exit', () => void this.current?.kill());
+  }
 
   static async start(): Promise<KillableDatabase> {
     const dir = mkdtempSync(join(tmpdir(), 'datacoop-resilience-db-'));
@@ -89,7 +92,9 @@ export class ServiceProcess {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
         this.tail.push(line);
         // Errors are kept apart so a flood of warnings cannot push them out.
-        if (/"level":(50|60)|Error/.test(line) && this.errors.length < 20) this.errors.push(line);
+        // 5xx answers are logged at error level too; what matters are unhandled errors and crashes.
+        const isError = line.startsWith('{') ? /"level":60|"msg":"unhandled error"/.test(line) : /Error/.test(line);
+        if (isError && this.errors.length < 20) this.errors.push(line);
       }
       this.tail.splice(0, Math.max(0, this.tail.length - 40));
     };
@@ -143,6 +148,11 @@ export class ServiceProcess {
     }
     await service.kill();
     throw new Error(`the service was not ready within ${timeoutMs} ms:\n${service.output()}`);
+  }
+
+  /** True while the process has not exited. */
+  isRunning(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** SIGKILL: no shutdown handler runs. Resolves once the process is gone. */

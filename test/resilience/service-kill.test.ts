@@ -28,6 +28,8 @@ const PER_UPLOAD = HEART_RATES + WEIGHTS;
 /** The service is killed once this many uploads have been acknowledged, or after KILL_AFTER_MS at the latest. */
 const KILL_AFTER_ACKS = 50;
 const KILL_AFTER_MS = 90_000;
+/** Retries run this many at a time, as a fleet of clients coming back would. */
+const RETRY_CONCURRENCY = 25;
 const PASSWORD = 'resilience password 2026';
 const DAY = 86_400_000;
 
@@ -90,21 +92,27 @@ function send(baseUrl: string, token: string, upload: Upload, timeoutMs = 120_00
   });
 }
 
-/** What is committed for a member, read straight from the database and decrypted: every stored row, no de-duplication. */
-async function storedRows(memberId: string): Promise<string[]> {
+/**
+ * What is committed for each member, read straight from the database and decrypted: every row of every chunk their
+ * newest directory lists, without de-duplication. The chunks are read in one scan (one by id is a scan each).
+ */
+async function storedRows(): Promise<string[][]> {
   const { vault } = direct.services;
-  const key = await vault.memberKey(memberId);
-  const head = await vault.store.readHead(memberId, key);
-  const rows: string[] = [];
-  for (const ref of head.chunks) {
-    const document = await vault.store.chunks.findOne({ _id: ref.id });
-    expect(document, `chunk ${ref.id} listed but missing`).not.toBeNull();
-    const meta = { id: ref.id, memberId, category: ref.category, month: ref.month };
-    for (const o of openChunk(key, meta, toBuffer(document!.sealed))) {
-      rows.push(`${o.category}|${o.effectiveAt}|${o.value}`);
+  const chunks = new Map((await vault.store.chunks.find({}).toArray()).map((c) => [c._id, c]));
+  return mapLimit(members, 4, async ({ id: memberId }) => {
+    const key = await vault.memberKey(memberId);
+    const head = await vault.store.readHead(memberId, key);
+    const rows: string[] = [];
+    for (const ref of head.chunks) {
+      const document = chunks.get(ref.id);
+      expect(document, `chunk ${ref.id} listed but missing`).toBeDefined();
+      const meta = { id: ref.id, memberId, category: ref.category, month: ref.month };
+      for (const o of openChunk(key, meta, toBuffer(document!.sealed))) {
+        rows.push(`${o.category}|${o.effectiveAt}|${o.value}`);
+      }
     }
-  }
-  return rows;
+    return rows;
+  });
 }
 
 beforeAll(async () => {
@@ -168,8 +176,11 @@ describe('killing the service during 1,000 concurrent uploads with Idempotency-K
       expect(killed, 'the service was killed mid-way').toBeDefined();
       expect(acknowledged.length).toBeGreaterThan(0);
       expect(unanswered, 'uploads were still running when the service was killed').toBeGreaterThan(0);
-      // Before the kill, nothing but 201 (no 5xx, no refused concurrent upload).
-      for (const [, reply] of firstReplies) expect(reply.status, reply.text).toBe(201);
+      // Before the kill: 201, or 503 with Retry-After when FerretDB's SQLite was too busy — never a 500.
+      for (const [, reply] of firstReplies) {
+        expect([201, 503], reply.text).toContain(reply.status);
+        if (reply.status === 503) expect(reply.headers.get('retry-after')).toBeTruthy();
+      }
 
       // 2. Right after the kill, straight from the database: every upload is all or nothing, acknowledged ones all.
       const expectedByMember = new Map<number, Set<string>>();
@@ -180,8 +191,9 @@ describe('killing the service during 1,000 concurrent uploads with Idempotency-K
       }
       let visibleUploads = 0;
       let storedBeforeRetry = 0;
+      const rowsAfterKill = await storedRows();
       for (let m = 0; m < MEMBERS; m++) {
-        const rows = await storedRows(members[m]!.id);
+        const rows = rowsAfterKill[m]!;
         storedBeforeRetry += rows.length;
         const present = new Set(rows);
         expect(present.size, `member ${m}: an observation is stored twice`).toBe(rows.length);
@@ -204,7 +216,7 @@ describe('killing the service during 1,000 concurrent uploads with Idempotency-K
       const retryStatuses: Record<string, number> = {};
       const retryStarted = Date.now();
       const deadline = retryStarted + 180_000;
-      const finalReplies = await mapLimit(uploads, 100, async (upload) => {
+      const finalReplies = await mapLimit(uploads, RETRY_CONCURRENCY, async (upload) => {
         for (;;) {
           const reply = await send(second.baseUrl, retryTokens[upload.member]!, upload, 60_000).catch(
             (error: Error) => error,
@@ -224,6 +236,8 @@ describe('killing the service during 1,000 concurrent uploads with Idempotency-K
         }
       });
       console.log(`[B] retries finished in ${Date.now() - retryStarted} ms: ${JSON.stringify(retryStatuses)}`);
+      console.log(`[B] errors logged by the restarted service: ${JSON.stringify(second.errorLines().slice(0, 3))}`);
+      expect(second.errorLines(), 'unhandled errors in the restarted service').toEqual([]);
       for (const reply of finalReplies) expect(reply.status, reply.text).toBe(201);
       // An upload acknowledged before the kill answers its retry with the very same result, marked as a replay.
       for (const [index, reply] of acknowledged) {
@@ -231,14 +245,20 @@ describe('killing the service during 1,000 concurrent uploads with Idempotency-K
         expect(retry.headers.get('idempotent-replayed')).toBe('true');
         expect({ ...retry.body, replayed: false }).toEqual(reply.body);
       }
-      // A retry that ran the upload again after the kill stored only what the killed attempt had not committed.
+      // A retry that ran the upload again stored only what was not committed yet: the stores reported before and
+      // by the reruns never add up to more than the uploads hold (a rerun after a 503 may report 0 of its own).
       const rerun = finalReplies.filter((r) => r.body.replayed === false);
       const storedByRetries = rerun.reduce((sum, r) => sum + (r.body.stored as number), 0);
-      expect(storedBeforeRetry + storedByRetries).toBe(UPLOADS * PER_UPLOAD);
+      expect(storedBeforeRetry + storedByRetries).toBeLessThanOrEqual(UPLOADS * PER_UPLOAD);
+      // Without any 503 on the way, the reports add up exactly.
+      if (Object.keys(retryStatuses).every((label) => label === '201' || label.startsWith('409'))) {
+        expect(storedBeforeRetry + storedByRetries).toBe(UPLOADS * PER_UPLOAD);
+      }
 
       // 4. Everything is there exactly once, readable and decrypted through the API and in the database.
+      const rowsAtEnd = await storedRows();
       for (let m = 0; m < MEMBERS; m++) {
-        const rows = await storedRows(members[m]!.id);
+        const rows = rowsAtEnd[m]!;
         expect(new Set(rows).size, `member ${m}: stored twice`).toBe(rows.length);
         expect(new Set(rows)).toEqual(expectedByMember.get(m));
         const listed: string[] = [];
