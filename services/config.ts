@@ -30,7 +30,9 @@ const envSchema = z.object({
   DATACOOP_PREVIOUS_MASTER_KEY: z.string().optional(),
   DATACOOP_PREVIOUS_MASTER_KEY_FILE: z.string().min(1).optional(),
   LOGIN_WINDOW_SECONDS: positiveInt(15 * 60),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  // Failures are cleared on success by deleting every slot by id, so the limit stays small.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5).pipe(z.number().max(1_000)),
+  // Log-in attempts and registrations per client address and window.
   LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(50),
 });
 

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices } from './container.js';
 import { loadMasterKey, MasterKeyError } from './crypto/master-key.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, config.host, () => {
     log.info({ url: `http://${config.host}:${config.port}`, startupMs: Date.now() - started }, 'Datacoop is listening');
   });
+  answerClientErrors(server);
 
   let stopping = false;
   const stop = async (signal: string) => {

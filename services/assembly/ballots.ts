@@ -31,10 +31,9 @@ export async function castBallot(
 ): Promise<BallotReceipt> {
   const { userId } = voter;
   const transition = await openingOf(ctx, id, now);
-  if (!transition) {
-    if (!(await ctx.db.proposals.findOne({ _id: id }, { projection: { _id: 1 } }))) throw new NotFound();
-    throw new Conflict('proposal_not_open', describe('proposal_not_open'));
-  }
+  // A proposal never opened (a draft, or withdrawn as one) is shown to stewards only, and stewards do not vote: to a
+  // voter it answers exactly like a missing one, so holding its id reveals nothing.
+  if (!transition?.openedAt) throw new NotFound();
   // An outcome exists only after closesAt plus the grace period, so the clock alone decides here.
   refuseUnless(validateBallotTiming(timelineOf({ transition, outcome: null }), now), Conflict);
   // The signed-in actor carries the membership read with this request (an active account); else read it.

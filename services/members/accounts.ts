@@ -99,10 +99,17 @@ export class Accounts {
     await Promise.all([this.users.createIndexes(), this.sessions.createIndexes(), this.refreshTokens.createIndexes()]);
   }
 
-  /** Registers a member (active at once) or a researcher (pending until a steward verifies them). */
-  async register(input: RegistrationInput, now: Date): Promise<Account> {
+  /**
+   * Registers a member (active at once) or a researcher (pending until a steward verifies them). Over HTTP the
+   * client's address is given: a registration counts against the same per-address budget as log-in attempts
+   * (each costs an Argon2id hash), so one address cannot create accounts without limit.
+   */
+  async register(input: RegistrationInput, now: Date, clientAddress?: string): Promise<Account> {
     if (input.role === 'steward') throw new InvalidRequest('invalid_role', 'Stewards are appointed, not registered.');
     checkProfileRules(input, input.role, now);
+    if (clientAddress !== undefined) {
+      await this.throttle.beforeRegistration(this.deps.keyring.blindIndex('ip', clientAddress), now);
+    }
     return this.createAccount(input, now);
   }
 

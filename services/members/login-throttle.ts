@@ -37,6 +37,16 @@ export class LoginThrottle {
     }
   }
 
+  /** Counts one registration from the address against its attempts; TooManyRequests once the budget is spent. */
+  async beforeRegistration(ipIndex: string, now: Date): Promise<void> {
+    const window = this.window(now);
+    this.cleanupOccasionally(now);
+    const slot = await takeSlot(this.model.collection, `ip:${ipIndex}:${window.start}`, this.options.maxAttemptsPerIp, {
+      expiresAt: window.end,
+    });
+    if (slot === null) throw new TooManyRequests(window.retryAfter);
+  }
+
   /** Records a failed password for the account. */
   async recordFailure(accountIndex: string, now: Date): Promise<void> {
     const window = this.window(now);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { createApp } from '../../services/app.js';
+import { answerClientErrors } from '../../services/http/client-errors.js';
 import { loadConfig, type Config } from '../../services/config.js';
 import { createServices, type Services } from '../../services/container.js';
 import { connectDatabase } from '../../services/db/connection.js';
@@ -88,6 +89,7 @@ export async function createTestApp(
   const app = createApp({ config, log, connection, ...services, now: clock.now });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    answerClientErrors(s);
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -91,8 +91,10 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
   'GET /api/proposals/{id}/results': { kind: 'foreign', caller: 'researcher', foreignId: (w) => w.proposals.draft },
   'GET /api/proposals/{id}/impact': { kind: 'foreign', caller: 'member', foreignId: (w) => w.proposals.draft },
   'POST /api/proposals/{id}/ballots': {
-    kind: 'no owner',
-    why: 'known deviation, tested below with it.fails: a ballot on a draft answers 409, not 404',
+    kind: 'foreign',
+    caller: 'member',
+    foreignId: (w) => w.proposals.draft,
+    body: { choice: 'yes', secret: 'a'.repeat(64) },
   },
   'POST /api/steward/researchers/{id}/verify': {
     kind: 'foreign',
@@ -143,24 +145,6 @@ describe("object-level authorisation: someone else's object answers exactly like
       status: missing.status,
       body: missing.json,
     });
-  });
-
-  // Known deviation (issue 7 report): to a member, a draft is "not found" everywhere except here, where it is
-  // 409 proposal_not_open — which tells whoever holds a draft's (random, unguessable) id that the draft exists.
-  // test/integration/assembly.test.ts pins the 409; the fix (castBallot: NotFound for a never-opened proposal) is
-  // its owners' call. When it is fixed this test starts failing: move the case back to the table above.
-  it.fails('POST /api/proposals/{id}/ballots: a ballot on a draft answers like one on a missing proposal', async () => {
-    const ballot = JSON.stringify({ choice: 'yes', secret: 'a'.repeat(64) });
-    const ask = (id: string) =>
-      send(world.app.baseUrl, {
-        method: 'POST',
-        path: `/api/proposals/${id}/ballots`,
-        headers: { authorization: `Bearer ${world.member.accessToken}`, 'content-type': 'application/json' },
-        body: ballot,
-      });
-    const onDraft = await ask(world.proposals.draft);
-    const onMissing = await ask(randomUUID());
-    expect({ status: onDraft.status, body: onDraft.json }).toEqual({ status: 404, body: onMissing.json });
   });
 
   it("refuses another researcher's policy without releasing anything, through the audited decision", async () => {

@@ -42,10 +42,15 @@ function expectLimited(response: RawResponse, windowSeconds: number): void {
 }
 
 describe('rate limits: 429 with Retry-After wherever the document promises it', () => {
-  it('promises 429 exactly on log-in, research queries and pseudonymised exports', () => {
+  it('promises 429 exactly on registration, log-in, research queries and pseudonymised exports', () => {
     const limited = operations.filter((o) => o.responses['429']).map((o) => `${o.method} ${o.path}`);
     expect(limited.sort()).toEqual(
-      ['POST /api/auth/login', 'POST /api/research/queries', 'GET /api/research/policies/{id}/export'].sort(),
+      [
+        'POST /api/auth/register',
+        'POST /api/auth/login',
+        'POST /api/research/queries',
+        'GET /api/research/policies/{id}/export',
+      ].sort(),
     );
   });
 
@@ -80,6 +85,11 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
     const known = await json('POST', '/api/auth/login', { email: world.member.email, password: world.member.password });
     expectLimited(known, LOGIN_WINDOW_SECONDS);
     expect(known.json).toEqual(response!.json);
+    // Registrations share the address's budget (each costs an Argon2id hash): refused, and no account is created.
+    const email = `newcomer-${Date.now()}@example.org`;
+    const registration = { email, password: 'a long enough password', name: 'Newcomer', role: 'member' };
+    expectLimited(await json('POST', '/api/auth/register', registration), LOGIN_WINDOW_SECONDS);
+    expect(await world.app.services.accounts.findIdByEmail(email)).toBeNull();
     // The window passes: log-in works again.
     world.app.clock.advance(LOGIN_WINDOW_SECONDS * 1000);
     const later = await json('POST', '/api/auth/login', { email: world.member.email, password: world.member.password });

@@ -508,17 +508,17 @@ describe('bad input changes nothing', () => {
     expect((await call('GET', `/api/proposals/${proposal}`, await asSteward())).body.status).toBe('draft');
   });
 
-  it('refuses a ballot on a draft and on a withdrawn proposal', async () => {
+  it('answers a ballot on a draft or a withdrawn proposal as on a missing one (only stewards see them)', async () => {
     const proposal = await draft();
+    const onMissing = await vote(crypto.randomUUID(), voters[1]!, 'yes', secret());
+    expect(onMissing.status).toBe(404);
     const onDraft = await vote(proposal, voters[1]!, 'yes', secret());
-    expect(onDraft.status).toBe(409);
-    expect(onDraft.body.error.code).toBe('proposal_not_open');
+    expect({ status: onDraft.status, body: onDraft.body }).toEqual({ status: 404, body: onMissing.body });
     expect((await call('POST', `/api/proposals/${proposal}/withdraw`, await asSteward())).body.status).toBe(
       'withdrawn',
     );
     const onWithdrawn = await vote(proposal, voters[1]!, 'yes', secret());
-    expect(onWithdrawn.status).toBe(409);
-    expect(onWithdrawn.body.error.code).toBe('proposal_not_open');
+    expect({ status: onWithdrawn.status, body: onWithdrawn.body }).toEqual({ status: 404, body: onMissing.body });
     expect((await openVote(proposal)).body.error.code).toBe('proposal_not_draft');
   });
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRegistration, registerAndLogin } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -67,6 +68,22 @@ describe('bad input at the edge', () => {
     const response = await app.request('GET', '/api/does-not-exist');
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it.each([
+    ['an oversize header block', `GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ['a malformed request line', 'GET /api/me NOT-HTTP\r\n\r\n', 400],
+    [
+      'a forbidden transfer encoding',
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n',
+      400,
+    ],
+  ])('answers %s, refused by the HTTP parser, in the error format', async (_, request, status) => {
+    const raw = await rawExchange(app.baseUrl, request);
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(body!)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
   });
 
   it('validates path parameters', async () => {
@@ -192,3 +209,16 @@ describe('operations endpoints', () => {
     expect((await app.request('GET', '/assets/no-such-file.js')).status).toBe(404);
   });
 });
+
+/** Sends bytes over a plain TCP connection and returns everything the server answers until it closes. */
+function rawExchange(baseUrl: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
+  });
+}

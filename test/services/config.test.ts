@@ -73,6 +73,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '900' }).jwt.accessTtlSeconds).toBe(900);
   });
 
+  it('caps the failed log-ins per account (a success clears them one id each)', () => {
+    expect(problemsOf({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000' })).toHaveLength(1);
+    expect(loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000' }).loginThrottle.maxFailuresPerAccount).toBe(1000);
+    expect(loadConfig({}).loginThrottle.maxFailuresPerAccount).toBe(5);
+  });
+
   it('parses the CORS allow-list and rejects non-origins', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual([
       'https://a.example',

@@ -16,9 +16,12 @@ export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date):
         access: 'public',
         body: registerBody,
         success: { status: 201, schema: accountSchema, description: 'The new account' },
-        errors: { 409: 'email_unavailable' },
+        errors: {
+          409: 'email_unavailable',
+          429: 'rate_limited (registrations and log-ins share a budget per address)',
+        },
       },
-      async ({ body }) => presentAccount(await accounts.register(body, now())),
+      async ({ body, ctx }) => presentAccount(await accounts.register(body, now(), ctx.ip)),
     )
     .route(
       {

@@ -137,8 +137,8 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
         success: { status: 200, schema: ballotReceiptSchema, description: 'Your receipt' },
         errors: {
           403: 'ballot_secret_invalid, joined_too_late, suspended, left, not_a_member',
-          404: 'not_found',
-          409: 'proposal_not_open, voting_closed',
+          404: 'not_found (also a draft or withdrawn proposal: only stewards see those)',
+          409: 'voting_closed',
         },
       },
       async ({ params, body, actor }) =>
