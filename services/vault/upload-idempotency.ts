@@ -65,6 +65,8 @@ export class UploadIdempotency {
   private heartbeat: NodeJS.Timeout | undefined;
   /** The heartbeat written when this instance last became busy; attempts are claimed only after it. */
   private firstBeat: Promise<void> = Promise.resolve();
+  /** Records this instance created but could not start an attempt for (bounded). */
+  private readonly abandoned = new Set<string>();
 
   constructor(
     private readonly records: mongo.Collection<IdempotencyDocument>,
@@ -94,8 +96,8 @@ export class UploadIdempotency {
       if (waitMs > 0) throw uploadInProgress(waitMs);
     }
     const id = attemptId(recordId, lastAttempt + 1);
-    await this.beatWhileBusy(id);
     try {
+      await this.beatWhileBusy(id);
       const claimed = await claimOnce(asDocuments(this.records), id, {
         member: memberId,
         instance: this.instanceId,
@@ -112,15 +114,19 @@ export class UploadIdempotency {
       }
     } catch (error) {
       this.idle(id);
+      // A record created here without an attempt (the database failed in between): retries here need not wait.
+      if (created) this.remember(this.abandoned, recordId);
       throw error;
     }
     return {
       run: {
         succeed: async (sealedResult) => {
-          // If this write fails, the attempt is no longer running here, so a retry reruns at once and finds the
-          // committed observations already stored.
-          this.idle(id);
-          await this.records.updateOne({ _id: recordId }, { $set: { state: 'done', result: sealedResult } });
+          try {
+            await this.records.updateOne({ _id: recordId }, { $set: { state: 'done', result: sealedResult } });
+          } finally {
+            // If the write failed, a retry here reruns at once and finds the committed observations stored.
+            this.idle(id);
+          }
         },
         fail: (failedAt) => this.end(id, failedAt),
       },
@@ -136,7 +142,10 @@ export class UploadIdempotency {
   ): Promise<number> {
     const attempt = newest.document;
     // No attempt claimed yet (the runner died between the two inserts): the record's age is all there is.
-    if (!attempt) return IDEMPOTENCY_LEASE_MS - (now.getTime() - (record.createdAt?.getTime() ?? 0));
+    if (!attempt) {
+      if (this.abandoned.has(recordId)) return 0;
+      return IDEMPOTENCY_LEASE_MS - (now.getTime() - (record.createdAt?.getTime() ?? 0));
+    }
     if (attempt.endedAt) return 0;
     if (now.getTime() - (attempt.startedAt?.getTime() ?? 0) > MAX_ATTEMPT_MS) return 0;
     if (attempt.instance === this.instanceId) {
@@ -186,6 +195,11 @@ export class UploadIdempotency {
   private async end(id: string, now: Date): Promise<void> {
     this.idle(id);
     void this.records.updateOne({ _id: id }, { $set: { endedAt: now } }).catch(() => {});
+  }
+
+  private remember(set: Set<string>, id: string): void {
+    if (set.size >= 10_000) set.clear();
+    set.add(id);
   }
 
   /** The highest-numbered attempt claim of a record (number 0 and no document when there is none). */
