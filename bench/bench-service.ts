@@ -140,7 +140,10 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** `bare`: the baseline app with only the JWT check. */
   mode?: 'service' | 'bare';
-  /** Node flags of the service process; BENCH_CPU_PROF=<dir> adds --cpu-prof into that folder. */
+  /**
+   * Node flags of the service process; BENCH_CPU_PROF=<dir> adds --cpu-prof into that folder and
+   * BENCH_SERVICE_NODE_FLAGS adds its flags (both not to the bare baseline).
+   */
   nodeFlags?: string[];
 }
 
@@ -163,7 +166,9 @@ function serviceEnv(db: BenchDatabase, extra: Record<string, string> = {}): Reco
 
 /** Forks bench/service-process.ts on the benchmark's database and waits until it listens. */
 export async function startServiceProcess(db: BenchDatabase, options: ServiceOptions = {}): Promise<ServiceProcess> {
-  const flags = ['--import', 'tsx', ...(options.nodeFlags ?? [])];
+  // BENCH_SERVICE_NODE_FLAGS: extra Node flags of the service process, for experiments (e.g. V8 heap sizes).
+  const extra = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const flags = ['--import', 'tsx', ...(options.nodeFlags ?? []), ...(options.mode === 'bare' ? [] : extra)];
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir && options.mode !== 'bare') {
     mkdirSync(profileDir, { recursive: true });

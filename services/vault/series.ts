@@ -46,22 +46,50 @@ class Accumulator {
   }
 }
 
+interface Bucket {
+  count: number;
+  value: Accumulator;
+  components: Map<string, Accumulator>;
+}
+
+/**
+ * The UTC day of a stored instant (`YYYY-MM-DDT…Z`) as the number YYYYMMDD, read from the characters without
+ * allocating; -1 for any other form of instant (then the instant is parsed).
+ */
+function utcDayNumber(at: string): number {
+  if (at.length < 20 || at.charCodeAt(at.length - 1) !== 90 || at.charCodeAt(4) !== 45 || at.charCodeAt(7) !== 45) {
+    return -1;
+  }
+  let day = 0;
+  for (const i of DATE_DIGITS) {
+    const digit = at.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    day = day * 10 + digit;
+  }
+  return day;
+}
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+
 /** Groups time-ordered or unordered observations of one category into buckets, oldest first. */
 export function computeSeries(observations: readonly NormalisedObservation[], bucket: SeriesBucket): SeriesPoint[] {
-  const buckets = new Map<number, { count: number; value: Accumulator; components: Map<string, Accumulator> }>();
-  // Every observation of a UTC day falls in the same bucket: parse each day once, not each observation (stored
-  // instants are UTC, `…Z`; any other form is its own key).
-  const startOfDay = new Map<string, number>();
+  const buckets = new Map<number, Bucket>();
+  // Every observation of a UTC day falls in the same bucket: each day is parsed once, and a run of observations
+  // of the same day (the usual, time-ordered case) finds its bucket without a lookup.
+  const startOfDay = new Map<number, number>();
+  let lastDay = -1;
+  let entry: Bucket | undefined;
   for (const observation of observations) {
-    const at = observation.effectiveAt;
-    const day = at.endsWith('Z') ? at.slice(0, 10) : at;
-    let start = startOfDay.get(day);
-    if (start === undefined) {
-      start = bucketStart(new Date(observation.effectiveAt), bucket).getTime();
-      startOfDay.set(day, start);
+    const day = utcDayNumber(observation.effectiveAt);
+    if (day === -1 || day !== lastDay || !entry) {
+      let start = day === -1 ? undefined : startOfDay.get(day);
+      if (start === undefined) {
+        start = bucketStart(new Date(observation.effectiveAt), bucket).getTime();
+        if (day !== -1) startOfDay.set(day, start);
+      }
+      entry = buckets.get(start);
+      if (!entry) buckets.set(start, (entry = { count: 0, value: new Accumulator(), components: new Map() }));
+      lastDay = day;
     }
-    let entry = buckets.get(start);
-    if (!entry) buckets.set(start, (entry = { count: 0, value: new Accumulator(), components: new Map() }));
     entry.count += 1;
     if (observation.components === undefined) {
       entry.value.add(observation.value);
@@ -87,5 +115,7 @@ export function computeSeries(observations: readonly NormalisedObservation[], bu
 
 /** Means are shown with at most 12 significant digits, like stored values. */
 function round(value: number): number {
+  // An integer of at most 12 digits is already that (and is common: a day's steps, a month's single weight).
+  if (Number.isInteger(value) && Math.abs(value) < 1e12) return value;
   return Number(value.toPrecision(12));
 }
