@@ -227,6 +227,11 @@ describe('killing the database during a stream of uploads and ballots', () => {
         `outage (503 in ${Math.round(latencies[0]!)}–${Math.round(latencies.at(-1)!)} ms, median ` +
         `${Math.round(latencies[Math.floor(latencies.length / 2)]!)} ms), ${after} acknowledged after recovery`,
     );
+    const slowest = (kind: Operation['kind']) =>
+      Math.round(
+        Math.max(0, ...duringOutage.filter((o) => o.operation.kind === kind).map((o) => (o.reply as Reply).ms)),
+      );
+    console.log(`[A] slowest 503 during the outage: upload ${slowest('upload')} ms, ballot ${slowest('ballot')} ms`);
     expect(before).toBeGreaterThan(0);
     expect(after).toBeGreaterThan(0);
 
