@@ -180,20 +180,26 @@ export class VaultStore {
   }
 
   /**
-   * The newest committed directory: probe upwards by `_id` until a version is missing, from the newest version this
-   * process has seen (one read when nothing changed) or else from the hint. Versions are never deleted while the
-   * member exists (pruning keeps the `_id`), so the first missing version ends the search either way.
+   * The newest committed directory. When this process has seen one, one read of the next version says whether it is
+   * still the newest; otherwise (or when it changed) start from the hint, and probe upwards by `_id` until a
+   * version is missing. Versions are never deleted while the member exists (pruning keeps the `_id`).
    */
   async readHead(memberId: string, key: Buffer): Promise<Head> {
     const known = this.cache.head(memberId);
-    let version: number;
+    let version = 0;
     let document: HeadDocument | null = null;
     if (known) {
-      version = known.version;
-    } else {
-      const hint = await this.heads.findOne({ _id: hintId(memberId) });
-      version = Number((hint as { version?: number } | null)?.version ?? 0);
-      document = version > 0 ? await this.heads.findOne({ _id: headId(memberId, version) }) : null;
+      const next = await this.heads.findOne({ _id: headId(memberId, known.version + 1) });
+      if (!next) return known;
+      version = known.version + 1;
+      document = next;
+    }
+    // The hint (best effort, usually the newest) saves probing one by one past many versions.
+    const hint = await this.heads.findOne({ _id: hintId(memberId) });
+    const hinted = Number((hint as { version?: number } | null)?.version ?? 0);
+    if (hinted > version) {
+      version = hinted;
+      document = await this.heads.findOne({ _id: headId(memberId, version) });
     }
     for (;;) {
       const next = await this.heads.findOne({ _id: headId(memberId, version + 1) });
@@ -201,7 +207,6 @@ export class VaultStore {
       document = next;
       version += 1;
     }
-    if (known && version === known.version) return known;
     if (!document) return { version: 0, chunks: [] };
     // The newest version is never pruned (pruning needs KEPT_HEAD_VERSIONS newer ones).
     if (!document.sealed) throw new Error(`directory version ${document._id} is pruned but newest`);
