@@ -82,6 +82,29 @@ describe('member in the browser', { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('tries a read again when the database is briefly unavailable (503 with Retry-After)', async () => {
+    const { page, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');
+    let refused = 0;
+    await page.route('**/api/me/access-log', async (route) => {
+      if (refused++ === 0) {
+        await route.fulfill({
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '1' },
+          body: JSON.stringify({ error: { code: 'database_unavailable', message: 'Try again shortly.' } }),
+        });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('heading', { name: 'Who used your data' }).waitFor();
+    await page.getByText('No study has used your data.').waitFor();
+    expect(refused).toBe(2);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await context.close();
+  });
+
   it('keeps the page and the session on reload and remembers French', async () => {
     const { page, problems, context } = await openPage(browser);
     await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');

@@ -101,10 +101,26 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
     return fetch(path, { ...init, headers });
   };
   let response = await send();
+  // A read refused while the database is briefly unavailable (503 + Retry-After) is tried again, twice at most.
+  for (let retry = 0; retry < 2 && isBriefOutage(init.method, response); retry++) {
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response)));
+    response = await send();
+  }
   if (!(await isTokenRefusal(response))) return response;
   if (await refreshSession()) response = await send();
   if (await isTokenRefusal(response)) clearSession();
   return response;
+}
+
+/** A 503 to a read: safe to repeat after the time the service asks for. */
+function isBriefOutage(method: string | undefined, response: Response): boolean {
+  return response.status === 503 && (method ?? 'GET').toUpperCase() === 'GET';
+}
+
+/** The service's Retry-After in milliseconds, between 0.5 and 5 s. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Math.min(Math.max(Number.isFinite(seconds) ? seconds : 1, 0.5), 5) * 1000;
 }
 
 /** A 401 about the token (expired, revoked, missing) — not a wrong password re-entered for erasure. */
