@@ -6,7 +6,7 @@ import { toMicroEpsilon } from '../../policies/access-policy.js';
 import { groupValuesOf } from '../../policies/group-by.js';
 import { memberValue, QUANTILE_LEVELS, type MemberSeries, releaseAggregate } from '../../policies/privacy.js';
 import { InvalidRequest } from '../errors.js';
-import type { CohortMember } from './cohort.js';
+import { monthOf } from '../vault/chunk-codec.js';
 import type { ResearchContext } from './research-context.js';
 
 export interface InsightRecord {
@@ -24,12 +24,26 @@ export async function insights(ctx: ResearchContext, memberId: string, code: str
   if (!category) throw new InvalidRequest('unknown_category', `There is no category "${code}".`);
   const from = new Date(now.getTime() - INSIGHT_WINDOW_MS);
   const key = await ctx.deps.vault.memberKey(memberId);
-  const self: CohortMember = { id: memberId, key, history: [], sealedProfile: Buffer.alloc(0) };
-  const cohort = await cohortBands(ctx, category, now);
+  // The member's own values through their vault (their directory and chunks only, kept per process once opened),
+  // not through the cohort reader, which reads every member's directory.
+  const [cohort, rows] = await Promise.all([
+    cohortBands(ctx, category, now),
+    ctx.deps.vault.store.read(memberId, key, {
+      category: category.code,
+      fromMonth: monthOf(from.toISOString()),
+      toMonth: monthOf(now.toISOString()),
+    }),
+  ]);
+  const recent = rows.filter((row) => {
+    const at = Date.parse(row.effectiveAt);
+    return at >= from.getTime() && at < now.getTime();
+  });
   const components = category.components.length > 0 ? category.components : [null];
   const result = [];
   for (const component of components) {
-    const own = (await ctx.cohort.values([self], category.code, from, now, component?.name)).get(memberId) ?? [];
+    const own = recent
+      .map((row) => (component ? row.components?.[component.name] : row.value))
+      .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
     const value = memberValue(own, component?.plausibleRange ?? category.plausibleRange);
     const bands = cohort.components.find((c) => c.component === (component?.name ?? null))?.quantiles ?? null;
     result.push({

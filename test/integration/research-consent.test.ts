@@ -145,6 +145,38 @@ describe('GET /api/me/insights', () => {
     expect(again.body.components[0].bands).toEqual(component.bands);
   });
 
+  it('reports the member’s own recent value of each blood-pressure component, from their vault alone', async () => {
+    const now = app.clock.now().getTime();
+    await app.services.vault.storeObservations(member.id, [
+      {
+        category: 'blood-pressure',
+        unit: 'mm[Hg]',
+        components: { systolic: 121, diastolic: 79 },
+        effectiveAt: new Date(now - 2 * DAY).toISOString(),
+        source: 'manual',
+      },
+      {
+        category: 'blood-pressure',
+        unit: 'mm[Hg]',
+        components: { systolic: 180, diastolic: 110 },
+        effectiveAt: new Date(now - 40 * DAY).toISOString(),
+        source: 'manual',
+      },
+    ]);
+    const fresh = await app.request('POST', '/api/auth/login', {
+      body: { email: member.email, password: member.password },
+    });
+    const response = await app.request('GET', '/api/me/insights?category=blood-pressure', {
+      token: fresh.body.accessToken,
+    });
+    expect(response.status, response.text).toBe(200);
+    // Only the value inside the 30-day window counts.
+    expect(response.body.components.map((c: any) => [c.component, c.own])).toEqual([
+      ['systolic', 121],
+      ['diastolic', 79],
+    ]);
+  });
+
   it('refuses an unknown category', async () => {
     const fresh = await app.request('POST', '/api/auth/login', {
       body: { email: member.email, password: member.password },
