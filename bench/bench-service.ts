@@ -272,3 +272,18 @@ export function describeMemory(usage: NodeJS.MemoryUsage): string {
   const mb = (bytes: number) => `${Math.round(bytes / MB)} MB`;
   return `rss ${mb(usage.rss)}: heap ${mb(usage.heapUsed)} used of ${mb(usage.heapTotal)}, external ${mb(usage.external)} (array buffers ${mb(usage.arrayBuffers)})`;
 }
+
+/** A JSON client of the service for a benchmark's set-up: throws with the status and body on any non-2xx. */
+export function apiCaller(base: string) {
+  return async (method: string, path: string, token: string, body?: unknown) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a benchmark reads a few known fields
+    const json = (await response.json()) as any;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { generateObservations } from '../fixtures/demo-observations.js';
 import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
-import { cpuMeter, describeMemory, startBenchService } from './bench-service.js';
+import { apiCaller, cpuMeter, describeMemory, startBenchService } from './bench-service.js';
 import { describe, hammer, type LoadFigures } from './http-load.js';
 import { finishReport, startReport } from './report.js';
 
@@ -42,17 +42,7 @@ async function main(): Promise<void> {
   const host = { services, connection };
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a benchmark reads a few known fields
-    const json = (await response.json()) as any;
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = apiCaller(base);
 
   try {
     // ---- the cooperative ----

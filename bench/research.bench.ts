@@ -17,7 +17,7 @@ import { consentDocument } from '../services/research/consent-store.js';
 import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
 import { HEAD_COLLECTION, headDocument, type ChunkRef } from '../services/vault/vault-store.js';
 import { insertMembers, issueAccessToken } from '../test/helpers/builders.js';
-import { startBenchService } from './bench-service.js';
+import { apiCaller, startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 5_000);
@@ -33,17 +33,7 @@ async function main(): Promise<void> {
   const report = startReport('research', `npm run bench:research (MEMBERS=${MEMBERS}, OBSERVATIONS=${OBSERVATIONS})`);
   const service = await startBenchService('research');
   const { connection, services, base } = service;
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a benchmark reads a few known fields
-    const json = (await response.json()) as any;
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = apiCaller(base);
 
   try {
     // ---- seed: members, sealed chunks and directories, consent — through the storage functions, in bulk ----
