@@ -3,9 +3,9 @@
 // from /proc on its own — never together with the benchmark's load generator. The benchmark keeps a second
 // connection to the same database with the same services in its own process, for seeding through the storage
 // functions, signing members in and raw-driver baselines. `stop()` tears all of it down and returns the peak RSS.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,26 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../services/db/fer
 import type { ChildMessage, ParentMessage } from './service-process.js';
 
 const MB = 1024 * 1024;
-const serviceEntry = fileURLToPath(new URL('./service-process.ts', import.meta.url));
+const sourceEntry = fileURLToPath(new URL('./service-process.ts', import.meta.url));
+
+/**
+ * The service runs as in production (the Dockerfile): compiled JavaScript under plain `node`, so its memory is the
+ * service's own and not also the TypeScript loader's (`--import tsx` adds a thread with its own heap, ≈ 30 MB).
+ * Compiled once into .cache/bench-dist (incremental, so later benchmarks of a run compile nothing);
+ * BENCH_TSX=1 runs the sources under tsx as `npm start` does.
+ */
+function serviceEntry(): { entry: string; loader: string[] } {
+  if (process.env.BENCH_TSX === '1') return { entry: sourceEntry, loader: ['--import', 'tsx'] };
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.service.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  // What tsc does not copy (the Dockerfile copies it the same way).
+  const css = 'services/http/routes/system/api-reference.css';
+  copyFileSync(join(root, css), join(root, '.cache/bench-dist', css));
+  return { entry: join(root, '.cache/bench-dist/bench/service-process.js'), loader: [] };
+}
 
 /** Resident memory of one process, from /proc/<pid>/status (kB there, MB here); undefined once it has exited. */
 export function readRss(pid: number): { rssMB: number; hwmMB: number } | undefined {
@@ -168,13 +187,14 @@ function serviceEnv(db: BenchDatabase, extra: Record<string, string> = {}): Reco
 export async function startServiceProcess(db: BenchDatabase, options: ServiceOptions = {}): Promise<ServiceProcess> {
   // BENCH_SERVICE_NODE_FLAGS: extra Node flags of the service process, for experiments (e.g. V8 heap sizes).
   const extra = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const flags = ['--import', 'tsx', ...(options.nodeFlags ?? []), ...(options.mode === 'bare' ? [] : extra)];
+  const { entry, loader } = serviceEntry();
+  const flags = [...loader, ...(options.nodeFlags ?? []), ...(options.mode === 'bare' ? [] : extra)];
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir && options.mode !== 'bare') {
     mkdirSync(profileDir, { recursive: true });
     flags.push('--cpu-prof', '--cpu-prof-dir', profileDir);
   }
-  const child: ChildProcess = fork(serviceEntry, [], {
+  const child: ChildProcess = fork(entry, [], {
     execArgv: flags,
     env: {
       ...process.env,
