@@ -5,9 +5,9 @@
 // functions, signing members in and raw-driver baselines. `stop()` tears all of it down and returns the peak RSS.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import { loadConfig, type Config } from '../services/config.js';
@@ -35,6 +35,12 @@ function serviceEntry(): { entry: string; loader: string[] } {
   // What tsc does not copy (the Dockerfile copies it the same way).
   const css = 'services/http/routes/system/api-reference.css';
   copyFileSync(join(root, css), join(root, '.cache/bench-dist', css));
+  // The web app where the compiled service looks for it (next to its services/, as in the image).
+  const web = join(root, '.cache/bench-dist/dist/web');
+  if (!existsSync(web)) {
+    mkdirSync(dirname(web), { recursive: true });
+    symlinkSync(join(root, 'dist/web'), web, 'dir');
+  }
   return { entry: join(root, '.cache/bench-dist/bench/service-process.js'), loader: [] };
 }
 
