@@ -10,13 +10,12 @@
 // BENCH_QUERIES_PER_MINUTE (the service's default is 30 a minute, which would make this a test of the 429) and
 // each query spends ε = 0.0005 of the policy's 3, enough for 6,000 queries; research clients wait up to 60 s.
 // Run: npm run bench:load  (DURATION=60 s per phase, INSIGHTS_DURATION, MEMBERS=100, DAYS=90, CONNECTIONS=50 override)
-import { randomBytes } from 'node:crypto';
 import { generateObservations } from '../fixtures/demo-observations.js';
-import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { apiCaller, cpuMeter, describeMemory, startBenchService } from './bench-service.js';
 import { describe, hammer, type LoadFigures } from './http-load.js';
 import { finishReport, startReport } from './report.js';
+import { votedPolicy } from './voted-policy.js';
 
 const DURATION = Number(process.env.DURATION ?? 60);
 const MEMBERS = Number(process.env.MEMBERS ?? 100);
@@ -31,7 +30,6 @@ const QUERY_EPSILON = 0.0005;
  */
 const RESEARCH_TIMEOUT = 60;
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 async function main(): Promise<void> {
   const report = startReport('load', `npm run bench:load (DURATION=${DURATION}, MEMBERS=${MEMBERS}, DAYS=${DAYS})`);
@@ -85,42 +83,34 @@ async function main(): Promise<void> {
     // ---- an access policy, voted ----
     const periodFrom = new Date(from.toISOString().slice(0, 7) + '-01T00:00:00.000Z');
     const periodTo = new Date(to.getTime() + 40 * DAY);
-    const request = await call('POST', '/api/research/requests', await asResearcher(), {
-      title: 'Load study',
-      purpose: 'Heart rate and sleep by sex.',
-      duo: { permission: 'HMB', modifiers: [] },
-      categories: ['heart-rate', 'sleep-duration'],
-      statistics: ['count', 'mean', 'quantiles'],
-      groupBy: ['sex', 'ageBand'],
-      period: { from: periodFrom.toISOString(), to: periodTo.toISOString() },
-      validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
-      epsilon: 3,
-    });
-    const proposed = await call('POST', `/api/research/requests/${request.id}/proposal`, await asSteward());
-    const closesIn = 7 * DAY + HOUR;
-    await call('POST', `/api/proposals/${proposed.proposal.id}/open`, await asSteward(), {
-      closesAt: new Date(now().getTime() + closesIn).toISOString(),
-    });
     const voters = members.slice(0, Math.ceil(MEMBERS / 5) + 1);
-    const voterTokens = await issueAccessTokens(
-      host,
-      voters.map((v) => v.id),
-      'member',
-      now(),
-    );
-    await Promise.all(
-      voterTokens.map((token) =>
-        call('POST', `/api/proposals/${proposed.proposal.id}/ballots`, token, {
-          choice: 'yes',
-          secret: randomBytes(32).toString('hex'),
-        }),
+    const policyId = await votedPolicy({
+      call,
+      asResearcher,
+      asSteward,
+      voterTokens: await issueAccessTokens(
+        host,
+        voters.map((v) => v.id),
+        'member',
+        now(),
       ),
-    );
-    offsetMs += closesIn + FINALISATION_GRACE_MS + 1_000;
-    await service.setClockOffset(offsetMs);
-    const policyId = (await call('GET', `/api/research/requests/${request.id}`, await asResearcher()))
-      .policyId as string;
-    if (!policyId) throw new Error('the policy was not approved');
+      request: {
+        title: 'Load study',
+        purpose: 'Heart rate and sleep by sex.',
+        duo: { permission: 'HMB', modifiers: [] },
+        categories: ['heart-rate', 'sleep-duration'],
+        statistics: ['count', 'mean', 'quantiles'],
+        groupBy: ['sex', 'ageBand'],
+        period: { from: periodFrom.toISOString(), to: periodTo.toISOString() },
+        validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
+        epsilon: 3,
+      },
+      now,
+      advanceClock: async (ms) => {
+        offsetMs += ms;
+        await service.setClockOffset(offsetMs);
+      },
+    });
 
     // ---- a second vote open: every member has one pending ----
     const stewardToken = await asSteward();

@@ -9,16 +9,16 @@ import { findCategory } from '../policies/catalogue.js';
 import { groupValuesOf } from '../policies/group-by.js';
 import type { NormalisedObservation } from '../policies/observation-types.js';
 import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/privacy.js';
-import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
 import { decryptValues } from '../services/research/cohort.js';
 import { consentDocument } from '../services/research/consent-store.js';
 import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
 import { HEAD_COLLECTION, headDocument, type ChunkRef } from '../services/vault/vault-store.js';
-import { insertMembers, issueAccessToken } from '../test/helpers/builders.js';
+import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { apiCaller, startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
+import { votedPolicy } from './voted-policy.js';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 5_000);
 const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 200);
@@ -121,42 +121,34 @@ async function main(): Promise<void> {
     );
     const asSteward = () => issueAccessToken({ services, connection }, steward.id, 'steward', now());
     const asResearcher = () => issueAccessToken({ services, connection }, researcher.id, 'researcher', now());
-    const request = await call('POST', '/api/research/requests', await asResearcher(), {
-      title: 'Benchmark study',
-      purpose: 'Heart rate by sex.',
-      duo: { permission: 'HMB', modifiers: [] },
-      categories: ['heart-rate'],
-      statistics: ['count', 'mean', 'quantiles', 'histogram'],
-      groupBy: ['sex', 'ageBand'],
-      period: { from: periodFrom.toISOString(), to: periodTo.toISOString() },
-      validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
-      epsilon: 3,
-    });
-    const proposed = await call('POST', `/api/research/requests/${request.id}/proposal`, await asSteward());
-    const closesIn = 7 * DAY + HOUR;
-    await call('POST', `/api/proposals/${proposed.proposal.id}/open`, await asSteward(), {
-      closesAt: new Date(now().getTime() + closesIn).toISOString(),
-    });
     const voters = members.slice(0, Math.ceil(MEMBERS / 10) + 1);
-    for (let i = 0; i < voters.length; i += 50) {
-      await Promise.all(
-        voters.slice(i, i + 50).map(async (voter) =>
-          call(
-            'POST',
-            `/api/proposals/${proposed.proposal.id}/ballots`,
-            await issueAccessToken({ services, connection }, voter.id, 'member', now()),
-            {
-              choice: 'yes',
-              secret: randomBytes(32).toString('hex'),
-            },
-          ),
-        ),
-      );
-    }
-    offset += closesIn + FINALISATION_GRACE_MS + 1_000;
-    await service.setClockOffset(offset);
-    const policyId = (await call('GET', `/api/research/requests/${request.id}`, await asResearcher()))
-      .policyId as string;
+    const policyId = await votedPolicy({
+      call,
+      asResearcher,
+      asSteward,
+      voterTokens: await issueAccessTokens(
+        { services, connection },
+        voters.map((v) => v.id),
+        'member',
+        now(),
+      ),
+      request: {
+        title: 'Benchmark study',
+        purpose: 'Heart rate by sex.',
+        duo: { permission: 'HMB', modifiers: [] },
+        categories: ['heart-rate'],
+        statistics: ['count', 'mean', 'quantiles', 'histogram'],
+        groupBy: ['sex', 'ageBand'],
+        period: { from: periodFrom.toISOString(), to: periodTo.toISOString() },
+        validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
+        epsilon: 3,
+      },
+      now,
+      advanceClock: async (ms) => {
+        offset += ms;
+        await service.setClockOffset(offset);
+      },
+    });
 
     // ---- query latency through HTTP ----
     const latencies: number[] = [];
