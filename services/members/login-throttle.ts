@@ -24,27 +24,16 @@ export class LoginThrottle {
 
   /** Counts one attempt from the address and throws TooManyRequests if the address or the account is over its limit. */
   async beforeAttempt(accountIndex: string, ipIndex: string, now: Date): Promise<void> {
-    const window = this.window(now);
-    this.cleanupOccasionally(now);
-    const collection = this.model.collection;
-    const slot = await takeSlot(collection, `ip:${ipIndex}:${window.start}`, this.options.maxAttemptsPerIp, {
-      expiresAt: window.end,
-    });
-    if (slot === null) throw new TooManyRequests(window.retryAfter);
+    const window = await this.countAddress(ipIndex, now);
     const accountPrefix = `account:${accountIndex}:${window.start}`;
-    if (await isSlotTaken(collection, accountPrefix, this.options.maxFailuresPerAccount)) {
+    if (await isSlotTaken(this.model.collection, accountPrefix, this.options.maxFailuresPerAccount)) {
       throw new TooManyRequests(window.retryAfter);
     }
   }
 
   /** Counts one registration from the address against its attempts; TooManyRequests once the budget is spent. */
   async beforeRegistration(ipIndex: string, now: Date): Promise<void> {
-    const window = this.window(now);
-    this.cleanupOccasionally(now);
-    const slot = await takeSlot(this.model.collection, `ip:${ipIndex}:${window.start}`, this.options.maxAttemptsPerIp, {
-      expiresAt: window.end,
-    });
-    if (slot === null) throw new TooManyRequests(window.retryAfter);
+    await this.countAddress(ipIndex, now);
   }
 
   /** Records a failed password for the account. */
@@ -64,6 +53,17 @@ export class LoginThrottle {
   async recordSuccess(accountIndex: string, now: Date): Promise<void> {
     const prefix = `account:${accountIndex}:${this.window(now).start}`;
     await releaseSlots(this.model.collection, prefix, this.options.maxFailuresPerAccount);
+  }
+
+  /** Takes one of the address's slots in the current window (log-ins and registrations share them). */
+  private async countAddress(ipIndex: string, now: Date) {
+    const window = this.window(now);
+    this.cleanupOccasionally(now);
+    const slot = await takeSlot(this.model.collection, `ip:${ipIndex}:${window.start}`, this.options.maxAttemptsPerIp, {
+      expiresAt: window.end,
+    });
+    if (slot === null) throw new TooManyRequests(window.retryAfter);
+    return window;
   }
 
   private window(now: Date) {
