@@ -3,7 +3,7 @@
 // Run: npm run bench:assembly  (VOTERS=… and SOCKETS=… override the defaults)
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../policies/ballot-receipts.js';
+import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../policies/assembly/ballot-receipts.js';
 import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { startBenchService } from './bench-service.js';

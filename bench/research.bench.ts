@@ -4,11 +4,11 @@
 // decryption of the same bytes. Target: ratio ≥ 50 %.
 // Run: npm run bench:research  (MEMBERS, OBSERVATIONS, QUERIES, ROUNDS override)
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CONSENT } from '../policies/consent.js';
-import { findCategory } from '../policies/catalogue.js';
-import { groupValuesOf } from '../policies/group-by.js';
-import type { NormalisedObservation } from '../policies/observation-types.js';
-import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/privacy.js';
+import { DEFAULT_CONSENT } from '../policies/research/consent.js';
+import { findCategory } from '../policies/observations/catalogue.js';
+import { groupValuesOf } from '../policies/research/group-by.js';
+import type { NormalisedObservation } from '../policies/observations/observation-types.js';
+import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/research/privacy.js';
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
 import { decryptValues } from '../services/research/cohort.js';

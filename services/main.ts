@@ -11,7 +11,7 @@ import { isDatabaseUnavailable } from './db/connection.js';
 import { openDatabase } from './db/database.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
 import { createLogger } from './logger.js';
-import { seedDemoCooperative } from './members/demo-cooperative.js';
+import { seedDemoCooperative } from './demo/demo-cooperative.js';
 
 const demoFixture = resolve(fileURLToPath(new URL('../fixtures/demo-cooperative.json', import.meta.url)));
 

@@ -2,10 +2,10 @@
 // a proposal leaves draft once (opening or withdrawal), one open proposal per target, one register entry per
 // member and proposal, one outcome per proposal, one bylaws version per number.
 import type { Connection, mongo } from 'mongoose';
-import type { Bylaws, ProposalKind } from '../../policies/bylaws.js';
-import type { BallotChoice } from '../../policies/ballot-receipts.js';
-import type { ProposalRules } from '../../policies/proposal-rules.js';
-import type { TallyReason, TallyTotals } from '../../policies/tally.js';
+import type { Bylaws, ProposalKind } from '../../policies/assembly/bylaws.js';
+import type { BallotChoice } from '../../policies/assembly/ballot-receipts.js';
+import type { ProposalRules } from '../../policies/assembly/proposal-rules.js';
+import type { TallyReason, TallyTotals } from '../../policies/assembly/tally.js';
 
 /** What members vote on. `policy` (access-policy) and `amendment` (amend-bylaws) are kept as given. */
 export interface ProposalContent {
@@ -13,7 +13,7 @@ export interface ProposalContent {
   summary: string;
   /** access-policy: the draft policy the assembly would approve (its engine comes with the research issue). */
   policy?: Record<string, unknown>;
-  /** amend-bylaws: a JSON Merge Patch of the bylaws (policies/bylaws-amendment.ts). */
+  /** amend-bylaws: a JSON Merge Patch of the bylaws (policies/assembly/bylaws-amendment.ts). */
   amendment?: Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 // The general assembly's one entry point: drafts, opening, ballots, finalisation, results, bylaws versions.
 // Every rule comes from policies/; the use cases live in the files beside this one, each taking the context.
-import type { BallotChoice } from '../../policies/ballot-receipts.js';
+import type { BallotChoice } from '../../policies/assembly/ballot-receipts.js';
 import { InsertBatcher } from '../db/insert-batcher.js';
 import { userModel } from '../members/user.model.js';
 import type { AssemblyContext, AssemblyDeps } from './assembly-context.js';

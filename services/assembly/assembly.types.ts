@@ -1,7 +1,7 @@
 // The assembly's public shapes, kept apart so each use-case file and the routes share one definition.
-import type { BallotChoice, PublishedBallot } from '../../policies/ballot-receipts.js';
-import type { Bylaws, ProposalKind } from '../../policies/bylaws.js';
-import type { ProposalStatus } from '../../policies/proposal-lifecycle.js';
+import type { BallotChoice, PublishedBallot } from '../../policies/assembly/ballot-receipts.js';
+import type { Bylaws, ProposalKind } from '../../policies/assembly/bylaws.js';
+import type { ProposalStatus } from '../../policies/assembly/proposal-lifecycle.js';
 import type { UserDocument } from '../members/user.model.js';
 import type { OutcomeDocument, ProposalDocument, TransitionDocument } from './assembly.model.js';
 

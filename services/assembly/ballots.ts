@@ -1,8 +1,8 @@
 // Casting and changing ballots, in secret mode (receipt from the member's secret) or open mode.
 import { randomBytes } from 'node:crypto';
-import { type BallotChoice, isHex32, receiptFromSecret } from '../../policies/ballot-receipts.js';
-import { ballotRefusalReason } from '../../policies/eligibility.js';
-import { validateBallotTiming } from '../../policies/proposal-lifecycle.js';
+import { type BallotChoice, isHex32, receiptFromSecret } from '../../policies/assembly/ballot-receipts.js';
+import { ballotRefusalReason } from '../../policies/assembly/eligibility.js';
+import { validateBallotTiming } from '../../policies/assembly/proposal-lifecycle.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict, Forbidden, NotFound } from '../errors.js';
 import type { AssemblyContext } from './assembly-context.js';

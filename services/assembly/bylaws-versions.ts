@@ -1,7 +1,7 @@
 // Which bylaws exist and which govern now: the founding version plus every adopted amendment.
-import { bylawsInForce as pickBylawsInForce } from '../../policies/bylaws-amendment.js';
-import { currentBylaws, parseBylaws } from '../../policies/bylaws.js';
-import { contentDigest } from '../../policies/canonical-digest.js';
+import { bylawsInForce as pickBylawsInForce } from '../../policies/assembly/bylaws-amendment.js';
+import { currentBylaws, parseBylaws } from '../../policies/assembly/bylaws.js';
+import { contentDigest } from '../../policies/shared/canonical-digest.js';
 import type { AssemblyContext } from './assembly-context.js';
 import type { BylawsVersionInfo } from './assembly.types.js';
 import { adoptDueAmendments } from './finalisation.js';

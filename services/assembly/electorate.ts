@@ -1,6 +1,6 @@
-// Membership records as the eligibility rules (policies/eligibility.ts) read them.
+// Membership records as the eligibility rules (policies/assembly/eligibility.ts) read them.
 import type { Model } from 'mongoose';
-import type { MembershipRecord } from '../../policies/eligibility.js';
+import type { MembershipRecord } from '../../policies/assembly/eligibility.js';
 import type { UserDocument } from '../members/user.model.js';
 
 type MembershipFields = Pick<UserDocument, '_id' | 'role' | 'status' | 'membership'>;

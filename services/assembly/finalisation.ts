@@ -1,8 +1,12 @@
 // Counting a closed vote: the outcome written once under the proposal's id, and approved amendments adopted.
-import { ballotListDigest, type PublishedBallot, tallyFromBallotList } from '../../policies/ballot-receipts.js';
-import { applyAmendment } from '../../policies/bylaws-amendment.js';
-import { type Bylaws, currentBylaws, InvalidBylawsError, parseBylaws } from '../../policies/bylaws.js';
-import { tallyVotes } from '../../policies/tally.js';
+import {
+  ballotListDigest,
+  type PublishedBallot,
+  tallyFromBallotList,
+} from '../../policies/assembly/ballot-receipts.js';
+import { applyAmendment } from '../../policies/assembly/bylaws-amendment.js';
+import { type Bylaws, currentBylaws, InvalidBylawsError, parseBylaws } from '../../policies/assembly/bylaws.js';
+import { tallyVotes } from '../../policies/assembly/tally.js';
 import { isDuplicateKey } from '../db/connection.js';
 import { type AssemblyContext, audited } from './assembly-context.js';
 import type { OutcomeDocument, TransitionDocument } from './assembly.model.js';

@@ -1,7 +1,7 @@
 // Checking what a proposal carries and what it targets, shared by drafting, editing and opening.
 import { randomUUID } from 'node:crypto';
-import { parseBylawsAmendment } from '../../policies/bylaws-amendment.js';
-import { InvalidBylawsError, type ProposalKind } from '../../policies/bylaws.js';
+import { parseBylawsAmendment } from '../../policies/assembly/bylaws-amendment.js';
+import { InvalidBylawsError, type ProposalKind } from '../../policies/assembly/bylaws.js';
 import { InvalidRequest } from '../errors.js';
 import type { AssemblyContext } from './assembly-context.js';
 import type { ProposalContent } from './assembly.model.js';

@@ -1,6 +1,6 @@
 // A proposal before its vote: drafted by a steward, edited, or withdrawn instead of opened.
 import { randomUUID } from 'node:crypto';
-import { validateEdit, validateWithdrawal } from '../../policies/proposal-lifecycle.js';
+import { validateEdit, validateWithdrawal } from '../../policies/assembly/proposal-lifecycle.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict } from '../errors.js';
 import { type AssemblyContext, audited } from './assembly-context.js';

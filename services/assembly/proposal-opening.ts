@@ -1,13 +1,13 @@
 // Opening a vote with its frozen content, rules and electorate, and moving its deadline later.
-import { contentDigest } from '../../policies/canonical-digest.js';
-import { electorateSize } from '../../policies/eligibility.js';
+import { contentDigest } from '../../policies/shared/canonical-digest.js';
+import { electorateSize } from '../../policies/assembly/eligibility.js';
 import {
   proposalStatus,
   validateDeadlineExtension,
   validateOpening,
   validateVotingWindow,
-} from '../../policies/proposal-lifecycle.js';
-import { rulesDigest, rulesForProposal } from '../../policies/proposal-rules.js';
+} from '../../policies/assembly/proposal-lifecycle.js';
+import { rulesDigest, rulesForProposal } from '../../policies/assembly/proposal-rules.js';
 import { claimOnce } from '../db/claims.js';
 import { isDuplicateKey } from '../db/connection.js';
 import { Conflict, InvalidRequest } from '../errors.js';

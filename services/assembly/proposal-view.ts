@@ -1,6 +1,10 @@
 // Reading proposals: one or many, with the status derived at `now` and due votes finalised on the way.
-import type { ProposalKind } from '../../policies/bylaws.js';
-import { type ProposalStatus, type ProposalTimeline, proposalStatus } from '../../policies/proposal-lifecycle.js';
+import type { ProposalKind } from '../../policies/assembly/bylaws.js';
+import {
+  type ProposalStatus,
+  type ProposalTimeline,
+  proposalStatus,
+} from '../../policies/assembly/proposal-lifecycle.js';
 import { NotFound } from '../errors.js';
 import type { AssemblyContext } from './assembly-context.js';
 import type { OutcomeDocument, TransitionDocument } from './assembly.model.js';

@@ -1,6 +1,6 @@
 // Votes still owed: a member's pending ballots and who a notifier should remind, never who voted what.
-import { ballotRefusalReason } from '../../policies/eligibility.js';
-import { isReminderDue } from '../../policies/proposal-lifecycle.js';
+import { ballotRefusalReason } from '../../policies/assembly/eligibility.js';
+import { isReminderDue } from '../../policies/assembly/proposal-lifecycle.js';
 import { Conflict } from '../errors.js';
 import type { AssemblyContext } from './assembly-context.js';
 import type { PendingVote, ReminderSummary } from './assembly.types.js';

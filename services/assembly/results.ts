@@ -1,6 +1,6 @@
 // What a closed vote publishes: outcome, ballot list by receipt, and the participation list when allowed.
-import { mayPublishParticipationList, sortBallotList } from '../../policies/ballot-receipts.js';
-import { currentBylaws } from '../../policies/bylaws.js';
+import { mayPublishParticipationList, sortBallotList } from '../../policies/assembly/ballot-receipts.js';
+import { currentBylaws } from '../../policies/assembly/bylaws.js';
 import { Conflict } from '../errors.js';
 import type { AssemblyContext } from './assembly-context.js';
 import type { PublishedResults, Viewer } from './assembly.types.js';

@@ -1,5 +1,5 @@
 // The hash chain itself: how an entry's hash is computed, and how a chain is checked. No I/O.
-import { canonicalJson, sha256Hex } from '../../policies/canonical-digest.js';
+import { canonicalJson, sha256Hex } from '../../policies/shared/canonical-digest.js';
 
 /** The `prevHash` of entry 1. */
 export const GENESIS_HASH = '0'.repeat(64);

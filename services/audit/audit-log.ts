@@ -1,7 +1,7 @@
 // The tamper-evident audit log: append-only hash chain, signed checkpoints, and a verifier.
 import { compactVerify, CompactSign, importJWK, type JWK } from 'jose';
 import type { Connection, Model } from 'mongoose';
-import { canonicalJson } from '../../policies/canonical-digest.js';
+import { canonicalJson } from '../../policies/shared/canonical-digest.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../crypto/signing-key.js';
 import { isDuplicateKey } from '../db/connection.js';

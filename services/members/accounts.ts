@@ -1,10 +1,11 @@
 // Account use cases: register, log in, refresh, log out, read and change one's profile, verify researchers.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Connection, Model, mongo } from 'mongoose';
-import { isPlausibleBirthYear, type Region, type Sex } from '../../policies/research-profile.js';
+import { isPlausibleBirthYear, type Region, type Sex } from '../../policies/research/research-profile.js';
 import { performance } from 'node:perf_hooks';
 import type { Revocations } from '../auth/revocations.js';
 import type { AccessClaims, Role, TokenService } from '../auth/token-service.js';
+import type { Actor } from '../auth/actor.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import { claimOnce } from '../db/claims.js';
@@ -45,19 +46,6 @@ export interface Account {
   membership?: UserDocument['membership'];
   researcher?: UserDocument['researcher'];
   createdAt: Date;
-}
-
-/**
- * The caller behind a valid access token, as the token states it: its state was read when the token was issued, and
- * any later change of it (or the end of the session) makes the token stale — see auth/revocations.ts.
- */
-export interface Actor {
-  userId: string;
-  sessionId: string;
-  role: Role;
-  researcherVerified: boolean;
-  /** Members: the membership record (the assembly checks eligibility with it). */
-  membership?: UserDocument['membership'];
 }
 
 export interface AccountsDeps {

@@ -1,6 +1,6 @@
 // The sealed part of an account: everything personal lives here, encrypted under the member's own key.
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
-import type { Region, Sex } from '../../policies/research-profile.js';
+import type { Region, Sex } from '../../policies/research/research-profile.js';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 

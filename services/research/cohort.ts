@@ -4,8 +4,8 @@
 // FerretDB 1.24 scans a collection for anything but `_id` equality, and one `_id` look-up costs about as much as a
 // small scan (docs/vault.md), so one read per collection beats one read per member by orders of magnitude.
 import type { Connection, Model, mongo } from 'mongoose';
-import type { ConsentHistory } from '../../policies/consent.js';
-import type { ResearchProfile } from '../../policies/group-by.js';
+import type { ConsentHistory } from '../../policies/research/consent.js';
+import type { ResearchProfile } from '../../policies/research/group-by.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { toBuffer } from '../db/connection.js';
 import { openProfile } from '../members/profile.js';

@@ -5,7 +5,7 @@
 // number and the time of the change (so the version in force can be chosen without opening every member's
 // history); the levels, conditions and opt-outs are sealed, bound to the member and the version.
 import type { Connection, mongo } from 'mongoose';
-import type { Consent, ConsentHistory, ConsentVersion } from '../../policies/consent.js';
+import type { Consent, ConsentHistory, ConsentVersion } from '../../policies/research/consent.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';

@@ -1,5 +1,5 @@
 // The member's consent use cases: read the version in force and record a new one, audited under a pseudonym.
-import { consentInForce, parseConsent } from '../../policies/consent.js';
+import { consentInForce, parseConsent } from '../../policies/research/consent.js';
 import { InvalidRequest } from '../errors.js';
 import { auditPseudonym, type ResearchContext } from './research-context.js';
 

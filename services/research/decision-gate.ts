@@ -1,11 +1,11 @@
 // What stands before any research read (spec §2): the per-researcher throttle, the decision under the policy, and
 // the audit entry of that decision — written first and failing closed — plus the refusal a denial is answered with.
-import { policyBudgetMicro } from '../../policies/access-policy.js';
-import { type AccessRequest, type Decision, decide } from '../../policies/decide.js';
-import { decideWithoutPolicy, denialStatus } from '../../policies/research-lookup.js';
+import { policyBudgetMicro } from '../../policies/research/access-policy.js';
+import { type AccessRequest, type Decision, decide } from '../../policies/research/decide.js';
+import { decideWithoutPolicy, denialStatus } from '../../policies/research/research-lookup.js';
 import { takeSlot } from '../db/claims.js';
 import { AppError, TooManyRequests } from '../errors.js';
-import type { Actor } from '../members/accounts.js';
+import type { Actor } from '../auth/actor.js';
 import type { ResearchContext } from './research-context.js';
 import type { ApprovedPolicy } from './policy-registry.js';
 

@@ -4,7 +4,7 @@
 // are not atomic: docs/database-compatibility.md): the loser of a position re-reads the winner's entry and
 // tries the next one with the new cumulative, so the sum of all debits can never pass the budget.
 import type { Connection, mongo } from 'mongoose';
-import { debitBudget } from '../../policies/privacy.js';
+import { debitBudget } from '../../policies/research/privacy.js';
 import { claimOnce } from '../db/claims.js';
 
 export const LEDGER_COLLECTION = 'epsilon_ledger';

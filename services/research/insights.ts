@@ -1,10 +1,10 @@
 // Cohort insights for a member: their own recent value against percentile bands of the consenting cohort,
 // released under the same suppression and noise as research, at most once per category and UTC day.
-import { type Category, findCategory } from '../../policies/catalogue.js';
-import { consentInForce, levelFor } from '../../policies/consent.js';
-import { toMicroEpsilon } from '../../policies/access-policy.js';
-import { groupValuesOf } from '../../policies/group-by.js';
-import { memberValue, QUANTILE_LEVELS, type MemberSeries, releaseAggregate } from '../../policies/privacy.js';
+import { type Category, findCategory } from '../../policies/observations/catalogue.js';
+import { consentInForce, levelFor } from '../../policies/research/consent.js';
+import { toMicroEpsilon } from '../../policies/research/access-policy.js';
+import { groupValuesOf } from '../../policies/research/group-by.js';
+import { memberValue, QUANTILE_LEVELS, type MemberSeries, releaseAggregate } from '../../policies/research/privacy.js';
 import { InvalidRequest } from '../errors.js';
 import { monthOf } from '../vault/chunk-codec.js';
 import type { ResearchContext } from './research-context.js';

@@ -1,6 +1,6 @@
 // The approved policies as researchers and stewards see them, with their privacy budget.
-import { type AccessPolicy, policyBudgetMicro } from '../../policies/access-policy.js';
-import { microToEpsilon } from '../../policies/privacy.js';
+import { type AccessPolicy, policyBudgetMicro } from '../../policies/research/access-policy.js';
+import { microToEpsilon } from '../../policies/research/privacy.js';
 import type { ApprovedPolicy } from './policy-registry.js';
 import type { ResearchContext } from './research-context.js';
 

@@ -5,9 +5,9 @@
 // instant its count became final (closesAt + the finalisation grace). An approved `revoke-policy` proposal on
 // the same id, final after that instant, revokes it then. Anything that does not parse as a policy under the
 // bylaws it was voted under, or whose id differs from its target, is not a policy (deny by default).
-import { type AccessPolicy, parseAccessPolicy } from '../../policies/access-policy.js';
-import type { Bylaws } from '../../policies/bylaws.js';
-import { type PolicyStatus, policyStatus } from '../../policies/policy-status.js';
+import { type AccessPolicy, parseAccessPolicy } from '../../policies/research/access-policy.js';
+import type { Bylaws } from '../../policies/assembly/bylaws.js';
+import { type PolicyStatus, policyStatus } from '../../policies/research/policy-status.js';
 import { type Assembly, FINALISATION_GRACE_MS } from '../assembly/assembly.js';
 import type { TransitionDocument } from '../assembly/assembly.model.js';
 

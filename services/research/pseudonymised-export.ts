@@ -2,14 +2,18 @@
 // observation of the included members, pseudonymised with a key that exists only for this policy.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
-import { memberIncluded } from '../../policies/consent.js';
-import type { AccessRequest } from '../../policies/decide.js';
-import { groupValuesOf } from '../../policies/group-by.js';
-import { POLICY_KEY_BYTES, pseudonymiseObservation, type PseudonymisedRecord } from '../../policies/pseudonym.js';
+import { memberIncluded } from '../../policies/research/consent.js';
+import type { AccessRequest } from '../../policies/research/decide.js';
+import { groupValuesOf } from '../../policies/research/group-by.js';
+import {
+  POLICY_KEY_BYTES,
+  pseudonymiseObservation,
+  type PseudonymisedRecord,
+} from '../../policies/research/pseudonym.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';
 import { ServiceUnavailable } from '../errors.js';
-import type { Actor } from '../members/accounts.js';
+import type { Actor } from '../auth/actor.js';
 import { openChunk, type ChunkMeta } from '../vault/chunk-codec.js';
 import { auditDecision, decideRequest, rateLimit, refusal } from './decision-gate.js';
 import type { ResearchContext } from './research-context.js';

@@ -1,13 +1,18 @@
 // Aggregate queries in the order of spec §2: decide → audit the decision → debit ε → only then read the consenting
 // members' data in scope and release suppressed, noisy cells; a malformed query is audited as a denial too.
 import { randomUUID } from 'node:crypto';
-import { policyBudgetMicro } from '../../policies/access-policy.js';
-import { findCategory } from '../../policies/catalogue.js';
-import { memberIncluded } from '../../policies/consent.js';
-import type { AccessRequest } from '../../policies/decide.js';
-import { groupValuesOf, type GroupByDimension } from '../../policies/group-by.js';
-import { type MemberSeries, microToEpsilon, type ReleasedCell, releaseAggregate } from '../../policies/privacy.js';
-import type { Actor } from '../members/accounts.js';
+import { policyBudgetMicro } from '../../policies/research/access-policy.js';
+import { findCategory } from '../../policies/observations/catalogue.js';
+import { memberIncluded } from '../../policies/research/consent.js';
+import type { AccessRequest } from '../../policies/research/decide.js';
+import { groupValuesOf, type GroupByDimension } from '../../policies/research/group-by.js';
+import {
+  type MemberSeries,
+  microToEpsilon,
+  type ReleasedCell,
+  releaseAggregate,
+} from '../../policies/research/privacy.js';
+import type { Actor } from '../auth/actor.js';
 import { appendOrFail, auditDecision, decideRequest, denyFrom, rateLimit, refusal } from './decision-gate.js';
 import type { ResearchContext } from './research-context.js';
 import { recordUse } from './use-records.js';

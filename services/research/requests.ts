@@ -1,13 +1,13 @@
 // Access requests and their road to the assembly: a researcher files, a steward proposes (once), and anyone who
 // may see the proposal gets its impact preview — how many members each category would cover, never who.
 import { randomUUID } from 'node:crypto';
-import { type AccessPolicy, parseAccessPolicy } from '../../policies/access-policy.js';
-import { memberIncluded } from '../../policies/consent.js';
-import { isNotForProfitUse } from '../../policies/duo.js';
+import { type AccessPolicy, parseAccessPolicy } from '../../policies/research/access-policy.js';
+import { memberIncluded } from '../../policies/research/consent.js';
+import { isNotForProfitUse } from '../../policies/research/duo.js';
 import type { ProposalView } from '../assembly/assembly.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
-import type { Actor } from '../members/accounts.js';
+import type { Actor } from '../auth/actor.js';
 import { userModel } from '../members/user.model.js';
 import type { ResearchContext } from './research-context.js';
 

@@ -1,7 +1,7 @@
 // The state every research use case shares — dependencies, stores and collections — built once by `Research` so
 // the use cases can live in small files as plain functions without each opening its own collections.
 import type { Connection, mongo } from 'mongoose';
-import { cryptoRandomSource, type RandomSource } from '../../policies/privacy.js';
+import { cryptoRandomSource, type RandomSource } from '../../policies/research/privacy.js';
 import type { Assembly } from '../assembly/assembly.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Keyring } from '../crypto/keyring.js';

@@ -5,11 +5,11 @@
 //
 // This file is the one entry point: the `Research` class keeps the public surface routes, the container, tests
 // and the demo use, and hands each call to the use case in its own file under services/research/.
-import type { AccessPolicy } from '../../policies/access-policy.js';
-import type { Consent } from '../../policies/consent.js';
-import type { PseudonymisedRecord } from '../../policies/pseudonym.js';
+import type { AccessPolicy } from '../../policies/research/access-policy.js';
+import type { Consent } from '../../policies/research/consent.js';
+import type { PseudonymisedRecord } from '../../policies/research/pseudonym.js';
 import type { ProposalView } from '../assembly/assembly.js';
-import type { Actor } from '../members/accounts.js';
+import type { Actor } from '../auth/actor.js';
 import { accessLog, type AccessLogEntry } from './access-log.js';
 import type { CohortReader } from './cohort.js';
 import { changeConsent, consentOf } from './consent.js';

@@ -1,6 +1,6 @@
 // The record of every answered query and export: who asked what, and which members' data was read — kept as
 // sorted per-policy blind tokens, so a member can find their own uses but the record names no one.
-import type { AccessPolicy } from '../../policies/access-policy.js';
+import type { AccessPolicy } from '../../policies/research/access-policy.js';
 import type { ResearchContext } from './research-context.js';
 
 export interface QueryRecord {

@@ -1,7 +1,7 @@
 // How a group of observations becomes one sealed chunk and back: compact JSON under the member's data key,
 // with associated data binding the ciphertext to its collection, chunk id, member, category, month and schema.
-import { findCategory } from '../../policies/catalogue.js';
-import { OBSERVATION_SOURCES, type NormalisedObservation } from '../../policies/observation-types.js';
+import { findCategory } from '../../policies/observations/catalogue.js';
+import { OBSERVATION_SOURCES, type NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 
 export const CHUNK_COLLECTION = 'vault_chunks';

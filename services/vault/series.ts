@@ -1,6 +1,6 @@
 // Time series for charts: observations grouped into UTC days, ISO weeks (from Monday) or months, with count,
 // mean, min and max per bucket — per component for blood pressure. Pure: no I/O.
-import type { NormalisedObservation } from '../../policies/observation-types.js';
+import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 
 export type SeriesBucket = 'day' | 'week' | 'month';
 

@@ -1,9 +1,9 @@
 // Turns an upload body (JSON, CSV or FHIR R4) into validated observations, or refuses it whole with every problem.
-import { parseCsvObservations } from '../../policies/csv-observations.js';
-import { parseFhirObservations } from '../../policies/fhir-observations.js';
-import { parseJsonObservations } from '../../policies/json-observations.js';
-import { validateUploadRows } from '../../policies/observation-rules.js';
-import type { NormalisedObservation, UploadProblem } from '../../policies/observation-types.js';
+import { parseCsvObservations } from './formats/csv-observations.js';
+import { parseFhirObservations } from './formats/fhir-observations.js';
+import { parseJsonObservations } from './formats/json-observations.js';
+import { validateUploadRows } from '../../policies/observations/observation-rules.js';
+import type { NormalisedObservation, UploadProblem } from '../../policies/observations/observation-types.js';
 import { AppError, InvalidRequest, type ErrorDetail } from '../errors.js';
 
 export const UPLOAD_MEDIA_TYPES = ['application/json', 'text/csv', 'application/fhir+json'] as const;

@@ -7,7 +7,7 @@
 // rebases its new chunks onto the winner's directory and tries the next version. Nothing is lost.
 import { randomBytes } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
-import type { NormalisedObservation } from '../../policies/observation-types.js';
+import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';

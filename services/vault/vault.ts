@@ -1,8 +1,8 @@
 // The member's vault use cases: upload (idempotent), list, series, export and erasure of their observations.
 import { createHash, createHmac } from 'node:crypto';
 import type { Connection, Model, mongo } from 'mongoose';
-import { findCategory } from '../../policies/catalogue.js';
-import type { NormalisedObservation } from '../../policies/observation-types.js';
+import { findCategory } from '../../policies/observations/catalogue.js';
+import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 import type { Revocations } from '../auth/revocations.js';
 import type { Keyring } from '../crypto/keyring.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/ballot-receipts.js';
+import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/assembly/ballot-receipts.js';
 import { createApp } from '../../services/app.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
 import {

@@ -2,7 +2,7 @@
 // was approved in the past and answers queries now, and a second seeding creates nothing.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoCooperative, type DemoSeedSummary } from '../../services/members/demo-cooperative.js';
+import { seedDemoCooperative, type DemoSeedSummary } from '../../services/demo/demo-cooperative.js';
 import { login } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 

@@ -2,8 +2,8 @@
 // researcher, and a policy carried through request → proposal → vote → approval with the test clock.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { DEFAULT_CONSENT, type Consent } from '../../policies/consent.js';
-import type { NormalisedObservation } from '../../policies/observation-types.js';
+import { DEFAULT_CONSENT, type Consent } from '../../policies/research/consent.js';
+import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
 import type { Profile } from '../../services/members/profile.js';
 import { insertMembers, issueAccessToken, registerAndLogin, type InsertedMember } from '../helpers/builders.js';

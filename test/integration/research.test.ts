@@ -2,7 +2,7 @@
 // consent), the engine on every query, suppression and noise, the ε budget, fail-closed audit, and every refusal.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStewardAndLogin, issueAccessToken, type InsertedMember } from '../helpers/builders.js';
-import { DEFAULT_CONSENT } from '../../policies/consent.js';
+import { DEFAULT_CONSENT } from '../../policies/research/consent.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   carryPolicy,

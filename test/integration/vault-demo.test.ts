@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoCooperative } from '../../services/members/demo-cooperative.js';
+import { seedDemoCooperative } from '../../services/demo/demo-cooperative.js';
 import { login } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 

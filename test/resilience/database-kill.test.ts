@@ -3,7 +3,7 @@
 // return (same port, same files, no restart of the service), and nothing it acknowledged is lost.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiptFromSecret } from '../../policies/ballot-receipts.js';
+import { receiptFromSecret } from '../../policies/assembly/ballot-receipts.js';
 import { insertMembers, issueAccessTokens } from '../helpers/builders.js';
 import {
   freshScenario,

@@ -1,5 +1,5 @@
 // The observation catalogue as the front end needs it (codes, canonical units, components, decimals); the
-// labels are in i18n. The service's policies/catalogue.json is the authority and validates every value.
+// labels are in i18n. The service's policies/observations/catalogue.json is the authority and validates every value.
 
 export interface CategoryInfo {
   code: string;

@@ -1,7 +1,8 @@
 // Bearer-token authentication: a valid signature is not enough, the session and account must still be live.
 import type { Context } from 'koa';
 import type { TokenService } from '../../auth/token-service.js';
-import type { Accounts, Actor } from '../../members/accounts.js';
+import type { Actor } from '../../auth/actor.js';
+import type { Accounts } from '../../members/accounts.js';
 import { NotAuthenticated } from '../../errors.js';
 
 export interface Authenticator {

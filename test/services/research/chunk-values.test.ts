@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NormalisedObservation } from '../../../policies/observation-types.js';
+import type { NormalisedObservation } from '../../../policies/observations/observation-types.js';
 import { DecryptionFailed } from '../../../services/crypto/aead.js';
 import { chunkValues } from '../../../services/research/chunk-values.js';
 import { openChunk, sealChunk, type ChunkMeta } from '../../../services/vault/chunk-codec.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecryptionFailed } from '../../../services/crypto/aead.js';
 import { openChunk, sealChunk, type ChunkMeta } from '../../../services/vault/chunk-codec.js';
-import type { NormalisedObservation } from '../../../policies/observation-types.js';
+import type { NormalisedObservation } from '../../../policies/observations/observation-types.js';
 
 const observations: NormalisedObservation[] = [
   { category: 'heart-rate', value: 61, unit: '/min', effectiveAt: '2025-03-01T07:00:00.000Z', source: 'device' },

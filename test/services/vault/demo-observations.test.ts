@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateObservations } from '../../../fixtures/demo-observations.js';
-import { validateObservation } from '../../../policies/observation-rules.js';
+import { validateObservation } from '../../../policies/observations/observation-rules.js';
 
 const span = { from: new Date('2025-01-01T00:00:00Z'), to: new Date('2026-01-01T00:00:00Z') };
 

@@ -1,6 +1,6 @@
 // Shapes of the account and token endpoints; also the source of their OpenAPI description.
 import { z } from 'zod';
-import { regions, sexes } from '../../../../policies/research-profile.js';
+import { regions, sexes } from '../../../../policies/research/research-profile.js';
 
 const codePoints = (value: string) => [...value].length;
 

@@ -5,7 +5,7 @@ import {
   formatCsvHeader,
   formatCsvRow,
   toFhirBundleEntry,
-} from '../../../../policies/observation-export.js';
+} from '../../../vault/formats/observation-export.js';
 import type { StoredObservation } from '../../../vault/vault-store.js';
 import { presentObservation } from './observations.presenter.js';
 

@@ -1,6 +1,6 @@
 // Shapes of the vault endpoints (the bodies of uploads are parsed by the policies' own parsers).
 import { z } from 'zod';
-import { listCategories } from '../../../../policies/catalogue.js';
+import { listCategories } from '../../../../policies/observations/catalogue.js';
 
 const categoryCodes = listCategories().map((c) => c.code) as [string, ...string[]];
 const categorySchema = z.enum(categoryCodes);

@@ -1,7 +1,7 @@
 // Shapes of the general assembly's endpoints; also the source of their OpenAPI description.
 import { z } from 'zod';
-import { ballotChoices } from '../../../../policies/ballot-receipts.js';
-import { proposalKinds } from '../../../../policies/bylaws.js';
+import { ballotChoices } from '../../../../policies/assembly/ballot-receipts.js';
+import { proposalKinds } from '../../../../policies/assembly/bylaws.js';
 
 export const proposalIdParams = z.object({ id: z.uuid() });
 

@@ -21,7 +21,7 @@ const consentBody = z
     conditions: z.record(z.string().max(64), z.boolean()).optional(),
     optedOutPolicies: z.array(z.string().max(128)).max(1000).optional(),
   })
-  .describe('The whole consent from now on; categories not listed are none. Checked by policies/consent.ts.');
+  .describe('The whole consent from now on; categories not listed are none. Checked by policies/research/consent.ts.');
 
 function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
   return {

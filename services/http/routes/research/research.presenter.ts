@@ -1,6 +1,6 @@
 // What leaves the server about research requests and policies: whitelisted fields only.
-import { microToEpsilon } from '../../../../policies/privacy.js';
-import { policyBudgetMicro } from '../../../../policies/access-policy.js';
+import { microToEpsilon } from '../../../../policies/research/privacy.js';
+import { policyBudgetMicro } from '../../../../policies/research/access-policy.js';
 import type { ApprovedPolicy } from '../../../research/policy-registry.js';
 import type { ImpactPreview, ResearchRequestDocument } from '../../../research/research.js';
 

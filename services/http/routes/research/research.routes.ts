@@ -1,7 +1,7 @@
 // Research over HTTP: access requests, the steward's proposal from a request, impact previews, approved policies,
 // queries and pseudonymised exports. Every query or export is decided, audited, then answered (research.ts).
 import { z } from 'zod';
-import { policyBudgetMicro } from '../../../../policies/access-policy.js';
+import { policyBudgetMicro } from '../../../../policies/research/access-policy.js';
 import type { Viewer } from '../../../assembly/assembly.js';
 import { InvalidRequest } from '../../../errors.js';
 import type { Research } from '../../../research/research.js';

@@ -1,9 +1,9 @@
 // Shapes of the research and consent routes. Research queries are parsed inside the handler (queryBody), so that
 // a malformed query (operators, oversized fields) is audited as a denial like any other.
 import { z } from 'zod';
-import { accessLevels, dateTruncations, statistics } from '../../../../policies/access-policy.js';
-import { duoModifierCodes, duoPermissionCodes } from '../../../../policies/duo.js';
-import { groupByDimensions } from '../../../../policies/group-by.js';
+import { accessLevels, dateTruncations, statistics } from '../../../../policies/research/access-policy.js';
+import { duoModifierCodes, duoPermissionCodes } from '../../../../policies/research/duo.js';
+import { groupByDimensions } from '../../../../policies/research/group-by.js';
 
 const instant = z.iso.datetime().describe('ISO 8601 UTC instant with milliseconds, e.g. 2025-01-01T00:00:00.000Z');
 const code = z.string().min(1).max(64);
