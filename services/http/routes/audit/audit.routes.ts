@@ -1,6 +1,6 @@
 // Verifying the tamper-evident audit log (stewards) and publishing its signed checkpoints (anyone).
 import { z } from 'zod';
-import type { AuditLog } from '../../../audit/audit-log.js';
+import type { AuditLog } from '../../../audit/index.js';
 import type { ApiRouter } from '../../api-router.js';
 
 const verificationSchema = z.object({

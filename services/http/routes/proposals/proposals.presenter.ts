@@ -6,7 +6,7 @@ import type {
   ProposalView,
   PublishedResults,
   ReminderSummary,
-} from '../../../assembly/assembly.js';
+} from '../../../assembly/index.js';
 import type {
   bylawsSchema,
   pendingVotesSchema,

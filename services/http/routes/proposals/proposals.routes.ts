@@ -1,5 +1,5 @@
 // The general assembly over HTTP: proposals, ballots, results, bylaws, pending votes and reminders.
-import type { Assembly, Viewer } from '../../../assembly/assembly.js';
+import type { Assembly, Viewer } from '../../../assembly/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import {
   presentBylaws,
