@@ -2,6 +2,7 @@
 import type { Assembly, Viewer } from '../../../assembly/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import {
+  presentBallotReceipt,
   presentBylaws,
   presentPendingVotes,
   presentProposal,
@@ -142,12 +143,14 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
         },
       },
       async ({ params, body, actor }) =>
-        assembly.castBallot(
-          params.id,
-          { userId: actor!.userId, membership: actor!.membership },
-          body.choice,
-          body.secret,
-          now(),
+        presentBallotReceipt(
+          await assembly.castBallot(
+            params.id,
+            { userId: actor!.userId, membership: actor!.membership },
+            body.choice,
+            body.secret,
+            now(),
+          ),
         ),
     )
     .route(
