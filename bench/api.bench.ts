@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     console.log(`service at start: ${describeMemory(await service.memoryUsage())}`);
     const started = performance.now();
     const now = new Date();
-    const members = await insertMembers({ services }, MEMBERS, { joinedAt: new Date(now.getTime() - 400 * DAY) });
+    const members = await insertMembers({ services, connection }, MEMBERS, {
+      joinedAt: new Date(now.getTime() - 400 * DAY),
+    });
     let observations = 0;
     for (const [i, member] of members.entries()) {
       const list = generateObservations(

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../policies/assembly/ballot-receipts.js';
-import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
+import { FINALISATION_GRACE_MS } from '../services/assembly/index.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
   try {
     const started = Date.now();
-    const steward = await services.accounts.createSteward(
+    const steward = await services.members.createSteward(
       { email: 'bench-steward@example.org', password: 'bench steward password', name: 'Bench Steward' },
       now(),
     );

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const { connection, services, port } = service;
 
   try {
-    const members = await insertMembers({ services }, MEMBERS, { joinedAt: new Date() });
+    const members = await insertMembers({ services, connection }, MEMBERS, { joinedAt: new Date() });
     const tokens = await issueAccessTokens(
       { services, connection },
       members.map((m) => m.id),

@@ -63,20 +63,15 @@ async function main(): Promise<void> {
         new Date(Date.now() - DAY),
       );
     }
-    const steward = await services.accounts.createSteward(
+    const steward = await services.members.createSteward(
       { email: 'steward@load.example', password: 'bench steward password', name: 'Steward' },
       now(),
     );
-    const researcher = await services.accounts.register(
+    const researcher = await services.members.register(
       { email: 'r@load.example', password: 'bench researcher pw', name: 'R', role: 'researcher', organisation: 'Lab' },
       now(),
     );
-    await services.accounts.verifyResearcher(
-      researcher.id,
-      { organisation: 'Lab', nonProfit: true },
-      steward.id,
-      now(),
-    );
+    await services.members.verifyResearcher(researcher.id, { organisation: 'Lab', nonProfit: true }, steward.id, now());
     const asSteward = () => issueAccessToken(host, steward.id, 'steward', now());
     const asResearcher = () => issueAccessToken(host, researcher.id, 'researcher', now());
 

@@ -11,6 +11,7 @@ import type { NormalisedObservation } from '../policies/observations/observation
 import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/research/privacy.js';
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
+import { userModel } from '../services/members/user.model.js';
 import { decryptValues } from '../services/research/cohort.js';
 import { consentDocument } from '../services/research/consent-store.js';
 import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
@@ -39,11 +40,11 @@ async function main(): Promise<void> {
     // ---- seed: members, sealed chunks and directories, consent — through the storage functions, in bulk ----
     let started = performance.now();
     const sexes = ['female', 'male', 'other', 'unspecified'] as const;
-    const members = await insertMembers({ services }, MEMBERS, {
+    const members = await insertMembers({ services, connection }, MEMBERS, {
       joinedAt: new Date(Date.now() - 30 * DAY),
       profile: (i) => ({ sex: sexes[i % 4], birthYear: 1950 + (i % 50) }),
     });
-    const users = await services.accounts.users.find({ role: 'member' }, { wrappedKey: 1 }).lean();
+    const users = await userModel(connection).find({ role: 'member' }, { wrappedKey: 1 }).lean();
     const keys = new Map(users.map((u) => [u._id, services.keyring.unwrapMemberKey(u._id, toBuffer(u.wrappedKey))]));
     const firstAt = Date.now() - 40 * DAY;
     // The policy's period runs over whole UTC months, as studies usually do.
@@ -99,11 +100,11 @@ async function main(): Promise<void> {
     );
 
     // ---- an approved policy: request → proposal → vote → count ----
-    const steward = await services.accounts.createSteward(
+    const steward = await services.members.createSteward(
       { email: 'steward@bench.example', password: 'bench steward password', name: 'Steward' },
       now(),
     );
-    const researcher = await services.accounts.register(
+    const researcher = await services.members.register(
       {
         email: 'r@bench.example',
         password: 'bench researcher password',
@@ -113,12 +114,7 @@ async function main(): Promise<void> {
       },
       now(),
     );
-    await services.accounts.verifyResearcher(
-      researcher.id,
-      { organisation: 'Lab', nonProfit: true },
-      steward.id,
-      now(),
-    );
+    await services.members.verifyResearcher(researcher.id, { organisation: 'Lab', nonProfit: true }, steward.id, now());
     const asSteward = () => issueAccessToken({ services, connection }, steward.id, 'steward', now());
     const asResearcher = () => issueAccessToken({ services, connection }, researcher.id, 'researcher', now());
     const voters = members.slice(0, Math.ceil(MEMBERS / 10) + 1);

@@ -11,7 +11,7 @@ import Koa from 'koa';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../services/app.js';
-import { createTokenService } from '../services/auth/token-service.js';
+import { createTokenService } from '../services/auth/index.js';
 import { loadConfig } from '../services/config.js';
 import { createServices } from '../services/container.js';
 import { loadKeyring } from '../services/crypto/keyring.js';

@@ -1,7 +1,7 @@
 // An access policy carried the whole way a cooperative carries one: a researcher's request, the steward's proposal,
 // the vote (a quorum of members, all yes), and the count once the service's clock is past the close.
 import { randomBytes } from 'node:crypto';
-import { FINALISATION_GRACE_MS } from '../services/assembly/assembly.js';
+import { FINALISATION_GRACE_MS } from '../services/assembly/index.js';
 import type { apiCaller } from './bench-service.js';
 
 const VOTE_WINDOW_MS = 7 * 86_400_000 + 3_600_000;

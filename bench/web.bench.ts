@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 
   const email = 'bench@example.org';
   const password = 'bench password 2026';
-  const member = await services.accounts.register({ email, password, name: 'Bench Member', role: 'member' }, now());
+  const member = await services.members.register({ email, password, name: 'Bench Member', role: 'member' }, now());
   const to = now();
   await services.vault.storeObservations(
     member.id,

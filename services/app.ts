@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { fileURLToPath } from 'node:url';
-import type { TokenService } from './auth/token-service.js';
+import type { TokenService } from './auth/index.js';
 import type { Config } from './config.js';
 import { ApiRouter } from './http/api-router.js';
 import { errorHandler } from './http/middleware/error-handler.js';
@@ -20,9 +20,9 @@ import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
 import { systemRoutes } from './http/routes/system/system.routes.js';
 import { findWebBuild, webApp } from './http/routes/web/web.routes.js';
-import type { AuditLog } from './audit/audit-log.js';
-import type { Accounts } from './members/accounts.js';
-import type { Assembly } from './assembly/assembly.js';
+import type { AuditLog } from './audit/index.js';
+import type { Members } from './members/index.js';
+import type { Assembly } from './assembly/index.js';
 import type { Vault } from './vault/vault.js';
 import type { Research } from './research/research.js';
 import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
@@ -33,7 +33,7 @@ export interface AppDeps {
   config: Readonly<Config>;
   log: Logger;
   connection: Connection;
-  accounts: Accounts;
+  members: Members;
   audit: AuditLog;
   assembly: Assembly;
   vault: Vault;
@@ -51,14 +51,14 @@ const webBuildCandidates = [
 
 /** Builds the Koa application with every route of the service. */
 export function createApp(deps: AppDeps): Koa {
-  const { config, log, accounts, tokens, now } = deps;
+  const { config, log, members, tokens, now } = deps;
   const app = new Koa({ proxy: config.trustProxy });
   const metrics = createMetrics();
-  const api = new ApiRouter({ auth: { tokens, accounts, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
-  authRoutes(api, accounts, now);
-  meRoutes(api, accounts, now);
+  const api = new ApiRouter({ auth: { tokens, members, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
+  authRoutes(api, members, now);
+  meRoutes(api, members, now);
   observationRoutes(api, deps.vault, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
-  researcherRoutes(api, accounts, now);
+  researcherRoutes(api, members, now);
   auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);
   researchRoutes(api, deps.research, now);

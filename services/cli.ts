@@ -78,7 +78,7 @@ async function createSteward(args: string[]): Promise<number> {
   }
   return withServices(loadConfig(), async (services) => {
     const now = new Date();
-    const account = await services.accounts.createSteward({ ...parsed.data, password: checked.data }, now);
+    const account = await services.members.createSteward({ ...parsed.data, password: checked.data }, now);
     await services.audit.append('steward.appointed', 'cli', { stewardId: account.id }, now);
     console.log(`Steward created (id ${account.id}). They can log in now.`);
     return 0;

@@ -1,14 +1,13 @@
 // Wires the service's parts on an open connection; shared by main.ts, the CLI and the test harness.
 import type { Connection } from 'mongoose';
-import { Revocations } from './auth/revocations.js';
-import { createTokenService, type TokenService } from './auth/token-service.js';
+import { createAuth, type TokenService } from './auth/index.js';
 import type { Config } from './config.js';
 import { loadKeyring, type Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
-import { AuditLog } from './audit/audit-log.js';
-import { Accounts } from './members/accounts.js';
-import { Assembly } from './assembly/assembly.js';
+import { createAudit, type AuditLog } from './audit/index.js';
+import { createMembers, type Members } from './members/index.js';
+import { createAssembly, type Assembly } from './assembly/index.js';
 import { Vault } from './vault/vault.js';
 import { Research } from './research/research.js';
 
@@ -16,7 +15,7 @@ export interface Services {
   keyring: Keyring;
   tokens: TokenService;
   passwords: PasswordHasher;
-  accounts: Accounts;
+  members: Members;
   audit: AuditLog;
   assembly: Assembly;
   vault: Vault;
@@ -33,16 +32,16 @@ export async function createServices(
   // During a master-key rotation the previous key still opens what is not rewrapped yet.
   const previous = config.previousMasterKey && loadMasterKey(config.previousMasterKey, () => {});
   const keyring = await loadKeyring(connection, masterKey, previous);
-  const tokens = await createTokenService(keyring, {
+  const { tokens, revocations } = await createAuth({
+    connection,
+    keyring,
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
-    ttlSeconds: config.jwt.accessTtlSeconds,
+    accessTtlSeconds: config.jwt.accessTtlSeconds,
   });
-  // Tokens live ttl seconds (plus the verifier's 5 s age tolerance); a minute of margin for clock skew.
-  const revocations = new Revocations(connection, (config.jwt.accessTtlSeconds + 60) * 1000);
-  const audit = await AuditLog.open(connection, keyring);
+  const audit = await createAudit({ connection, keyring });
   const passwords = await createPasswordHasher();
-  const accounts = new Accounts({
+  const members = createMembers({
     connection,
     keyring,
     passwords,
@@ -52,8 +51,8 @@ export async function createServices(
     throttle: config.loginThrottle,
     audit,
   });
-  await accounts.ensureIndexes();
-  const assembly = new Assembly({ connection, audit });
+  await members.ensureIndexes();
+  const assembly = createAssembly({ connection, members, audit });
   await assembly.ensureIndexes();
   const vault = new Vault({
     connection,
@@ -64,5 +63,5 @@ export async function createServices(
     audit,
   });
   const research = new Research({ connection, keyring, audit, assembly, vault });
-  return { keyring, tokens, passwords, accounts, audit, assembly, vault, research, close: () => passwords.close() };
+  return { keyring, tokens, passwords, members, audit, assembly, vault, research, close: () => passwords.close() };
 }

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const now = () => new Date();
   if (config.demo) {
     const seedStarted = Date.now();
-    const seeded = await seedDemoCooperative(services.accounts, demoFixture, now, services.vault, services);
+    const seeded = await seedDemoCooperative(services.members, demoFixture, now, services.vault, services);
     log.warn(
       { ...seeded, seedMs: Date.now() - seedStarted },
       'DEMO MODE: demo accounts exist (see README "Demo accounts"); set DATACOOP_DEMO=false or use MONGODB_URI to run without them',

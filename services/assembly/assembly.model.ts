@@ -1,11 +1,17 @@
-// Storage of the general assembly. Every "only one may" decision is a unique insert (see services/db/claims.ts):
+// The general assembly's shapes and storage. Every "only one may" decision is a unique insert (see services/db/claims.ts):
 // a proposal leaves draft once (opening or withdrawal), one open proposal per target, one register entry per
 // member and proposal, one outcome per proposal, one bylaws version per number.
 import type { Connection, mongo } from 'mongoose';
+import type { Logger } from 'pino';
 import type { Bylaws, ProposalKind } from '../../policies/assembly/bylaws.js';
-import type { BallotChoice } from '../../policies/assembly/ballot-receipts.js';
+import type { BallotChoice, PublishedBallot } from '../../policies/assembly/ballot-receipts.js';
+import type { ProposalStatus } from '../../policies/assembly/proposal-lifecycle.js';
 import type { ProposalRules } from '../../policies/assembly/proposal-rules.js';
 import type { TallyReason, TallyTotals } from '../../policies/assembly/tally.js';
+import type { AuditTrail } from '../audit/index.js';
+import type { MembershipState } from '../auth/index.js';
+import type { InsertBatcher } from '../db/insert-batcher.js';
+import type { MemberStanding } from '../members/index.js';
 
 /** What members vote on. `policy` (access-policy) and `amendment` (amend-bylaws) are kept as given. */
 export interface ProposalContent {
@@ -103,6 +109,42 @@ export interface AssemblyCollections {
   claims: Collection<mongo.Document>;
 }
 
+/** Where the assembly reads members' standing (the members context provides it). */
+export interface MemberRoll {
+  memberStanding(userId: string): Promise<MemberStanding | null>;
+  memberStandings(): Promise<MemberStanding[]>;
+}
+
+/** The ballot path's per-instance cache of openings (opening-cache.ts). */
+export interface OpeningCache {
+  get(id: string, now: Date): TransitionDocument | undefined;
+  set(id: string, transition: TransitionDocument, now: Date): void;
+  forget(id: string): void;
+}
+
+/**
+ * Everything the assembly's use cases may work on. Each use case names the part it uses (`Pick<AssemblyStores, …>`)
+ * and receives only that; `createAssembly` binds them once.
+ */
+export interface AssemblyStores extends AssemblyCollections {
+  roll: MemberRoll;
+  audit: AuditTrail;
+  log?: Logger;
+  /** Per-instance cache of openings for the ballot path (see opening-cache.ts). */
+  openings: OpeningCache;
+  /** The ballot path's inserts into the register and the box, sent in batches (see db/insert-batcher.ts). */
+  inserts: { register: InsertBatcher; ballots: InsertBatcher };
+}
+
+/** What finalising a vote touches: the transitions, the box, the outcomes, the bylaws versions, the audit. */
+export type FinalisationStores = Pick<
+  AssemblyStores,
+  'transitions' | 'outcomes' | 'ballots' | 'bylaws' | 'audit' | 'log'
+>;
+
+/** What reading a proposal touches: its parts, the turnout, and finalisation of a due vote on the way. */
+export type ReadingStores = FinalisationStores & Pick<AssemblyStores, 'proposals' | 'register'>;
+
 /** The assembly's collections on a connection (plain driver collections: the hot path needs no hydration). */
 export function assemblyCollections(connection: Connection): AssemblyCollections {
   const db = connection.db;
@@ -127,4 +169,71 @@ export async function ensureAssemblyIndexes(collections: AssemblyCollections): P
     collections.ballots.createIndex({ proposalId: 1 }),
     collections.proposals.createIndex({ createdAt: 1 }),
   ]);
+}
+
+// ---- shapes the use cases take and return ----------------------------------------------------------------
+
+export interface DraftInput {
+  kind: ProposalKind;
+  title: string;
+  summary: string;
+  targetPolicyId?: string;
+  policy?: Record<string, unknown>;
+  amendment?: Record<string, unknown>;
+}
+
+export type DraftPatch = Partial<Pick<DraftInput, 'title' | 'summary' | 'policy' | 'amendment'>>;
+
+export type Viewer = 'steward' | 'member' | 'researcher';
+
+/** Who casts a ballot: the member, with the membership record read when they were authenticated, if any. */
+export interface Voter {
+  userId: string;
+  membership?: MembershipState;
+}
+
+/** A proposal with what its status is derived from, as read at one instant. */
+export interface ProposalView {
+  proposal: ProposalDocument;
+  transition: TransitionDocument | null;
+  outcome: OutcomeDocument | null;
+  status: ProposalStatus;
+  /** Who has voted so far (never how); present once the proposal has opened. */
+  turnout: number | null;
+}
+
+export interface BallotReceipt {
+  proposalId: string;
+  receipt: string;
+  choice: BallotChoice;
+  /** True when this replaced the member's earlier ballot. */
+  changed: boolean;
+}
+
+export interface PublishedResults {
+  view: ProposalView;
+  /** When the outcome will be (or was) counted: closesAt plus the grace period. */
+  finalisesAt: Date | null;
+  ballots: (PublishedBallot & { voter?: string })[] | null;
+  participation: string[] | null;
+}
+
+export interface PendingVote {
+  view: ProposalView;
+  reminderDue: boolean;
+}
+
+export interface ReminderSummary {
+  proposalId: string;
+  due: boolean;
+  remindFrom: Date;
+  closesAt: Date;
+  /** Members of the electorate who may still vote and have not. Never who voted what. */
+  membersToRemind: number;
+}
+
+export interface BylawsVersionInfo {
+  bylaws: Bylaws;
+  digest: string;
+  adoptedByProposal: string | null;
 }

@@ -5,16 +5,18 @@ import { ballotRefusalReason } from '../../policies/assembly/eligibility.js';
 import { validateBallotTiming } from '../../policies/assembly/proposal-lifecycle.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict, Forbidden, NotFound } from '../errors.js';
-import type { AssemblyContext } from './assembly-context.js';
-import type { TransitionDocument } from './assembly.model.js';
-import type { BallotReceipt, Voter } from './assembly.types.js';
+import type { AssemblyStores, TransitionDocument } from './assembly.model.js';
+import type { BallotReceipt, Voter } from './assembly.model.js';
 import { commitmentFromSecret, sameDigest } from './ballot-secret.js';
 import { loadMembership, membershipRecord } from './electorate.js';
 import { timelineOf } from './proposal-view.js';
 import { ballotSecretInvalid, describe, refuseUnless } from './refusals.js';
 
-/** How long an instance reuses a proposal's opening on the ballot path (see openingOf). */
-const OPENING_CACHE_MS = 1_000;
+/** What the ballot path touches: the opening, the register, the box, members' standing, the batched inserts. */
+export type BallotStores = Pick<
+  AssemblyStores,
+  'transitions' | 'register' | 'ballots' | 'roll' | 'openings' | 'inserts'
+>;
 
 /**
  * Casts or changes a member's ballot. Secret mode: the first ballot claims the member's register entry (with a
@@ -22,7 +24,7 @@ const OPENING_CACHE_MS = 1_000;
  * which must match the commitment, and replaces the choice under the same receipt.
  */
 export async function castBallot(
-  ctx: AssemblyContext,
+  deps: BallotStores,
   id: string,
   voter: Voter,
   choice: BallotChoice,
@@ -30,7 +32,7 @@ export async function castBallot(
   now: Date,
 ): Promise<BallotReceipt> {
   const { userId } = voter;
-  const transition = await openingOf(ctx, id, now);
+  const transition = await openingOf(deps, id, now);
   // A proposal never opened (a draft, or withdrawn as one) is shown to stewards only, and stewards do not vote: to a
   // voter it answers exactly like a missing one, so holding its id reveals nothing.
   if (!transition?.openedAt) throw new NotFound();
@@ -38,31 +40,31 @@ export async function castBallot(
   refuseUnless(validateBallotTiming(timelineOf({ transition, outcome: null }), now), Conflict);
   // The signed-in actor carries the membership read with this request (an active account); else read it.
   const membership = voter.membership
-    ? membershipRecord({ _id: userId, role: 'member', status: 'active', membership: voter.membership })
-    : await loadMembership(ctx.users, userId);
+    ? membershipRecord({ status: 'active', membership: voter.membership })
+    : await loadMembership(deps.roll, userId);
   if (!membership) throw new Forbidden('not_a_member', 'Only members vote.');
   const refusal = ballotRefusalReason(membership, transition.openedAt!, now);
   if (refusal) throw new Forbidden(refusal, describe(refusal));
 
   const registerId = `${id}:${userId}`;
-  if (transition.rules!.ballotMode === 'open') return castOpenBallot(ctx, id, userId, registerId, choice, secret);
+  if (transition.rules!.ballotMode === 'open') return castOpenBallot(deps, id, userId, registerId, choice, secret);
 
   if (secret === undefined || !isHex32(secret)) throw ballotSecretInvalid();
   const receipt = receiptFromSecret(secret);
   const commitment = commitmentFromSecret(id, secret);
   const boxId = `${id}:${receipt}`;
   // Both inserts are unique-index claims, sent in batches with other members' ballots (db/insert-batcher.ts).
-  if (await ctx.inserts.register.insert({ _id: registerId, proposalId: id, userId, commitment })) {
-    if (await ctx.inserts.ballots.insert({ _id: boxId, proposalId: id, choice })) {
+  if (await deps.inserts.register.insert({ _id: registerId, proposalId: id, userId, commitment })) {
+    if (await deps.inserts.ballots.insert({ _id: boxId, proposalId: id, choice })) {
       return { proposalId: id, receipt, choice, changed: false };
     }
     // Not inserted: the same secret was presented concurrently by this member's other request; the last choice counts.
   } else {
-    const entry = await ctx.db.register.findOne({ _id: registerId });
+    const entry = await deps.register.findOne({ _id: registerId });
     if (!entry?.commitment || !sameDigest(entry.commitment, commitment)) throw ballotSecretInvalid();
   }
   // Replace the choice, or insert it if a failure after the register claim left the box entry missing.
-  await ctx.db.ballots.updateOne({ _id: boxId }, { $set: { choice, proposalId: id } }, { upsert: true });
+  await deps.ballots.updateOne({ _id: boxId }, { $set: { choice, proposalId: id } }, { upsert: true });
   return { proposalId: id, receipt, choice, changed: true };
 }
 
@@ -71,19 +73,20 @@ export async function castBallot(
  * except its deadline, which only moves later: a stale copy can refuse a ballot just after an extension (the
  * member retries), never accept a late one.
  */
-async function openingOf(ctx: AssemblyContext, id: string, now: Date): Promise<TransitionDocument | null> {
-  const cached = ctx.openings.get(id);
-  if (cached && cached.until > now.getTime() && cached.readAt <= now.getTime()) return cached.transition;
-  const transition = await ctx.db.transitions.findOne({ _id: id });
-  if (transition?.openedAt) {
-    if (ctx.openings.size > 1_000) ctx.openings.clear();
-    ctx.openings.set(id, { transition, readAt: now.getTime(), until: now.getTime() + OPENING_CACHE_MS });
-  }
+async function openingOf(
+  deps: Pick<AssemblyStores, 'transitions' | 'openings'>,
+  id: string,
+  now: Date,
+): Promise<TransitionDocument | null> {
+  const cached = deps.openings.get(id, now);
+  if (cached) return cached;
+  const transition = await deps.transitions.findOne({ _id: id });
+  if (transition?.openedAt) deps.openings.set(id, transition, now);
   return transition;
 }
 
 async function castOpenBallot(
-  ctx: AssemblyContext,
+  deps: Pick<AssemblyStores, 'register' | 'ballots'>,
   id: string,
   userId: string,
   registerId: string,
@@ -93,13 +96,13 @@ async function castOpenBallot(
   if (secret !== undefined && !isHex32(secret)) throw ballotSecretInvalid();
   // Open mode links member and ballot by design; the receipt only names the ballot in the published list.
   const fresh = secret ? receiptFromSecret(secret) : randomBytes(32).toString('hex');
-  const claimed = await claimOnce(ctx.db.register as never, registerId, {
+  const claimed = await claimOnce(deps.register as never, registerId, {
     proposalId: id,
     userId,
     receipt: fresh,
   });
-  const receipt = claimed ? fresh : ((await ctx.db.register.findOne({ _id: registerId }))?.receipt ?? fresh);
-  await ctx.db.ballots.updateOne(
+  const receipt = claimed ? fresh : ((await deps.register.findOne({ _id: registerId }))?.receipt ?? fresh);
+  await deps.ballots.updateOne(
     { _id: `${id}:${receipt}` },
     { $set: { choice, proposalId: id, voterId: userId } },
     { upsert: true },

@@ -2,14 +2,13 @@
 import { bylawsInForce as pickBylawsInForce } from '../../policies/assembly/bylaws-amendment.js';
 import { currentBylaws, parseBylaws } from '../../policies/assembly/bylaws.js';
 import { contentDigest } from '../../policies/shared/canonical-digest.js';
-import type { AssemblyContext } from './assembly-context.js';
-import type { BylawsVersionInfo } from './assembly.types.js';
+import type { BylawsVersionInfo, FinalisationStores } from './assembly.model.js';
 import { adoptDueAmendments } from './finalisation.js';
 
 /** Every bylaws version (founding first), after adopting any amendment whose vote is over. */
-export async function bylawsVersions(ctx: AssemblyContext, now: Date): Promise<BylawsVersionInfo[]> {
-  await adoptDueAmendments(ctx, now);
-  const stored = await ctx.db.bylaws.find({}).sort({ version: 1 }).toArray();
+export async function bylawsVersions(deps: FinalisationStores, now: Date): Promise<BylawsVersionInfo[]> {
+  await adoptDueAmendments(deps, now);
+  const stored = await deps.bylaws.find({}).sort({ version: 1 }).toArray();
   return [
     { bylaws: currentBylaws, digest: contentDigest(currentBylaws), adoptedByProposal: null },
     ...stored.map((doc) => {
@@ -20,8 +19,8 @@ export async function bylawsVersions(ctx: AssemblyContext, now: Date): Promise<B
 }
 
 /** The bylaws governing a proposal opened now. */
-export async function bylawsInForce(ctx: AssemblyContext, now: Date): Promise<BylawsVersionInfo> {
-  const versions = await bylawsVersions(ctx, now);
+export async function bylawsInForce(deps: FinalisationStores, now: Date): Promise<BylawsVersionInfo> {
+  const versions = await bylawsVersions(deps, now);
   const inForce = pickBylawsInForce(
     versions.map((v) => v.bylaws),
     now,

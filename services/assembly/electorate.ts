@@ -1,16 +1,13 @@
-// Membership records as the eligibility rules (policies/assembly/eligibility.ts) read them.
-import type { Model } from 'mongoose';
+// Members' standing as the eligibility rules (policies/assembly/eligibility.ts) read it.
 import type { MembershipRecord } from '../../policies/assembly/eligibility.js';
-import type { UserDocument } from '../members/user.model.js';
+import type { MemberStanding } from '../members/index.js';
+import type { MemberRoll } from './assembly.model.js';
 
-type MembershipFields = Pick<UserDocument, '_id' | 'role' | 'status' | 'membership'>;
-
-/** The membership record of a user, or null for anyone who is not a member (researchers, stewards). */
-export function membershipRecord(user: MembershipFields): MembershipRecord | null {
-  if (user.role !== 'member' || !user.membership) return null;
-  const { joinedAt, leftAt, suspensions = [] } = user.membership;
+/** The membership record the eligibility rules decide on. */
+export function membershipRecord(standing: Pick<MemberStanding, 'status' | 'membership'>): MembershipRecord {
+  const { joinedAt, leftAt, suspensions = [] } = standing.membership;
   // A suspended account cannot sign in; for counting it is suspended from the start of time until reinstated.
-  const accountSuspension = user.status === 'suspended' ? [{ from: 0 }] : [];
+  const accountSuspension = standing.status === 'suspended' ? [{ from: 0 }] : [];
   return {
     joinedAt,
     leftAt: leftAt ?? null,
@@ -18,21 +15,13 @@ export function membershipRecord(user: MembershipFields): MembershipRecord | nul
   };
 }
 
-/** Reads one user's membership record (null when not a member or unknown). */
-export async function loadMembership(users: Model<UserDocument>, userId: string): Promise<MembershipRecord | null> {
-  const user = await users.findById(userId, { role: 1, status: 1, membership: 1 }).lean<MembershipFields>();
-  return user ? membershipRecord(user) : null;
+/** One user's membership record (null when not a member or unknown). */
+export async function loadMembership(roll: MemberRoll, userId: string): Promise<MembershipRecord | null> {
+  const standing = await roll.memberStanding(userId);
+  return standing ? membershipRecord(standing) : null;
 }
 
 /** Every member's id and membership record; the electorate is decided in code, by the policies. */
-export async function loadMemberships(users: Model<UserDocument>): Promise<{ id: string; record: MembershipRecord }[]> {
-  const members = await users
-    .find({ role: 'member' }, { role: 1, status: 1, membership: 1 })
-    .lean<MembershipFields[]>();
-  const records: { id: string; record: MembershipRecord }[] = [];
-  for (const user of members) {
-    const record = membershipRecord(user);
-    if (record) records.push({ id: user._id, record });
-  }
-  return records;
+export async function loadMemberships(roll: MemberRoll): Promise<{ id: string; record: MembershipRecord }[]> {
+  return (await roll.memberStandings()).map((standing) => ({ id: standing.id, record: membershipRecord(standing) }));
 }

@@ -8,8 +8,7 @@ import { applyAmendment } from '../../policies/assembly/bylaws-amendment.js';
 import { type Bylaws, currentBylaws, InvalidBylawsError, parseBylaws } from '../../policies/assembly/bylaws.js';
 import { tallyVotes } from '../../policies/assembly/tally.js';
 import { isDuplicateKey } from '../db/connection.js';
-import { type AssemblyContext, audited } from './assembly-context.js';
-import type { OutcomeDocument, TransitionDocument } from './assembly.model.js';
+import type { AssemblyStores, FinalisationStores, OutcomeDocument, TransitionDocument } from './assembly.model.js';
 
 /**
  * Finalisation waits this long after closesAt. Ballots are refused from closesAt on, but a ballot request that
@@ -19,15 +18,15 @@ import type { OutcomeDocument, TransitionDocument } from './assembly.model.js';
 export const FINALISATION_GRACE_MS = 60_000;
 
 /** Writes the outcome if the vote is over (idempotent; any instance may call it at any time). */
-export async function finalise(ctx: AssemblyContext, id: string, now: Date): Promise<OutcomeDocument | null> {
-  const transition = await ctx.db.transitions.findOne({ _id: id });
+export async function finalise(deps: FinalisationStores, id: string, now: Date): Promise<OutcomeDocument | null> {
+  const transition = await deps.transitions.findOne({ _id: id });
   if (!transition?.openedAt) return null;
-  return finaliseIfDue(ctx, transition, now);
+  return finaliseIfDue(deps, transition, now);
 }
 
 /** Finalises an opened proposal once its grace period is over; every read path calls it, so none waits. */
 export async function finaliseIfDue(
-  ctx: AssemblyContext,
+  deps: FinalisationStores,
   transition: TransitionDocument,
   now: Date,
 ): Promise<OutcomeDocument | null> {
@@ -36,17 +35,21 @@ export async function finaliseIfDue(
   }
   if (transition.kind === 'amend-bylaws') {
     // Amendments are adopted strictly in the order their votes closed.
-    await adoptDueAmendments(ctx, now);
-    return ctx.db.outcomes.findOne({ _id: transition._id });
+    await adoptDueAmendments(deps, now);
+    return deps.outcomes.findOne({ _id: transition._id });
   }
-  return writeOutcome(ctx, transition, now);
+  return writeOutcome(deps, transition, now);
 }
 
 /** Counts the box and inserts the outcome under the proposal's id; a second instance reads the first's. */
-async function writeOutcome(ctx: AssemblyContext, transition: TransitionDocument, now: Date): Promise<OutcomeDocument> {
-  const existing = await ctx.db.outcomes.findOne({ _id: transition._id });
+async function writeOutcome(
+  deps: Pick<AssemblyStores, 'outcomes' | 'ballots' | 'audit'>,
+  transition: TransitionDocument,
+  now: Date,
+): Promise<OutcomeDocument> {
+  const existing = await deps.outcomes.findOne({ _id: transition._id });
   if (existing) return existing;
-  const list = await ballotList(ctx, transition._id);
+  const list = await ballotList(deps, transition._id);
   const result = tallyVotes(tallyFromBallotList(list), transition.electorate!, transition.rules!);
   const outcome: OutcomeDocument = {
     _id: transition._id,
@@ -57,9 +60,8 @@ async function writeOutcome(ctx: AssemblyContext, transition: TransitionDocument
     finalisedAt: now,
   };
   try {
-    await ctx.db.outcomes.insertOne(outcome);
-    await audited(
-      ctx,
+    await deps.outcomes.insertOne(outcome);
+    await deps.audit.append(
       'proposal.finalised',
       'system',
       {
@@ -73,43 +75,40 @@ async function writeOutcome(ctx: AssemblyContext, transition: TransitionDocument
     return outcome;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    return (await ctx.db.outcomes.findOne({ _id: transition._id }))!;
+    return (await deps.outcomes.findOne({ _id: transition._id }))!;
   }
 }
 
 /** Finalises every amendment whose vote is over, oldest first, and adopts the approved ones as new versions. */
-export async function adoptDueAmendments(ctx: AssemblyContext, now: Date): Promise<void> {
-  const due = await ctx.db.transitions
+export async function adoptDueAmendments(deps: FinalisationStores, now: Date): Promise<void> {
+  const due = await deps.transitions
     .find({ kind: 'amend-bylaws', closesAt: { $lte: new Date(now.getTime() - FINALISATION_GRACE_MS) } })
     .sort({ closesAt: 1 })
     .toArray();
   for (const transition of due) {
-    const outcome = await writeOutcome(ctx, transition, now);
-    if (outcome.outcome === 'approved') await adopt(ctx, transition);
+    const outcome = await writeOutcome(deps, transition, now);
+    if (outcome.outcome === 'approved') await adopt(deps, transition);
   }
 }
 
 /** Inserts the bylaws version an approved amendment produces; it governs proposals opened from its adoption. */
-async function adopt(ctx: AssemblyContext, transition: TransitionDocument): Promise<void> {
+async function adopt(deps: Pick<AssemblyStores, 'bylaws' | 'log'>, transition: TransitionDocument): Promise<void> {
   // Adopted when the count becomes final, so no proposal opened before that instant falls under it.
   const adoptedAt = transition.closesAt!.getTime() + FINALISATION_GRACE_MS;
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (await ctx.db.bylaws.findOne({ _id: transition._id }, { projection: { _id: 1 } })) return;
-    const stored = await ctx.db.bylaws.find({}).sort({ version: -1 }).limit(1).toArray();
+    if (await deps.bylaws.findOne({ _id: transition._id }, { projection: { _id: 1 } })) return;
+    const stored = await deps.bylaws.find({}).sort({ version: -1 }).limit(1).toArray();
     const latest = stored[0] ? parseBylaws(stored[0].bylaws) : currentBylaws;
     let next: Bylaws;
     try {
       next = applyAmendment(latest, transition.content!.amendment as never, adoptedAt);
     } catch (error) {
       if (!(error instanceof InvalidBylawsError)) throw error;
-      ctx.deps.log?.error(
-        { proposalId: transition._id, problems: error.problems },
-        'approved amendment not applicable',
-      );
+      deps.log?.error({ proposalId: transition._id, problems: error.problems }, 'approved amendment not applicable');
       return;
     }
     try {
-      await ctx.db.bylaws.insertOne({
+      await deps.bylaws.insertOne({
         _id: transition._id,
         version: next.version,
         adoptedAt: new Date(adoptedAt),
@@ -124,8 +123,11 @@ async function adopt(ctx: AssemblyContext, transition: TransitionDocument): Prom
 }
 
 /** The ballot box of one proposal as (receipt, choice[, voter]) entries: what is counted and what is published. */
-export async function ballotList(ctx: AssemblyContext, id: string): Promise<(PublishedBallot & { voter?: string })[]> {
-  const entries = await ctx.db.ballots.find({ proposalId: id }).toArray();
+export async function ballotList(
+  deps: Pick<AssemblyStores, 'ballots'>,
+  id: string,
+): Promise<(PublishedBallot & { voter?: string })[]> {
+  const entries = await deps.ballots.find({ proposalId: id }).toArray();
   const prefix = `${id}:`;
   return entries.map((entry) => ({
     receipt: entry._id.slice(prefix.length),

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { parseBylawsAmendment } from '../../policies/assembly/bylaws-amendment.js';
 import { InvalidBylawsError, type ProposalKind } from '../../policies/assembly/bylaws.js';
 import { InvalidRequest } from '../errors.js';
-import type { AssemblyContext } from './assembly-context.js';
-import type { ProposalContent } from './assembly.model.js';
-import type { DraftInput } from './assembly.types.js';
+import type { FinalisationStores, ProposalContent } from './assembly.model.js';
+import type { DraftInput } from './assembly.model.js';
 import { bylawsInForce } from './bylaws-versions.js';
 
 /** Target key of amendments: one amendment of the bylaws is under vote at a time. */
@@ -28,7 +27,7 @@ export function targetOf(input: DraftInput): string {
 
 /** Keeps only the fields the kind allows and checks an amendment against the bylaws in force at `now`. */
 export async function checkContent(
-  ctx: AssemblyContext,
+  deps: FinalisationStores,
   kind: ProposalKind,
   input: ProposalContent,
   now: Date,
@@ -46,7 +45,7 @@ export async function checkContent(
       details.push({ field: 'amendment', code: 'required', message: 'Give the amendment.' });
     } else {
       try {
-        parseBylawsAmendment((await bylawsInForce(ctx, now)).bylaws, input.amendment);
+        parseBylawsAmendment((await bylawsInForce(deps, now)).bylaws, input.amendment);
         content.amendment = input.amendment;
       } catch (error) {
         if (!(error instanceof InvalidBylawsError)) throw error;

@@ -3,21 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { validateEdit, validateWithdrawal } from '../../policies/assembly/proposal-lifecycle.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict } from '../errors.js';
-import { type AssemblyContext, audited } from './assembly-context.js';
-import type { ProposalDocument } from './assembly.model.js';
-import type { DraftInput, DraftPatch, ProposalView } from './assembly.types.js';
+import type { AssemblyStores, FinalisationStores, ProposalDocument, ReadingStores } from './assembly.model.js';
+import type { DraftInput, DraftPatch, ProposalView } from './assembly.model.js';
 import { checkContent, targetOf } from './proposal-content.js';
 import { readView, timelineOf } from './proposal-view.js';
 import { refuseUnless } from './refusals.js';
 
 /** A steward drafts a proposal; an amendment is checked against the bylaws in force now. */
 export async function createDraft(
-  ctx: AssemblyContext,
+  deps: FinalisationStores & Pick<AssemblyStores, 'proposals'>,
   input: DraftInput,
   stewardId: string,
   now: Date,
 ): Promise<ProposalView> {
-  const content = await checkContent(ctx, input.kind, input, now);
+  const content = await checkContent(deps, input.kind, input, now);
   const proposal: ProposalDocument = {
     _id: randomUUID(),
     kind: input.kind,
@@ -27,26 +26,26 @@ export async function createDraft(
     createdAt: now,
     updatedAt: now,
   };
-  await ctx.db.proposals.insertOne(proposal);
-  await audited(ctx, 'proposal.drafted', stewardId, { proposalId: proposal._id, kind: proposal.kind }, now);
+  await deps.proposals.insertOne(proposal);
+  await deps.audit.append('proposal.drafted', stewardId, { proposalId: proposal._id, kind: proposal.kind }, now);
   return { proposal, transition: null, outcome: null, status: 'draft', turnout: null };
 }
 
 /** Changes a draft's text or content; refused once the proposal has opened or been withdrawn. */
-export async function editDraft(ctx: AssemblyContext, id: string, patch: DraftPatch, now: Date): Promise<ProposalView> {
-  const view = await readView(ctx, id, now);
+export async function editDraft(deps: ReadingStores, id: string, patch: DraftPatch, now: Date): Promise<ProposalView> {
+  const view = await readView(deps, id, now);
   refuseUnless(validateEdit(timelineOf(view), now), Conflict);
-  const content = await checkContent(ctx, view.proposal.kind, { ...view.proposal.content, ...patch }, now);
-  await ctx.db.proposals.updateOne({ _id: id }, { $set: { content, updatedAt: now } });
+  const content = await checkContent(deps, view.proposal.kind, { ...view.proposal.content, ...patch }, now);
+  await deps.proposals.updateOne({ _id: id }, { $set: { content, updatedAt: now } });
   // Opening freezes its own copy of the content, so an edit racing an opening can never change the vote.
-  return readView(ctx, id, now);
+  return readView(deps, id, now);
 }
 
 /** Withdraws a draft: the one transition out of draft, so it excludes a concurrent opening. */
-export async function withdraw(ctx: AssemblyContext, id: string, stewardId: string, now: Date): Promise<ProposalView> {
-  const view = await readView(ctx, id, now);
+export async function withdraw(deps: ReadingStores, id: string, stewardId: string, now: Date): Promise<ProposalView> {
+  const view = await readView(deps, id, now);
   refuseUnless(validateWithdrawal(timelineOf(view), now), Conflict);
-  const inserted = await claimOnce(ctx.db.transitions as never, id, {
+  const inserted = await claimOnce(deps.transitions as never, id, {
     kind: view.proposal.kind,
     // Unique per proposal: a withdrawal occupies no target.
     targetKey: `withdrawn:${id}`,
@@ -55,6 +54,6 @@ export async function withdraw(ctx: AssemblyContext, id: string, stewardId: stri
     actorId: stewardId,
   });
   if (!inserted) throw new Conflict('proposal_not_draft', 'The proposal is no longer a draft.');
-  await audited(ctx, 'proposal.withdrawn', stewardId, { proposalId: id }, now);
-  return readView(ctx, id, now);
+  await deps.audit.append('proposal.withdrawn', stewardId, { proposalId: id }, now);
+  return readView(deps, id, now);
 }

@@ -11,9 +11,8 @@ import { rulesDigest, rulesForProposal } from '../../policies/assembly/proposal-
 import { claimOnce } from '../db/claims.js';
 import { isDuplicateKey } from '../db/connection.js';
 import { Conflict, InvalidRequest } from '../errors.js';
-import { type AssemblyContext, audited } from './assembly-context.js';
-import type { TransitionDocument } from './assembly.model.js';
-import type { ProposalView } from './assembly.types.js';
+import type { AssemblyStores, ReadingStores, TransitionDocument } from './assembly.model.js';
+import type { ProposalView } from './assembly.model.js';
 import { bylawsInForce } from './bylaws-versions.js';
 import { loadMemberships } from './electorate.js';
 import { checkContent } from './proposal-content.js';
@@ -22,22 +21,22 @@ import { describe, refuseUnless, targetUnderVote } from './refusals.js';
 
 /** Opens the vote: freezes content, rules and bylaws version with their digests, and fixes the electorate. */
 export async function open(
-  ctx: AssemblyContext,
+  deps: ReadingStores & Pick<AssemblyStores, 'roll'>,
   id: string,
   closesAt: Date,
   stewardId: string,
   now: Date,
 ): Promise<ProposalView> {
-  const view = await readView(ctx, id, now);
+  const view = await readView(deps, id, now);
   refuseUnless(validateOpening(timelineOf(view), now), Conflict);
   const { proposal } = view;
-  const inForce = await bylawsInForce(ctx, now);
+  const inForce = await bylawsInForce(deps, now);
   const rules = rulesForProposal(inForce.bylaws, proposal.kind);
   refuseUnless(validateVotingWindow(rules, now, closesAt), InvalidRequest);
   // The amendment must still make valid bylaws against the version it will be voted under.
-  const content = await checkContent(ctx, proposal.kind, proposal.content, now);
+  const content = await checkContent(deps, proposal.kind, proposal.content, now);
 
-  const latest = await ctx.db.transitions
+  const latest = await deps.transitions
     .find({ targetKey: proposal.targetPolicyId })
     .sort({ targetGeneration: -1 })
     .limit(1)
@@ -46,7 +45,7 @@ export async function open(
   if (holder && proposalStatus(timelineOf({ transition: holder, outcome: null }), now) === 'open') {
     throw targetUnderVote();
   }
-  const memberships = await loadMemberships(ctx.users);
+  const memberships = await loadMemberships(deps.roll);
   const transition: TransitionDocument = {
     _id: id,
     kind: proposal.kind,
@@ -68,17 +67,16 @@ export async function open(
     participationListMinVoters: inForce.bylaws.publication.participationListMinVoters,
   };
   try {
-    await ctx.db.transitions.insertOne(transition);
+    await deps.transitions.insertOne(transition);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     // Either this proposal left draft meanwhile, or another proposal took the target first.
-    if (await ctx.db.transitions.findOne({ _id: id }, { projection: { _id: 1 } })) {
+    if (await deps.transitions.findOne({ _id: id }, { projection: { _id: 1 } })) {
       throw new Conflict('proposal_not_draft', 'The proposal is no longer a draft.');
     }
     throw targetUnderVote();
   }
-  await audited(
-    ctx,
+  await deps.audit.append(
     'proposal.opened',
     stewardId,
     {
@@ -89,12 +87,17 @@ export async function open(
     },
     now,
   );
-  return readView(ctx, id, now);
+  return readView(deps, id, now);
 }
 
 /** Moves the deadline later (never earlier), within the frozen maximum window. */
-export async function extend(ctx: AssemblyContext, id: string, closesAt: Date, now: Date): Promise<ProposalView> {
-  const view = await readView(ctx, id, now);
+export async function extend(
+  deps: ReadingStores & Pick<AssemblyStores, 'claims' | 'openings'>,
+  id: string,
+  closesAt: Date,
+  now: Date,
+): Promise<ProposalView> {
+  const view = await readView(deps, id, now);
   const transition = view.transition;
   const check = transition?.rules
     ? validateDeadlineExtension(timelineOf(view), transition.rules, closesAt, now)
@@ -105,11 +108,11 @@ export async function extend(ctx: AssemblyContext, id: string, closesAt: Date, n
   }
   // One extension per previous deadline, so two stewards extending at once cannot undo each other.
   const previous = transition!.closesAt!.getTime();
-  if (!(await claimOnce(ctx.db.claims, `extend:${id}:${previous}`, { at: now }))) {
+  if (!(await claimOnce(deps.claims, `extend:${id}:${previous}`, { at: now }))) {
     throw new Conflict('concurrent_update', 'The deadline changed meanwhile; reload and try again.');
   }
-  await ctx.db.transitions.updateOne({ _id: id }, { $set: { closesAt } });
-  await audited(ctx, 'proposal.extended', 'steward', { proposalId: id, closesAt: closesAt.toISOString() }, now);
-  ctx.openings.delete(id);
-  return readView(ctx, id, now);
+  await deps.transitions.updateOne({ _id: id }, { $set: { closesAt } });
+  await deps.audit.append('proposal.extended', 'steward', { proposalId: id, closesAt: closesAt.toISOString() }, now);
+  deps.openings.forget(id);
+  return readView(deps, id, now);
 }

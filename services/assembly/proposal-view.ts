@@ -6,30 +6,35 @@ import {
   proposalStatus,
 } from '../../policies/assembly/proposal-lifecycle.js';
 import { NotFound } from '../errors.js';
-import type { AssemblyContext } from './assembly-context.js';
-import type { OutcomeDocument, TransitionDocument } from './assembly.model.js';
-import type { ProposalView, Viewer } from './assembly.types.js';
+import type {
+  AssemblyStores,
+  FinalisationStores,
+  OutcomeDocument,
+  ReadingStores,
+  TransitionDocument,
+} from './assembly.model.js';
+import type { ProposalView, Viewer } from './assembly.model.js';
 import { finaliseIfDue } from './finalisation.js';
 
 /** One proposal with its status at `now`, finalising it first if its vote is over. */
-export async function get(ctx: AssemblyContext, id: string, now: Date, viewer: Viewer): Promise<ProposalView> {
-  const view = await readView(ctx, id, now);
+export async function get(deps: ReadingStores, id: string, now: Date, viewer: Viewer): Promise<ProposalView> {
+  const view = await readView(deps, id, now);
   if (!mayView(view, viewer)) throw new NotFound();
   return view;
 }
 
 /** Proposals by status group, newest first; drafts and withdrawn ones are shown to stewards only. */
 export async function list(
-  ctx: AssemblyContext,
+  deps: ReadingStores,
   filter: 'open' | 'closed' | 'draft' | 'all',
   now: Date,
   viewer: Viewer,
 ): Promise<ProposalView[]> {
-  const proposals = await ctx.db.proposals.find({}).sort({ createdAt: -1 }).limit(500).toArray();
+  const proposals = await deps.proposals.find({}).sort({ createdAt: -1 }).limit(500).toArray();
   const ids = proposals.map((p) => p._id);
   const [transitions, outcomes] = await Promise.all([
-    ctx.db.transitions.find({ _id: { $in: ids } }).toArray(),
-    ctx.db.outcomes.find({ _id: { $in: ids } }).toArray(),
+    deps.transitions.find({ _id: { $in: ids } }).toArray(),
+    deps.outcomes.find({ _id: { $in: ids } }).toArray(),
   ]);
   const transitionById = new Map(transitions.map((t) => [t._id, t]));
   const outcomeById = new Map(outcomes.map((o) => [o._id, o]));
@@ -37,8 +42,8 @@ export async function list(
   for (const proposal of proposals) {
     const transition = transitionById.get(proposal._id) ?? null;
     let outcome = outcomeById.get(proposal._id) ?? null;
-    if (transition && !outcome) outcome = await finaliseIfDue(ctx, transition, now);
-    const view = await complete(ctx, { proposal, transition, outcome }, now);
+    if (transition && !outcome) outcome = await finaliseIfDue(deps, transition, now);
+    const view = await complete(deps, { proposal, transition, outcome }, now);
     if (mayView(view, viewer) && inGroup(view.status, filter)) views.push(view);
   }
   return views;
@@ -49,46 +54,46 @@ export async function list(
  * vote is over (finalising due ones first). The research service derives approved policies from these.
  */
 export async function policyVotes(
-  ctx: AssemblyContext,
+  deps: FinalisationStores,
   now: Date,
   policyId?: string,
 ): Promise<{ transition: TransitionDocument; outcome: OutcomeDocument | null }[]> {
   const kinds: ProposalKind[] = ['access-policy', 'revoke-policy'];
   const filter = policyId === undefined ? { kind: { $in: kinds } } : { targetKey: policyId };
-  const transitions = (await ctx.db.transitions.find(filter).toArray()).filter(
+  const transitions = (await deps.transitions.find(filter).toArray()).filter(
     (t) => t.openedAt && kinds.includes(t.kind),
   );
-  const outcomes = await ctx.db.outcomes.find({ _id: { $in: transitions.map((t) => t._id) } }).toArray();
+  const outcomes = await deps.outcomes.find({ _id: { $in: transitions.map((t) => t._id) } }).toArray();
   const byId = new Map(outcomes.map((o) => [o._id, o]));
   return Promise.all(
     transitions.map(async (transition) => ({
       transition,
-      outcome: byId.get(transition._id) ?? (await finaliseIfDue(ctx, transition, now)),
+      outcome: byId.get(transition._id) ?? (await finaliseIfDue(deps, transition, now)),
     })),
   );
 }
 
 /** A proposal as every use case starts from it, regardless of viewer; finalises a due vote first. */
-export async function readView(ctx: AssemblyContext, id: string, now: Date): Promise<ProposalView> {
+export async function readView(deps: ReadingStores, id: string, now: Date): Promise<ProposalView> {
   const [proposal, transition, storedOutcome] = await Promise.all([
-    ctx.db.proposals.findOne({ _id: id }),
-    ctx.db.transitions.findOne({ _id: id }),
-    ctx.db.outcomes.findOne({ _id: id }),
+    deps.proposals.findOne({ _id: id }),
+    deps.transitions.findOne({ _id: id }),
+    deps.outcomes.findOne({ _id: id }),
   ]);
   if (!proposal) throw new NotFound();
-  const outcome = storedOutcome ?? (transition ? await finaliseIfDue(ctx, transition, now) : null);
-  return complete(ctx, { proposal, transition, outcome }, now);
+  const outcome = storedOutcome ?? (transition ? await finaliseIfDue(deps, transition, now) : null);
+  return complete(deps, { proposal, transition, outcome }, now);
 }
 
 /** Adds the derived status and turnout to stored parts, so every path derives them the same way. */
 export async function complete(
-  ctx: AssemblyContext,
+  deps: Pick<AssemblyStores, 'register'>,
   parts: Pick<ProposalView, 'proposal' | 'transition' | 'outcome'>,
   now: Date,
 ): Promise<ProposalView> {
   const status = proposalStatus(timelineOf(parts), now);
   const turnout = parts.transition?.openedAt
-    ? await ctx.db.register.countDocuments({ proposalId: parts.proposal._id })
+    ? await deps.register.countDocuments({ proposalId: parts.proposal._id })
     : null;
   return { ...parts, status, turnout };
 }

@@ -2,8 +2,7 @@
 import { mayPublishParticipationList, sortBallotList } from '../../policies/assembly/ballot-receipts.js';
 import { currentBylaws } from '../../policies/assembly/bylaws.js';
 import { Conflict } from '../errors.js';
-import type { AssemblyContext } from './assembly-context.js';
-import type { PublishedResults, Viewer } from './assembly.types.js';
+import type { PublishedResults, ReadingStores, Viewer } from './assembly.model.js';
 import { ballotList, FINALISATION_GRACE_MS } from './finalisation.js';
 import { get } from './proposal-view.js';
 import { describe } from './refusals.js';
@@ -12,13 +11,13 @@ import { describe } from './refusals.js';
  * Results: while open only the turnout; after close and the grace period, the outcome, totals, the ballot
  * list sorted by receipt and its digest, and the participation list when enough members voted.
  */
-export async function results(ctx: AssemblyContext, id: string, now: Date, viewer: Viewer): Promise<PublishedResults> {
-  const view = await get(ctx, id, now, viewer);
+export async function results(deps: ReadingStores, id: string, now: Date, viewer: Viewer): Promise<PublishedResults> {
+  const view = await get(deps, id, now, viewer);
   const transition = view.transition;
   if (!transition?.openedAt) throw new Conflict('proposal_not_open', describe('proposal_not_open'));
   const finalisesAt = new Date(transition.closesAt!.getTime() + FINALISATION_GRACE_MS);
   if (!view.outcome) return { view, finalisesAt, ballots: null, participation: null };
-  const boxed = await ballotList(ctx, id);
+  const boxed = await ballotList(deps, id);
   // Open mode publishes who voted what; in secret mode no entry has a voter.
   const voters = new Map(boxed.map((entry) => [entry.receipt, entry.voter]));
   const ballots = sortBallotList(boxed).map(({ receipt, choice }) => {
@@ -26,7 +25,7 @@ export async function results(ctx: AssemblyContext, id: string, now: Date, viewe
     return voter ? { receipt, choice, voter } : { receipt, choice };
   });
   let participation: string[] | null = null;
-  const register = await ctx.db.register.find({ proposalId: id }, { projection: { userId: 1 } }).toArray();
+  const register = await deps.register.find({ proposalId: id }, { projection: { userId: 1 } }).toArray();
   const publishable = mayPublishParticipationList(register.length, {
     participationListMinVoters:
       transition.participationListMinVoters ?? currentBylaws.publication.participationListMinVoters,

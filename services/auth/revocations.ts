@@ -2,10 +2,11 @@
 // carries (role, researcher verification, membership) changed after the token was issued.
 //
 // Access tokens carry the caller's state, read when the token was issued, so a request needs no read of the
-// session or the account (on FerretDB every read scans its table: that cost 18–180 ms per request with 5,000
-// sessions). Instead every request reads this collection, which holds only the events of the last token lifetime:
-// a logout, a refresh-token reuse, an erasure, a researcher verified, a membership suspended. Records are swept once
-// no token they could concern is still valid.
+// session or the account: those tables grow with every member and log-in, and reading them cost 18–180 ms per
+// request with 5,000 sessions (what a read costs: db/micro-batch.ts). Instead every request reads this collection,
+// which stays small: it holds only the events of the last token lifetime — a logout, a refresh-token reuse, an
+// erasure, a researcher verified, a membership suspended. Records are swept once no token they could concern is
+// still valid.
 import { randomUUID } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
 import { MicroBatch, type Settled } from '../db/micro-batch.js';
@@ -89,7 +90,7 @@ export class Revocations {
   }
 
   private async add(subject: string, notBefore: Date, now: Date): Promise<void> {
-    // One record per event (an insert, never an update: concurrent updates are not atomic on FerretDB).
+    // One record per event, inserted and never updated: inserts are atomic everywhere (see db/claims.ts).
     const expiresAt = new Date(now.getTime() + this.tokenLifetimeMs);
     await this.records.insertOne({ _id: randomUUID(), subject, notBefore, expiresAt });
   }

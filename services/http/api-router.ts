@@ -2,8 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { Role } from '../auth/token-service.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor, Role } from '../auth/index.js';
 import { Forbidden } from '../errors.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
 import { readJsonBody, readTextBody } from './middleware/json-body.js';

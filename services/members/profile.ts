@@ -1,18 +1,10 @@
 // The sealed part of an account: everything personal lives here, encrypted under the member's own key.
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
-import type { Region, Sex } from '../../policies/research/research-profile.js';
+import type { Profile } from './members.model.js';
+
+export type { Profile } from './members.model.js';
 
 export const PROFILE_SCHEMA_VERSION = 1;
-
-export interface Profile {
-  email: string;
-  name: string;
-  birthYear?: number;
-  sex?: Sex;
-  region?: Region;
-  /** Researchers: the organisation they act for. */
-  organisation?: string;
-}
 
 function profileBinding(userId: string): Binding {
   return { collection: 'users.profile', recordId: userId, memberId: userId, schemaVersion: PROFILE_SCHEMA_VERSION };

@@ -1,6 +1,6 @@
 // Accounts: only what the service must read in plaintext (role, status, dates, indexes); the rest is sealed.
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Role } from '../auth/token-service.js';
+import type { Role } from '../auth/index.js';
 
 export type ResearcherVerification = 'pending' | 'verified' | 'rejected';
 

@@ -8,8 +8,8 @@
 import { type AccessPolicy, parseAccessPolicy } from '../../policies/research/access-policy.js';
 import type { Bylaws } from '../../policies/assembly/bylaws.js';
 import { type PolicyStatus, policyStatus } from '../../policies/research/policy-status.js';
-import { type Assembly, FINALISATION_GRACE_MS } from '../assembly/assembly.js';
-import type { TransitionDocument } from '../assembly/assembly.model.js';
+import { type Assembly, FINALISATION_GRACE_MS } from '../assembly/index.js';
+import type { TransitionDocument } from '../assembly/index.js';
 
 export interface ApprovedPolicy {
   policy: AccessPolicy;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { type AccessPolicy, parseAccessPolicy } from '../../policies/research/access-policy.js';
 import { memberIncluded } from '../../policies/research/consent.js';
 import { isNotForProfitUse } from '../../policies/research/duo.js';
-import type { ProposalView } from '../assembly/assembly.js';
+import type { ProposalView } from '../assembly/index.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict, Forbidden, InvalidRequest, NotFound } from '../errors.js';
 import type { Actor } from '../auth/actor.js';

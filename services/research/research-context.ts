@@ -2,7 +2,7 @@
 // the use cases can live in small files as plain functions without each opening its own collections.
 import type { Connection, mongo } from 'mongoose';
 import { cryptoRandomSource, type RandomSource } from '../../policies/research/privacy.js';
-import type { Assembly } from '../assembly/assembly.js';
+import type { Assembly } from '../assembly/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { Vault } from '../vault/vault.js';

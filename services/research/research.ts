@@ -8,7 +8,7 @@
 import type { AccessPolicy } from '../../policies/research/access-policy.js';
 import type { Consent } from '../../policies/research/consent.js';
 import type { PseudonymisedRecord } from '../../policies/research/pseudonym.js';
-import type { ProposalView } from '../assembly/assembly.js';
+import type { ProposalView } from '../assembly/index.js';
 import type { Actor } from '../auth/actor.js';
 import { accessLog, type AccessLogEntry } from './access-log.js';
 import type { CohortReader } from './cohort.js';

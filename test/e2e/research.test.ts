@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
+import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import {
   createStewardAndLogin,
   issueAccessToken,

@@ -1,12 +1,12 @@
 // Builders with overrides for accounts, so each test states only what matters to it.
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { Role } from '../../services/auth/token-service.js';
+import type { Role } from '../../services/auth/index.js';
 import type { Services } from '../../services/container.js';
-import { accessClaimsOf } from '../../services/members/accounts.js';
+import { accessClaimsOf } from '../../services/members/sessions.js';
 import { normaliseEmail, sealProfile, type Profile } from '../../services/members/profile.js';
 import { sessionModel } from '../../services/members/session.model.js';
-import type { UserDocument } from '../../services/members/user.model.js';
+import { userModel, type UserDocument } from '../../services/members/user.model.js';
 import type { TestApp } from './test-app.js';
 
 export interface BuiltAccount {
@@ -53,13 +53,17 @@ export async function login(app: TestApp, email: string, password: string) {
 export async function createStewardAndLogin(app: TestApp): Promise<BuiltAccount> {
   const email = `steward-${randomUUID().slice(0, 8)}@example.org`;
   const password = 'steward password 2026';
-  const account = await app.services.accounts.createSteward({ email, password, name: 'Test Steward' }, app.clock.now());
+  const account = await app.services.members.createSteward({ email, password, name: 'Test Steward' }, app.clock.now());
   return { id: account.id, email, password, ...(await login(app, email, password)) };
 }
 
-/** What the fast member builders need: the app's services (a TestApp has them; so does a benchmark). */
+/**
+ * What the fast member builders need: the app's services and its connection (a TestApp has them; so does a
+ * benchmark). They write the members context's own documents directly, for speed: a test-only back door.
+ */
 export interface ServiceHost {
   services: Services;
+  connection: Connection;
 }
 
 export interface InsertedMember {
@@ -70,7 +74,7 @@ export interface InsertedMember {
 const sharedPasswordHashes = new WeakMap<Services, Promise<string>>();
 
 /**
- * Inserts `count` members directly into the users collection — the same document `Accounts.register` writes
+ * Inserts `count` members directly into the users collection — the same document `members.register` writes
  * (sealed profile, wrapped key, blind e-mail index), but with one Argon2 hash computed once and shared, so that
  * hundreds of voters take seconds instead of minutes. Use `issueAccessToken` to sign them in.
  */
@@ -79,7 +83,7 @@ export async function insertMembers(
   count: number,
   options: { joinedAt: Date; password?: string; profile?: (index: number) => Partial<Profile> },
 ): Promise<InsertedMember[]> {
-  const { keyring, passwords, accounts } = host.services;
+  const { keyring, passwords } = host.services;
   let hash = sharedPasswordHashes.get(host.services);
   if (!hash) {
     hash = passwords.hash(options.password ?? 'correct horse battery staple');
@@ -108,18 +112,13 @@ export async function insertMembers(
     members.push({ id, email });
   }
   for (let i = 0; i < documents.length; i += 1000) {
-    await accounts.users.insertMany(documents.slice(i, i + 1000), { ordered: false });
+    await userModel(host.connection).insertMany(documents.slice(i, i + 1000), { ordered: false });
   }
   return members;
 }
 
 /** Opens a session for an existing account and returns a valid access token for it at `now`. */
-export async function issueAccessToken(
-  host: ServiceHost & { connection: Connection },
-  userId: string,
-  role: Role,
-  now: Date,
-): Promise<string> {
+export async function issueAccessToken(host: ServiceHost, userId: string, role: Role, now: Date): Promise<string> {
   const sessionId = randomUUID();
   await sessionModel(host.connection).create({
     _id: sessionId,
@@ -127,14 +126,14 @@ export async function issueAccessToken(
     createdAt: now,
     expiresAt: new Date(now.getTime() + 86_400_000),
   });
-  const user = await host.services.accounts.users.findById(userId, { role: 1, researcher: 1, membership: 1 }).lean();
+  const user = await userModel(host.connection).findById(userId, { role: 1, researcher: 1, membership: 1 }).lean();
   if (!user) throw new Error(`no account ${userId}`);
   return (await host.services.tokens.issueAccessToken({ ...accessClaimsOf(user, sessionId, now), role }, now)).token;
 }
 
 /** Signs in many accounts at once (one session each), in batches to keep the database busy but not flooded. */
 export async function issueAccessTokens(
-  host: ServiceHost & { connection: Connection },
+  host: ServiceHost,
   userIds: readonly string[],
   role: Role,
   now: Date,
@@ -147,7 +146,7 @@ export async function issueAccessTokens(
   }));
   const model = sessionModel(host.connection);
   for (let i = 0; i < sessions.length; i += 1000) await model.insertMany(sessions.slice(i, i + 1000));
-  const users = await host.services.accounts.users
+  const users = await userModel(host.connection)
     .find({ _id: { $in: [...userIds] } }, { role: 1, researcher: 1, membership: 1 })
     .lean();
   const byId = new Map(users.map((user) => [user._id, user]));

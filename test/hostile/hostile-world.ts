@@ -2,7 +2,7 @@
 // researcher whose objects the first must never reach), an approved policy, proposals in every state, requests.
 // Every token comes from POST /api/auth/login, so the suites do not depend on how tokens are minted.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
+import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import { createStewardAndLogin, insertMembers, login, registerAndLogin } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { operationsOf, type Operation } from './hostile-http.js';

@@ -89,7 +89,7 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
     const email = `newcomer-${Date.now()}@example.org`;
     const registration = { email, password: 'a long enough password', name: 'Newcomer', role: 'member' };
     expectLimited(await json('POST', '/api/auth/register', registration), LOGIN_WINDOW_SECONDS);
-    expect(await world.app.services.accounts.findIdByEmail(email)).toBeNull();
+    expect(await world.app.services.members.findIdByEmail(email)).toBeNull();
     // The window passes: log-in works again.
     world.app.clock.advance(LOGIN_WINDOW_SECONDS * 1000);
     const later = await json('POST', '/api/auth/login', { email: world.member.email, password: world.member.password });

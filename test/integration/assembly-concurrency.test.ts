@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/assembly/ballot-receipts.js';
-import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
+import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import { createStewardAndLogin, insertMembers, issueAccessToken, issueAccessTokens } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 

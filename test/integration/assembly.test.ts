@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/assembly/ballot-receipts.js';
 import { createApp } from '../../services/app.js';
-import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
+import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import {
   createStewardAndLogin,
   insertMembers,
@@ -337,10 +337,8 @@ describe('bylaws as data', () => {
 // Members this file created before a proposal opened (its electorate), read back through the service.
 async function earlierMembers(proposalId: string): Promise<{ id: string }[]> {
   const opened = (await call('GET', `/api/proposals/${proposalId}`, await asSteward())).body.openedAt as string;
-  const users = await app.services.accounts.users
-    .find({ role: 'member', 'membership.joinedAt': { $lt: new Date(opened) } }, { _id: 1 })
-    .lean();
-  return users.map((u) => ({ id: u._id }));
+  const members = await app.services.members.memberStandings();
+  return members.filter((m) => m.membership.joinedAt < new Date(opened)).map((m) => ({ id: m.id }));
 }
 
 describe('recovery and contract', () => {
@@ -429,7 +427,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('refuses a suspended member', async () => {
-    await app.services.accounts.suspendMembership(voters[2]!.id, { from: app.clock.now() }, app.clock.now());
+    await app.services.members.suspendMembership(voters[2]!.id, { from: app.clock.now() }, app.clock.now());
     const response = await vote(id, voters[2]!, 'yes', secret());
     expect(response.status).toBe(403);
     expect(response.body.error.code).toBe('suspended');

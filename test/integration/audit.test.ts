@@ -110,7 +110,7 @@ describe('audit log', () => {
     });
 
     it('an inserted entry with the whole rest of the chain rewritten consistently', async () => {
-      const { entryHash } = await import('../../services/audit/audit-chain.js');
+      const { entryHash } = await import('../../services/audit/index.js');
       const result = await tamperAndVerify(async () => {
         const originals = await entries().find().sort({ _id: 1 }).toArray();
         // Insert a forged entry at position 40 and re-hash everything after it, as an attacker with database access could.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTokenService } from '../../services/auth/token-service.js';
-import { REFRESH_REUSE_GRACE_MS } from '../../services/members/accounts.js';
+import { createTokenService } from '../../services/auth/index.js';
+import { REFRESH_REUSE_GRACE_MS } from '../../services/members/index.js';
 import { buildRegistration, login, registerAndLogin } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 

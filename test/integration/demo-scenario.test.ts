@@ -10,7 +10,7 @@ const fixture = fileURLToPath(new URL('../../fixtures/demo-cooperative.json', im
 let app: TestApp;
 let first: DemoSeedSummary;
 let firstMs: number;
-const seed = () => seedDemoCooperative(app.services.accounts, fixture, app.clock.now, app.services.vault, app.services);
+const seed = () => seedDemoCooperative(app.services.members, fixture, app.clock.now, app.services.vault, app.services);
 
 beforeAll(async () => {
   app = await createTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });

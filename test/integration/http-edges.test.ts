@@ -87,7 +87,7 @@ describe('bad input at the edge', () => {
   });
 
   it('validates path parameters', async () => {
-    const steward = await app.services.accounts.createSteward(
+    const steward = await app.services.members.createSteward(
       { email: 'edge-steward@example.org', password: 'steward password', name: 'S' },
       app.clock.now(),
     );

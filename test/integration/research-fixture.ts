@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { DEFAULT_CONSENT, type Consent } from '../../policies/research/consent.js';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
-import { FINALISATION_GRACE_MS } from '../../services/assembly/assembly.js';
-import type { Profile } from '../../services/members/profile.js';
+import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
+import type { Profile } from '../../services/members/index.js';
 import { insertMembers, issueAccessToken, registerAndLogin, type InsertedMember } from '../helpers/builders.js';
 import type { TestApp } from '../helpers/test-app.js';
 

@@ -69,7 +69,7 @@ describe('access tokens and the revocation list', () => {
   it('makes a member token stale when the membership is suspended; the refreshed token carries the suspension', async () => {
     const member = await registerAndLogin(first);
     const from = first.clock.now();
-    await first.services.accounts.suspendMembership(member.id, { from }, first.clock.now());
+    await first.services.members.suspendMembership(member.id, { from }, first.clock.now());
 
     expect((await me(second, member.accessToken)).status).toBe(401);
     const refreshed = await refresh(second, member.refreshToken);

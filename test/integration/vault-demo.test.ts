@@ -14,7 +14,7 @@ afterAll(() => app.close());
 describe('demo cooperative data', () => {
   it('gives every demo member a year of observations, once, quickly', async () => {
     const started = Date.now();
-    await seedDemoCooperative(app.services.accounts, fixture, app.clock.now, app.services.vault);
+    await seedDemoCooperative(app.services.members, fixture, app.clock.now, app.services.vault);
     expect(Date.now() - started).toBeLessThan(20_000);
     const { accessToken } = await login(app, 'anna@demo.datacoop.ch', 'demo-member-2026');
     const series = await app.request('GET', '/api/me/series?category=heart-rate&bucket=month', { token: accessToken });
@@ -24,7 +24,7 @@ describe('demo cooperative data', () => {
     expect(weekly.body.points.length).toBeGreaterThanOrEqual(52);
 
     const before = await app.request('GET', '/api/me/export?format=csv', { token: accessToken });
-    await seedDemoCooperative(app.services.accounts, fixture, app.clock.now, app.services.vault);
+    await seedDemoCooperative(app.services.members, fixture, app.clock.now, app.services.vault);
     const after = await app.request('GET', '/api/me/export?format=csv', { token: accessToken });
     expect(after.text).toBe(before.text);
   });

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecryptionFailed } from '../../services/crypto/aead.js';
 import { rotateMasterKey } from '../../services/crypto/master-key-rotation.js';
+import { userModel } from '../../services/members/user.model.js';
 import { createStewardAndLogin, login, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -194,7 +195,7 @@ describe('master-key rotation', () => {
       { uri, dbName, masterKey: newKey },
     );
     // An interrupted run: one account rewrapped by hand before the real run; the run skips it.
-    const users = rotating.services.accounts.users;
+    const users = userModel(rotating.connection);
     const one = (await users.findById(members[0]!.id).lean())!;
     const rewrapped = rotating.services.keyring.rewrapMemberKey(one._id, Buffer.from(one.wrappedKey.buffer));
     await users.updateOne({ _id: one._id }, { $set: { wrappedKey: rewrapped } });

@@ -54,7 +54,7 @@ beforeAll(async () => {
   try {
     const now = new Date();
     members = await insertMembers(direct, MEMBERS, { joinedAt: new Date(now.getTime() - DAY), password: PASSWORD });
-    const steward = await direct.services.accounts.createSteward(
+    const steward = await direct.services.members.createSteward(
       { email: `steward-${randomBytes(4).toString('hex')}@example.org`, password: PASSWORD, name: 'Steward' },
       now,
     );

@@ -123,7 +123,7 @@ beforeAll(async () => {
   direct = await openDirect(uri, masterKey);
   members = await insertMembers(direct, MEMBERS, { joinedAt: new Date(Date.now() - DAY), password: PASSWORD });
   steward = { email: `steward-${randomBytes(4).toString('hex')}@example.org` };
-  await direct.services.accounts.createSteward(
+  await direct.services.members.createSteward(
     { email: steward.email, password: PASSWORD, name: 'Resilience Steward' },
     new Date(),
   );

@@ -1,13 +1,12 @@
 // Bearer-token authentication: a valid signature is not enough, the session and account must still be live.
 import type { Context } from 'koa';
-import type { TokenService } from '../../auth/token-service.js';
-import type { Actor } from '../../auth/actor.js';
-import type { Accounts } from '../../members/accounts.js';
+import type { Actor, TokenService } from '../../auth/index.js';
+import type { Members } from '../../members/index.js';
 import { NotAuthenticated } from '../../errors.js';
 
 export interface Authenticator {
   tokens: TokenService;
-  accounts: Accounts;
+  members: Pick<Members, 'resolveActor'>;
   now: () => Date;
 }
 
@@ -19,7 +18,7 @@ export async function authenticate(ctx: Context, auth: Authenticator): Promise<A
   const now = auth.now();
   const claims = await auth.tokens.verifyAccessToken(match[1]!, now);
   if (!claims) throw new NotAuthenticated('invalid_token', 'The access token is not valid.');
-  const actor = await auth.accounts.resolveActor(claims, now);
+  const actor = await auth.members.resolveActor(claims, now);
   if (!actor) throw new NotAuthenticated('invalid_token', 'The access token is not valid.');
   ctx.state.actor = actor;
   return actor;

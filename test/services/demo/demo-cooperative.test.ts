@@ -13,8 +13,8 @@ afterAll(() => app.close());
 
 describe('demo cooperative', () => {
   it('creates the steward, members and researchers once; a second run creates nothing', async () => {
-    expect(await seedDemoCooperative(app.services.accounts, fixture, app.clock.now)).toMatchObject({ created: 8 });
-    expect(await seedDemoCooperative(app.services.accounts, fixture, app.clock.now)).toMatchObject({ created: 0 });
+    expect(await seedDemoCooperative(app.services.members, fixture, app.clock.now)).toMatchObject({ created: 8 });
+    expect(await seedDemoCooperative(app.services.members, fixture, app.clock.now)).toMatchObject({ created: 0 });
   });
 
   it('lets the README demo accounts log in with their roles', async () => {

@@ -1,7 +1,8 @@
 // Verifying the tamper-evident audit log (stewards) and publishing its signed checkpoints (anyone).
 import { z } from 'zod';
-import type { AuditLog } from '../../../audit/audit-log.js';
+import type { AuditLog } from '../../../audit/index.js';
 import type { ApiRouter } from '../../api-router.js';
+import { presentCheckpoints, presentVerification } from './audit.presenter.js';
 
 const verificationSchema = z.object({
   valid: z.boolean(),
@@ -41,7 +42,7 @@ export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): v
         access: ['steward'],
         success: { status: 200, schema: verificationSchema, description: 'The verification result' },
       },
-      async () => audit.verify(now()),
+      async () => presentVerification(await audit.verify(now())),
     )
     .route(
       {
@@ -52,14 +53,6 @@ export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): v
         access: 'public',
         success: { status: 200, schema: checkpointsSchema, description: 'Checkpoints, oldest first' },
       },
-      async () => ({
-        publicKey: audit.publicJwk,
-        checkpoints: (await audit.listCheckpoints()).map((c) => ({
-          seq: c._id,
-          hash: c.hash,
-          at: c.at.toISOString(),
-          jws: c.jws,
-        })),
-      }),
+      async () => presentCheckpoints({ ...audit.publicJwk }, await audit.listCheckpoints()),
     );
 }

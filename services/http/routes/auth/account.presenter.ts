@@ -1,6 +1,6 @@
 // The only fields of an account that leave the server (no hashes, keys or internal state).
 import type { z } from 'zod';
-import type { Account } from '../../../members/accounts.js';
+import type { Account } from '../../../members/index.js';
 import type { accountSchema } from './auth.schema.js';
 
 /** Whitelists the public fields of an account. */

@@ -1,11 +1,11 @@
 // Registration, log-in, token refresh and log-out.
-import type { Accounts } from '../../../members/accounts.js';
+import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from './account.presenter.js';
 import { accountSchema, loginBody, refreshBody, registerBody, tokenPairSchema } from './auth.schema.js';
 
 /** Adds the /api/auth routes. */
-export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): void {
+export function authRoutes(api: ApiRouter, members: Members, now: () => Date): void {
   api
     .route(
       {
@@ -21,7 +21,7 @@ export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date):
           429: 'rate_limited (registrations and log-ins share a budget per address)',
         },
       },
-      async ({ body, ctx }) => presentAccount(await accounts.register(body, now(), ctx.ip)),
+      async ({ body, ctx }) => presentAccount(await members.register(body, now(), ctx.ip)),
     )
     .route(
       {
@@ -34,7 +34,7 @@ export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date):
         success: { status: 200, schema: tokenPairSchema, description: 'A new session' },
         errors: { 401: 'invalid_credentials', 429: 'rate_limited' },
       },
-      async ({ body, ctx }) => accounts.login(body.email, body.password, ctx.ip, now()),
+      async ({ body, ctx }) => members.login(body.email, body.password, ctx.ip, now()),
     )
     .route(
       {
@@ -47,7 +47,7 @@ export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date):
         success: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
         errors: { 401: 'invalid_refresh_token' },
       },
-      async ({ body }) => accounts.refresh(body.refreshToken, now()),
+      async ({ body }) => members.refresh(body.refreshToken, now()),
     )
     .route(
       {
@@ -60,6 +60,6 @@ export function authRoutes(api: ApiRouter, accounts: Accounts, now: () => Date):
         success: { status: 204, description: 'Logged out' },
         errors: { 401: 'invalid_refresh_token' },
       },
-      async ({ body }) => accounts.logout(body.refreshToken, now()),
+      async ({ body }) => members.logout(body.refreshToken, now()),
     );
 }

@@ -1,12 +1,12 @@
 // The caller's own account.
-import type { Accounts } from '../../../members/accounts.js';
+import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
 import { accountSchema } from '../auth/auth.schema.js';
 import { patchMeBody } from './me.schema.js';
 
 /** Adds GET and PATCH /api/me. */
-export function meRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): void {
+export function meRoutes(api: ApiRouter, members: Members, now: () => Date): void {
   api
     .route(
       {
@@ -17,7 +17,7 @@ export function meRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): v
         access: 'authenticated',
         success: { status: 200, schema: accountSchema, description: 'Your account' },
       },
-      async ({ actor }) => presentAccount(await accounts.getAccount(actor!.userId)),
+      async ({ actor }) => presentAccount(await members.getAccount(actor!.userId)),
     )
     .route(
       {
@@ -29,6 +29,6 @@ export function meRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): v
         body: patchMeBody,
         success: { status: 200, schema: accountSchema, description: 'Your updated account' },
       },
-      async ({ actor, body }) => presentAccount(await accounts.updateProfile(actor!.userId, body, now())),
+      async ({ actor, body }) => presentAccount(await members.updateProfile(actor!.userId, body, now())),
     );
 }

@@ -1,13 +1,15 @@
 // The only fields of proposals and results that leave the server. While a vote is open, only the turnout.
 import type { z } from 'zod';
 import type {
+  BallotReceipt,
   BylawsVersionInfo,
   PendingVote,
   ProposalView,
   PublishedResults,
   ReminderSummary,
-} from '../../../assembly/assembly.js';
+} from '../../../assembly/index.js';
 import type {
+  ballotReceiptSchema,
   bylawsSchema,
   pendingVotesSchema,
   proposalSchema,
@@ -71,6 +73,16 @@ export function presentResults(results: PublishedResults): z.infer<typeof result
             finalisedAt: outcome.finalisedAt.toISOString(),
           }
         : null,
+  };
+}
+
+/** A member's receipt for the ballot just cast or changed. */
+export function presentBallotReceipt(receipt: BallotReceipt): z.infer<typeof ballotReceiptSchema> {
+  return {
+    proposalId: receipt.proposalId,
+    receipt: receipt.receipt,
+    choice: receipt.choice,
+    changed: receipt.changed,
   };
 }
 

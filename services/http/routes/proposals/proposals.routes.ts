@@ -1,7 +1,8 @@
 // The general assembly over HTTP: proposals, ballots, results, bylaws, pending votes and reminders.
-import type { Assembly, Viewer } from '../../../assembly/assembly.js';
+import type { Assembly, Viewer } from '../../../assembly/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import {
+  presentBallotReceipt,
   presentBylaws,
   presentPendingVotes,
   presentProposal,
@@ -142,12 +143,14 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
         },
       },
       async ({ params, body, actor }) =>
-        assembly.castBallot(
-          params.id,
-          { userId: actor!.userId, membership: actor!.membership },
-          body.choice,
-          body.secret,
-          now(),
+        presentBallotReceipt(
+          await assembly.castBallot(
+            params.id,
+            { userId: actor!.userId, membership: actor!.membership },
+            body.choice,
+            body.secret,
+            now(),
+          ),
         ),
     )
     .route(

@@ -2,7 +2,7 @@
 // queries and pseudonymised exports. Every query or export is decided, audited, then answered (research.ts).
 import { z } from 'zod';
 import { policyBudgetMicro } from '../../../../policies/research/access-policy.js';
-import type { Viewer } from '../../../assembly/assembly.js';
+import type { Viewer } from '../../../assembly/index.js';
 import { InvalidRequest } from '../../../errors.js';
 import type { Research } from '../../../research/research.js';
 import type { ApiRouter } from '../../api-router.js';

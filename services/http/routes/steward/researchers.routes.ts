@@ -1,6 +1,6 @@
 // Stewards verify researchers before those may file access requests.
 import { z } from 'zod';
-import type { Accounts } from '../../../members/accounts.js';
+import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
 import { accountSchema, organisationSchema } from '../auth/auth.schema.js';
@@ -15,7 +15,7 @@ const verifyBody = z.strictObject({
 });
 
 /** Adds the steward's researcher-verification routes. */
-export function researcherRoutes(api: ApiRouter, accounts: Accounts, now: () => Date): void {
+export function researcherRoutes(api: ApiRouter, members: Members, now: () => Date): void {
   api
     .route(
       {
@@ -27,7 +27,7 @@ export function researcherRoutes(api: ApiRouter, accounts: Accounts, now: () => 
         query: listQuery,
         success: { status: 200, schema: z.object({ researchers: z.array(accountSchema) }), description: 'Researchers' },
       },
-      async ({ query }) => ({ researchers: (await accounts.listResearchers(query.status)).map(presentAccount) }),
+      async ({ query }) => ({ researchers: (await members.listResearchers(query.status)).map(presentAccount) }),
     )
     .route(
       {
@@ -42,6 +42,6 @@ export function researcherRoutes(api: ApiRouter, accounts: Accounts, now: () => 
         errors: { 404: 'not_found (also for an id that is not a researcher)' },
       },
       async ({ params, body, actor }) =>
-        presentAccount(await accounts.verifyResearcher(params.id, body, actor!.userId, now())),
+        presentAccount(await members.verifyResearcher(params.id, body, actor!.userId, now())),
     );
 }

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { readFileSync } from 'node:fs';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
-import type { TokenService } from '../../../auth/token-service.js';
+import type { TokenService } from '../../../auth/index.js';
 import { pingDatabase } from '../../../db/connection.js';
 import { renderApiReference } from './api-reference.js';
 

@@ -1,0 +1,124 @@
+// The members context's interface: accounts, sessions, profiles, researcher verification and membership, bound
+// once to the users, sessions and refresh-token collections. Other parts use only what this file exports.
+import type { Connection, mongo } from 'mongoose';
+import type { AuditTrail } from '../audit/index.js';
+import type { AccessClaims, Revocations, TokenService } from '../auth/index.js';
+import type { Keyring } from '../crypto/keyring.js';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import { findIdByEmail, getAccount } from './account-records.js';
+import { logIn } from './log-in.js';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+import { memberStanding, memberStandings, suspendMembership } from './membership.js';
+import type { ProfilePatch, RegistrationInput, ResearcherDecision, ResearcherFilter } from './members.model.js';
+import { updateProfile } from './profile-update.js';
+import { registerAccount } from './registration.js';
+import { listResearchers, verifyResearcher } from './researcher-verification.js';
+import { refreshSession } from './session-refresh.js';
+import { refreshTokenModel, sessionModel } from './session.model.js';
+import { logOut, resolveActor } from './sessions.js';
+import { appointSteward } from './steward-appointment.js';
+import { throttleModel } from './throttle.model.js';
+import { userModel } from './user.model.js';
+
+export type {
+  Account,
+  MemberStanding,
+  Profile,
+  ProfilePatch,
+  RegistrationInput,
+  ResearcherDecision,
+  ResearcherFilter,
+  TokenPair,
+} from './members.model.js';
+export type { ResearcherVerification } from './user.model.js';
+export type { LoginThrottleOptions } from './login-throttle.js';
+export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
+
+export interface MembersDeps {
+  connection: Connection;
+  keyring: Keyring;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  revocations: Revocations;
+  refreshTtlSeconds: number;
+  throttle: LoginThrottleOptions;
+  /** Log-ins (success and failure) go to the audit log, under the account id or a keyed hash of the e-mail. */
+  audit?: AuditTrail;
+}
+
+/** Binds the members' use cases to their collections; call `ensureIndexes` once at start-up. */
+export function createMembers(deps: MembersDeps) {
+  const { connection, keyring, passwords, tokens, revocations, audit } = deps;
+  const users = userModel(connection);
+  const sessions = sessionModel(connection);
+  const refreshTokens = refreshTokenModel(connection);
+  const claims: mongo.Collection<mongo.Document> = connection.collection('claims');
+  const throttle = new LoginThrottle(throttleModel(connection), deps.throttle);
+  const reading = { users, keyring };
+  const creation = { users, keyring, passwords };
+  const sessionStores = { users, sessions, refreshTokens, tokens, revocations };
+
+  return {
+    /** Creates the collections' indexes; run once at start-up. */
+    async ensureIndexes(): Promise<void> {
+      await Promise.all([users.createIndexes(), sessions.createIndexes(), refreshTokens.createIndexes()]);
+    },
+
+    // ---- registration and appointment -------------------------------------------------------------------
+
+    /** Registers a member (active at once) or a researcher (pending); over HTTP, throttled per client address. */
+    register: (input: RegistrationInput, now: Date, clientAddress?: string) =>
+      registerAccount({ ...creation, throttle }, input, now, clientAddress),
+    /** Creates the first (or another) steward; used by the CLI, never over HTTP. */
+    createSteward: (input: Omit<RegistrationInput, 'role'>, now: Date) => appointSteward(creation, input, now),
+
+    // ---- log-in and sessions ----------------------------------------------------------------------------
+
+    /** Checks the password and opens a new session; unknown e-mail and wrong password look the same. */
+    login: (email: string, password: string, clientAddress: string, now: Date) =>
+      logIn(
+        { ...sessionStores, keyring, passwords, throttle, refreshTtlSeconds: deps.refreshTtlSeconds, audit },
+        email,
+        password,
+        clientAddress,
+        now,
+      ),
+    /** Exchanges a refresh token for a new pair; presenting a used token again revokes the whole session. */
+    refresh: (refreshToken: string, now: Date) => refreshSession({ ...sessionStores, claims }, refreshToken, now),
+    /** Ends the session the refresh token belongs to. */
+    logout: (refreshToken: string, now: Date) => logOut(sessionStores, refreshToken, now),
+    /** The caller behind a verified access token, or null if its session ended or its account changed since. */
+    resolveActor: (claims: AccessClaims, now: Date) => resolveActor({ revocations }, claims, now),
+
+    // ---- profile ----------------------------------------------------------------------------------------
+
+    /** Loads and decrypts one account. */
+    getAccount: (userId: string) => getAccount(reading, userId),
+    /** Changes the caller's own profile fields; role, e-mail and verification are not changeable here. */
+    updateProfile: (userId: string, patch: ProfilePatch, now: Date) =>
+      updateProfile({ users, claims, keyring }, userId, patch, now),
+    /** Finds an account id by e-mail (CLI and demo seeding). */
+    findIdByEmail: (email: string) => findIdByEmail(reading, email),
+
+    // ---- stewards' decisions ----------------------------------------------------------------------------
+
+    /** Researchers awaiting (or past) a steward's decision, oldest first. */
+    listResearchers: (verification: ResearcherFilter) => listResearchers(reading, verification),
+    /** A steward confirms a researcher's organisation and whether it is non-profit. */
+    verifyResearcher: (researcherId: string, decision: ResearcherDecision, stewardId: string, now: Date) =>
+      verifyResearcher({ users, keyring, revocations }, researcherId, decision, stewardId, now),
+    /** Suspends a member's voting rights over [from, to); the account stays usable. */
+    suspendMembership: (memberId: string, suspension: { from: Date; to?: Date }, now: Date) =>
+      suspendMembership({ users, revocations }, memberId, suspension, now),
+
+    // ---- for the assembly -------------------------------------------------------------------------------
+
+    /** One account's standing as a member (null for non-members), as the assembly's eligibility rules read it. */
+    memberStanding: (userId: string) => memberStanding(users, userId),
+    /** Every member's standing, to fix an electorate or find whom to remind. */
+    memberStandings: () => memberStandings(users),
+  };
+}
+
+/** The members context as bound by `createMembers`. */
+export type Members = ReturnType<typeof createMembers>;

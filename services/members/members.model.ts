@@ -1,0 +1,61 @@
+// The members context's shapes: the sealed profile, an account as the service sees it, and what callers send.
+import type { Region, Sex } from '../../policies/research/research-profile.js';
+import type { MembershipState, Role } from '../auth/index.js';
+import type { UserDocument } from './user.model.js';
+
+/** The sealed part of an account: everything personal, encrypted under the member's own key (see profile.ts). */
+export interface Profile {
+  email: string;
+  name: string;
+  birthYear?: number;
+  sex?: Sex;
+  region?: Region;
+  /** Researchers: the organisation they act for. */
+  organisation?: string;
+}
+
+export interface RegistrationInput {
+  email: string;
+  password: string;
+  name: string;
+  role: Role;
+  birthYear?: number;
+  sex?: Sex;
+  region?: Region;
+  organisation?: string;
+}
+
+export type ProfilePatch = Partial<Pick<Profile, 'name' | 'birthYear' | 'sex' | 'region' | 'organisation'>>;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+/** An account as the service sees it after decryption; presenters decide what leaves the server. */
+export interface Account {
+  id: string;
+  role: Role;
+  status: UserDocument['status'];
+  profile: Profile;
+  membership?: UserDocument['membership'];
+  researcher?: UserDocument['researcher'];
+  createdAt: Date;
+}
+
+/** A member's standing as the assembly counts it: the membership record and whether the account is suspended. */
+export interface MemberStanding {
+  id: string;
+  status: UserDocument['status'];
+  membership: MembershipState;
+}
+
+/** What a steward decides about a researcher. */
+export interface ResearcherDecision {
+  organisation: string;
+  nonProfit: boolean;
+}
+
+export type ResearcherFilter = 'pending' | 'verified' | 'rejected' | 'all';

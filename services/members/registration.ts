@@ -1,0 +1,79 @@
+// Registration: a member (active at once) or a researcher (pending until a steward verifies them).
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { Keyring } from '../crypto/keyring.js';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import { isDuplicateKey } from '../db/connection.js';
+import { Conflict, InvalidRequest } from '../errors.js';
+import { emailIndexOf, toAccount } from './account-records.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { Account, Profile, RegistrationInput } from './members.model.js';
+import { sealProfile } from './profile.js';
+import { checkProfileRules } from './profile-rules.js';
+import type { UserDocument } from './user.model.js';
+
+export interface AccountCreation {
+  users: Model<UserDocument>;
+  keyring: Keyring;
+  passwords: PasswordHasher;
+}
+
+/**
+ * Registers a member or a researcher. Over HTTP the client's address is given: a registration counts against the
+ * same per-address budget as log-in attempts (each costs an Argon2id hash), so one address cannot create accounts
+ * without limit.
+ */
+export async function registerAccount(
+  deps: AccountCreation & { throttle: LoginThrottle },
+  input: RegistrationInput,
+  now: Date,
+  clientAddress?: string,
+): Promise<Account> {
+  if (input.role === 'steward') throw new InvalidRequest('invalid_role', 'Stewards are appointed, not registered.');
+  checkProfileRules(input, input.role, now);
+  if (clientAddress !== undefined) {
+    await deps.throttle.beforeRegistration(deps.keyring.blindIndex('ip', clientAddress), now);
+  }
+  return createAccount(deps, input, now);
+}
+
+/** Writes a new account with its own data key and sealed profile; an e-mail already in use is refused. */
+export async function createAccount(
+  { users, keyring, passwords }: AccountCreation,
+  input: RegistrationInput,
+  now: Date,
+): Promise<Account> {
+  const id = randomUUID();
+  const { key, wrapped } = keyring.newMemberKey(id);
+  const profile: Profile = {
+    email: input.email.trim(),
+    name: input.name.trim(),
+    ...(input.birthYear !== undefined && { birthYear: input.birthYear }),
+    ...(input.sex !== undefined && { sex: input.sex }),
+    ...(input.region !== undefined && { region: input.region }),
+    ...(input.organisation !== undefined && { organisation: input.organisation.trim() }),
+  };
+  const document: UserDocument = {
+    _id: id,
+    schemaVersion: 1,
+    emailIndex: emailIndexOf(keyring, input.email),
+    role: input.role,
+    status: 'active',
+    passwordHash: await passwords.hash(input.password),
+    wrappedKey: wrapped,
+    profile: sealProfile(key, id, profile),
+    ...(input.role === 'member' && { membership: { joinedAt: now } }),
+    ...(input.role === 'researcher' && { researcher: { verification: 'pending' as const } }),
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await users.create(document);
+  } catch (error) {
+    if (isDuplicateKey(error)) {
+      throw new Conflict('email_unavailable', 'This e-mail address cannot be used for a new account.');
+    }
+    throw error;
+  }
+  return toAccount(keyring, document);
+}
