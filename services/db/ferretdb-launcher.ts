@@ -108,6 +108,37 @@ export async function startEmbeddedDatabase(
   };
 }
 
+/**
+ * Copies every database file of `dataDir` into `outDir` with SQLite's `VACUUM INTO` (consistent while a server
+ * writes) and returns the document count of each collection in each copy. Runs our FerretDB program in its
+ * backup mode; no server needs to run, and a running one is not disturbed.
+ */
+export async function copyEmbeddedDatabaseFiles(
+  dataDir: string,
+  outDir: string,
+): Promise<{ name: string; collections: Record<string, number> }[]> {
+  const binary = ensureFerretDbBinary();
+  const child = spawn(binary, ['-dir', resolve(dataDir), '-backup-to', resolve(outDir)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (exitCode) => done(exitCode));
+  }).finally(() => process.off('exit', killOnExit));
+  if (code !== 0) {
+    throw new EmbeddedDatabaseUnavailable(
+      `Copying the embedded database failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
+  }
+  return (JSON.parse(stdout) as { files: { name: string; collections: Record<string, number> }[] }).files;
+}
+
 /** What our FerretDB program reports on stderr when another server holds the directory (and exits with code 3). */
 const LOCKED_LINE = /^LOCKED pid=(\S+) dir=(.+)$/;
 
