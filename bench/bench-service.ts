@@ -212,6 +212,10 @@ export async function startServiceProcess(db: BenchDatabase, options: ServiceOpt
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A benchmark that crashes or exits without stop() takes its service process with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'ready') resolve(message.port);
@@ -267,11 +271,28 @@ export async function startServiceProcess(db: BenchDatabase, options: ServiceOpt
 /** Starts the database, the service process, and the benchmark's own connection and services on the same data. */
 export async function startBenchService(name: string, options: ServiceOptions = {}): Promise<BenchService> {
   const db = await startBenchDatabase(name);
+  const removeDatabase = async () => {
+    await db.database.stop();
+    rmSync(db.dir, { recursive: true, force: true });
+  };
   // The service process first: it creates the keyring and the token-signing key the benchmark then loads.
-  const service = await startServiceProcess(db, options);
+  const service = await startServiceProcess(db, options).catch(async (error: unknown) => {
+    await removeDatabase();
+    throw error;
+  });
   const config = loadConfig({ ...serviceEnv(db, options.env), MONGODB_URI: db.database.uri });
-  const connection = await connectDatabase(db.database.uri, { dbName: db.dbName, embedded: true });
-  const services = await createServices(connection, db.masterKey, config);
+  let connection: Connection | undefined;
+  let services: Services;
+  try {
+    connection = await connectDatabase(db.database.uri, { dbName: db.dbName, embedded: true });
+    services = await createServices(connection, db.masterKey, config);
+  } catch (error) {
+    // Set-up failed half-way: stop what is already running before reporting it.
+    await service.stop();
+    await connection?.close();
+    await removeDatabase();
+    throw error;
+  }
   const databaseMemory = new RssMonitor(db.database.pid, 1_000);
   return {
     ...service,
@@ -286,8 +307,7 @@ export async function startBenchService(name: string, options: ServiceOptions = 
       databaseMemory.stop();
       await services.close();
       await connection.close();
-      await db.database.stop();
-      rmSync(db.dir, { recursive: true, force: true });
+      await removeDatabase();
       return peak;
     },
   };

@@ -97,19 +97,27 @@ async function main(): Promise<void> {
     generateObservations({ seed: 'bench-web' }, { from: new Date(to.getTime() - 365 * DAY), to }),
   );
 
-  const browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
-  await page.goto(`${base}/login`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/dashboard');
-  await page.getByRole('heading', { name: 'Latest values' }).waitFor();
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await service.stop();
+    throw error;
+  });
+  const withLttb: number[] = [];
+  const withoutLttb: number[] = [];
+  const dashboardLoads: number[] = [];
+  // The browser and the service are stopped however the measurement ends.
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    await page.goto(`${base}/login`);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/dashboard');
+    await page.getByRole('heading', { name: 'Latest values' }).waitFor();
 
-  // Five charts, 365 daily points each (blood pressure as two lines), as the dashboard gives them. The script
-  // is a string: tsx would add a helper (__name) to a function that the page does not have.
-  const renderFive = (decimation: boolean) =>
-    page.evaluate(`(async () => {
+    // Five charts, 365 daily points each (blood pressure as two lines), as the dashboard gives them. The script
+    // is a string: tsx would add a helper (__name) to a function that the page does not have.
+    const renderFive = (decimation: boolean) =>
+      page.evaluate(`(async () => {
       const start = Date.UTC(2025, 0, 1);
       const line = (seed, base) =>
         Array.from({ length: 365 }, (_, i) => ({ x: start + i * 86400000, y: base + 10 * Math.sin(i / 7 + seed) + (i % 5) }));
@@ -138,30 +146,28 @@ async function main(): Promise<void> {
       return elapsed;
     })()`) as Promise<number>;
 
-  const withLttb: number[] = [];
-  const withoutLttb: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    withLttb.push(await renderFive(true));
-    withoutLttb.push(await renderFive(false));
-  }
+    for (let i = 0; i < RUNS; i++) {
+      withLttb.push(await renderFive(true));
+      withoutLttb.push(await renderFive(false));
+    }
 
-  const dashboardLoads: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    await page.goto(`${base}/account`);
-    await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
-    const t0 = Date.now();
-    await page.getByRole('link', { name: 'My data' }).click();
-    await page.getByRole('heading', { name: 'Latest values' }).waitFor();
-    await page.waitForFunction(() => {
-      const pageElement = document.querySelector('coop-app')?.shadowRoot?.querySelector('coop-dashboard-page');
-      const charts = pageElement?.shadowRoot?.querySelectorAll('coop-chart') ?? [];
-      return charts.length >= 5 && [...charts].every((c) => c.shadowRoot?.querySelector('canvas')?.width);
-    });
-    dashboardLoads.push(Date.now() - t0);
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${base}/account`);
+      await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
+      const t0 = Date.now();
+      await page.getByRole('link', { name: 'My data' }).click();
+      await page.getByRole('heading', { name: 'Latest values' }).waitFor();
+      await page.waitForFunction(() => {
+        const pageElement = document.querySelector('coop-app')?.shadowRoot?.querySelector('coop-dashboard-page');
+        const charts = pageElement?.shadowRoot?.querySelectorAll('coop-chart') ?? [];
+        return charts.length >= 5 && [...charts].every((c) => c.shadowRoot?.querySelector('canvas')?.width);
+      });
+      dashboardLoads.push(Date.now() - t0);
+    }
+  } finally {
+    await browser.close();
+    report.serviceRssPeakMB = await service.stop();
   }
-
-  await browser.close();
-  report.serviceRssPeakMB = await service.stop();
 
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   console.log(`\nWeb bundle (gzip -9 of the built files)`);

@@ -1,14 +1,23 @@
-// Operator commands (`npm run coop -- <command>`): appoint a steward, rotate the master key, verify the audit log.
-// Prints nothing secret.
+// Operator commands (`npm run coop -- <command>`): appoint a steward, rotate the master key, verify the audit log,
+// back up, restore and verify the data. Prints nothing secret.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
 import type { Connection } from 'mongoose';
 import { createServices, type Services } from './container.js';
-import { loadMasterKey } from './crypto/master-key.js';
+import { MasterKeyMismatch } from './crypto/keyring.js';
+import { loadMasterKey, MasterKeyError } from './crypto/master-key.js';
 import { rotateMasterKey } from './crypto/master-key-rotation.js';
+import { backupEmbeddedDatabase, BackupInvalid } from './db/backup.js';
 import { openDatabase } from './db/database.js';
+import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
+import { restoreEmbeddedBackup } from './ops/restore-backup.js';
+import type { DataVerification } from './ops/verify-data.js';
+import { verifyDatabase } from './ops/verify-database.js';
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
 
@@ -22,7 +31,17 @@ const usage = `Usage:
       and run again; once it reports success, remove the previous key from the configuration.
   npm run coop -- verify-audit
       Recomputes the audit log's hash chain and checks its signed checkpoints; exit code 1 if anything was
-      edited, removed, reordered, inserted or truncated.`;
+      edited, removed, reordered, inserted or truncated.
+  npm run coop -- backup <dir>
+      Writes a consistent copy of the embedded database into the new or empty directory <dir>, with a manifest
+      (time, version, collections and counts, checksums); safe while the service runs. The master key is NOT in
+      the backup. With MONGODB_URI, use mongodump instead (docs/operations.md).
+  npm run coop -- restore <dir>
+      Restores the backup in <dir> into the empty data directory DATACOOP_DATA_DIR and verifies it (checksums,
+      counts, audit log, the newest chunk of every member under the master key); keeps it only if all pass.
+  npm run coop -- verify-data
+      Verifies the configured database as restore does (e.g. a MongoDB after mongorestore); exit code 1 on any
+      problem.`;
 
 /** Opens the configured database and the service's use cases for one command, and closes them afterwards. */
 async function withServices<T>(
@@ -118,11 +137,123 @@ async function verifyAudit(): Promise<number> {
   });
 }
 
+/** Datacoop's version, from the package.json above this file (source tree or the image's /app). */
+function datacoopVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'datacoop' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one folder up
+    }
+  }
+  return 'unknown';
+}
+
+/** The configuration with the master key file never created: checking data under a new key proves nothing. */
+function existingKeyConfig(config: ReturnType<typeof loadConfig>): ReturnType<typeof loadConfig> {
+  if (config.masterKey.source === 'env') return config;
+  return { ...config, masterKey: { ...config.masterKey, createIfMissing: false } };
+}
+
+function printVerification(result: DataVerification): void {
+  console.log(
+    `Audit log: ${result.auditEntries} entries, ${result.auditCheckpoints} signed checkpoints. ` +
+      `Data keys opened: ${result.accounts} accounts; newest vault chunk decrypted: ${result.vaultsChecked} members.`,
+  );
+  for (const problem of result.problems.slice(0, 50)) console.log(`  PROBLEM: ${problem}`);
+  if (result.problems.length > 50) console.log(`  … and ${result.problems.length - 50} more problems`);
+}
+
+const masterKeyReminder = (config: ReturnType<typeof loadConfig>) =>
+  'The master key is NOT in this backup, by design: keep it apart from the backup ' +
+  `(${config.masterKey.source === 'env' ? 'DATACOOP_MASTER_KEY' : `the key file ${config.masterKey.path}`}). ` +
+  "Without the key the backup cannot be read; whoever holds both can read every member's data.";
+
+async function backup(args: string[]): Promise<number> {
+  const [target] = args;
+  if (!target) {
+    console.error(usage);
+    return 2;
+  }
+  const config = loadConfig();
+  if (config.mongoUri) {
+    console.error(
+      'This service uses MongoDB (MONGODB_URI): back it up with mongodump or a snapshot as docs/operations.md ' +
+        'describes, and check a restored copy with `npm run coop -- verify-data`.',
+    );
+    return 2;
+  }
+  const manifest = await backupEmbeddedDatabase(join(config.dataDir, 'db'), resolve(target), {
+    now: new Date(),
+    datacoopVersion: datacoopVersion(),
+  });
+  for (const file of manifest.files) {
+    const counts = Object.values(file.collections);
+    console.log(
+      `Backed up ${file.name}: ${counts.length} collections, ${counts.reduce((a, b) => a + b, 0)} documents, ` +
+        `${file.bytes} bytes, sha256 ${file.sha256}.`,
+    );
+  }
+  console.log(`Backup written to ${resolve(target)} (manifest.json lists what it holds).`);
+  console.log(masterKeyReminder(config));
+  return 0;
+}
+
+async function restore(args: string[]): Promise<number> {
+  const [source] = args;
+  if (!source) {
+    console.error(usage);
+    return 2;
+  }
+  const config = existingKeyConfig(loadConfig());
+  if (config.mongoUri) {
+    console.error(
+      'This service uses MongoDB (MONGODB_URI): restore with mongorestore as docs/operations.md describes, then ' +
+        'run `npm run coop -- verify-data`.',
+    );
+    return 2;
+  }
+  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
+  const result = await restoreEmbeddedBackup({
+    backupDir: resolve(source),
+    dataDir: config.dataDir,
+    allowedFiles: config.masterKey.source === 'file' ? [config.masterKey.path] : [],
+    verify: (connection) => verifyDatabase(connection, masterKey, config, new Date()),
+  });
+  console.log(`Backup of ${result.manifest.createdAt} (Datacoop ${result.manifest.datacoopVersion}): checksums match.`);
+  for (const problem of result.countProblems) console.log(`  PROBLEM: ${problem}`);
+  if (result.verification) printVerification(result.verification);
+  if (!result.restored) {
+    console.log(`RESTORE FAILED: the backup did not verify; nothing was kept in ${config.dataDir}.`);
+    return 1;
+  }
+  console.log(`Restored into ${join(config.dataDir, 'db')} and verified. Start the service with the same master key.`);
+  return 0;
+}
+
+async function verifyDataCommand(): Promise<number> {
+  const config = existingKeyConfig(loadConfig());
+  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
+  const database = await openDatabase(config, () => {});
+  try {
+    const result = await verifyDatabase(database.connection, masterKey, config, new Date());
+    printVerification(result);
+    console.log(result.valid ? 'Data verified.' : `DATA NOT VERIFIED: ${result.problems.length} problem(s).`);
+    return result.valid ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'create-steward') return createSteward(rest);
   if (command === 'rotate-master-key') return rotateKey();
   if (command === 'verify-audit') return verifyAudit();
+  if (command === 'backup') return backup(rest);
+  if (command === 'restore') return restore(rest);
+  if (command === 'verify-data') return verifyDataCommand();
   console.error(command && command !== 'help' ? `Unknown command "${command}".\n${usage}` : usage);
   return command && command !== 'help' ? 2 : 0;
 }
@@ -130,7 +261,14 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);
+    const expected =
+      error instanceof ConfigError ||
+      error instanceof AppError ||
+      error instanceof BackupInvalid ||
+      error instanceof EmbeddedDatabaseUnavailable ||
+      error instanceof MasterKeyError ||
+      error instanceof MasterKeyMismatch;
+    if (expected) console.error(error.message);
     else console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

@@ -13,7 +13,8 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-const EMBEDDED_DB_NAME = 'datacoop';
+/** The database the service uses on its embedded FerretDB (one SQLite file, `datacoop.sqlite`). */
+export const EMBEDDED_DB_NAME = 'datacoop';
 
 /** Connects to the configured database, starting (or joining) the embedded FerretDB when no URI is set. */
 export async function openDatabase(config: Readonly<Config>, log: (message: string) => void): Promise<OpenDatabase> {

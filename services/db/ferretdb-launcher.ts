@@ -70,20 +70,26 @@ export async function startEmbeddedDatabase(
 ): Promise<EmbeddedDatabase> {
   const binary = ensureFerretDbBinary(options.log);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const child = spawn(binary, ['-dir', resolve(dataDir), '-port', String(options.port ?? 0)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Its stdin is a pipe from this process that is never written to: when this process ends in any way (SIGKILL
+  // included) the kernel closes it, FerretDB reads end of file and exits, so it never outlives us.
+  const child = spawn(binary, ['-dir', resolve(dataDir), '-port', String(options.port ?? 0), '-watch-stdin'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // A test or a CLI command that ends without stop() must not wait for FerretDB, nor leave it running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrTail.push(line);
     if (stderrTail.length > 20) stderrTail.shift();
     if (/level=ERROR/.test(line)) options.log?.(`ferretdb: ${line}`);
   });
-  const uri = await waitForReady(child, stderrTail, options.timeoutMs ?? 30_000);
   const exited = new Promise<void>((resolveExit) => {
     if (child.exitCode !== null || child.signalCode !== null) resolveExit();
     else child.once('exit', () => resolveExit());
   });
+  void exited.then(() => process.off('exit', killOnExit));
+  const uri = await waitForReady(child, resolve(dataDir), stderrTail, options.timeoutMs ?? 30_000);
   return {
     uri,
     pid: child.pid!,
@@ -102,7 +108,49 @@ export async function startEmbeddedDatabase(
   };
 }
 
-function waitForReady(child: ChildProcess, stderrTail: string[], timeoutMs: number): Promise<string> {
+/**
+ * Copies every database file of `dataDir` into `outDir` with SQLite's `VACUUM INTO` (consistent while a server
+ * writes) and returns the document count of each collection in each copy. Runs our FerretDB program in its
+ * backup mode; no server needs to run, and a running one is not disturbed.
+ */
+export async function copyEmbeddedDatabaseFiles(
+  dataDir: string,
+  outDir: string,
+): Promise<{ name: string; collections: Record<string, number> }[]> {
+  const binary = ensureFerretDbBinary();
+  const child = spawn(binary, ['-dir', resolve(dataDir), '-backup-to', resolve(outDir)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (exitCode) => done(exitCode));
+  }).finally(() => process.off('exit', killOnExit));
+  if (code !== 0) {
+    throw new EmbeddedDatabaseUnavailable(
+      `Copying the embedded database failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
+  }
+  return (JSON.parse(stdout) as { files: { name: string; collections: Record<string, number> }[] }).files;
+}
+
+/** What our FerretDB program reports on stderr when another server holds the directory (and exits with code 3). */
+const LOCKED_LINE = /^LOCKED pid=(\S+) dir=(.+)$/;
+
+/** The error for a data directory another running server holds; names the directory and that process. */
+export function directoryInUse(dir: string, pid: string): EmbeddedDatabaseUnavailable {
+  return new EmbeddedDatabaseUnavailable(
+    `The data directory ${dir} is in use by another embedded database server (process ${pid}); stop that process ` +
+      'or point DATACOOP_DATA_DIR elsewhere.',
+  );
+}
+
+function waitForReady(child: ChildProcess, dataDir: string, stderrTail: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolveReady, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -116,8 +164,14 @@ function waitForReady(child: ChildProcess, stderrTail: string[], timeoutMs: numb
         resolveReady(match[1]!);
       }
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after stderr is read to its end, so the LOCKED line is in the tail.
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
+      const locked = stderrTail.map((line) => LOCKED_LINE.exec(line)).find(Boolean);
+      if (locked) {
+        reject(directoryInUse(locked[2] ?? dataDir, locked[1]!));
+        return;
+      }
       reject(
         new EmbeddedDatabaseUnavailable(
           `The embedded FerretDB exited at start (code ${code ?? signal}): ${stderrTail.slice(-3).join(' ')}`,

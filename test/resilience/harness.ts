@@ -73,9 +73,34 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ServiceEnv {
-  mongoUri: string;
+  /** The database; without it the service starts its embedded FerretDB under `dataDir`, as `npm start` does. */
+  mongoUri?: string;
   masterKey: Buffer;
   port?: number;
+  /** The data folder (kept afterwards); by default a temporary one, removed when the service exits. */
+  dataDir?: string;
+}
+
+/** Spawns `node --import tsx services/main.ts` as `npm start` runs it, with demo mode off. */
+export function spawnService(port: number, masterKey: Buffer, dataDir: string, mongoUri?: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'services/main.ts'], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...(mongoUri !== undefined && { MONGODB_URI: mongoUri }),
+      DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+      DATACOOP_DATA_DIR: dataDir,
+      DATACOOP_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      // Every client of these tests comes from 127.0.0.1.
+      LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The service as a child process, started like `npm start` but with demo mode off and the given database. */
@@ -87,6 +112,7 @@ export class ServiceProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    readonly dataDir: string,
   ) {
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
@@ -118,27 +144,10 @@ export class ServiceProcess {
   /** Starts the service and resolves once `/health/ready` answers 200 (at most `timeoutMs`). */
   static async start(env: ServiceEnv, timeoutMs = 60_000): Promise<ServiceProcess> {
     const port = env.port ?? (await freePort());
-    const dataDir = mkdtempSync(join(tmpdir(), 'datacoop-resilience-service-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/main.ts'], {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        MONGODB_URI: env.mongoUri,
-        DATACOOP_MASTER_KEY: env.masterKey.toString('base64'),
-        DATACOOP_DATA_DIR: dataDir,
-        DATACOOP_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-        // Every client of these tests comes from 127.0.0.1.
-        LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const service = new ServiceProcess(child, port);
-    void service.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = env.dataDir ?? mkdtempSync(join(tmpdir(), 'datacoop-resilience-service-'));
+    const child = spawnService(port, env.masterKey, dataDir, env.mongoUri);
+    const service = new ServiceProcess(child, port, dataDir);
+    if (!env.dataDir) void service.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`the service exited at start:\n${service.output()}`);
