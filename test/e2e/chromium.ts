@@ -38,18 +38,25 @@ export const CHROMIUM_ARGS: readonly string[] = [
 
 const require = createRequire(import.meta.url);
 
+/** Where to look and unpack; the defaults are Debian's path and the temporary directory (tests give others). */
+export interface ChromiumPlaces {
+  system?: string;
+  unpackInto?: string;
+}
+
 /** Reads DATACOOP_CHROMIUM and returns the binary to launch, unpacking the bundled one when it is chosen. */
-export async function chooseChromium(env: NodeJS.ProcessEnv = process.env): Promise<ChromiumChoice> {
+export async function chooseChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  { system = SYSTEM_CHROMIUM, unpackInto = tmpdir() }: ChromiumPlaces = {},
+): Promise<ChromiumChoice> {
   const setting = env.DATACOOP_CHROMIUM?.trim() || 'auto';
-  if (setting === 'system' || (setting === 'auto' && existsSync(SYSTEM_CHROMIUM))) {
-    if (!existsSync(SYSTEM_CHROMIUM)) {
-      throw new Error(
-        `DATACOOP_CHROMIUM=system but ${SYSTEM_CHROMIUM} is missing: "apt-get install -y chromium", or unset it.`,
-      );
+  if (setting === 'system' || (setting === 'auto' && existsSync(system))) {
+    if (!existsSync(system)) {
+      throw new Error(`DATACOOP_CHROMIUM=system but ${system} is missing: "apt-get install -y chromium", or unset it.`);
     }
-    return { kind: 'system', executablePath: SYSTEM_CHROMIUM, env: {} };
+    return { kind: 'system', executablePath: system, env: {} };
   }
-  if (setting === 'auto' || setting === 'bundled') return bundledChromium();
+  if (setting === 'auto' || setting === 'bundled') return bundledChromium(unpackInto);
   if (!isAbsolute(setting) || !existsSync(setting)) {
     throw new Error(
       `DATACOOP_CHROMIUM must be auto, system, bundled or the absolute path of a Chromium binary; ${JSON.stringify(setting)} is none of them.`,
@@ -59,15 +66,15 @@ export async function chooseChromium(env: NodeJS.ProcessEnv = process.env): Prom
 }
 
 /**
- * The bundled Chromium, unpacked into <tmp>/datacoop-chromium-<version>/ on first use. Several processes may
+ * The bundled Chromium, unpacked into <dir>/datacoop-chromium-<version>/ on first use. Several processes may
  * do this at once (two test workers, two checkouts, the benchmark): each unpacks into a folder of its own and
  * renames it into place, so the folder appears complete or not at all; a process that loses the race uses
  * the winner's folder.
  */
-async function bundledChromium(): Promise<ChromiumChoice> {
+async function bundledChromium(dir: string): Promise<ChromiumChoice> {
   const entry = require.resolve('@sparticuz/chromium');
   const { version } = JSON.parse(readFileSync(join(entry, '../../package.json'), 'utf8')) as { version: string };
-  const target = join(tmpdir(), `datacoop-chromium-${version}`);
+  const target = join(dir, `datacoop-chromium-${version}`);
   const choice: ChromiumChoice = {
     kind: 'bundled',
     executablePath: join(target, 'chromium'),
