@@ -5,10 +5,20 @@
 //                    temporary directory;
 //   an absolute path that Chromium binary.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -82,6 +92,7 @@ async function bundledChromium(dir: string): Promise<ChromiumChoice> {
   };
   if (existsSync(choice.executablePath)) return choice;
 
+  removeAbandonedUnpacks(dir, basename(target));
   const staging = mkdtempSync(`${target}.unpacking-`);
   try {
     // The package unpacks into os.tmpdir(); a child process with its own TMPDIR keeps it out of the shared one.
@@ -112,4 +123,14 @@ async function bundledChromium(dir: string): Promise<ChromiumChoice> {
     rmSync(staging, { recursive: true, force: true });
   }
   return choice;
+}
+
+/** Folders left by an unpack that was killed (the finally above never ran): 220 MB each, gone after 15 minutes. */
+function removeAbandonedUnpacks(dir: string, name: string): void {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (!entry.startsWith(`${name}.unpacking-`)) continue;
+    const modified = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - modified > 15 * 60_000) rmSync(path, { recursive: true, force: true });
+  }
 }
