@@ -52,7 +52,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/services/**', '**/web-components/**', '**/test/**', '**/fixtures/**', '**/bench/**'],
-              message: 'policies/ imports nothing of ours outside policies/: the service depends on it, not it on them.',
+              message:
+                'policies/ imports nothing of ours outside policies/: the service depends on it, not it on them.',
             },
           ],
         },
