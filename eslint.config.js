@@ -1,6 +1,24 @@
-// Lint rules: ESLint's and typescript-eslint's recommended sets; formatting is Prettier's job.
+// Lint rules: ESLint's and typescript-eslint's recommended sets, and the direction of dependencies between the
+// parts (docs/architecture.md); formatting is Prettier's job.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Node's built-in modules under both names (`fs` and `node:fs`). */
+const builtins = (...names) => names.flatMap((name) => [name, `node:${name}`]);
+
+/** Modules that reach the disk, the network, other processes or the machine: none of them in policies/. */
+const ioModules = [
+  ...builtins('fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns', 'child_process'),
+  ...builtins('cluster', 'worker_threads', 'readline', 'os'),
+  'mongoose',
+  'mongodb',
+  'koa',
+  '@koa/router',
+  '@koa/cors',
+  'raw-body',
+  'pino',
+  'prom-client',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.cache/', 'coverage/'] },
@@ -20,4 +38,56 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+
+  // ---- Dependency direction ------------------------------------------------------------------------------
+  // policies/ is the law of the cooperative: pure TypeScript that imports nothing of ours outside policies/
+  // (not even types) and nothing that does I/O.
+  {
+    files: ['policies/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'policies/ does no I/O: pass data and time in.' })),
+          patterns: [
+            {
+              group: ['**/services/**', '**/web-components/**', '**/test/**', '**/fixtures/**', '**/bench/**'],
+              message:
+                'policies/ imports nothing of ours outside policies/: the service depends on it, not it on them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The front end talks to the service over HTTP only; it may name the server's shapes (`import type`, erased
+  // from the bundle) and read the catalogue's data (policies/**/*.json), never import server code.
+  {
+    files: ['web-components/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Code only: the catalogue's JSON is data the build may include (gitignore syntax cannot re-include
+              // a file below an excluded folder, hence the endings).
+              group: ['**/services/**', '**/policies/**/*.js', '**/policies/**/*.ts'],
+              allowTypeImports: true,
+              message: 'The web app imports server code as types only (`import type`): it would end up in the bundle.',
+            },
+            {
+              group: ['**/test/**', '**/fixtures/**', '**/bench/**'],
+              message: 'The web app does not depend on tests, fixtures or benchmarks.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Cross-context rule for services/ (lead): a context imports another only through its interface.
+  // → add its block here: files: ['services/<context>/**/*.ts'], '@typescript-eslint/no-restricted-imports'
+  //   patterns for the other contexts' internals (models, stores, collections). ESLint applies the last
+  //   matching config's options for a rule, so merge any web-components/policies patterns rather than repeat.
+  // ---- End of dependency direction -----------------------------------------------------------------------
 );

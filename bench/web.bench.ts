@@ -1,7 +1,7 @@
 // Web benchmark (spec §10: member dashboard ≤ 120 kB of gzipped JavaScript; a year of daily data in 5 charts
 // renders in ≤ 1 s in headless Chromium). Builds the app, sums the gzipped JavaScript the dashboard loads
 // (entry + its imports + the dashboard page chunk and its imports, from Vite's manifest; the whole app beside
-// it), then serves it from the real service and measures in Debian's Chromium:
+// it), then serves it from the real service and measures in the browser tests' Chromium (DATACOOP_CHROMIUM):
 //   - render: five <coop-chart> elements given 365 daily points each, from insertion to drawn canvases;
 //   - the same five charts with decimation off (the same-run baseline for LTTB);
 //   - the whole dashboard through the API (sign-in done, navigation to the last chart drawn; the latest values

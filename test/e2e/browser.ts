@@ -1,35 +1,21 @@
-// Shared by the browser tests: Debian's Chromium through playwright-core, sign-in, axe-core checks, CSP
-// violation capture and screenshots at desktop and phone sizes.
+// Shared by the browser tests: Chromium through playwright-core (Debian's or the bundled one, see chromium.ts),
+// sign-in, axe-core checks, CSP violation capture and screenshots at desktop and phone sizes.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chooseChromium } from './chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const axeSource = readFileSync(`${root}node_modules/axe-core/axe.min.js`, 'utf8');
 const screenshotDir = `${root}.cache/screenshots`;
 
-/** Launches headless Chromium; fails (never skips) when it is not installed, since CI installs it. */
+/** Launches headless Chromium as DATACOOP_CHROMIUM chooses; fails (never skips) when there is none. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (CI does).`);
-  }
   if (!existsSync(`${root}dist/web/index.html`)) {
     throw new Error('dist/web is missing: the web app did not build (see the global setup output).');
   }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const { executablePath, env } = await chooseChromium();
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], env: { ...process.env, ...env } });
 }
 
 export interface TestPage {

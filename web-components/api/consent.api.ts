@@ -1,44 +1,6 @@
 // The member's consent (their key), their access log and how they compare with the cohort.
 import { requestJson } from './session.js';
-
-export type ConsentLevel = 'none' | 'aggregate' | 'pseudonymised';
-export type ConditionName = 'nonCommercialOnly' | 'notForProfitOnly' | 'noAncestryResearch' | 'ethicsApprovalRequired';
-
-export interface Consent {
-  categories: Record<string, 'aggregate' | 'pseudonymised'>;
-  conditions: Record<ConditionName, boolean>;
-  optedOutPolicies: string[];
-}
-
-export interface ConsentView {
-  consent: Consent;
-  version: number;
-  recordedAt: string | null;
-  history: { version: number; recordedAt: string }[];
-}
-
-export interface AccessLogEntry {
-  queryId: string;
-  kind: 'query' | 'export';
-  policyId: string;
-  study: string;
-  purpose: string;
-  category: string;
-  statistic: string | null;
-  at: string;
-}
-
-export interface Insight {
-  category: string;
-  unit: string;
-  suppressed: boolean;
-  components: {
-    component: string | null;
-    own: number | null;
-    bands: { level: number; value: number }[] | null;
-    position: unknown;
-  }[];
-}
+import type { AccessLogEntry, Consent, ConsentView, Insight } from './types.js';
 
 /** GET /api/me/consent */
 export function fetchConsent(): Promise<ConsentView> {

@@ -1,156 +1,100 @@
-// Shapes of the service's JSON (see /openapi.json); the front end only reads them.
+// The service's JSON as the front end reads and sends it, named once here and taken from the server itself:
+// request bodies from the routes' zod schemas, responses from the presenters, rule vocabularies from policies/.
+// Only types cross (`import type`, erased from the bundle; eslint.config.js keeps it so), so a change to a
+// shape on the server breaks the web typecheck instead of the page.
+import type { z } from 'zod';
+import type { BallotChoice } from '../../policies/assembly/ballot-receipts.js';
+import type { Bylaws as BylawsRules } from '../../policies/assembly/bylaws.js';
+import type { Statistic, AccessLevel } from '../../policies/research/access-policy.js';
+import type { ConsentConditions } from '../../policies/research/consent.js';
+import type { GroupByDimension } from '../../policies/research/group-by.js';
+import type { AuditVerification as ServerAuditVerification } from '../../services/audit/audit-log.js';
+import type { ErrorDetail as ServerErrorDetail } from '../../services/errors.js';
+import type { presentAccount } from '../../services/http/routes/auth/account.presenter.js';
+import type { tokenPairSchema } from '../../services/http/routes/auth/auth.schema.js';
+import type {
+  observationSchema,
+  seriesSchema,
+  uploadResultSchema,
+} from '../../services/http/routes/observations/observations.schema.js';
+import type {
+  presentBylaws,
+  presentPendingVotes,
+  presentProposal,
+  presentResults,
+} from '../../services/http/routes/proposals/proposals.presenter.js';
+import type { ballotReceiptSchema } from '../../services/http/routes/proposals/proposals.schema.js';
+import type { presentConsent } from '../../services/http/routes/research/member-research.routes.js';
+import type {
+  presentImpact,
+  presentPolicy,
+  presentRequest,
+} from '../../services/http/routes/research/research.presenter.js';
+import type { queryBody, requestBody } from '../../services/http/routes/research/research.schema.js';
+import type { AccessLogEntry as ServerAccessLogEntry } from '../../services/research/access-log.js';
+import type { insights } from '../../services/research/insights.js';
+import type { QueryAnswer as ServerQueryAnswer } from '../../services/research/queries.js';
+import type { UploadProblemDetail } from '../../services/vault/upload-reader.js';
 
-export type Role = 'member' | 'researcher' | 'steward';
-export type Bucket = 'day' | 'week' | 'month';
-export type Choice = 'yes' | 'no' | 'abstain';
-export type ProposalStatus = 'draft' | 'open' | 'closed' | 'approved' | 'rejected' | 'withdrawn';
-export type ProposalKind = 'access-policy' | 'revoke-policy' | 'amend-bylaws';
+export type { ConsentLevel, Consent } from '../../policies/research/consent.js';
+export type { Fraction } from '../../policies/shared/fraction.js';
+export type { Statistic };
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  tokenType: 'Bearer';
-}
+/** What JSON.stringify makes of a server value: instants become ISO 8601 strings. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer Item)[]
+    ? Json<Item>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
 
-export interface Account {
-  id: string;
-  role: Role;
-  status: 'active' | 'suspended';
-  email: string;
-  name: string;
-  organisation?: string;
-  memberSince?: string;
-  verification?: 'pending' | 'verified' | 'rejected';
-  nonProfit?: boolean;
-  createdAt: string;
-}
+// Accounts and sessions.
+export type Account = ReturnType<typeof presentAccount>;
+export type Role = Account['role'];
+export type TokenPair = z.infer<typeof tokenPairSchema>;
+/** One problem in `error.details`; an upload's also names its 0-based row (null: the whole body). */
+export type ErrorDetail = ServerErrorDetail & Partial<Pick<UploadProblemDetail, 'index'>>;
 
-export interface Statistics {
-  count: number;
-  mean: number;
-  min: number;
-  max: number;
-}
+// The member's vault.
+export type Observation = z.infer<typeof observationSchema>;
+/** One value typed in by hand (POST /api/me/observations as JSON): an observation without what the server sets. */
+export type NewObservation = Omit<Observation, 'id' | 'source'>;
+export type Series = z.infer<typeof seriesSchema>;
+export type Bucket = Series['bucket'];
+export type UploadResult = z.infer<typeof uploadResultSchema>;
 
-export interface SeriesPoint {
-  start: string;
-  count: number;
-  stats?: Statistics;
-  components?: Record<string, Statistics>;
-}
+// The general assembly.
+export type Choice = BallotChoice;
+export type Proposal = ReturnType<typeof presentProposal>;
+export type ProposalStatus = Proposal['status'];
+export type ProposalKind = Proposal['kind'];
+export type PendingVote = ReturnType<typeof presentPendingVotes>['votes'][number];
+export type BallotReceipt = z.infer<typeof ballotReceiptSchema>;
+export type Results = ReturnType<typeof presentResults>;
+type BylawsAnswer = ReturnType<typeof presentBylaws>;
+/** GET /api/bylaws; the bylaws in force are sent whole, in the shape policies/assembly/bylaws.ts checks. */
+export type Bylaws = Omit<BylawsAnswer, 'inForce'> & {
+  inForce: Omit<BylawsAnswer['inForce'], 'bylaws'> & { bylaws: BylawsRules };
+};
+export type AuditVerification = ServerAuditVerification;
 
-export interface Series {
-  category: string;
-  unit: string;
-  bucket: Bucket;
-  points: SeriesPoint[];
-}
+// Research.
+export type GroupDimension = GroupByDimension;
+export type { AccessLevel };
+export type AccessRequestBody = z.input<typeof requestBody>;
+export type DuoPermission = AccessRequestBody['duo']['permission'];
+export type DuoModifier = NonNullable<AccessRequestBody['duo']['modifiers']>[number];
+export type ResearchRequest = ReturnType<typeof presentRequest>;
+export type Policy = ReturnType<typeof presentPolicy>;
+export type ImpactPreview = ReturnType<typeof presentImpact>;
+export type QueryInput = z.input<typeof queryBody>;
+// The query answer, the access log and insights have no presenter yet: their use cases' results, as JSON.
+export type QueryAnswer = Json<ServerQueryAnswer>;
+export type Cell = QueryAnswer['results'][number]['cells'][number];
 
-export interface Observation {
-  id: string;
-  category: string;
-  value?: number;
-  components?: Record<string, number>;
-  unit: string;
-  effectiveAt: string;
-  source: 'manual' | 'csv' | 'fhir' | 'device';
-  note?: string;
-}
-
-export interface UploadResult {
-  received: number;
-  stored: number;
-  duplicates: number;
-  replayed: boolean;
-}
-
-export interface NewObservation {
-  category: string;
-  value?: number;
-  components?: Record<string, number>;
-  unit: string;
-  effectiveAt: string;
-  note?: string;
-}
-
-export interface Fraction {
-  num: number;
-  den: number;
-}
-
-export interface Proposal {
-  id: string;
-  kind: ProposalKind;
-  status: ProposalStatus;
-  targetPolicyId: string;
-  title: string;
-  summary: string;
-  policy?: Record<string, unknown>;
-  amendment?: Record<string, unknown>;
-  createdAt: string;
-  openedAt?: string;
-  closesAt?: string;
-  electorate?: number;
-  turnout?: number;
-  frozen?: {
-    contentDigest: string;
-    rules: {
-      quorum: Fraction;
-      threshold: Fraction;
-      thresholdBase: 'decisive' | 'cast';
-      votingWindow: { minHours: number; maxHours: number };
-      ballotMode: 'secret' | 'open';
-    };
-    bylawsVersion: number;
-  };
-  outcome?: { outcome: 'approved' | 'rejected'; reason: string };
-}
-
-export interface PendingVote {
-  proposal: Proposal;
-  closesAt: string;
-  reminderDue: boolean;
-}
-
-export interface BallotReceipt {
-  proposalId: string;
-  receipt: string;
-  choice: Choice;
-  changed: boolean;
-}
-
-export interface Results {
-  proposalId: string;
-  status: ProposalStatus;
-  electorate: number;
-  turnout: number;
-  closesAt: string;
-  finalisesAt: string;
-  result: {
-    outcome: 'approved' | 'rejected';
-    reason: string;
-    totals: { yes: number; no: number; abstain: number; cast: number; electorate: number };
-    ballots: { receipt: string; choice: Choice; voter?: string }[];
-    ballotListDigest: string;
-    finalisedAt: string;
-  } | null;
-}
-
-export interface Bylaws {
-  inForce: { version: number; bylaws: { proposalKinds?: Record<string, { votingWindow: { minHours: number } }> } };
-}
-
-export interface AuditVerification {
-  valid: boolean;
-  entries: number;
-  checkpoints: number;
-  problems: { seq: number; problem: string }[];
-}
-
-export interface ErrorDetail {
-  index?: number;
-  field?: string;
-  code: string;
-  message: string;
-}
+// The member's consent and what they see of research.
+export type ConditionName = keyof ConsentConditions;
+export type ConsentView = ReturnType<typeof presentConsent>;
+export type AccessLogEntry = Json<ServerAccessLogEntry>;
+export type Insight = Json<Awaited<ReturnType<typeof insights>>>;

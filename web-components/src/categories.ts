@@ -1,5 +1,7 @@
-// The observation catalogue as the front end needs it (codes, canonical units, components, decimals); the
-// labels are in i18n. The service's policies/observations/catalogue.json is the authority and validates every value.
+// The observation catalogue as the front end needs it (codes, canonical units, components, decimals), read from
+// the service's own policies/observations/catalogue.json at build time: one list, and the service validates every
+// value against it. The labels are in i18n.
+import catalogue from '../../policies/observations/catalogue.json' with { type: 'json' };
 
 export interface CategoryInfo {
   code: string;
@@ -8,19 +10,12 @@ export interface CategoryInfo {
   components?: readonly string[];
 }
 
-export const categories: readonly CategoryInfo[] = [
-  { code: 'heart-rate', unit: '/min', decimals: 0 },
-  { code: 'blood-pressure', unit: 'mm[Hg]', decimals: 0, components: ['systolic', 'diastolic'] },
-  { code: 'body-weight', unit: 'kg', decimals: 1 },
-  { code: 'body-height', unit: 'cm', decimals: 1 },
-  { code: 'bmi', unit: 'kg/m2', decimals: 1 },
-  { code: 'body-temperature', unit: 'Cel', decimals: 1 },
-  { code: 'oxygen-saturation', unit: '%', decimals: 0 },
-  { code: 'respiratory-rate', unit: '/min', decimals: 0 },
-  { code: 'steps', unit: '/d', decimals: 0 },
-  { code: 'sleep-duration', unit: 'h', decimals: 2 },
-  { code: 'blood-glucose', unit: 'mmol/L', decimals: 1 },
-];
+export const categories: readonly CategoryInfo[] = catalogue.categories.map((category) => ({
+  code: category.code,
+  unit: category.unit,
+  decimals: category.decimals,
+  ...(category.components && { components: category.components.map((component) => component.name) }),
+}));
 
 /** UCUM units as a person reads them. */
 const unitLabels: Record<string, string> = {

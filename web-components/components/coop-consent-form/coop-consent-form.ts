@@ -1,7 +1,7 @@
 // The member's consent in plain words: per category none / statistics only / pseudonymised records, the
 // conditions, and the studies they left. Fires coop-consent-submitted {consent} when they save.
 import { LitElement, css, html } from 'lit';
-import type { ConditionName, Consent, ConsentLevel } from '../../api/consent.api.js';
+import type { ConditionName, Consent, ConsentLevel } from '../../api/types.js';
 import { LocaleController, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories } from '../../src/categories.js';
@@ -43,14 +43,17 @@ export class CoopConsentForm extends LitElement {
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    const chosen: Consent['categories'] = {};
+    const chosen: Record<string, ConsentLevel> = {};
     for (const category of categories) {
       const level = data.get(`level-${category.code}`);
       if (level === 'aggregate' || level === 'pseudonymised') chosen[category.code] = level;
     }
     const consent: Consent = {
       categories: chosen,
-      conditions: Object.fromEntries(conditions.map((c) => [c, data.get(c) === 'on'])) as Consent['conditions'],
+      conditions: Object.fromEntries(conditions.map((c) => [c, data.get(c) === 'on'])) as Record<
+        ConditionName,
+        boolean
+      >,
       optedOutPolicies: this.consent?.optedOutPolicies ?? [],
     };
     this.dispatchEvent(

@@ -1,7 +1,7 @@
 // A proposal in plain language: what kind of decision, who asks, why, which data, at what level, for how
 // long, and the voting rules frozen at opening. Draft policy fields the page does not know are listed as-is.
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import type { ImpactPreview } from '../../api/research.api.js';
+import type { ImpactPreview } from '../../api/types.js';
 import type { Proposal } from '../../api/types.js';
 import { LocaleController, formatDate, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';

@@ -1,6 +1,6 @@
 // A query under one approved policy: only what the policy allows is offered. Fires coop-query-submitted.
 import { LitElement, html, nothing } from 'lit';
-import type { GroupDimension, Policy, QueryInput, Statistic } from '../../api/research.api.js';
+import type { GroupDimension, Policy, QueryInput, Statistic } from '../../api/types.js';
 import { LocaleController, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';

@@ -1,7 +1,7 @@
 // The answer to a research query: a chart of the released cells, a table with every cell (suppressed ones
 // marked), the ε spent and left, and a CSV of the table the researcher can download.
 import { LitElement, css, html, nothing } from 'lit';
-import type { Cell, QueryAnswer } from '../../api/research.api.js';
+import type { Cell, QueryAnswer } from '../../api/types.js';
 import '../coop-chart/coop-chart.js';
 import { LocaleController, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -13,7 +13,7 @@ function headline(cell: Cell, statistic: string): number | undefined {
   if (statistic === 'count') return cell.count;
   if (statistic === 'mean') return cell.mean;
   if (statistic === 'quantiles') return cell.quantiles?.find((q) => Math.abs(q.level - 0.5) < 1e-9)?.value;
-  if (statistic === 'histogram') return cell.histogram?.reduce((sum, bin) => sum + bin.count, 0);
+  if (statistic === 'histogram') return cell.histogram?.reduce((sum, bin) => sum + (bin.count ?? 0), 0);
   return undefined;
 }
 
@@ -23,7 +23,7 @@ function detail(cell: Cell): string {
     return cell.quantiles.map((q) => `p${Math.round(q.level * 100)} ${formatNumber(q.value)}`).join(', ');
   if (cell.histogram)
     return cell.histogram
-      .map((b) => `${formatNumber(b.from)}–${formatNumber(b.to)}: ${formatNumber(b.count)}`)
+      .map((b) => `${formatNumber(b.from)}–${formatNumber(b.to)}: ${b.count === null ? '—' : formatNumber(b.count)}`)
       .join(', ');
   return '';
 }
@@ -90,7 +90,7 @@ export class CoopQueryResult extends LitElement {
   override render() {
     const answer = this.answer;
     if (!answer) return nothing;
-    const statistic = t(`statistic.${answer.statistic}`);
+    const statistic = t(`statistic.${answer.statistic}` as MessageKey);
     return html`<p data-testid="budget">
         ${t('research.spent', { spent: answer.epsilonSpent, remaining: answer.remainingEpsilon })}
       </p>

@@ -1,6 +1,6 @@
 // An access request as a researcher fills it in; fires coop-request-submitted {body} on submit.
 import { LitElement, css, html } from 'lit';
-import type { AccessRequestBody, GroupDimension, Statistic } from '../../api/research.api.js';
+import type { AccessRequestBody, DuoModifier, DuoPermission, GroupDimension, Statistic } from '../../api/types.js';
 import { LocaleController, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories } from '../../src/categories.js';
@@ -58,7 +58,10 @@ export class CoopRequestForm extends LitElement {
     const body: AccessRequestBody = {
       title: String(data.get('title')),
       purpose: String(data.get('purpose')),
-      duo: { permission: String(data.get('permission')), modifiers: data.getAll('modifiers').map(String) },
+      duo: {
+        permission: String(data.get('permission')) as DuoPermission,
+        modifiers: data.getAll('modifiers').map(String) as DuoModifier[],
+      },
       categories: data.getAll('categories').map(String),
       level: data.get('level') === 'pseudonymised' ? 'pseudonymised' : 'aggregate',
       statistics: data.getAll('statistics').map(String) as Statistic[],

@@ -24,7 +24,7 @@ export class CoopRowErrors extends LitElement {
   }
 
   private where(error: ErrorDetail): string {
-    if (error.index === undefined) return '—';
+    if (error.index === undefined || error.index === null) return '—';
     return this.csv ? t('upload.line', { line: error.index + 2 }) : t('upload.entry', { entry: error.index + 1 });
   }
 

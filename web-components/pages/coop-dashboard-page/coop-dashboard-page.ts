@@ -2,8 +2,8 @@
 // range pickers, and the latest value of each category.
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
-import { fetchInsight, type Insight } from '../../api/consent.api.js';
-import type { Bucket, Observation, Series } from '../../api/types.js';
+import { fetchInsight } from '../../api/consent.api.js';
+import type { Bucket, Insight, Observation, Series } from '../../api/types.js';
 import { fetchLatestObservation, fetchSeries } from '../../api/vault.api.js';
 import '../../components/coop-chart/coop-chart.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';

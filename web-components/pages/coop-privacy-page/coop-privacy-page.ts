@@ -2,8 +2,9 @@
 // access log of every research use of their data.
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
-import { fetchAccessLog, fetchConsent, saveConsent, type Consent, type ConsentView } from '../../api/consent.api.js';
+import { fetchAccessLog, fetchConsent, saveConsent } from '../../api/consent.api.js';
 import { fetchPolicies } from '../../api/research.api.js';
+import type { Consent, ConsentView } from '../../api/types.js';
 import '../../components/coop-consent-form/coop-consent-form.js';
 import { LocaleController, formatDateTime, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';

@@ -2,15 +2,8 @@
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
-import {
-  fetchPolicies,
-  fetchRequests,
-  fileRequest,
-  runQuery,
-  type AccessRequestBody,
-  type QueryAnswer,
-  type QueryInput,
-} from '../../api/research.api.js';
+import { fetchPolicies, fetchRequests, fileRequest, runQuery } from '../../api/research.api.js';
+import type { AccessRequestBody, QueryAnswer, QueryInput } from '../../api/types.js';
 import '../../components/coop-query-form/coop-query-form.js';
 import '../../components/coop-query-result/coop-query-result.js';
 import '../../components/coop-request-form/coop-request-form.js';

@@ -4,9 +4,9 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
-import { fetchRequests, proposeFromRequest, type ImpactPreview } from '../../api/research.api.js';
+import { fetchRequests, proposeFromRequest } from '../../api/research.api.js';
 import { fetchPendingResearchers, verifyAuditLog, verifyResearcher } from '../../api/steward.api.js';
-import type { AuditVerification, Proposal } from '../../api/types.js';
+import type { AuditVerification, ImpactPreview, Proposal } from '../../api/types.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -96,7 +96,7 @@ export class CoopStewardPage extends LitElement {
                     <p>${String(r.request.purpose ?? '')}</p>
                     <p class="muted">
                       ${(r.request.categories ?? []).map((c) => t(`category.${c}` as MessageKey)).join(', ')} ·
-                      ${r.request.level ? t(`level.${r.request.level}`) : ''}
+                      ${r.request.level ? t(`level.${r.request.level}` as MessageKey) : ''}
                     </p>
                     <button
                       @click=${() => this.onPropose(r.id, title)}

@@ -23,7 +23,8 @@ const consentBody = z
   })
   .describe('The whole consent from now on; categories not listed are none. Checked by policies/research/consent.ts.');
 
-function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
+/** The consent view as it leaves the server (the web app reads this shape). */
+export function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
   return {
     consent: view.consent,
     version: view.version,
