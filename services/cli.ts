@@ -1,4 +1,5 @@
-// Operator commands (`npm run coop -- <command>`): appoint a steward, rotate the master key, verify the audit log.
+// Operator commands (`npm run coop -- <command>`): migrate the database, appoint a steward, rotate the master key,
+// verify the audit log.
 // Prints nothing secret.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -9,10 +10,14 @@ import { createServices, type Services } from './container.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { rotateMasterKey } from './crypto/master-key-rotation.js';
 import { openDatabase } from './db/database.js';
+import { MIGRATIONS, runMigrations, type MigrationReport } from './db/migrations/index.js';
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
 
 const usage = `Usage:
+  npm run coop -- migrate
+      Brings the database's stored format up to this version of Datacoop and prints each migration applied. The
+      service does the same at start-up; safe to run while other instances start, and again after an interruption.
   npm run coop -- create-steward --email <address> --name "<full name>"
       Appoints a steward. The password is read from standard input (typed at a hidden prompt, or piped),
       never from the command line, and is never printed.
@@ -32,6 +37,8 @@ async function withServices<T>(
   const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
   const database = await openDatabase(config, () => {});
   try {
+    // Every command works on a database in the format of this code, as the service does.
+    await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => console.error(message) });
     const services = await createServices(database.connection, masterKey, config);
     try {
       return await run(services, database.connection);
@@ -118,8 +125,28 @@ async function verifyAudit(): Promise<number> {
   });
 }
 
+async function migrate(): Promise<number> {
+  const config = loadConfig();
+  const database = await openDatabase(config, () => {});
+  let report: MigrationReport;
+  try {
+    report = await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => console.error(message) });
+  } finally {
+    await database.close();
+  }
+  for (const { version, name, ms } of report.applied)
+    console.log(`Applied migration ${version} (${name}) in ${ms} ms.`);
+  console.log(
+    report.applied.length === 0
+      ? `Database already at schema version ${report.schemaVersion}: nothing to apply.`
+      : `Database now at schema version ${report.schemaVersion}.`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'migrate') return migrate();
   if (command === 'create-steward') return createSteward(rest);
   if (command === 'rotate-master-key') return rotateKey();
   if (command === 'verify-audit') return verifyAudit();
