@@ -54,7 +54,7 @@ export interface MigrationReport {
 export interface RunOptions {
   log?: (message: string) => void;
   leaseMs?: number;
-  /** How often a waiting runner looks again (default a tenth of the lease). */
+  /** How often a waiting runner looks again (default half a second, or a tenth of a shorter lease). */
   pollMs?: number;
   datacoopVersion?: string;
 }
@@ -115,7 +115,7 @@ export async function runMigrations(
   const settings = {
     log: options.log ?? (() => {}),
     leaseMs: options.leaseMs ?? MIGRATION_LEASE_MS,
-    pollMs: options.pollMs ?? (options.leaseMs ?? MIGRATION_LEASE_MS) / 10,
+    pollMs: options.pollMs ?? Math.min(500, (options.leaseMs ?? MIGRATION_LEASE_MS) / 10),
     datacoopVersion: options.datacoopVersion ?? datacoopVersion(),
     runner: randomUUID(),
   };
