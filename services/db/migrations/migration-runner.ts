@@ -193,15 +193,22 @@ async function runAttempt(
   const id = attemptId(migration.version, number);
   const started = Date.now();
   let lost = false;
-  // Only this runner writes to its attempt, so plain updates are safe; a successor's claim of number + 1 means
-  // we were presumed dead (a long pause): stop rather than race it.
-  const renew = async () => {
-    if (await records.findOne({ _id: attemptId(migration.version, number + 1) }, { projection: { _id: 1 } })) {
-      lost = true;
-      return;
-    }
-    await records.updateOne({ _id: id }, { $set: { renewedAt: new Date() } });
+  // Only this runner writes to its attempt, and one write at a time: on FerretDB an update is read → change →
+  // write, so a heartbeat running beside a progress update could write the old progress back (the crash test
+  // caught it). A successor's claim of number + 1 means we were presumed dead (a long pause): stop, never race it.
+  let writes: Promise<unknown> = Promise.resolve();
+  const write = (fields: Partial<AttemptDocument>) => {
+    const next = writes.then(async () => {
+      if (await records.findOne({ _id: attemptId(migration.version, number + 1) }, { projection: { _id: 1 } })) {
+        lost = true;
+        return;
+      }
+      await records.updateOne({ _id: id }, { $set: { ...fields, renewedAt: new Date() } });
+    });
+    writes = next.catch(() => {});
+    return next;
   };
+  const renew = () => write({});
   const heartbeat = setInterval(() => void renew().catch(() => {}), Math.max(50, settings.leaseMs / 3));
   heartbeat.unref();
   const context: MigrationContext = {
@@ -209,9 +216,8 @@ async function runAttempt(
     log: (message) => settings.log(`migration ${migration.version} (${migration.name}): ${message}`),
     progress,
     async saveProgress(value) {
-      await renew();
+      await write({ progress: value });
       if (lost) throw new MigrationLeaseLost(`migration ${migration.version} was taken over by another instance`);
-      await records.updateOne({ _id: id }, { $set: { progress: value, renewedAt: new Date() } });
     },
   };
   try {
@@ -227,14 +233,12 @@ async function runAttempt(
       datacoopVersion: settings.datacoopVersion,
       attempt: number,
     });
-    await records.updateOne({ _id: id }, { $set: { endedAt: new Date() } });
+    clearInterval(heartbeat);
+    await write({ endedAt: new Date() });
     return Date.now() - started;
   } catch (error) {
-    if (!lost) {
-      await records
-        .updateOne({ _id: id }, { $set: { endedAt: new Date(), error: String(error).slice(0, 500) } })
-        .catch(() => {});
-    }
+    clearInterval(heartbeat);
+    if (!lost) await write({ endedAt: new Date(), error: String(error).slice(0, 500) }).catch(() => {});
     throw error instanceof MigrationLeaseLost ? error : new MigrationFailed(migration, error);
   } finally {
     clearInterval(heartbeat);

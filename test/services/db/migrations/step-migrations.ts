@@ -7,9 +7,15 @@ export const STEPS = 6;
 
 /**
  * Version 1: six steps, each an idempotent write of `effects/<step>`, a row in `executions` (one per execution, so
- * a step run twice shows), saved progress, then `step <n>` on `report` — the crash test kills its process there.
+ * a step run twice shows), saved progress, then `step <n>` on `report`.
  */
-export function steppedMigration(options: { runner: string; stepMs: number; report?: (line: string) => void }) {
+export function steppedMigration(options: {
+  runner: string;
+  stepMs: number;
+  /** Waits this long after reporting step 3 (the crash test kills the process in that pause). */
+  pauseAfterStep3Ms?: number;
+  report?: (line: string) => void;
+}) {
   const migration: Migration = {
     version: 1,
     name: 'stepped',
@@ -22,7 +28,8 @@ export function steppedMigration(options: { runner: string; stepMs: number; repo
           .updateOne({ _id: `step-${step}` as never }, { $set: { step } }, { upsert: true });
         await ctx.saveProgress({ done: step });
         options.report?.(`step ${step}`);
-        await new Promise((resolve) => setTimeout(resolve, options.stepMs));
+        const pause = step === 3 ? (options.pauseAfterStep3Ms ?? options.stepMs) : options.stepMs;
+        await new Promise((resolve) => setTimeout(resolve, pause));
       }
     },
   };
