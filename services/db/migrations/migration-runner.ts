@@ -234,7 +234,8 @@ async function runAttempt(
       attempt: number,
     });
     clearInterval(heartbeat);
-    await write({ endedAt: new Date() });
+    // Only bookkeeping now: the applied record is what counts.
+    await write({ endedAt: new Date() }).catch(() => {});
     return Date.now() - started;
   } catch (error) {
     clearInterval(heartbeat);
