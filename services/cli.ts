@@ -1,9 +1,7 @@
-// Operator commands (`npm run coop -- <command>`): appoint a steward, rotate the master key, verify the audit log,
-// back up, restore and verify the data. Prints nothing secret.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// Operator commands (`npm run coop -- <command>`): migrate the database, appoint a steward, rotate the master key,
+// verify the audit log, back up, restore and verify the data. Prints nothing secret.
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
@@ -18,10 +16,21 @@ import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
 import { restoreEmbeddedBackup } from './ops/restore-backup.js';
 import type { DataVerification } from './ops/verify-data.js';
 import { verifyDatabase } from './ops/verify-database.js';
+import { datacoopVersion } from './db/migrations/datacoop-version.js';
+import {
+  DatabaseNewerThanCode,
+  MIGRATIONS,
+  MigrationFailed,
+  runMigrations,
+  type MigrationReport,
+} from './db/migrations/index.js';
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
 
 const usage = `Usage:
+  npm run coop -- migrate
+      Brings the database's stored format up to this version of Datacoop and prints each migration applied. The
+      service does the same at start-up; safe to run while other instances start, and again after an interruption.
   npm run coop -- create-steward --email <address> --name "<full name>"
       Appoints a steward. The password is read from standard input (typed at a hidden prompt, or piped),
       never from the command line, and is never printed.
@@ -51,6 +60,8 @@ async function withServices<T>(
   const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
   const database = await openDatabase(config, () => {});
   try {
+    // Every command works on a database in the format of this code, as the service does.
+    await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => console.error(message) });
     const services = await createServices(database.connection, masterKey, config);
     try {
       return await run(services, database.connection);
@@ -135,19 +146,6 @@ async function verifyAudit(): Promise<number> {
     for (const { seq, problem } of result.problems) console.log(`  position ${seq}: ${problem}`);
     return 1;
   });
-}
-
-/** Datacoop's version, from the package.json above this file (source tree or the image's /app). */
-function datacoopVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'datacoop' && pkg.version) return pkg.version;
-    } catch {
-      // not here: look one folder up
-    }
-  }
-  return 'unknown';
 }
 
 /** The configuration with the master key file never created: checking data under a new key proves nothing. */
@@ -246,8 +244,28 @@ async function verifyDataCommand(): Promise<number> {
   }
 }
 
+async function migrate(): Promise<number> {
+  const config = loadConfig();
+  const database = await openDatabase(config, () => {});
+  let report: MigrationReport;
+  try {
+    report = await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => console.error(message) });
+  } finally {
+    await database.close();
+  }
+  for (const { version, name, ms } of report.applied)
+    console.log(`Applied migration ${version} (${name}) in ${ms} ms.`);
+  console.log(
+    report.applied.length === 0
+      ? `Database already at schema version ${report.schemaVersion}: nothing to apply.`
+      : `Database now at schema version ${report.schemaVersion}.`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'migrate') return migrate();
   if (command === 'create-steward') return createSteward(rest);
   if (command === 'rotate-master-key') return rotateKey();
   if (command === 'verify-audit') return verifyAudit();
@@ -265,6 +283,8 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof AppError ||
       error instanceof BackupInvalid ||
+      error instanceof DatabaseNewerThanCode ||
+      error instanceof MigrationFailed ||
       error instanceof EmbeddedDatabaseUnavailable ||
       error instanceof MasterKeyError ||
       error instanceof MasterKeyMismatch;

@@ -1,4 +1,5 @@
-// The only composition root: load config → keys → database → services → createApp(deps).listen.
+// The only composition root: load config → keys → database → migrations → services →
+// createApp(deps).listen.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
@@ -10,6 +11,7 @@ import { MasterKeyMismatch } from './crypto/keyring.js';
 import { isDatabaseUnavailable } from './db/connection.js';
 import { openDatabase } from './db/database.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
+import { DatabaseNewerThanCode, MIGRATIONS, MigrationFailed, runMigrations } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
 import { seedDemoCooperative } from './demo/demo-cooperative.js';
 
@@ -25,6 +27,9 @@ async function main(): Promise<void> {
     { database: config.mongoUri ? 'external MongoDB (MONGODB_URI)' : `embedded FerretDB in ${config.dataDir}/db` },
     'database connected',
   );
+  // Before anything reads or writes the data: another instance starting at the same time waits for our migrations.
+  const migrated = await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => log.info(message) });
+  log.info({ schemaVersion: migrated.schemaVersion, applied: migrated.applied }, 'database schema is current');
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
   if (config.demo) {
@@ -61,7 +66,9 @@ main().catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof EmbeddedDatabaseUnavailable ||
     error instanceof MasterKeyError ||
-    error instanceof MasterKeyMismatch;
+    error instanceof MasterKeyMismatch ||
+    error instanceof DatabaseNewerThanCode ||
+    error instanceof MigrationFailed;
   // Expected start-up failures get one clear sentence; anything else its stack, for the operator only.
   if (expected) console.error(`Datacoop cannot start: ${(error as Error).message}`);
   else if (isDatabaseUnavailable(error))

@@ -8,6 +8,7 @@ import { answerClientErrors } from '../../services/http/client-errors.js';
 import { loadConfig, type Config } from '../../services/config.js';
 import { createServices, type Services } from '../../services/container.js';
 import { connectDatabase } from '../../services/db/connection.js';
+import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js';
 import { createLogger } from '../../services/logger.js';
 import type { Connection } from 'mongoose';
 
@@ -83,6 +84,8 @@ export async function createTestApp(
     dbName,
     embedded: options.uri !== undefined || !process.env.MONGODB_URI,
   });
+  // As in production (services/main.ts): the stored format is brought up to date before the services start.
+  await runMigrations(connection.db!, MIGRATIONS);
   const services = await createServices(connection, masterKey, config);
   const clock = new TestClock();
   const log = createLogger(config.logLevel);

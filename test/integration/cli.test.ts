@@ -66,3 +66,27 @@ describe('npm run coop -- verify-audit', () => {
     expect(tampered.stdout).toContain('position 1: hash_mismatch');
   });
 });
+
+describe('npm run coop -- migrate', () => {
+  it('reports a migrated database as current, and refuses one migrated by a newer Datacoop', async () => {
+    const current = coop(['migrate'], '');
+    expect(current.status, current.stderr).toBe(0);
+    expect(current.stdout).toContain('Database already at schema version 1: nothing to apply.');
+    const records = app.connection.db!.collection('schema_migrations');
+    await records.insertOne({
+      _id: 'applied:2' as never,
+      kind: 'applied',
+      version: 2,
+      name: 'from-the-future',
+      appliedAt: new Date(),
+      datacoopVersion: '9.0.0',
+      attempt: 1,
+    });
+    const newer = coop(['migrate'], '');
+    await records.deleteOne({ _id: 'applied:2' as never });
+    expect(newer.status).toBe(1);
+    expect(newer.stderr).toContain(
+      'the database is at schema version 2 (migrated by Datacoop 9.0.0), but this Datacoop 0.1.0 knows only up to version 1: upgrade Datacoop.',
+    );
+  });
+});

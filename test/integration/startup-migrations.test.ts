@@ -1,0 +1,72 @@
+// The service's start-up (services/main.ts): migrations run after connecting and before it listens; a database
+// migrated by a newer Datacoop is refused in one sentence.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appliedMigrations } from '../../services/db/migrations/index.js';
+import { connectTestDatabase, testDatabaseUri } from '../helpers/test-app.js';
+
+let database: Awaited<ReturnType<typeof connectTestDatabase>>;
+beforeAll(async () => {
+  database = await connectTestDatabase();
+});
+afterAll(() => database.dropAndClose());
+
+/** Starts the service on `dbName` and resolves with its output once it listens or exits. */
+function startService(dbName: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const url = new URL(testDatabaseUri().uri);
+  url.pathname = `/${dbName}`;
+  url.searchParams.set('directConnection', 'true');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/main.ts'], {
+    env: {
+      ...process.env,
+      MONGODB_URI: url.toString(),
+      DATACOOP_MASTER_KEY: randomBytes(32).toString('base64'),
+      DATACOOP_DEMO: 'false',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('Datacoop is listening')) child.kill('SIGTERM');
+    });
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('start-up', () => {
+  it('migrates a new database before it listens', async () => {
+    const started = await startService(database.connection.name);
+    expect(started.stdout).toContain('Datacoop is listening');
+    expect(started.stdout.indexOf('database schema is current')).toBeGreaterThan(-1);
+    expect(started.stdout.indexOf('database schema is current')).toBeLessThan(
+      started.stdout.indexOf('Datacoop is listening'),
+    );
+    expect((await appliedMigrations(database.connection.db!)).map((m) => m.version)).toEqual([1]);
+  });
+
+  it('refuses a database migrated by a newer Datacoop, saying to upgrade', async () => {
+    await database.connection.db!.collection('schema_migrations').insertOne({
+      _id: 'applied:7' as never,
+      kind: 'applied',
+      version: 7,
+      name: 'from-the-future',
+      appliedAt: new Date(),
+      datacoopVersion: '0.7.0',
+      attempt: 1,
+    });
+    const refused = await startService(database.connection.name);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).not.toContain('Datacoop is listening');
+    expect(refused.stderr.trim()).toBe(
+      'Datacoop cannot start: the database is at schema version 7 (migrated by Datacoop 0.7.0), but this ' +
+        'Datacoop 0.1.0 knows only up to version 1: upgrade Datacoop.',
+    );
+  });
+});
