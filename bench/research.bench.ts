@@ -11,10 +11,17 @@ import type { NormalisedObservation } from '../policies/observations/observation
 import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/research/privacy.js';
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
-import { decryptValues } from '../services/research/cohort.js';
-import { consentDocument } from '../services/research/consent-store.js';
-import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
-import { HEAD_COLLECTION, headDocument, type ChunkRef } from '../services/vault/vault-store.js';
+import { consentDocument, CONSENT_COLLECTION } from '../services/research/index.js';
+import {
+  chunkBinding,
+  CHUNK_COLLECTION,
+  type ChunkRef,
+  decryptValues,
+  HEAD_COLLECTION,
+  headDocument,
+  listedChunks,
+  sealChunk,
+} from '../services/vault/index.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { apiCaller, startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
@@ -91,7 +98,7 @@ async function main(): Promise<void> {
     }
     for (let i = 0; i < heads.length; i += 1_000) {
       await connection.collection(HEAD_COLLECTION).insertMany(heads.slice(i, i + 1_000) as never[]);
-      await connection.collection('consent_versions').insertMany(consents.slice(i, i + 1_000) as never[]);
+      await connection.collection(CONSENT_COLLECTION).insertMany(consents.slice(i, i + 1_000) as never[]);
     }
     const sealedBytes = chunks.reduce((sum, c) => sum + c.sealed.length, 0);
     console.log(
@@ -181,24 +188,26 @@ async function main(): Promise<void> {
       return result;
     };
     console.log('breakdown:');
-    await step('policy from the assembly (registry)', () => services.research.registry.find(policyId, now()));
-    await step('ε ledger: remaining', () => services.research.ledger.remaining(policyId, 3_000_000));
+    const { probes } = services.research;
+    await step('policy from the assembly (registry)', () => probes.findPolicy(policyId, now()));
+    await step('ε ledger: remaining', () => probes.remainingMicro(policyId, 3_000_000));
     await step('audit append', () => services.audit.append('bench.step', 'system', {}, now()));
-    await step('snapshot: the three reads below, in parallel', () =>
-      services.research.cohort.snapshot('heart-rate', periodFrom, periodTo),
-    );
-    const cohort = await step('members, keys, consent histories (opened)', () => services.research.cohort.members());
     const from = periodFrom;
     const to = periodTo;
-    const refs = await step('directories (opened)', () =>
-      services.research.cohort.chunkRefs(cohort, 'heart-rate', from, to),
+    const snapshot = await step('cohort read: members, directories, chunks', () =>
+      probes.readCohort({ category: 'heart-rate', from, to }),
     );
-    const documents = await step('sealed chunks read', () => services.research.cohort.sealedChunks(refs));
+    await step('cohort read without chunks', () => probes.readCohort());
+    const cohort = snapshot.members;
+    const refs = await step('directories (opened)', async () =>
+      listedChunks(snapshot.sealed.directories, cohort, 'heart-rate', from, to),
+    );
+    const documents = snapshot.sealed.chunks;
 
     // ---- decrypt + compute against raw AEAD decryption of the same bytes, same process ----
     const memberKeys = new Map(cohort.map((m) => [m.id, m.key]));
     const category = findCategory('heart-rate')!;
-    const groups = new Map(cohort.map((m) => [m.id, groupValuesOf(services.research.cohort.profileOf(m), now())]));
+    const groups = new Map(cohort.map((m) => [m.id, groupValuesOf(probes.researchProfileOf(m), now())]));
     const random = cryptoRandomSource();
     const list = [...documents.values()];
     const raw = () => {

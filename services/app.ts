@@ -23,8 +23,9 @@ import { findWebBuild, webApp } from './http/routes/web/web.routes.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Accounts } from './members/accounts.js';
 import type { Assembly } from './assembly/assembly.js';
-import type { Vault } from './vault/vault.js';
-import type { Research } from './research/research.js';
+import type { Erasure } from './erasure/index.js';
+import type { Vault } from './vault/index.js';
+import type { Research } from './research/index.js';
 import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
 import { researchRoutes } from './http/routes/research/research.routes.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -38,6 +39,7 @@ export interface AppDeps {
   assembly: Assembly;
   vault: Vault;
   research: Research;
+  erasure: Erasure;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps): Koa {
   const api = new ApiRouter({ auth: { tokens, accounts, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
   authRoutes(api, accounts, now);
   meRoutes(api, accounts, now);
-  observationRoutes(api, deps.vault, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
+  observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, accounts, now);
   auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);

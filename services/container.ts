@@ -9,8 +9,10 @@ import { createPasswordHasher, type PasswordHasher } from './crypto/password-has
 import { AuditLog } from './audit/audit-log.js';
 import { Accounts } from './members/accounts.js';
 import { Assembly } from './assembly/assembly.js';
-import { Vault } from './vault/vault.js';
-import { Research } from './research/research.js';
+import { createErasure, type Erasure } from './erasure/index.js';
+import { createMemberDirectory } from './members/member-directory.js';
+import { createVault, type Vault } from './vault/index.js';
+import { createResearch, type Research } from './research/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -21,6 +23,7 @@ export interface Services {
   assembly: Assembly;
   vault: Vault;
   research: Research;
+  erasure: Erasure;
   close(): Promise<void>;
 }
 
@@ -55,14 +58,20 @@ export async function createServices(
   await accounts.ensureIndexes();
   const assembly = new Assembly({ connection, audit });
   await assembly.ensureIndexes();
-  const vault = new Vault({
-    connection,
+  const members = createMemberDirectory({ connection, keyring });
+  const vault = createVault({ connection, keyring, members, options: { uploadMaxRows: config.upload.maxRows }, audit });
+  const research = createResearch({ connection, keyring, audit, assembly, vault, members });
+  const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research });
+  return {
     keyring,
+    tokens,
     passwords,
-    revocations,
-    options: { uploadMaxRows: config.upload.maxRows },
+    accounts,
     audit,
-  });
-  const research = new Research({ connection, keyring, audit, assembly, vault });
-  return { keyring, tokens, passwords, accounts, audit, assembly, vault, research, close: () => passwords.close() };
+    assembly,
+    vault,
+    research,
+    erasure,
+    close: () => passwords.close(),
+  };
 }

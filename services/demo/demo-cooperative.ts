@@ -8,8 +8,8 @@ import { generateDemoMembers } from '../../fixtures/demo-members.js';
 import { generateObservations } from '../../fixtures/demo-observations.js';
 import type { Assembly } from '../assembly/assembly.js';
 import { AppError } from '../errors.js';
-import type { Research, ResearchRequestInput } from '../research/research.js';
-import type { Vault } from '../vault/vault.js';
+import type { Research, ResearchRequestInput } from '../research/index.js';
+import type { Vault } from '../vault/index.js';
 import type { Actor } from '../auth/actor.js';
 import type { Accounts } from '../members/accounts.js';
 

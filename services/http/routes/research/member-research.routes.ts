@@ -1,7 +1,8 @@
 // The member's side of research: their consent (the second key), their access log and cohort insights.
 import { z } from 'zod';
-import type { Research } from '../../../research/research.js';
+import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
+import { presentAccessLogEntry, presentConsent } from './research.presenter.js';
 import { insightsQuery } from './research.schema.js';
 
 const consentSchema = z.object({
@@ -22,15 +23,6 @@ const consentBody = z
     optedOutPolicies: z.array(z.string().max(128)).max(1000).optional(),
   })
   .describe('The whole consent from now on; categories not listed are none. Checked by policies/research/consent.ts.');
-
-function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
-  return {
-    consent: view.consent,
-    version: view.version,
-    recordedAt: view.recordedAt ? new Date(view.recordedAt).toISOString() : null,
-    history: view.history.map((v) => ({ version: v.version, recordedAt: new Date(v.recordedAt).toISOString() })),
-  };
-}
 
 /** Adds GET/PUT /api/me/consent, GET /api/me/access-log and GET /api/me/insights. */
 export function memberResearchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
@@ -74,7 +66,7 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
         },
       },
       async ({ actor }) => ({
-        entries: (await research.accessLog(actor!.userId, now())).map((e) => ({ ...e, at: e.at.toISOString() })),
+        entries: (await research.accessLog(actor!.userId, now())).map(presentAccessLogEntry),
       }),
     )
     .route(
