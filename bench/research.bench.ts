@@ -11,13 +11,12 @@ import type { NormalisedObservation } from '../policies/observations/observation
 import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/research/privacy.js';
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
-import { consentDocument, CONSENT_COLLECTION } from '../services/research/index.js';
+import { consentDocument } from '../services/research/index.js';
 import {
   chunkBinding,
-  CHUNK_COLLECTION,
+  type ChunkDocument,
   type ChunkRef,
   decryptValues,
-  HEAD_COLLECTION,
   headDocument,
   listedChunks,
   sealChunk,
@@ -58,7 +57,7 @@ async function main(): Promise<void> {
     const periodTo = new Date(Date.now() + DAY);
     periodTo.setUTCMonth(periodTo.getUTCMonth() + 1, 1);
     periodTo.setUTCHours(0, 0, 0, 0);
-    const chunks: { _id: string; member: string; category: string; month: string; sealed: Buffer }[] = [];
+    const chunks: ChunkDocument[] = [];
     const heads: ReturnType<typeof headDocument>[] = [];
     const consents: ReturnType<typeof consentDocument>[] = [];
     const consent = { ...DEFAULT_CONSENT, categories: { 'heart-rate': 'aggregate' as const } };
@@ -93,12 +92,10 @@ async function main(): Promise<void> {
       heads.push(headDocument(member.id, key, 1, refs));
       consents.push(consentDocument(member.id, key, 1, consent, new Date(Date.now() - DAY)));
     });
-    for (let i = 0; i < chunks.length; i += 1_000) {
-      await connection.collection(CHUNK_COLLECTION).insertMany(chunks.slice(i, i + 1_000) as never[]);
-    }
+    for (let i = 0; i < chunks.length; i += 1_000) await services.vault.seedSealed(chunks.slice(i, i + 1_000), []);
     for (let i = 0; i < heads.length; i += 1_000) {
-      await connection.collection(HEAD_COLLECTION).insertMany(heads.slice(i, i + 1_000) as never[]);
-      await connection.collection(CONSENT_COLLECTION).insertMany(consents.slice(i, i + 1_000) as never[]);
+      await services.vault.seedSealed([], heads.slice(i, i + 1_000));
+      await services.research.seedConsentDocuments(consents.slice(i, i + 1_000));
     }
     const sealedBytes = chunks.reduce((sum, c) => sum + c.sealed.length, 0);
     console.log(

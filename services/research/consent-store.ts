@@ -57,6 +57,11 @@ export class ConsentStore {
     return byMember;
   }
 
+  /** Inserts consent versions as they are (bulk seeding; members' changes use `record`). */
+  async insertDocuments(documents: readonly ConsentDocument[]): Promise<void> {
+    if (documents.length > 0) await this.collection.insertMany([...documents]);
+  }
+
   /** Deletes a member's history (erasure; the key is already gone, this only tidies up). */
   async deleteAll(memberId: string): Promise<void> {
     await this.collection.deleteMany({ member: memberId });

@@ -22,7 +22,7 @@ import { EpsilonLedger } from './epsilon-ledger.js';
 import { fileRequest } from './file-request.js';
 import { impact, type ImpactPreview, proposalImpact } from './impact-preview.js';
 import { InsightCache } from './insight-cache.js';
-import { insights } from './insights.js';
+import { insights, type Insights } from './insights.js';
 import { getRequest, listRequests } from './list-requests.js';
 import { budgetOf, listPolicies, remainingMicro } from './policies.js';
 import { PolicyKeys } from './policy-keys.js';
@@ -32,16 +32,16 @@ import { type ExportAnswer, exportRecords } from './pseudonymised-export.js';
 import { query, type QueryAnswer, type QueryInput, refuseInvalid } from './queries.js';
 import { QueryThrottle } from './query-throttle.js';
 import { RequestStore } from './request-store.js';
-import type { ResearchRequestDocument, ResearchRequestInput } from './research.model.js';
+import type { ConsentDocument, ResearchRequestDocument, ResearchRequestInput } from './research.model.js';
 import { queryHistory, UseRecords } from './use-records.js';
 
 export { consentDocument } from './consent-store.js';
 export { EpsilonLedger } from './epsilon-ledger.js';
-export { CONSENT_COLLECTION } from './research.model.js';
 export type { AccessLogEntry } from './access-log.js';
 export type { Cohort, CohortMember, CohortReadScope } from './cohort.js';
 export type { ConsentView } from './consent.js';
 export type { CategoryImpact, ImpactPreview } from './impact-preview.js';
+export type { Insights } from './insights.js';
 export type { ApprovedPolicy } from './policy-registry.js';
 export type { ExportAnswer } from './pseudonymised-export.js';
 export type { QueryAnswer, QueryInput } from './queries.js';
@@ -74,6 +74,8 @@ export interface Research {
   changeConsent(memberId: string, body: unknown, now: Date): Promise<ConsentView>;
   /** Records a consent version without an audit entry: seeding of test and benchmark data only. */
   seedConsent(memberId: string, consent: Consent, now: Date): Promise<void>;
+  /** Inserts consent versions made by `consentDocument` as they are (bulk seeding of benchmarks only). */
+  seedConsentDocuments(documents: readonly ConsentDocument[]): Promise<void>;
   /** A verified researcher files an access request; it must make a valid policy under the bylaws in force. */
   fileRequest(actor: Actor, input: ResearchRequestInput, now: Date): Promise<ResearchRequestDocument>;
   /** Requests: a researcher sees their own, a steward sees all. */
@@ -108,7 +110,7 @@ export interface Research {
   /** Every query and export that used the member's data, newest first. */
   accessLog(memberId: string, now: Date): Promise<AccessLogEntry[]>;
   /** The member's recent value against percentile bands of the consenting cohort (same suppression as research). */
-  insights(memberId: string, code: string, now: Date): ReturnType<typeof insights>;
+  insights(memberId: string, code: string, now: Date): Promise<Insights>;
   /** Research's part of an erasure: the member's consent versions (sealed under the key already destroyed). */
   eraseMemberData(memberId: string): Promise<void>;
   /** The reads a query makes, one at a time, for the research benchmark's breakdown; changes nothing. */
@@ -141,6 +143,7 @@ export function createResearch(deps: ResearchDeps): Research {
     consentOf: (memberId, now) => consentOf(consent, memberId, now),
     changeConsent: (memberId, body, now) => changeConsent({ ...consent, audit, keyring }, memberId, body, now),
     seedConsent: (memberId, value, now) => seedConsent(consent, memberId, value, now),
+    seedConsentDocuments: (documents) => consents.insertDocuments(documents),
     fileRequest: (actor, input, now) => fileRequest({ requests, assembly, members, audit }, actor, input, now),
     listRequests: (actor) => listRequests(requests, actor),
     getRequest: (actor, id) => getRequest(requests, actor, id),

@@ -18,6 +18,22 @@ import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
 import type { InsightCache } from './insight-cache.js';
 import type { InsightRecord } from './research.model.js';
 
+/** The member's insights in one category: per component, their own value, the bands and where they sit. */
+export interface Insights {
+  category: string;
+  unit: string;
+  window: { from: string; to: string };
+  suppressed: boolean;
+  message: string | null;
+  computedAt: Date;
+  components: {
+    component: string | null;
+    own: number | null;
+    bands: { level: number; value: number }[] | null;
+    position: string | null;
+  }[];
+}
+
 export interface InsightDeps {
   vault: Pick<Vault, 'observationsOf'>;
   assembly: Pick<Assembly, 'bylawsInForce'>;
@@ -29,7 +45,7 @@ export interface InsightDeps {
 const INSIGHT_WINDOW_MS = 30 * 86_400_000;
 
 /** The member's recent value against percentile bands of the consenting cohort (same suppression as research). */
-export async function insights(deps: InsightDeps, memberId: string, code: string, now: Date) {
+export async function insights(deps: InsightDeps, memberId: string, code: string, now: Date): Promise<Insights> {
   const category = findCategory(code);
   if (!category) throw new InvalidRequest('unknown_category', `There is no category "${code}".`);
   const from = new Date(now.getTime() - INSIGHT_WINDOW_MS);

@@ -12,6 +12,8 @@ import { UploadIdempotency } from './upload-idempotency.js';
 import { uploadObservations, type UploadResult } from './upload-observations.js';
 import { VaultStore } from './vault-store.js';
 import {
+  type ChunkDocument,
+  type HeadDocument,
   IDEMPOTENCY_COLLECTION,
   INSTANCE_COLLECTION,
   type ChunkFilter,
@@ -27,7 +29,6 @@ export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMembe
 export { UPLOAD_MEDIA_TYPES } from './upload-reader.js';
 export { chunkBinding, sealChunk } from './chunk-codec.js';
 export { headDocument } from './vault-store.js';
-export { CHUNK_COLLECTION, HEAD_COLLECTION } from './vault.model.js';
 export type {
   ChunkDocument,
   ChunkRef,
@@ -81,6 +82,8 @@ export interface Vault {
   storeObservations(memberId: string, observations: readonly NormalisedObservation[]): Promise<StoreResult>;
   /** Every member's directories and, given a scope, the sealed chunks of its category and months (research). */
   sealedCohort(scope?: CohortScope): Promise<SealedCohort>;
+  /** Inserts already sealed chunks and directory versions as they are (bulk seeding of benchmarks only). */
+  seedSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void>;
   /** Deletes everything the vault holds of a member (erasure, after the account and its key are gone). */
   eraseMemberData(memberId: string): Promise<void>;
 }
@@ -119,6 +122,7 @@ export function createVault(deps: VaultDeps): Vault {
     isEmpty: async (memberId) => (await store.readHead(memberId, await dataKeyOf(memberId))).version === 0,
     storeObservations: async (memberId, observations) => store.store(memberId, await dataKeyOf(memberId), observations),
     sealedCohort: (scope) => store.sealedCohort(scope),
+    seedSealed: (chunks, directories) => store.insertSealed(chunks, directories),
     eraseMemberData: (memberId) => eraseMemberData({ store, idempotencyRecords }, memberId),
   };
 }

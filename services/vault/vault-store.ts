@@ -194,6 +194,12 @@ export class VaultStore {
     return { directories, chunks: new Map(chunks.map((c) => [c._id, c])) };
   }
 
+  /** Inserts sealed chunks and directory versions as they are (bulk seeding; uploads use `store`). */
+  async insertSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void> {
+    if (chunks.length > 0) await this.chunks.insertMany([...chunks]);
+    if (directories.length > 0) await this.heads.insertMany([...directories]);
+  }
+
   /** Deletes every chunk and directory version of a member (used on erasure, after the key is destroyed). */
   async deleteAll(memberId: string): Promise<void> {
     // Rare: a filter by member also removes chunks of commits that never completed (no directory lists them).

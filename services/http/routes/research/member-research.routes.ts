@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
-import { presentAccessLogEntry, presentConsent } from './research.presenter.js';
+import { presentAccessLogEntry, presentConsent, presentInsights } from './research.presenter.js';
 import { insightsQuery } from './research.schema.js';
 
 const consentSchema = z.object({
@@ -80,9 +80,6 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
         success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'How you compare' },
         errors: { 400: 'unknown_category' },
       },
-      async ({ actor, query }) => {
-        const result = await research.insights(actor!.userId, query.category, now());
-        return { ...result, computedAt: result.computedAt.toISOString() };
-      },
+      async ({ actor, query }) => presentInsights(await research.insights(actor!.userId, query.category, now())),
     );
 }

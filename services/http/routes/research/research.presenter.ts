@@ -8,6 +8,7 @@ import type {
   ConsentView,
   ExportAnswer,
   ImpactPreview,
+  Insights,
   QueryAnswer,
   ResearchRequestDocument,
 } from '../../../research/index.js';
@@ -118,4 +119,9 @@ export function presentConsent(view: ConsentView) {
 /** One entry of the member's access log. */
 export function presentAccessLogEntry(entry: AccessLogEntry) {
   return { ...entry, at: entry.at.toISOString() };
+}
+
+/** The member's cohort insights: their own value against the released bands. */
+export function presentInsights(insights: Insights) {
+  return { ...insights, computedAt: insights.computedAt.toISOString() };
 }

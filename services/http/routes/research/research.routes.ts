@@ -1,5 +1,6 @@
 // Research over HTTP: access requests, the steward's proposal from a request, impact previews, approved policies,
-// queries and pseudonymised exports. Every query or export is decided, audited, then answered (services/research/).
+// queries and pseudonymised exports. A query is decided, debited and audited before it is answered, an export
+// decided and audited (services/research/).
 import { z } from 'zod';
 import type { Viewer } from '../../../assembly/assembly.js';
 import { InvalidRequest } from '../../../errors.js';
