@@ -12,7 +12,10 @@ export interface ApprovedPolicies {
 }
 
 /** Binds the registry to the policy keys. */
-export function approvedPolicies(registry: PolicyRegistry, keys: PolicyKeys): ApprovedPolicies {
+export function approvedPolicies(
+  registry: Pick<PolicyRegistry, 'find' | 'list'>,
+  keys: Pick<PolicyKeys, 'destroy'>,
+): ApprovedPolicies {
   const forgetEnded = async (approved: readonly ApprovedPolicy[]) =>
     keys.destroy(approved.filter((p) => p.status !== 'active').map((p) => p.policy.id));
   return {
