@@ -13,6 +13,7 @@ import {
 } from '../../policies/research/privacy.js';
 import type { Assembly } from '../assembly/assembly.js';
 import { InvalidRequest } from '../errors.js';
+import type { MemberDirectory } from '../members/member-directory.js';
 import type { Vault } from '../vault/index.js';
 import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
 import type { InsightCache } from './insight-cache.js';
@@ -36,6 +37,7 @@ export interface Insights {
 
 export interface InsightDeps {
   vault: Pick<Vault, 'observationsOf'>;
+  members: Pick<MemberDirectory, 'dataKeyOf'>;
   assembly: Pick<Assembly, 'bylawsInForce'>;
   cohort: CohortDeps;
   cache: InsightCache;
@@ -49,11 +51,12 @@ export async function insights(deps: InsightDeps, memberId: string, code: string
   const category = findCategory(code);
   if (!category) throw new InvalidRequest('unknown_category', `There is no category "${code}".`);
   const from = new Date(now.getTime() - INSIGHT_WINDOW_MS);
+  const key = await deps.members.dataKeyOf(memberId);
   // The member's own values through their vault (their directory and chunks only, kept per process once opened),
   // not through the cohort read, which reads every member's directory.
   const [cohort, rows] = await Promise.all([
     cohortBands(deps, category, now),
-    deps.vault.observationsOf(memberId, {
+    deps.vault.observationsOf(memberId, key, {
       category: category.code,
       fromMonth: from.toISOString().slice(0, 7),
       toMonth: now.toISOString().slice(0, 7),

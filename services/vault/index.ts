@@ -72,8 +72,11 @@ export interface Vault {
   series(memberId: string, query: SeriesQuery): Promise<{ unit: string; points: SeriesPoint[] }>;
   /** Every observation of the member, month by month in time order, for a streamed export (audited first). */
   exportObservations(memberId: string): AsyncGenerator<StoredObservation[]>;
-  /** The member's own observations in the chunks matching `filter` (kept per process once opened), in time order. */
-  observationsOf(memberId: string, filter: ChunkFilter): Promise<StoredObservation[]>;
+  /**
+   * The member's own observations in the chunks matching `filter` (kept per process once opened), in time order,
+   * opened with the data key the caller already holds (from the members' directory).
+   */
+  observationsOf(memberId: string, key: Buffer, filter: ChunkFilter): Promise<StoredObservation[]>;
   /** The member's data key, unwrapped; 404 when the account no longer exists. */
   memberKey(memberId: string): Promise<Buffer>;
   /** True when the member has stored nothing yet. */
@@ -117,7 +120,7 @@ export function createVault(deps: VaultDeps): Vault {
     series: (memberId, query) => observationSeries(reading, memberId, query),
     exportObservations: (memberId) =>
       exportObservations({ ...reading, auditName, ...(deps.audit && { audit: deps.audit }) }, memberId),
-    observationsOf: async (memberId, filter) => store.read(memberId, await dataKeyOf(memberId), filter),
+    observationsOf: (memberId, key, filter) => store.read(memberId, key, filter),
     memberKey: dataKeyOf,
     isEmpty: async (memberId) => (await store.readHead(memberId, await dataKeyOf(memberId))).version === 0,
     storeObservations: async (memberId, observations) => store.store(memberId, await dataKeyOf(memberId), observations),
