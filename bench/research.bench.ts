@@ -12,10 +12,16 @@ import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../poli
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
 import { userModel } from '../services/members/user.model.js';
-import { decryptValues } from '../services/research/cohort.js';
-import { consentDocument } from '../services/research/consent-store.js';
-import { chunkBinding, CHUNK_COLLECTION, sealChunk } from '../services/vault/chunk-codec.js';
-import { HEAD_COLLECTION, headDocument, type ChunkRef } from '../services/vault/vault-store.js';
+import { consentDocument } from '../services/research/index.js';
+import {
+  chunkBinding,
+  type ChunkDocument,
+  type ChunkRef,
+  decryptValues,
+  headDocument,
+  listedChunks,
+  sealChunk,
+} from '../services/vault/index.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { apiCaller, startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
     const periodTo = new Date(Date.now() + DAY);
     periodTo.setUTCMonth(periodTo.getUTCMonth() + 1, 1);
     periodTo.setUTCHours(0, 0, 0, 0);
-    const chunks: { _id: string; member: string; category: string; month: string; sealed: Buffer }[] = [];
+    const chunks: ChunkDocument[] = [];
     const heads: ReturnType<typeof headDocument>[] = [];
     const consents: ReturnType<typeof consentDocument>[] = [];
     const consent = { ...DEFAULT_CONSENT, categories: { 'heart-rate': 'aggregate' as const } };
@@ -87,12 +93,10 @@ async function main(): Promise<void> {
       heads.push(headDocument(member.id, key, 1, refs));
       consents.push(consentDocument(member.id, key, 1, consent, new Date(Date.now() - DAY)));
     });
-    for (let i = 0; i < chunks.length; i += 1_000) {
-      await connection.collection(CHUNK_COLLECTION).insertMany(chunks.slice(i, i + 1_000) as never[]);
-    }
+    for (let i = 0; i < chunks.length; i += 1_000) await services.vault.seedSealed(chunks.slice(i, i + 1_000), []);
     for (let i = 0; i < heads.length; i += 1_000) {
-      await connection.collection(HEAD_COLLECTION).insertMany(heads.slice(i, i + 1_000) as never[]);
-      await connection.collection('consent_versions').insertMany(consents.slice(i, i + 1_000) as never[]);
+      await services.vault.seedSealed([], heads.slice(i, i + 1_000));
+      await services.research.seedConsentDocuments(consents.slice(i, i + 1_000));
     }
     const sealedBytes = chunks.reduce((sum, c) => sum + c.sealed.length, 0);
     console.log(
@@ -177,24 +181,26 @@ async function main(): Promise<void> {
       return result;
     };
     console.log('breakdown:');
-    await step('policy from the assembly (registry)', () => services.research.registry.find(policyId, now()));
-    await step('ε ledger: remaining', () => services.research.ledger.remaining(policyId, 3_000_000));
+    const { probes } = services.research;
+    await step('policy from the assembly (registry)', () => probes.findPolicy(policyId, now()));
+    await step('ε ledger: remaining', () => probes.remainingMicro(policyId, 3_000_000));
     await step('audit append', () => services.audit.append('bench.step', 'system', {}, now()));
-    await step('snapshot: the three reads below, in parallel', () =>
-      services.research.cohort.snapshot('heart-rate', periodFrom, periodTo),
-    );
-    const cohort = await step('members, keys, consent histories (opened)', () => services.research.cohort.members());
     const from = periodFrom;
     const to = periodTo;
-    const refs = await step('directories (opened)', () =>
-      services.research.cohort.chunkRefs(cohort, 'heart-rate', from, to),
+    const snapshot = await step('cohort read: members, directories, chunks', () =>
+      probes.readCohort({ category: 'heart-rate', from, to }),
     );
-    const documents = await step('sealed chunks read', () => services.research.cohort.sealedChunks(refs));
+    await step('cohort read without chunks', () => probes.readCohort());
+    const cohort = snapshot.members;
+    const refs = await step('directories (opened)', async () =>
+      listedChunks(snapshot.sealed.directories, cohort, 'heart-rate', from, to),
+    );
+    const documents = snapshot.sealed.chunks;
 
     // ---- decrypt + compute against raw AEAD decryption of the same bytes, same process ----
     const memberKeys = new Map(cohort.map((m) => [m.id, m.key]));
     const category = findCategory('heart-rate')!;
-    const groups = new Map(cohort.map((m) => [m.id, groupValuesOf(services.research.cohort.profileOf(m), now())]));
+    const groups = new Map(cohort.map((m) => [m.id, groupValuesOf(probes.researchProfileOf(m), now())]));
     const random = cryptoRandomSource();
     const list = [...documents.values()];
     const raw = () => {

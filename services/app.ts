@@ -23,8 +23,9 @@ import { findWebBuild, webApp } from './http/routes/web/web.routes.js';
 import type { AuditLog } from './audit/index.js';
 import type { Members } from './members/index.js';
 import type { Assembly } from './assembly/index.js';
-import type { Vault } from './vault/vault.js';
-import type { Research } from './research/research.js';
+import type { Erasure } from './erasure/index.js';
+import type { Vault } from './vault/index.js';
+import type { Research } from './research/index.js';
 import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
 import { researchRoutes } from './http/routes/research/research.routes.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -38,6 +39,7 @@ export interface AppDeps {
   assembly: Assembly;
   vault: Vault;
   research: Research;
+  erasure: Erasure;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps): Koa {
   const api = new ApiRouter({ auth: { tokens, members, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
   authRoutes(api, members, now);
   meRoutes(api, members, now);
-  observationRoutes(api, deps.vault, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
+  observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, members, now);
   auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);

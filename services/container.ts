@@ -6,10 +6,11 @@ import { loadKeyring, type Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.js';
 import { createAudit, type AuditLog } from './audit/index.js';
-import { createMembers, type Members } from './members/index.js';
+import { createMembers, createMemberDirectory, type Members } from './members/index.js';
 import { createAssembly, type Assembly } from './assembly/index.js';
-import { Vault } from './vault/vault.js';
-import { Research } from './research/research.js';
+import { createErasure, type Erasure } from './erasure/index.js';
+import { createVault, type Vault } from './vault/index.js';
+import { createResearch, type Research } from './research/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -20,6 +21,7 @@ export interface Services {
   assembly: Assembly;
   vault: Vault;
   research: Research;
+  erasure: Erasure;
   close(): Promise<void>;
 }
 
@@ -54,14 +56,27 @@ export async function createServices(
   await members.ensureIndexes();
   const assembly = createAssembly({ connection, members, audit });
   await assembly.ensureIndexes();
-  const vault = new Vault({
+  // What research and the vault may know of members: ids, data keys and sealed profiles of active members.
+  const directory = createMemberDirectory({ connection, keyring });
+  const vault = createVault({
     connection,
     keyring,
-    passwords,
-    revocations,
+    members: directory,
     options: { uploadMaxRows: config.upload.maxRows },
     audit,
   });
-  const research = new Research({ connection, keyring, audit, assembly, vault });
-  return { keyring, tokens, passwords, members, audit, assembly, vault, research, close: () => passwords.close() };
+  const research = createResearch({ connection, keyring, audit, assembly, vault, members: directory });
+  const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research });
+  return {
+    keyring,
+    tokens,
+    passwords,
+    members,
+    audit,
+    assembly,
+    vault,
+    research,
+    erasure,
+    close: () => passwords.close(),
+  };
 }

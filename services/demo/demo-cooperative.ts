@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { generateDemoMembers } from '../../fixtures/demo-members.js';
 import { generateObservations } from '../../fixtures/demo-observations.js';
-import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
-import type { Assembly, ProposalView } from '../assembly/index.js';
+import type { Assembly } from '../assembly/index.js';
 import type { Actor } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import type { Members } from '../members/index.js';
+import type { Research, ResearchRequestInput } from '../research/index.js';
+import type { Vault } from '../vault/index.js';
 
 /** How much history each named demo member gets (kept to a year so start-up stays fast). */
 const DEMO_HISTORY_DAYS = 365;
@@ -38,34 +39,13 @@ const demoSchema = z.object({
 });
 
 /** What the seeder asks of the vault: whether a member's vault is empty, and storing generated observations. */
-export interface DemoVault {
-  isEmpty(memberId: string): Promise<boolean>;
-  storeObservations(memberId: string, observations: readonly NormalisedObservation[]): Promise<unknown>;
-}
-
-/** An access request as the scenario files it (the research context validates it like any other). */
-export interface DemoStudyRequest {
-  title: string;
-  purpose: string;
-  duo: { permission: string; modifiers: string[] };
-  categories: string[];
-  level: string;
-  statistics: string[];
-  groupBy: string[];
-  period: { from: string; to: string };
-  validUntil: string;
-  epsilon: number;
-}
+export type DemoVault = Pick<Vault, 'isEmpty' | 'storeObservations'>;
 
 /** What the scenario asks of the research context: consent, access requests and their proposals, policies. */
-export interface DemoResearch {
-  consentOf(memberId: string, now: Date): Promise<{ version: number }>;
-  changeConsent(memberId: string, body: unknown, now: Date): Promise<unknown>;
-  listRequests(actor: Actor): Promise<{ request: { title: string } }[]>;
-  fileRequest(actor: Actor, input: DemoStudyRequest, now: Date): Promise<{ _id: string }>;
-  proposeRequest(id: string, stewardId: string, now: Date): Promise<{ proposal: ProposalView }>;
-  listPolicies(now: Date, status: 'active'): Promise<unknown>;
-}
+export type DemoResearch = Pick<
+  Research,
+  'consentOf' | 'changeConsent' | 'listRequests' | 'fileRequest' | 'proposeRequest' | 'listPolicies'
+>;
 
 /** The services the living scenario goes through (all optional: without them only accounts are seeded). */
 export interface DemoScenarioServices {
@@ -224,7 +204,7 @@ async function playScenario(
     researcherVerified: true,
   };
   const titles = new Set((await research.listRequests(researcher)).map((r) => r.request.title));
-  const request = (title: string, purpose: string, categories: string[]): DemoStudyRequest => ({
+  const request = (title: string, purpose: string, categories: string[]): ResearchRequestInput => ({
     title,
     purpose,
     duo: { permission: 'HMB', modifiers: ['NPUNCU'] },

@@ -33,6 +33,9 @@ export type {
 export type { ResearcherVerification } from './user.model.js';
 export type { LoginThrottleOptions } from './login-throttle.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
+// What research, the vault and erasure use: the directory of active members and the erasure of account records.
+export { createMemberDirectory, type DirectoryMember, type MemberDirectory } from './member-directory.js';
+export { eraseAccountRecords, verifyAccountPassword } from './account-erasure.js';
 
 export interface MembersDeps {
   connection: Connection;

@@ -1,7 +1,7 @@
 // The member's access log: every query and export that read their data, found by their per-policy token.
 import { toBuffer } from '../db/connection.js';
-import type { ResearchContext } from './research-context.js';
-import { containsToken, contributorToken } from './use-records.js';
+import type { PolicyRegistry } from './policy-registry.js';
+import { containsToken, type UseRecords } from './use-records.js';
 
 export interface AccessLogEntry {
   queryId: string;
@@ -16,12 +16,16 @@ export interface AccessLogEntry {
 }
 
 /** Every query and export that used the member's data, newest first. */
-export async function accessLog(ctx: ResearchContext, memberId: string, now: Date): Promise<AccessLogEntry[]> {
-  const policies = await ctx.registry.list(now);
+export async function accessLog(
+  deps: { registry: PolicyRegistry; uses: UseRecords },
+  memberId: string,
+  now: Date,
+): Promise<AccessLogEntry[]> {
+  const policies = await deps.registry.list(now);
   if (policies.length === 0) return [];
   const byId = new Map(policies.map((p) => [p.policy.id, p]));
-  const tokens = new Map(policies.map((p) => [p.policy.id, contributorToken(ctx, p.policy.id, memberId)]));
-  const records = await ctx.queries.find({ policyId: { $in: [...byId.keys()] } }).toArray();
+  const tokens = new Map(policies.map((p) => [p.policy.id, deps.uses.tokenOf(p.policy.id, memberId)]));
+  const records = await deps.uses.underPolicies([...byId.keys()]);
   const entries: AccessLogEntry[] = [];
   for (const record of records) {
     const token = tokens.get(record.policyId);

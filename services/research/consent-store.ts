@@ -5,23 +5,16 @@
 // number and the time of the change (so the version in force can be chosen without opening every member's
 // history); the levels, conditions and opt-outs are sealed, bound to the member and the version.
 import type { Connection, mongo } from 'mongoose';
-import type { Consent, ConsentHistory, ConsentVersion } from '../../policies/research/consent.js';
+import type { Consent, ConsentVersion } from '../../policies/research/consent.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';
+import { readEverything } from '../db/document-reads.js';
 import { Conflict } from '../errors.js';
+import { CONSENT_COLLECTION, type ConsentDocument } from './research.model.js';
 
-export const CONSENT_COLLECTION = 'consent_versions';
 const SCHEMA_VERSION = 1;
 const MAX_ATTEMPTS = 32;
-
-export interface ConsentDocument {
-  _id: string;
-  member: string;
-  version: number;
-  recordedAt: Date;
-  sealed: Buffer;
-}
 
 function binding(id: string, memberId: string): Binding {
   return { collection: CONSENT_COLLECTION, recordId: id, memberId, schemaVersion: SCHEMA_VERSION };
@@ -29,7 +22,7 @@ function binding(id: string, memberId: string): Binding {
 
 /** Reads and appends consent versions; every method takes the member's unwrapped data key. */
 export class ConsentStore {
-  readonly collection: mongo.Collection<ConsentDocument>;
+  private readonly collection: mongo.Collection<ConsentDocument>;
 
   constructor(connection: Connection) {
     this.collection = connection.collection<ConsentDocument>(CONSENT_COLLECTION);
@@ -56,12 +49,17 @@ export class ConsentStore {
   /** Every member's versions in one read (a research query needs all of them), grouped by member. */
   async allDocuments(): Promise<Map<string, ConsentDocument[]>> {
     const byMember = new Map<string, ConsentDocument[]>();
-    for (const document of await this.collection.find({}).toArray()) {
+    for (const document of await readEverything(this.collection)) {
       const list = byMember.get(document.member);
       if (list) list.push(document);
       else byMember.set(document.member, [document]);
     }
     return byMember;
+  }
+
+  /** Inserts consent versions as they are (bulk seeding; members' changes use `record`). */
+  async insertDocuments(documents: readonly ConsentDocument[]): Promise<void> {
+    if (documents.length > 0) await this.collection.insertMany([...documents]);
   }
 
   /** Deletes a member's history (erasure; the key is already gone, this only tidies up). */
@@ -97,5 +95,3 @@ export function openVersions(memberId: string, key: Buffer, documents: readonly 
     })
     .sort((a, b) => a.version - b.version);
 }
-
-export type { ConsentHistory };

@@ -1,36 +1,28 @@
-// What stands before any research read (spec §2): the per-researcher throttle, the decision under the policy, and
-// the audit entry of that decision — written first and failing closed — plus the refusal a denial is answered with.
+// What stands before any research read (spec §2): the decision under the policy, the audit entry of a decision —
+// failing closed — and the refusal a denial is answered with.
 import { policyBudgetMicro } from '../../policies/research/access-policy.js';
 import { type AccessRequest, type Decision, decide } from '../../policies/research/decide.js';
 import { decideWithoutPolicy, denialStatus } from '../../policies/research/research-lookup.js';
-import { takeSlot } from '../db/claims.js';
-import { AppError, TooManyRequests } from '../errors.js';
 import type { Actor } from '../auth/actor.js';
-import type { ResearchContext } from './research-context.js';
+import { AppError } from '../errors.js';
+import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { ApprovedPolicy } from './policy-registry.js';
 
-const WINDOW_MS = 60_000;
-
-/** Counts one query or export against the researcher's fixed one-minute window; 429 once it is full. */
-export async function rateLimit(ctx: ResearchContext, researcherId: string, now: Date): Promise<void> {
-  const start = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
-  const slot = await takeSlot(ctx.throttle, `research:${researcherId}:${start}`, ctx.options.queriesPerMinute, {
-    expiresAt: new Date(start + WINDOW_MS),
-  });
-  if (slot === null) throw new TooManyRequests((start + WINDOW_MS - now.getTime()) / 1000);
-  if (slot === 1) ctx.throttle.deleteMany({ expiresAt: { $lt: new Date(start) } }).catch(() => {});
+/** Where research writes its audit entries. */
+export interface ResearchAudit {
+  append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number>;
 }
 
 /** The policy's verdict on a request, with the budget left; without an approved policy, the lookup's denial. */
 export async function decideRequest(
-  ctx: ResearchContext,
+  ledger: Pick<EpsilonLedger, 'remaining'>,
   actor: Actor,
   approved: ApprovedPolicy | null,
   request: AccessRequest,
   now: Date,
 ): Promise<Decision> {
   if (!approved) return decideWithoutPolicy(actor.researcherVerified);
-  const remaining = await ctx.ledger.remaining(approved.policy.id, policyBudgetMicro(approved.policy));
+  const remaining = await ledger.remaining(approved.policy.id, policyBudgetMicro(approved.policy));
   return decide(request, approved.policy, {
     now,
     policyStatus: approved.status,
@@ -39,16 +31,16 @@ export async function decideRequest(
   });
 }
 
-/** Writes the decision to the audit chain before anything is read, so every release has its entry. */
+/** Writes a decision to the audit chain before anything is read, so every release has its entry. */
 export async function auditDecision(
-  ctx: ResearchContext,
+  audit: ResearchAudit,
   actor: Actor,
   subject: Record<string, unknown>,
   decision: Decision,
   now: Date,
 ) {
   await appendOrFail(
-    ctx,
+    audit,
     'research.decision',
     actor.userId,
     {
@@ -64,14 +56,14 @@ export async function auditDecision(
 
 /** Fail closed: if the decision cannot be written, nothing is released and the caller sees 503. */
 export async function appendOrFail(
-  ctx: ResearchContext,
+  audit: ResearchAudit,
   type: string,
   actor: string,
   data: Record<string, unknown>,
   now: Date,
 ): Promise<void> {
   try {
-    await ctx.deps.audit.append(type, actor, data, now);
+    await audit.append(type, actor, data, now);
   } catch {
     throw new AppError(
       503,

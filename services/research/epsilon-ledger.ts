@@ -1,29 +1,14 @@
 // The ε budget of each policy as a ledger of numbered entries: entry n of a policy is `<policy>:<n>` and carries
 // the cumulative spend after it. A debit reads the newest entry n and inserts n + 1 with cumulative + cost, if
-// that stays within the budget. Only a unique insert decides a race (FerretDB's $inc and conditional updates
-// are not atomic: docs/database-compatibility.md): the loser of a position re-reads the winner's entry and
-// tries the next one with the new cumulative, so the sum of all debits can never pass the budget.
+// that stays within the budget. Only a claim (a unique insert, db/claims.ts) decides a race, never a conditional
+// update or `$inc`: the loser of a position re-reads the winner's entry and tries the next one with the new
+// cumulative, so the sum of all debits can never pass the budget.
 import type { Connection, mongo } from 'mongoose';
 import { debitBudget } from '../../policies/research/privacy.js';
 import { claimOnce } from '../db/claims.js';
+import { LEDGER_COLLECTION, type LedgerEntry, type LedgerHint } from './research.model.js';
 
-export const LEDGER_COLLECTION = 'epsilon_ledger';
 const MAX_ATTEMPTS = 256;
-
-interface LedgerEntry {
-  _id: string;
-  policyId: string;
-  n: number;
-  costMicro: number;
-  cumulativeMicro: number;
-  queryId: string;
-  at: Date;
-}
-
-interface LedgerHint {
-  _id: string;
-  n: number;
-}
 
 export type DebitResult =
   | { ok: true; position: number; remainingMicro: number }

@@ -4,34 +4,62 @@ import { type Category, findCategory } from '../../policies/observations/catalog
 import { consentInForce, levelFor } from '../../policies/research/consent.js';
 import { toMicroEpsilon } from '../../policies/research/access-policy.js';
 import { groupValuesOf } from '../../policies/research/group-by.js';
-import { memberValue, QUANTILE_LEVELS, type MemberSeries, releaseAggregate } from '../../policies/research/privacy.js';
+import {
+  memberValue,
+  QUANTILE_LEVELS,
+  type MemberSeries,
+  type RandomSource,
+  releaseAggregate,
+} from '../../policies/research/privacy.js';
+import type { Assembly } from '../assembly/index.js';
 import { InvalidRequest } from '../errors.js';
-import { monthOf } from '../vault/chunk-codec.js';
-import type { ResearchContext } from './research-context.js';
+import type { MemberDirectory } from '../members/index.js';
+import type { Vault } from '../vault/index.js';
+import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
+import type { InsightCache } from './insight-cache.js';
+import type { InsightRecord } from './research.model.js';
 
-export interface InsightRecord {
-  _id: string;
-  computedAt: Date;
+/** The member's insights in one category: per component, their own value, the bands and where they sit. */
+export interface Insights {
+  category: string;
+  unit: string;
+  window: { from: string; to: string };
   suppressed: boolean;
-  components: { component: string | null; quantiles: { level: number; value: number }[] | null }[];
+  message: string | null;
+  computedAt: Date;
+  components: {
+    component: string | null;
+    own: number | null;
+    bands: { level: number; value: number }[] | null;
+    position: string | null;
+  }[];
+}
+
+export interface InsightDeps {
+  vault: Pick<Vault, 'observationsOf'>;
+  members: Pick<MemberDirectory, 'dataKeyOf'>;
+  assembly: Pick<Assembly, 'bylawsInForce'>;
+  cohort: CohortDeps;
+  cache: InsightCache;
+  random: RandomSource;
 }
 
 const INSIGHT_WINDOW_MS = 30 * 86_400_000;
 
 /** The member's recent value against percentile bands of the consenting cohort (same suppression as research). */
-export async function insights(ctx: ResearchContext, memberId: string, code: string, now: Date) {
+export async function insights(deps: InsightDeps, memberId: string, code: string, now: Date): Promise<Insights> {
   const category = findCategory(code);
   if (!category) throw new InvalidRequest('unknown_category', `There is no category "${code}".`);
   const from = new Date(now.getTime() - INSIGHT_WINDOW_MS);
-  const key = await ctx.deps.vault.memberKey(memberId);
+  const key = await deps.members.dataKeyOf(memberId);
   // The member's own values through their vault (their directory and chunks only, kept per process once opened),
-  // not through the cohort reader, which reads every member's directory.
+  // not through the cohort read, which reads every member's directory.
   const [cohort, rows] = await Promise.all([
-    cohortBands(ctx, category, now),
-    ctx.deps.vault.store.read(memberId, key, {
+    cohortBands(deps, category, now),
+    deps.vault.observationsOf(memberId, key, {
       category: category.code,
-      fromMonth: monthOf(from.toISOString()),
-      toMonth: monthOf(now.toISOString()),
+      fromMonth: from.toISOString().slice(0, 7),
+      toMonth: now.toISOString().slice(0, 7),
     }),
   ]);
   const recent = rows.filter((row) => {
@@ -65,21 +93,20 @@ export async function insights(ctx: ResearchContext, memberId: string, code: str
 }
 
 /** Percentile bands of consenting members, computed at most once per category and UTC day (one release a day). */
-async function cohortBands(ctx: ResearchContext, category: Category, now: Date): Promise<InsightRecord> {
+async function cohortBands(deps: InsightDeps, category: Category, now: Date): Promise<InsightRecord> {
   const id = `${category.code}:${now.toISOString().slice(0, 10)}`;
-  const cached = await ctx.insightsCache.findOne({ _id: id });
+  const cached = await deps.cache.find(id);
   if (cached) return cached;
-  const bylaws = (await ctx.deps.assembly.bylawsInForce(now)).bylaws;
-  const from = new Date(now.getTime() - INSIGHT_WINDOW_MS);
-  const consenting = (await ctx.cohort.members()).filter(
-    (m) => levelFor(consentInForce(m.history, now), category.code) !== 'none',
-  );
+  const bylaws = (await deps.assembly.bylawsInForce(now)).bylaws;
+  const scope = { category: category.code, from: new Date(now.getTime() - INSIGHT_WINDOW_MS), to: now };
+  const cohort = await readCohort(deps.cohort, scope);
+  const consenting = cohort.members.filter((m) => levelFor(consentInForce(m.history, now), category.code) !== 'none');
   const components = category.components.length > 0 ? category.components : [null];
   const epsilon = toMicroEpsilon(bylaws.privacy.defaultEpsilon) ?? 1_000_000;
   let suppressed = false;
   const results: InsightRecord['components'] = [];
   for (const component of components) {
-    const values = await ctx.cohort.values(consenting, category.code, from, now, component?.name);
+    const values = valuesIn(cohort, consenting, scope, component?.name);
     const series: MemberSeries[] = [...values].map(([memberId, own]) => ({
       memberId,
       groups: groupValuesOf({}, now),
@@ -93,7 +120,7 @@ async function cohortBands(ctx: ResearchContext, category: Category, now: Date):
       decimals: category.decimals,
       minCellSize: bylaws.privacy.minCellSize,
       epsilonMicro: Math.max(2, Math.floor(epsilon / components.length)),
-      random: ctx.random,
+      random: deps.random,
     });
     const cell = release.cells[0];
     if (!cell || cell.suppressed) suppressed = true;
@@ -108,12 +135,7 @@ async function cohortBands(ctx: ResearchContext, category: Category, now: Date):
     suppressed,
     components: suppressed ? results.map((r) => ({ ...r, quantiles: null })) : results,
   };
-  try {
-    await ctx.insightsCache.insertOne(record);
-    return record;
-  } catch {
-    return (await ctx.insightsCache.findOne({ _id: id })) ?? record;
-  }
+  return deps.cache.keep(record);
 }
 
 // Where a value sits among the released quantiles: 'below p10', 'p10-p25', …, 'above p90'.

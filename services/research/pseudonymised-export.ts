@@ -1,35 +1,50 @@
-// Record-level export under per-study pseudonyms: the same decide → audit gate as queries, then every in-scope
-// observation of the included members, pseudonymised with a key that exists only for this policy.
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { mongo } from 'mongoose';
+// Record-level export under per-study pseudonyms: throttle → decide → audit the decision (no ε is spent), then every
+// in-scope observation of the included members, pseudonymised with a key that exists only for this policy.
+import { randomUUID } from 'node:crypto';
 import { memberIncluded } from '../../policies/research/consent.js';
 import type { AccessRequest } from '../../policies/research/decide.js';
 import { groupValuesOf } from '../../policies/research/group-by.js';
-import {
-  POLICY_KEY_BYTES,
-  pseudonymiseObservation,
-  type PseudonymisedRecord,
-} from '../../policies/research/pseudonym.js';
-import { claimOnce } from '../db/claims.js';
-import { toBuffer } from '../db/connection.js';
-import { ServiceUnavailable } from '../errors.js';
+import { pseudonymiseObservation, type PseudonymisedRecord } from '../../policies/research/pseudonym.js';
 import type { Actor } from '../auth/actor.js';
-import { openChunk, type ChunkMeta } from '../vault/chunk-codec.js';
-import { auditDecision, decideRequest, rateLimit, refusal } from './decision-gate.js';
-import type { ResearchContext } from './research-context.js';
-import { recordUse } from './use-records.js';
+import type { MemberDirectory } from '../members/index.js';
+import { openSealedChunk } from '../vault/index.js';
+import type { ApprovedPolicies } from './approved-policies.js';
+import { chunkRefsIn, type CohortDeps, readCohort } from './cohort.js';
+import { auditDecision, decideRequest, refusal, type ResearchAudit } from './decision-gate.js';
+import type { EpsilonLedger } from './epsilon-ledger.js';
+import type { PolicyKeys } from './policy-keys.js';
+import type { QueryThrottle } from './query-throttle.js';
+import type { UseRecords } from './use-records.js';
+
+export interface ExportDeps {
+  throttle: QueryThrottle;
+  policies: ApprovedPolicies;
+  ledger: EpsilonLedger;
+  audit: ResearchAudit;
+  policyKeys: PolicyKeys;
+  cohort: CohortDeps;
+  members: Pick<MemberDirectory, 'researchProfileOf'>;
+  uses: UseRecords;
+}
+
+/** What an export returns (the route presents it). */
+export interface ExportAnswer {
+  policyId: string;
+  policyVersion: number;
+  category: string;
+  records: PseudonymisedRecord[];
+}
 
 /** Record-level export under per-study pseudonyms, if the policy allows it; audited before anything leaves. */
 export async function exportRecords(
-  ctx: ResearchContext,
+  deps: ExportDeps,
   actor: Actor,
   policyId: string,
   input: { category: string; from?: string | undefined; to?: string | undefined },
   now: Date,
-): Promise<{ policyId: string; policyVersion: number; category: string; records: PseudonymisedRecord[] }> {
-  await rateLimit(ctx, actor.userId, now);
-  const approved = await ctx.registry.find(policyId, now);
-  if (approved && approved.status !== 'active') await ctx.policyKeys.deleteOne({ _id: policyId });
+): Promise<ExportAnswer> {
+  await deps.throttle.take(actor.userId, now);
+  const approved = await deps.policies.find(policyId, now);
   const request: AccessRequest = {
     researcherId: actor.userId,
     policyId,
@@ -38,32 +53,31 @@ export async function exportRecords(
     ...(input.to !== undefined && { to: input.to }),
     level: 'pseudonymised',
   };
-  const decision = await decideRequest(ctx, actor, approved, request, now);
+  const decision = await decideRequest(deps.ledger, actor, approved, request, now);
   const queryId = randomUUID();
   const subject = { queryId, policyId, category: input.category, export: true };
-  await auditDecision(ctx, actor, subject, decision, now);
+  await auditDecision(deps.audit, actor, subject, decision, now);
   if (decision.decision === 'deny' || !approved)
     throw refusal(decision.decision === 'deny' ? decision.reason : 'invalid_request');
   const policy = approved.policy;
-  const key = await policyKey(ctx, policyId, now);
+  const key = await deps.policyKeys.keyFor(policyId, now);
   const from = new Date(decision.period.from);
   const to = new Date(decision.period.to);
-  const included = (await ctx.cohort.members()).filter(
+  const cohort = await readCohort(deps.cohort, { category: input.category, from, to });
+  const included = cohort.members.filter(
     (m) => memberIncluded(m.history, policy, input.category, now, 'pseudonymised').included,
   );
-  const refs = await ctx.cohort.chunkRefs(included, input.category, from, to);
-  const documents = await ctx.cohort.sealedChunks(refs);
+  const refs = chunkRefsIn(cohort, included, input.category, from, to);
   const byId = new Map(included.map((m) => [m.id, m]));
   const records: PseudonymisedRecord[] = [];
   const contributors = new Set<string>();
   for (const [memberId, list] of refs) {
     const member = byId.get(memberId)!;
-    const groups = groupValuesOf(ctx.cohort.profileOf(member), now);
+    const groups = groupValuesOf(deps.members.researchProfileOf(member), now);
     for (const ref of list) {
-      const document = documents.get(ref.id);
+      const document = cohort.sealed.chunks.get(ref.id);
       if (!document) continue;
-      const meta: ChunkMeta = { id: document._id, memberId, category: document.category, month: document.month };
-      for (const observation of openChunk(member.key, meta, toBuffer(document.sealed))) {
+      for (const observation of openSealedChunk(member, document)) {
         const at = Date.parse(observation.effectiveAt);
         if (at < from.getTime() || at >= to.getTime()) continue;
         contributors.add(memberId);
@@ -73,26 +87,17 @@ export async function exportRecords(
   }
   // Sorted by pseudonym then date, so the order says nothing about members' ids or upload order.
   records.sort((a, b) => a.pseudonym.localeCompare(b.pseudonym) || a.effective.localeCompare(b.effective));
-  await recordUse(ctx, 'export', queryId, policy, actor.userId, input.category, null, contributors, now);
+  await deps.uses.record(
+    {
+      kind: 'export',
+      queryId,
+      policy,
+      researcherId: actor.userId,
+      category: input.category,
+      statistic: null,
+      contributors,
+    },
+    now,
+  );
   return { policyId, policyVersion: policy.version, category: input.category, records };
-}
-
-/** The per-policy pseudonym key: random, stored wrapped by the master key, created once (unique insert). */
-async function policyKey(ctx: ResearchContext, policyId: string, now: Date): Promise<Buffer> {
-  const id = `policy-key:${policyId}`;
-  const existing = await ctx.policyKeys.findOne({ _id: policyId });
-  if (existing) return ctx.deps.keyring.unwrapServiceSecret(id, toBuffer(existing.wrapped));
-  const secret = randomBytes(POLICY_KEY_BYTES);
-  const wrapped = ctx.deps.keyring.wrapServiceSecret(id, secret);
-  if (
-    await claimOnce(ctx.policyKeys as unknown as mongo.Collection<mongo.Document>, policyId, {
-      wrapped,
-      createdAt: now,
-    })
-  ) {
-    return secret;
-  }
-  const winner = await ctx.policyKeys.findOne({ _id: policyId });
-  if (!winner) throw new ServiceUnavailable();
-  return ctx.deps.keyring.unwrapServiceSecret(id, toBuffer(winner.wrapped));
 }

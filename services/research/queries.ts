@@ -1,21 +1,30 @@
-// Aggregate queries in the order of spec §2: decide → audit the decision → debit ε → only then read the consenting
-// members' data in scope and release suppressed, noisy cells; a malformed query is audited as a denial too.
+// Aggregate queries, in the order the code runs them: throttle → decide → debit ε → audit the decision (with its
+// ledger position) → only then read the consenting members' data in scope and release suppressed, noisy cells. A
+// denial (by the policy, the ε split or the ledger) is audited and answered with its reason code; if the audit
+// entry of an allowed query cannot be written, nothing is released (503) and the debited ε stays spent. A
+// malformed query is audited as a denial too.
 import { randomUUID } from 'node:crypto';
-import { policyBudgetMicro } from '../../policies/research/access-policy.js';
 import { findCategory } from '../../policies/observations/catalogue.js';
+import { policyBudgetMicro } from '../../policies/research/access-policy.js';
 import { memberIncluded } from '../../policies/research/consent.js';
 import type { AccessRequest } from '../../policies/research/decide.js';
+import { splitEpsilon } from '../../policies/research/epsilon-split.js';
 import { groupValuesOf, type GroupByDimension } from '../../policies/research/group-by.js';
 import {
   type MemberSeries,
   microToEpsilon,
+  type RandomSource,
   type ReleasedCell,
   releaseAggregate,
 } from '../../policies/research/privacy.js';
 import type { Actor } from '../auth/actor.js';
-import { appendOrFail, auditDecision, decideRequest, denyFrom, rateLimit, refusal } from './decision-gate.js';
-import type { ResearchContext } from './research-context.js';
-import { recordUse } from './use-records.js';
+import type { MemberDirectory } from '../members/index.js';
+import type { ApprovedPolicies } from './approved-policies.js';
+import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
+import { appendOrFail, auditDecision, decideRequest, denyFrom, refusal, type ResearchAudit } from './decision-gate.js';
+import type { EpsilonLedger } from './epsilon-ledger.js';
+import type { QueryThrottle } from './query-throttle.js';
+import type { UseRecords } from './use-records.js';
 
 export interface QueryInput {
   policyId: string;
@@ -27,6 +36,7 @@ export interface QueryInput {
   epsilon?: number | undefined;
 }
 
+/** What an answered query returns (the route presents it). */
 export interface QueryAnswer {
   queryId: string;
   policyId: string;
@@ -42,14 +52,24 @@ export interface QueryAnswer {
   results: { component: string | null; cells: readonly ReleasedCell[] }[];
 }
 
+export interface QueryDeps {
+  throttle: QueryThrottle;
+  policies: ApprovedPolicies;
+  ledger: EpsilonLedger;
+  audit: ResearchAudit;
+  cohort: CohortDeps;
+  members: Pick<MemberDirectory, 'researchProfileOf'>;
+  uses: UseRecords;
+  random: RandomSource;
+}
+
 /**
- * Runs one aggregate query: decide, audit the decision, debit ε, then read the consenting members' data in
- * scope and release suppressed, noisy cells. A denial is audited too and answered with its reason code.
+ * Runs one aggregate query: decide, debit ε, audit the decision, then read the consenting members' data in scope
+ * and release suppressed, noisy cells. A denial is audited too and answered with its reason code.
  */
-export async function query(ctx: ResearchContext, actor: Actor, input: QueryInput, now: Date): Promise<QueryAnswer> {
-  await rateLimit(ctx, actor.userId, now);
-  const approved = await ctx.registry.find(input.policyId, now);
-  if (approved && approved.status !== 'active') await ctx.policyKeys.deleteOne({ _id: approved.policy.id });
+export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, now: Date): Promise<QueryAnswer> {
+  await deps.throttle.take(actor.userId, now);
+  const approved = await deps.policies.find(input.policyId, now);
   const request: AccessRequest = {
     researcherId: actor.userId,
     policyId: input.policyId,
@@ -61,47 +81,44 @@ export async function query(ctx: ResearchContext, actor: Actor, input: QueryInpu
     ...(input.epsilon !== undefined && { epsilon: input.epsilon }),
     level: 'aggregate',
   };
-  let decision = await decideRequest(ctx, actor, approved, request, now);
+  let decision = await decideRequest(deps.ledger, actor, approved, request, now);
   const category = findCategory(input.category);
-  if (decision.decision === 'allow' && category && category.components.length > 1) {
-    // Components share the query's ε; each mean needs two micro-ε.
-    if (decision.epsilonMicro < 2 * category.components.length) decision = denyFrom(decision, 'invalid_epsilon');
-  }
+  const split =
+    decision.decision === 'allow' && category ? splitEpsilon(decision.epsilonMicro, category.components.length) : null;
+  if (split && !split.ok) decision = denyFrom(decision, split.reason);
   const queryId = randomUUID();
   const subject = { queryId, policyId: input.policyId, category: input.category, statistic: input.statistic };
-  if (decision.decision === 'deny' || !approved || !category) {
-    await auditDecision(ctx, actor, subject, decision, now);
+  if (decision.decision === 'deny' || !approved || !category || !split?.ok) {
+    await auditDecision(deps.audit, actor, subject, decision, now);
     throw refusal(decision.decision === 'deny' ? decision.reason : 'invalid_request');
   }
   const policy = approved.policy;
-  const debit = await ctx.ledger.debit(policy.id, policyBudgetMicro(policy), decision.epsilonMicro, queryId, now);
+  const debit = await deps.ledger.debit(policy.id, policyBudgetMicro(policy), decision.epsilonMicro, queryId, now);
   if (!debit.ok) {
-    await auditDecision(ctx, actor, subject, denyFrom(decision, debit.reason), now);
+    await auditDecision(deps.audit, actor, subject, denyFrom(decision, debit.reason), now);
     throw refusal(debit.reason);
   }
-  await auditDecision(ctx, actor, { ...subject, ledgerPosition: debit.position }, decision, now);
+  await auditDecision(deps.audit, actor, { ...subject, ledgerPosition: debit.position }, decision, now);
 
   // Released from here on: only members whose consent in force now includes them, only data in scope.
-  const from = new Date(decision.period.from);
-  const to = new Date(decision.period.to);
-  const snapshot = await ctx.cohort.snapshot(category.code, from, to);
-  const included = snapshot.members.filter(
+  const scope = { category: category.code, from: new Date(decision.period.from), to: new Date(decision.period.to) };
+  const cohort = await readCohort(deps.cohort, scope);
+  const included = cohort.members.filter(
     (m) => memberIncluded(m.history, policy, category.code, now, 'aggregate').included,
   );
   const components = category.components.length > 0 ? category.components : [null];
-  const epsilonEach = Math.floor(decision.epsilonMicro / components.length);
   const contributors = new Set<string>();
   const groups = new Map<string, ReturnType<typeof groupValuesOf>>();
   const results: QueryAnswer['results'] = [];
   for (const component of components) {
-    const values = ctx.cohort.valuesIn(snapshot, included, component?.name);
+    const values = valuesIn(cohort, included, scope, component?.name);
     const series: MemberSeries[] = [];
     for (const member of included) {
       const own = values.get(member.id);
       if (!own) continue;
       contributors.add(member.id);
       let group = groups.get(member.id);
-      if (!group) groups.set(member.id, (group = groupValuesOf(ctx.cohort.profileOf(member), now)));
+      if (!group) groups.set(member.id, (group = groupValuesOf(deps.members.researchProfileOf(member), now)));
       series.push({ memberId: member.id, groups: group, values: own });
     }
     const release = releaseAggregate({
@@ -111,12 +128,23 @@ export async function query(ctx: ResearchContext, actor: Actor, input: QueryInpu
       range: component?.plausibleRange ?? category.plausibleRange,
       decimals: category.decimals,
       minCellSize: policy.minCellSize,
-      epsilonMicro: epsilonEach,
-      random: ctx.random,
+      epsilonMicro: split.eachMicro,
+      random: deps.random,
     });
     results.push({ component: component?.name ?? null, cells: release.cells });
   }
-  await recordUse(ctx, 'query', queryId, policy, actor.userId, category.code, input.statistic, contributors, now);
+  await deps.uses.record(
+    {
+      kind: 'query',
+      queryId,
+      policy,
+      researcherId: actor.userId,
+      category: category.code,
+      statistic: input.statistic,
+      contributors,
+    },
+    now,
+  );
   return {
     queryId,
     policyId: policy.id,
@@ -134,15 +162,15 @@ export async function query(ctx: ResearchContext, actor: Actor, input: QueryInpu
 
 /** Audits a query body that failed validation (operators, oversized fields): nothing was decided or released. */
 export async function refuseInvalid(
-  ctx: ResearchContext,
+  deps: { throttle: QueryThrottle; audit: ResearchAudit },
   actor: Actor,
   details: { field: string; code: string }[],
   now: Date,
 ): Promise<void> {
   // Counted like any query, so malformed requests cannot flood the audit chain.
-  await rateLimit(ctx, actor.userId, now);
+  await deps.throttle.take(actor.userId, now);
   await appendOrFail(
-    ctx,
+    deps.audit,
     'research.decision',
     actor.userId,
     {

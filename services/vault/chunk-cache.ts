@@ -1,13 +1,13 @@
 // Per-process memory of what the vault already read: opened chunks by chunk id and members' newest directories.
 //
-// Why: FerretDB 1.24 on SQLite scans a collection for every read, `_id` included, and a chunk document is the
-// largest thing the service reads — a member's year of one category is twelve such scans per request. A chunk
-// never changes once written (fresh id per upload, never updated, never reused), so an opened chunk can be kept
-// without ever being stale, on any number of instances. What keeps erasure safe: every vault read first loads
-// the member's wrapped key (`Vault.memberKey`, 404 once the account is erased), so a cached chunk is only ever
+// Why: every read of the embedded database costs a scan of its table (services/db/document-reads.ts), and a chunk
+// document is the largest thing the service reads — a member's year of one category is twelve such reads per
+// request. A chunk never changes once written (fresh id per upload, never updated, never reused), so an opened chunk
+// can be kept without ever being stale, on any number of instances. What keeps erasure safe: every vault read first
+// loads the member's data key (`Vault.memberKey`, 404 once the account is erased), so a cached chunk is only ever
 // served to the living owner; erasure in this process also drops the member's entries. Nothing here is written
 // anywhere: plaintext stays in this process's memory, bounded by a row budget (least recently used out first).
-import type { Head, StoredObservation } from './vault-store.js';
+import type { Head, StoredObservation } from './vault.model.js';
 
 /** Observations kept at most (≈ 200 bytes each in V8: about 40 MB for the default). */
 export const DEFAULT_CACHED_ROWS = 200_000;

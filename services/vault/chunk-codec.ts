@@ -3,8 +3,8 @@
 import { findCategory } from '../../policies/observations/catalogue.js';
 import { OBSERVATION_SOURCES, type NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
+import { CHUNK_COLLECTION } from './vault.model.js';
 
-export const CHUNK_COLLECTION = 'vault_chunks';
 export const CHUNK_SCHEMA_VERSION = 1;
 
 /** The plaintext metadata a chunk carries: whose it is, which category and which UTC month — nothing else. */

@@ -15,36 +15,14 @@ import type { mongo } from 'mongoose';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';
 import { AppError, Conflict } from '../errors.js';
+import type { IdempotencyDocument, InstanceDocument } from './vault.model.js';
 
-export const IDEMPOTENCY_COLLECTION = 'vault_idempotency';
-export const INSTANCE_COLLECTION = 'vault_instances';
 /** How long a busy instance may stay silent before its attempts count as dead and a retry takes over. */
 export const IDEMPOTENCY_LEASE_MS = 15_000;
 /** How often a busy instance writes its heartbeat (well inside the lease). */
 const HEARTBEAT_EVERY_MS = 4_000;
 /** An attempt older than this may be taken over even if its instance is alive (it is stuck). */
 const MAX_ATTEMPT_MS = 10 * 60_000;
-
-/** The key's record (`state`, `fingerprint`, `result`) or one of its attempt claims (`instance`, `startedAt`). */
-export interface IdempotencyDocument {
-  _id: string;
-  member: string;
-  state?: 'pending' | 'done';
-  /** Keyed hash (member data key) of the body: a different body under the same key is refused. */
-  fingerprint?: string;
-  result?: Buffer;
-  createdAt?: Date;
-  /** The service instance running this attempt. */
-  instance?: string;
-  startedAt?: Date;
-  /** Set when the attempt failed: a retry may take over at once. */
-  endedAt?: Date;
-}
-
-interface InstanceDocument {
-  _id: string;
-  beatAt: Date;
-}
 
 /** What `begin` decided: run the upload under an attempt, or replay the stored result. */
 export type IdempotentStart = { run: UploadAttempt } | { replay: Buffer };

@@ -1,21 +1,33 @@
 // Storage of a member's observations: immutable sealed chunks plus an immutable, versioned, sealed directory.
 //
-// FerretDB 1.24 makes conditional updates non-atomic but unique inserts atomic, and answers only `_id`
-// equality without decoding every document (docs/database-compatibility.md, docs/vault.md). So nothing here
-// is ever updated in place: an upload inserts new chunks under fresh ids, then commits by inserting the next
-// directory version `<member>:v:<n+1>`; of two concurrent commits exactly one wins the insert, and the loser
-// rebases its new chunks onto the winner's directory and tries the next version. Nothing is lost.
+// Nothing here is ever updated in place: an upload inserts new chunks under fresh ids, then commits by claiming the
+// next directory version `<member>:v:<n+1>` (a claim, db/claims.ts: exactly one of two concurrent commits wins), and
+// the loser rebases its new chunks onto the winner's directory and tries the next version. Nothing is lost. Reads
+// are by `_id` (db/document-reads.ts says why that is the fast path).
 import { randomBytes } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { openJson, sealJson, type Binding } from '../crypto/aead.js';
 import { claimOnce } from '../db/claims.js';
 import { toBuffer } from '../db/connection.js';
+import { readByCategoryAndMonths, readByIds, readEverything } from '../db/document-reads.js';
 import { AppError } from '../errors.js';
 import { VaultReadCache } from './chunk-cache.js';
-import { CHUNK_COLLECTION, duplicateKey, monthOf, openChunk, sealChunk, type ChunkMeta } from './chunk-codec.js';
+import { duplicateKey, monthOf, openChunk, sealChunk, type ChunkMeta } from './chunk-codec.js';
+import {
+  CHUNK_COLLECTION,
+  HEAD_COLLECTION,
+  type ChunkDocument,
+  type ChunkFilter,
+  type ChunkRef,
+  type CohortScope,
+  type Head,
+  type HeadDocument,
+  type SealedCohort,
+  type StoredObservation,
+  type StoreResult,
+} from './vault.model.js';
 
-export const HEAD_COLLECTION = 'vault_heads';
 const HEAD_SCHEMA_VERSION = 1;
 /**
  * Directory versions older than this many behind the newest are pruned: their content is dropped but the document
@@ -26,59 +38,13 @@ const KEPT_HEAD_VERSIONS = 3;
 const MAX_COMMIT_ATTEMPTS = 64;
 const READ_CONCURRENCY = 8;
 
-interface ChunkDocument {
-  _id: string;
-  member: string;
-  category: string;
-  month: string;
-  sealed: Buffer;
-}
-
-interface HeadDocument {
-  _id: string;
-  /** Absent on pruned versions. */
-  member?: string;
-  version: number;
-  /** Absent on pruned versions. */
-  sealed?: Buffer;
-}
-
-/** A chunk as listed in the directory. */
-export interface ChunkRef {
-  id: string;
-  category: string;
-  month: string;
-}
-
-/** The newest committed directory of a member's vault (version 0: empty). */
-export interface Head {
-  version: number;
-  chunks: ChunkRef[];
-}
-
-/** A stored observation with its id (`<chunk>-<row>`), stable because chunks never change. */
-export type StoredObservation = NormalisedObservation & { readonly id: string };
-
-export interface StoreResult {
-  received: number;
-  stored: number;
-  duplicates: number;
-}
-
-/** Which chunks to read: a category, and a range of UTC months (inclusive, `YYYY-MM`). */
-export interface ChunkFilter {
-  category?: string | undefined;
-  fromMonth?: string | undefined;
-  toMonth?: string | undefined;
-}
-
 function headBinding(id: string, memberId: string): Binding {
   return { collection: HEAD_COLLECTION, recordId: id, memberId, schemaVersion: HEAD_SCHEMA_VERSION };
 }
 
 const headId = (memberId: string, version: number) => `${memberId}:v:${version}`;
 
-/** Opens a directory document read in bulk (research reads every member's newest directory in one scan). */
+/** Opens a directory document read in bulk (research reads every member's newest directory in one read). */
 export function openHeadDocument(
   memberId: string,
   key: Buffer,
@@ -216,9 +182,27 @@ export class VaultStore {
     return head;
   }
 
+  /**
+   * Every member's directories and, given a scope, the sealed chunks of its category and months, read in parallel
+   * in two bulk reads (ciphertext only: opening needs each member's key).
+   */
+  async sealedCohort(scope?: CohortScope): Promise<SealedCohort> {
+    const [directories, chunks] = await Promise.all([
+      readEverything(this.heads),
+      scope ? readByCategoryAndMonths(this.chunks, scope.category, scope.months) : [],
+    ]);
+    return { directories, chunks: new Map(chunks.map((c) => [c._id, c])) };
+  }
+
+  /** Inserts sealed chunks and directory versions as they are (bulk seeding; uploads use `store`). */
+  async insertSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void> {
+    if (chunks.length > 0) await this.chunks.insertMany([...chunks]);
+    if (directories.length > 0) await this.heads.insertMany([...directories]);
+  }
+
   /** Deletes every chunk and directory version of a member (used on erasure, after the key is destroyed). */
   async deleteAll(memberId: string): Promise<void> {
-    // Rare: a filter by member (a scan on FerretDB) also removes chunks of commits that never completed.
+    // Rare: a filter by member also removes chunks of commits that never completed (no directory lists them).
     // Pruned directory versions carry no member field: match every head of the member by its `_id` prefix.
     const ownHeads = new RegExp(`^${memberId.replace(/[^A-Za-z0-9-]/g, '')}:`);
     this.cache.forgetMember(memberId);
@@ -276,29 +260,27 @@ export class VaultStore {
       if (cached) result[i] = cached;
       else missing.push(i);
     });
-    let next = 0;
-    const worker = async () => {
-      for (let j = next++; j < missing.length; j = next++) {
-        const i = missing[j]!;
-        const ref = refs[i]!;
-        const document = await this.chunks.findOne({ _id: ref.id });
-        if (!document) throw new Error(`chunk ${ref.id} listed in the directory is missing`);
-        const meta: ChunkMeta = { id: document._id, memberId, category: document.category, month: document.month };
-        if (document.member !== memberId || document.category !== ref.category || document.month !== ref.month) {
-          throw new Error(`chunk ${ref.id} does not match its directory entry`);
-        }
-        const suffix = ref.id.slice(memberId.length + 1);
-        const rows = openChunk(key, meta, toBuffer(document.sealed)).map((o, row) => ({
-          ...o,
-          id: `${suffix}-${row}`,
-        }));
-        this.cache.rememberChunk(ref.id, memberId, ref.category, ref.month, rows);
-        result[i] = rows;
+    const documents = await readByIds(
+      this.chunks,
+      missing.map((i) => refs[i]!.id),
+      READ_CONCURRENCY,
+    );
+    missing.forEach((i, j) => {
+      const ref = refs[i]!;
+      const document = documents[j];
+      if (!document) throw new Error(`chunk ${ref.id} listed in the directory is missing`);
+      const meta: ChunkMeta = { id: document._id, memberId, category: document.category, month: document.month };
+      if (document.member !== memberId || document.category !== ref.category || document.month !== ref.month) {
+        throw new Error(`chunk ${ref.id} does not match its directory entry`);
       }
-    };
-    // One `_id` query per chunk, a few at a time: FerretDB pushes `_id` equality down to SQLite but not `$in`,
-    // which it answers by decoding every document of the collection (measured: 13 chunks 30–40 ms vs 200–800 ms).
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, missing.length) }, worker));
+      const suffix = ref.id.slice(memberId.length + 1);
+      const rows = openChunk(key, meta, toBuffer(document.sealed)).map((o, row) => ({
+        ...o,
+        id: `${suffix}-${row}`,
+      }));
+      this.cache.rememberChunk(ref.id, memberId, ref.category, ref.month, rows);
+      result[i] = rows;
+    });
     return result;
   }
 }

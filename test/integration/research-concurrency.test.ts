@@ -2,7 +2,7 @@
 // ledger (numbered entries, unique inserts) never lets the sum of debits pass the budget.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EpsilonLedger } from '../../services/research/epsilon-ledger.js';
+import { EpsilonLedger } from '../../services/research/index.js';
 import { createStewardAndLogin, issueAccessToken, type InsertedMember } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { carryPolicy, seedMembers, verifiedResearcher } from './research-fixture.js';

@@ -55,8 +55,7 @@ export async function seedMembers(app: TestApp, count: number, options: SeedOpti
       }));
       await app.services.vault.storeObservations(member.id, observations);
       if (options.consent !== null) {
-        const key = await app.services.vault.memberKey(member.id);
-        await app.services.research.consents.record(member.id, key, options.consent ?? consentFor([category]), now);
+        await app.services.research.seedConsent(member.id, options.consent ?? consentFor([category]), now);
       }
     }),
   );

@@ -3,8 +3,7 @@
 // half visible, nothing is stored twice, every retry ends in 2xx, and the audit chain still verifies.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBuffer } from '../../services/db/connection.js';
-import { openChunk } from '../../services/vault/chunk-codec.js';
+import { listedChunks, monthsOf, openSealedChunk } from '../../services/vault/index.js';
 import { insertMembers } from '../helpers/builders.js';
 import {
   freshScenario,
@@ -94,23 +93,27 @@ function send(baseUrl: string, token: string, upload: Upload, timeoutMs = 120_00
 
 /**
  * What is committed for each member, read straight from the database and decrypted: every row of every chunk their
- * newest directory lists, without de-duplication. The chunks are read in one scan (one by id is a scan each).
+ * newest directory lists, without de-duplication, through the vault's bulk read (one read per category).
  */
 async function storedRows(): Promise<string[][]> {
   const { vault } = direct.services;
-  const chunks = new Map((await vault.store.chunks.find({}).toArray()).map((c) => [c._id, c]));
+  const categories = ['heart-rate', 'body-weight'];
+  const from = new Date('2000-01-01T00:00:00.000Z');
+  const to = new Date('2100-01-01T00:00:00.000Z');
+  const sealed = await Promise.all(
+    categories.map((category) => vault.sealedCohort({ category, months: monthsOf(from, to) })),
+  );
   return mapLimit(members, 4, async ({ id: memberId }) => {
-    const key = await vault.memberKey(memberId);
-    const head = await vault.store.readHead(memberId, key);
+    const member = { id: memberId, key: await vault.memberKey(memberId) };
     const rows: string[] = [];
-    for (const ref of head.chunks) {
-      const document = chunks.get(ref.id);
-      expect(document, `chunk ${ref.id} listed but missing`).toBeDefined();
-      const meta = { id: ref.id, memberId, category: ref.category, month: ref.month };
-      for (const o of openChunk(key, meta, toBuffer(document!.sealed))) {
-        rows.push(`${o.category}|${o.effectiveAt}|${o.value}`);
+    categories.forEach((category, c) => {
+      const { directories, chunks } = sealed[c]!;
+      for (const ref of listedChunks(directories, [member], category, from, to).get(memberId) ?? []) {
+        const document = chunks.get(ref.id);
+        expect(document, `chunk ${ref.id} listed but missing`).toBeDefined();
+        for (const o of openSealedChunk(member, document!)) rows.push(`${o.category}|${o.effectiveAt}|${o.value}`);
       }
-    }
+    });
     return rows;
   });
 }

@@ -8,7 +8,7 @@ import type { Bylaws as BylawsRules } from '../../policies/assembly/bylaws.js';
 import type { Statistic, AccessLevel } from '../../policies/research/access-policy.js';
 import type { ConsentConditions } from '../../policies/research/consent.js';
 import type { GroupByDimension } from '../../policies/research/group-by.js';
-import type { AuditVerification as ServerAuditVerification } from '../../services/audit/audit-log.js';
+import type { AuditVerification as ServerAuditVerification } from '../../services/audit/index.js';
 import type { ErrorDetail as ServerErrorDetail } from '../../services/errors.js';
 import type { presentAccount } from '../../services/http/routes/auth/account.presenter.js';
 import type { tokenPairSchema } from '../../services/http/routes/auth/auth.schema.js';
@@ -24,17 +24,17 @@ import type {
   presentResults,
 } from '../../services/http/routes/proposals/proposals.presenter.js';
 import type { ballotReceiptSchema } from '../../services/http/routes/proposals/proposals.schema.js';
-import type { presentConsent } from '../../services/http/routes/research/member-research.routes.js';
 import type {
+  presentAccessLogEntry,
+  presentConsent,
   presentImpact,
+  presentInsights,
   presentPolicy,
+  presentQueryAnswer,
   presentRequest,
 } from '../../services/http/routes/research/research.presenter.js';
 import type { queryBody, requestBody } from '../../services/http/routes/research/research.schema.js';
-import type { AccessLogEntry as ServerAccessLogEntry } from '../../services/research/access-log.js';
-import type { insights } from '../../services/research/insights.js';
-import type { QueryAnswer as ServerQueryAnswer } from '../../services/research/queries.js';
-import type { UploadProblemDetail } from '../../services/vault/upload-reader.js';
+import type { UploadProblemDetail } from '../../services/vault/index.js';
 
 export type { ConsentLevel, Consent } from '../../policies/research/consent.js';
 export type { Fraction } from '../../policies/shared/fraction.js';
@@ -89,12 +89,11 @@ export type ResearchRequest = ReturnType<typeof presentRequest>;
 export type Policy = ReturnType<typeof presentPolicy>;
 export type ImpactPreview = ReturnType<typeof presentImpact>;
 export type QueryInput = z.input<typeof queryBody>;
-// The query answer, the access log and insights have no presenter yet: their use cases' results, as JSON.
-export type QueryAnswer = Json<ServerQueryAnswer>;
+export type QueryAnswer = Json<ReturnType<typeof presentQueryAnswer>>;
 export type Cell = QueryAnswer['results'][number]['cells'][number];
 
 // The member's consent and what they see of research.
 export type ConditionName = keyof ConsentConditions;
 export type ConsentView = ReturnType<typeof presentConsent>;
-export type AccessLogEntry = Json<ServerAccessLogEntry>;
-export type Insight = Json<Awaited<ReturnType<typeof insights>>>;
+export type AccessLogEntry = ReturnType<typeof presentAccessLogEntry>;
+export type Insight = Json<ReturnType<typeof presentInsights>>;

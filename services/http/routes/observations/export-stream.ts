@@ -6,7 +6,7 @@ import {
   formatCsvRow,
   toFhirBundleEntry,
 } from '../../../vault/formats/observation-export.js';
-import type { StoredObservation } from '../../../vault/vault-store.js';
+import type { StoredObservation } from '../../../vault/index.js';
 import { presentObservation } from './observations.presenter.js';
 
 export type ExportFormat = 'json' | 'csv' | 'fhir';

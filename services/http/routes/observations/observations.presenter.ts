@@ -1,5 +1,5 @@
 // What of a stored observation leaves the server: exactly the member's own fields, nothing of storage.
-import type { StoredObservation } from '../../../vault/vault-store.js';
+import type { StoredObservation } from '../../../vault/index.js';
 
 /** One observation as the API shows it. */
 export function presentObservation(o: StoredObservation) {

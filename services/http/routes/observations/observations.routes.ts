@@ -1,7 +1,7 @@
 // The member's own data: upload, list, series, export — and erasure of the whole account.
 import { InvalidRequest } from '../../../errors.js';
-import { UPLOAD_MEDIA_TYPES } from '../../../vault/upload-reader.js';
-import type { Vault } from '../../../vault/vault.js';
+import type { Erasure } from '../../../erasure/index.js';
+import { UPLOAD_MEDIA_TYPES, type Vault } from '../../../vault/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { exportStream, EXPORT_CONTENT_TYPES } from './export-stream.js';
 import { presentObservation } from './observations.presenter.js';
@@ -16,10 +16,11 @@ import {
   uploadResultSchema,
 } from './observations.schema.js';
 
-/** Adds the vault routes under /api/me; only members have a vault. */
+/** Adds the vault routes under /api/me (only members have a vault) and DELETE /api/me (the erasure use case). */
 export function observationRoutes(
   api: ApiRouter,
   vault: Vault,
+  erasure: Erasure,
   now: () => Date,
   limits: { uploadBodyLimitBytes: number },
 ): void {
@@ -120,7 +121,7 @@ export function observationRoutes(
         errors: { 401: 'invalid_credentials' },
       },
       async ({ actor, body }) => {
-        await vault.eraseAccount(actor!.userId, body.password, now());
+        await erasure.eraseMember(actor!.userId, body.password, now());
       },
     );
 }

@@ -1,7 +1,8 @@
 // The member's side of research: their consent (the second key), their access log and cohort insights.
 import { z } from 'zod';
-import type { Research } from '../../../research/research.js';
+import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
+import { presentAccessLogEntry, presentConsent, presentInsights } from './research.presenter.js';
 import { insightsQuery } from './research.schema.js';
 
 const consentSchema = z.object({
@@ -22,16 +23,6 @@ const consentBody = z
     optedOutPolicies: z.array(z.string().max(128)).max(1000).optional(),
   })
   .describe('The whole consent from now on; categories not listed are none. Checked by policies/research/consent.ts.');
-
-/** The consent view as it leaves the server (the web app reads this shape). */
-export function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
-  return {
-    consent: view.consent,
-    version: view.version,
-    recordedAt: view.recordedAt ? new Date(view.recordedAt).toISOString() : null,
-    history: view.history.map((v) => ({ version: v.version, recordedAt: new Date(v.recordedAt).toISOString() })),
-  };
-}
 
 /** Adds GET/PUT /api/me/consent, GET /api/me/access-log and GET /api/me/insights. */
 export function memberResearchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
@@ -75,7 +66,7 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
         },
       },
       async ({ actor }) => ({
-        entries: (await research.accessLog(actor!.userId, now())).map((e) => ({ ...e, at: e.at.toISOString() })),
+        entries: (await research.accessLog(actor!.userId, now())).map(presentAccessLogEntry),
       }),
     )
     .route(
@@ -89,9 +80,6 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
         success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'How you compare' },
         errors: { 400: 'unknown_category' },
       },
-      async ({ actor, query }) => {
-        const result = await research.insights(actor!.userId, query.category, now());
-        return { ...result, computedAt: result.computedAt.toISOString() };
-      },
+      async ({ actor, query }) => presentInsights(await research.insights(actor!.userId, query.category, now())),
     );
 }

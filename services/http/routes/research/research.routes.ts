@@ -1,14 +1,21 @@
 // Research over HTTP: access requests, the steward's proposal from a request, impact previews, approved policies,
-// queries and pseudonymised exports. Every query or export is decided, audited, then answered (research.ts).
+// queries and pseudonymised exports. A query is decided, debited and audited before it is answered, an export
+// decided and audited (services/research/).
 import { z } from 'zod';
-import { policyBudgetMicro } from '../../../../policies/research/access-policy.js';
 import type { Viewer } from '../../../assembly/index.js';
 import { InvalidRequest } from '../../../errors.js';
-import type { Research } from '../../../research/research.js';
+import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { parseInput } from '../../validate.js';
 import { presentProposal } from '../proposals/proposals.presenter.js';
-import { presentImpact, presentPolicy, presentRequest } from './research.presenter.js';
+import {
+  presentExport,
+  presentImpact,
+  presentPolicy,
+  presentQueryAnswer,
+  presentRequest,
+  queryAnswerSchema,
+} from './research.presenter.js';
 import {
   anyJson,
   exportQuery,
@@ -122,9 +129,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         const policies = await research.listPolicies(now(), query.status);
         return {
           policies: await Promise.all(
-            policies.map(async (p) =>
-              presentPolicy(p, await research.ledger.remaining(p.policy.id, policyBudgetMicro(p.policy))),
-            ),
+            policies.map(async (p) => presentPolicy(p, await research.remainingMicro(p.policy))),
           ),
         };
       },
@@ -139,7 +144,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         access: ['researcher'],
         body: anyJson,
         bodyLimitBytes: 4096,
-        success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'Suppressed, noisy cells' },
+        success: { status: 200, schema: queryAnswerSchema, description: 'Suppressed, noisy cells' },
         errors: refusals,
       },
       async ({ actor, body }) => {
@@ -153,7 +158,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
             throw new InvalidRequest('invalid_request', 'The query is not valid; nothing was released.', details);
           }
         }
-        return research.query(actor!, parsed.data!, now());
+        return presentQueryAnswer(await research.query(actor!, parsed.data!, now()));
       },
     )
     .route(
@@ -183,6 +188,6 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'Pseudonymised records' },
         errors: refusals,
       },
-      async ({ actor, params, query }) => research.exportRecords(actor!, params.id, query, now()),
+      async ({ actor, params, query }) => presentExport(await research.exportRecords(actor!, params.id, query, now())),
     );
 }

@@ -1,10 +1,10 @@
 // The research hot path: the values of one sealed chunk inside a period, without building observation objects.
 //
-// A chunk's plaintext is compact JSON `[[effectiveAtMs, value, sourceIndex, note?], …]` (vault/chunk-codec.ts).
+// A chunk's plaintext is compact JSON `[[effectiveAtMs, value, sourceIndex, note?], …]` (chunk-codec.ts).
 // Aggregates need only the time and the value, so this reads them straight from the decrypted bytes; rows with
 // components (blood pressure) or anything unexpected fall back to JSON.parse of the whole chunk.
 import { open } from '../crypto/aead.js';
-import { chunkBinding, type ChunkMeta } from '../vault/chunk-codec.js';
+import { chunkBinding, type ChunkMeta } from './chunk-codec.js';
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;

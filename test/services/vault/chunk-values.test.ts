@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NormalisedObservation } from '../../../policies/observations/observation-types.js';
 import { DecryptionFailed } from '../../../services/crypto/aead.js';
-import { chunkValues } from '../../../services/research/chunk-values.js';
+import { chunkValues } from '../../../services/vault/chunk-values.js';
 import { openChunk, sealChunk, type ChunkMeta } from '../../../services/vault/chunk-codec.js';
 
 const key = randomBytes(32);

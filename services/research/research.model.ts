@@ -1,0 +1,94 @@
+// What research stores: access requests, consent versions, the ε ledger, answered queries (with contributor
+// tokens), per-policy pseudonym keys and the daily cohort insights.
+
+export const REQUEST_COLLECTION = 'research_requests';
+export const QUERY_COLLECTION = 'research_queries';
+export const CONSENT_COLLECTION = 'consent_versions';
+export const LEDGER_COLLECTION = 'epsilon_ledger';
+export const POLICY_KEY_COLLECTION = 'policy_keys';
+export const THROTTLE_COLLECTION = 'research_throttle';
+export const INSIGHT_COLLECTION = 'cohort_insights';
+/** Shared "only once" claims (a request becomes a proposal once). */
+export const CLAIM_COLLECTION = 'claims';
+
+/** What a researcher files; becomes the policy the assembly votes on. */
+export interface ResearchRequestInput {
+  title: string;
+  purpose: string;
+  duo: { permission: string; modifiers: string[]; disease?: string | undefined };
+  categories: string[];
+  level: string;
+  statistics: string[];
+  groupBy: string[];
+  period: { from: string; to: string };
+  validUntil: string;
+  epsilon: number;
+  ethicsApproval?: string | undefined;
+  minCellSize?: number | undefined;
+  deidentification?: { dateTruncation?: string | undefined; profileFields?: string[] | undefined } | undefined;
+}
+
+export interface ResearchRequestDocument {
+  _id: string;
+  researcherId: string;
+  request: ResearchRequestInput;
+  createdAt: Date;
+  proposalId?: string;
+  policyId?: string;
+  proposedAt?: Date;
+}
+
+/** Version n of a member's consent, `<member>:<n>`, sealed under the member's data key. */
+export interface ConsentDocument {
+  _id: string;
+  member: string;
+  version: number;
+  recordedAt: Date;
+  sealed: Buffer;
+}
+
+/** Entry n of a policy's ε ledger, `<policy>:<n>`, with the cumulative spend after it. */
+export interface LedgerEntry {
+  _id: string;
+  policyId: string;
+  n: number;
+  costMicro: number;
+  cumulativeMicro: number;
+  queryId: string;
+  at: Date;
+}
+
+/** `<policy>:hint`: usually the newest position (a hint only: it may lag behind). */
+export interface LedgerHint {
+  _id: string;
+  n: number;
+}
+
+/** One answered query or export. */
+export interface QueryRecord {
+  _id: string;
+  kind: 'query' | 'export';
+  policyId: string;
+  policyVersion: number;
+  researcherId: string;
+  category: string;
+  statistic: string | null;
+  at: Date;
+  /** Sorted 16-byte tokens HMAC(blind-index key, policy ‖ member) of the members whose data was read. */
+  contributors: Buffer;
+}
+
+/** A policy's pseudonym key, wrapped by the master key; destroyed when the policy ends. */
+export interface PolicyKeyDocument {
+  _id: string;
+  wrapped: Buffer;
+  createdAt: Date;
+}
+
+/** The released percentile bands of one category and UTC day. */
+export interface InsightRecord {
+  _id: string;
+  computedAt: Date;
+  suppressed: boolean;
+  components: { component: string | null; quantiles: { level: number; value: number }[] | null }[];
+}

@@ -1,0 +1,140 @@
+// The vault's public interface: members' observations sealed under their own data keys, and the narrow bulk read
+// research is allowed (directories and sealed chunks, opened only with each member's key).
+import type { Connection } from 'mongoose';
+import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
+import type { Keyring } from '../crypto/keyring.js';
+import { exportObservations } from './export-observations.js';
+import { eraseMemberData } from './erase-member-data.js';
+import { listObservations, type ListQuery } from './list-observations.js';
+import { observationSeries, type SeriesQuery } from './observation-series.js';
+import type { SeriesPoint } from './series.js';
+import { UploadIdempotency } from './upload-idempotency.js';
+import { uploadObservations, type UploadResult } from './upload-observations.js';
+import { VaultStore } from './vault-store.js';
+import {
+  type ChunkDocument,
+  type HeadDocument,
+  IDEMPOTENCY_COLLECTION,
+  INSTANCE_COLLECTION,
+  type ChunkFilter,
+  type CohortScope,
+  type IdempotencyDocument,
+  type InstanceDocument,
+  type SealedCohort,
+  type StoredObservation,
+  type StoreResult,
+} from './vault.model.js';
+
+export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMember } from './sealed-cohort.js';
+export { UPLOAD_MEDIA_TYPES, type UploadProblemDetail } from './upload-reader.js';
+export { chunkBinding, sealChunk } from './chunk-codec.js';
+export { headDocument } from './vault-store.js';
+export type {
+  ChunkDocument,
+  ChunkRef,
+  CohortScope,
+  HeadDocument,
+  SealedCohort,
+  StoredObservation,
+  StoreResult,
+} from './vault.model.js';
+export type { ListQuery } from './list-observations.js';
+export type { SeriesQuery } from './observation-series.js';
+export type { SeriesBucket, SeriesPoint } from './series.js';
+export type { UploadResult } from './upload-observations.js';
+
+export interface VaultOptions {
+  uploadMaxRows: number;
+}
+
+export interface VaultDeps {
+  connection: Connection;
+  keyring: Keyring;
+  /** The members' directory: the vault unwraps no key itself (404 once the account is gone). */
+  members: { dataKeyOf(memberId: string): Promise<Buffer> };
+  options: VaultOptions;
+  /** A member's export of their own data is audited (pseudonymously) before anything is streamed. */
+  audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
+}
+
+/** The vault's use cases, bound to its stores. */
+export interface Vault {
+  /** Validates an upload (all or nothing) and stores its new observations; a repeated Idempotency-Key replays. */
+  upload(
+    memberId: string,
+    body: { type: string; text: string },
+    idempotencyKey: string | undefined,
+    now: Date,
+  ): Promise<UploadResult>;
+  /** One page of the member's observations in time order, filtered; `nextCursor` continues after it. */
+  list(memberId: string, query: ListQuery): Promise<{ observations: StoredObservation[]; nextCursor: string | null }>;
+  /** Day, week or month statistics of one category (per component for blood pressure). */
+  series(memberId: string, query: SeriesQuery): Promise<{ unit: string; points: SeriesPoint[] }>;
+  /** Every observation of the member, month by month in time order, for a streamed export (audited first). */
+  exportObservations(memberId: string): AsyncGenerator<StoredObservation[]>;
+  /**
+   * The member's own observations in the chunks matching `filter` (kept per process once opened), in time order,
+   * opened with the data key the caller already holds (from the members' directory).
+   */
+  observationsOf(memberId: string, key: Buffer, filter: ChunkFilter): Promise<StoredObservation[]>;
+  /** The member's data key, unwrapped; 404 when the account no longer exists. */
+  memberKey(memberId: string): Promise<Buffer>;
+  /** Opens the member's newest chunk with `key` (a backup check); false when the vault is empty, throws if it fails. */
+  openNewestChunk(memberId: string, key: Buffer): Promise<boolean>;
+  /** True when the member has stored nothing yet. */
+  isEmpty(memberId: string): Promise<boolean>;
+  /** Stores already validated observations (demo data, benchmarks): no parsing, same storage path. */
+  storeObservations(memberId: string, observations: readonly NormalisedObservation[]): Promise<StoreResult>;
+  /** Every member's directories and, given a scope, the sealed chunks of its category and months (research). */
+  sealedCohort(scope?: CohortScope): Promise<SealedCohort>;
+  /** Inserts already sealed chunks and directory versions as they are (bulk seeding of benchmarks only). */
+  seedSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void>;
+  /** Deletes everything the vault holds of a member (erasure, after the account and its key are gone). */
+  eraseMemberData(memberId: string): Promise<void>;
+}
+
+/** How the audit log names a member: a keyed pseudonym, so the chain holds no account id of a vault owner. */
+export function memberAuditName(keyring: Keyring, memberId: string): string {
+  return `member:${keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
+}
+
+/** Builds the vault's stores once and binds each use case to the ones it uses. */
+export function createVault(deps: VaultDeps): Vault {
+  const store = new VaultStore(deps.connection);
+  const idempotencyRecords = deps.connection.collection<IdempotencyDocument>(IDEMPOTENCY_COLLECTION);
+  const idempotency = new UploadIdempotency(
+    idempotencyRecords,
+    deps.connection.collection<InstanceDocument>(INSTANCE_COLLECTION),
+  );
+  const dataKeyOf = (memberId: string) => deps.members.dataKeyOf(memberId);
+  const auditName = (memberId: string) => memberAuditName(deps.keyring, memberId);
+  const reading = { store, dataKeyOf };
+  return {
+    upload: (memberId, body, idempotencyKey, now) =>
+      uploadObservations(
+        { store, idempotency, dataKeyOf, uploadMaxRows: deps.options.uploadMaxRows },
+        memberId,
+        body,
+        idempotencyKey,
+        now,
+      ),
+    list: (memberId, query) => listObservations(reading, memberId, query),
+    series: (memberId, query) => observationSeries(reading, memberId, query),
+    exportObservations: (memberId) =>
+      exportObservations({ ...reading, auditName, ...(deps.audit && { audit: deps.audit }) }, memberId),
+    observationsOf: (memberId, key, filter) => store.read(memberId, key, filter),
+    memberKey: dataKeyOf,
+    openNewestChunk: async (memberId, key) => {
+      const head = await store.readHead(memberId, key);
+      const newest = head.chunks.at(-1);
+      if (!newest) return false;
+      await store.read(memberId, key, {}, { version: head.version, chunks: [newest] });
+      return true;
+    },
+    isEmpty: async (memberId) => (await store.readHead(memberId, await dataKeyOf(memberId))).version === 0,
+    storeObservations: async (memberId, observations) => store.store(memberId, await dataKeyOf(memberId), observations),
+    sealedCohort: (scope) => store.sealedCohort(scope),
+    seedSealed: (chunks, directories) => store.insertSealed(chunks, directories),
+    eraseMemberData: (memberId) => eraseMemberData({ store, idempotencyRecords }, memberId),
+  };
+}
