@@ -104,9 +104,10 @@ const periodSchema = z
 /** How records leave a pseudonymised export; both fields have defaults. */
 export const deidentificationSchema = z.strictObject({
   dateTruncation: z.enum(dateTruncations).default('month'),
-  profileFields: setOf(groupByDimensionSchema, { max: groupByDimensions.length, duplicateCode: 'duplicate_item' }).default(
-    [],
-  ),
+  profileFields: setOf(groupByDimensionSchema, {
+    max: groupByDimensions.length,
+    duplicateCode: 'duplicate_item',
+  }).default([]),
 });
 
 /** The fields of an access policy, each with its own rule (the request body reuses them). */
@@ -117,7 +118,10 @@ export const accessPolicyFields = {
   purpose: textOf(MAX_PURPOSE),
   duo: duoUseSchema(),
   ethicsApproval: textOf(MAX_ETHICS).optional(),
-  categories: setOf(categoryCodeSchema, { max: categoryCodeSchema.options.length, duplicateCode: 'duplicate_item' }).min(1),
+  categories: setOf(categoryCodeSchema, {
+    max: categoryCodeSchema.options.length,
+    duplicateCode: 'duplicate_item',
+  }).min(1),
   level: z.enum(accessLevels),
   statistics: setOf(statisticSchema, { max: statistics.length, duplicateCode: 'duplicate_item' }).min(1),
   groupBy: setOf(groupByDimensionSchema, { max: groupByDimensions.length, duplicateCode: 'duplicate_item' }),
@@ -190,7 +194,11 @@ export function bylawsProblems(
       message: `epsilonBudget must not exceed ${maxEpsilonPerPolicy} (bylaws)`,
     });
   }
-  if (typeof policy.minCellSize === 'number' && Number.isSafeInteger(policy.minCellSize) && policy.minCellSize < floor) {
+  if (
+    typeof policy.minCellSize === 'number' &&
+    Number.isSafeInteger(policy.minCellSize) &&
+    policy.minCellSize < floor
+  ) {
     problems.push({
       field: 'minCellSize',
       code: 'min_cell_size_below_bylaws',

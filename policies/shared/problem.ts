@@ -12,7 +12,7 @@ export interface Problem {
 /**
  * Stable codes of a schema's problems, by field pattern (indices written `[]`, e.g. `categories[]`):
  * `'<pattern>'` for any malformed value there, `'<pattern>:<zod issue code>'` for one kind of issue, and
- * `'<pattern>:missing'` for an absent required field. Anything not listed keeps the general codes below.
+ * `'<pattern>:missing'` for an absent required field; a record's key matches `*` (`categories.*`). Anything not listed keeps the general codes below.
  */
 export type ProblemCodes = Readonly<Record<string, string>>;
 
@@ -54,24 +54,37 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], codes: ProblemCo
   const problems: Problem[] = [];
   for (const issue of issues) {
     const field = fieldPath(issue.path);
-    const pattern = field.replace(/\[\d+\]/g, '[]');
     if (issue.code === 'unrecognized_keys') {
-      const code = codes[`${pattern}:unrecognized_keys`] ?? 'unknown_field';
+      const code =
+        patternsOf(field)
+          .map((p) => codes[`${p}:unrecognized_keys`])
+          .find(Boolean) ?? 'unknown_field';
       for (const key of issue.keys) {
         problems.push({ field: field ? `${field}.${key}` : key, code, message: 'This field is not accepted.' });
       }
       continue;
     }
-    problems.push({ field, code: codeOf(issue, pattern, codes), message: issue.message });
+    problems.push({ field, code: codeOf(issue, field, codes), message: issue.message });
   }
   return problems;
 }
 
-function codeOf(issue: z.core.$ZodIssue, pattern: string, codes: ProblemCodes): string {
+function codeOf(issue: z.core.$ZodIssue, field: string, codes: ProblemCodes): string {
   const own = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
   if (typeof own === 'string') return own;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return codes[`${pattern}:missing`] ?? 'missing_field';
-  return codes[`${pattern}:${issue.code}`] ?? codes[pattern] ?? issue.code;
+  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  for (const pattern of patternsOf(field)) {
+    const code = missing ? codes[`${pattern}:missing`] : (codes[`${pattern}:${issue.code}`] ?? codes[pattern]);
+    if (code !== undefined) return code;
+  }
+  return missing ? 'missing_field' : issue.code;
+}
+
+// The patterns a field matches, most precise first: indices as `[]`, then a record's key as `*`.
+function patternsOf(field: string): string[] {
+  const indexed = field.replace(/\[\d+\]/g, '[]');
+  const keyed = indexed.replace(/\.[^.[\]]+$/, '.*');
+  return keyed === indexed ? [indexed] : [indexed, keyed];
 }
 
 /** A refinement's problem, for `ctx.addIssue` in a schema's cross-field rule. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Research } from '../../../research/research.js';
 import type { ApiRouter } from '../../api-router.js';
-import { insightsQuery } from './research.schema.js';
+import { consentBody, insightsQuery } from './research.schema.js';
 
 const consentSchema = z.object({
   consent: z.object({
@@ -14,14 +14,6 @@ const consentSchema = z.object({
   recordedAt: z.string().nullable(),
   history: z.array(z.object({ version: z.number().int(), recordedAt: z.string() })),
 });
-
-const consentBody = z
-  .strictObject({
-    categories: z.record(z.string().max(64), z.string().max(32)).optional(),
-    conditions: z.record(z.string().max(64), z.boolean()).optional(),
-    optedOutPolicies: z.array(z.string().max(128)).max(1000).optional(),
-  })
-  .describe('The whole consent from now on; categories not listed are none. Checked by policies/research/consent.ts.');
 
 function presentConsent(view: Awaited<ReturnType<Research['consentOf']>>) {
   return {
@@ -56,7 +48,7 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
         body: consentBody,
         bodyLimitBytes: 64 * 1024,
         success: { status: 200, schema: consentSchema, description: 'Your new consent' },
-        errors: { 400: 'invalid_consent' },
+        errors: { 400: 'validation_failed (unknown_category, invalid_level, unknown_field …)' },
       },
       async ({ actor, body }) => presentConsent(await research.changeConsent(actor!.userId, body, now())),
     )

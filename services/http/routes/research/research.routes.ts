@@ -3,14 +3,11 @@
 import { z } from 'zod';
 import { policyBudgetMicro } from '../../../../policies/research/access-policy.js';
 import type { Viewer } from '../../../assembly/assembly.js';
-import { InvalidRequest } from '../../../errors.js';
 import type { Research } from '../../../research/research.js';
 import type { ApiRouter } from '../../api-router.js';
-import { parseInput } from '../../validate.js';
 import { presentProposal } from '../proposals/proposals.presenter.js';
 import { presentImpact, presentPolicy, presentRequest } from './research.presenter.js';
 import {
-  anyJson,
   exportQuery,
   idParams,
   impactSchema,
@@ -137,24 +134,17 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
           'Run an aggregate query {policyId, category, statistic, groupBy?, from?, to?, epsilon?} under an active policy',
         tag: 'research',
         access: ['researcher'],
-        body: anyJson,
+        body: queryBody,
+        invalidBody: {
+          code: 'invalid_request',
+          message: 'The query is not valid; nothing was released.',
+          before: (details, actor) => research.refuseInvalid(actor!, [...details], now()),
+        },
         bodyLimitBytes: 4096,
         success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'Suppressed, noisy cells' },
         errors: refusals,
       },
-      async ({ actor, body }) => {
-        const parsed = queryBody.safeParse(body);
-        if (!parsed.success) {
-          try {
-            parseInput(queryBody, body, 'body');
-          } catch (error) {
-            const details = error instanceof InvalidRequest ? (error.details ?? []) : [];
-            await research.refuseInvalid(actor!, details, now());
-            throw new InvalidRequest('invalid_request', 'The query is not valid; nothing was released.', details);
-          }
-        }
-        return research.query(actor!, parsed.data!, now());
-      },
+      async ({ actor, body }) => research.query(actor!, body, now()),
     )
     .route(
       {
