@@ -75,11 +75,7 @@ const MAX_ETHICS = 200;
 export const policyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 
 /** Non-blank text of at most `max` characters. */
-const textOf = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((text) => text.trim() !== '', { message: 'Must not be blank.', params: { code: 'invalid_text' } });
+const textOf = (max: number) => z.string().max(max).regex(/\S/, 'Must not be blank.');
 
 /** A catalogue category code. */
 export const categoryCodeSchema = z.enum(listCategories().map((c) => c.code) as [string, ...string[]]);

@@ -15,6 +15,7 @@ export function setOf<T extends z.ZodType<string>>(item: T, options: { max: numb
   return z
     .array(item)
     .max(options.max)
+    .meta({ uniqueItems: true })
     .superRefine((values, ctx) => {
       const seen = new Set<string>();
       for (const [i, value] of values.entries()) {

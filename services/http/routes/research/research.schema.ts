@@ -26,7 +26,7 @@ const code = z.string().min(1).max(64);
 export const requestBody = withProblemCodes(
   z
     .strictObject({
-      title: z.string().trim().min(1).max(200),
+      title: z.string().regex(/\S/, 'Must not be blank.').trim().max(200),
       purpose: accessPolicyFields.purpose,
       duo: duoUseSchema({ modifiersDefault: true }),
       categories: accessPolicyFields.categories,
@@ -41,7 +41,7 @@ export const requestBody = withProblemCodes(
       deidentification: z
         .strictObject({
           dateTruncation: z.enum(dateTruncations).optional(),
-          profileFields: z.array(groupByDimensionSchema).max(groupByDimensions.length).optional(),
+          profileFields: accessPolicyFields.deidentification.unwrap().shape.profileFields.unwrap().optional(),
         })
         .optional(),
     })
