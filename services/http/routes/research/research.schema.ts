@@ -7,12 +7,10 @@ import {
   accessPolicyProblemCodes,
   dateTruncations,
   epsilonBudgetSchema,
-  groupByDimensionSchema,
   policyIdSchema,
 } from '../../../../policies/research/access-policy.js';
 import { consentSchema } from '../../../../policies/research/consent.js';
 import { duoUseSchema } from '../../../../policies/research/duo.js';
-import { groupByDimensions } from '../../../../policies/research/group-by.js';
 import { researchQuerySchema } from '../../../../policies/research/research-query.js';
 import { canonicalInstantSchema } from '../../../../policies/shared/schemas.js';
 import { issue, withProblemCodes } from '../../../../policies/shared/problem.js';
