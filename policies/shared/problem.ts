@@ -72,7 +72,8 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], codes: ProblemCo
 function codeOf(issue: z.core.$ZodIssue, field: string, codes: ProblemCodes): string {
   const own = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
   if (typeof own === 'string') return own;
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  // An absent enum field is `invalid_value` to zod; with `reportInput`, only an absent field has no input.
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined;
   for (const pattern of patternsOf(field)) {
     const code = missing ? codes[`${pattern}:missing`] : (codes[`${pattern}:${issue.code}`] ?? codes[pattern]);
     if (code !== undefined) return code;
