@@ -16,6 +16,8 @@ import { canonicalInstantSchema } from '../../../../policies/shared/schemas.js';
 import { issue, withProblemCodes } from '../../../../policies/shared/problem.js';
 
 const code = z.string().min(1).max(64);
+/** Non-blank text, stored trimmed (as requests always were). */
+const trimmedText = (max: number) => z.string().regex(/\S/, 'Must not be blank.').trim().max(max);
 
 /**
  * An access request: the policy the researcher asks for, in the policy's own field rules (policies/research), so a
@@ -24,8 +26,8 @@ const code = z.string().min(1).max(64);
 export const requestBody = withProblemCodes(
   z
     .strictObject({
-      title: z.string().regex(/\S/, 'Must not be blank.').trim().max(200),
-      purpose: accessPolicyFields.purpose,
+      title: trimmedText(200),
+      purpose: trimmedText(4000),
       duo: duoUseSchema({ modifiersDefault: true }),
       categories: accessPolicyFields.categories,
       level: z.enum(accessLevels).default('aggregate'),
@@ -34,7 +36,7 @@ export const requestBody = withProblemCodes(
       period: accessPolicyFields.period,
       validUntil: canonicalInstantSchema,
       epsilon: epsilonBudgetSchema.describe('Requested total privacy budget ε for the life of the policy'),
-      ethicsApproval: accessPolicyFields.ethicsApproval,
+      ethicsApproval: trimmedText(200).optional(),
       minCellSize: z.number().int().min(1).max(10_000).optional().describe('Default: the bylaws’ minimum'),
       deidentification: z
         .strictObject({
