@@ -1,11 +1,9 @@
 // One error family for the whole service: errors are data, and one middleware maps them to HTTP responses.
 
-/** One problem with a request field, listed in `error.details`. */
-export interface ErrorDetail {
-  field: string;
-  code: string;
-  message: string;
-}
+import type { Problem } from '../policies/shared/problem.js';
+
+/** One problem with a request field, listed in `error.details`: the rules' own problem type, as it is. */
+export type ErrorDetail = Problem;
 
 /** An error a client may see: status, stable snake_case code, a human message and optional details. */
 export class AppError extends Error {

@@ -2,7 +2,8 @@
 // The data lives in catalogue.json (the cooperative's law, readable without code); this module checks it
 // once at load and gives typed, read-only access to it. See README-catalogue.md for the unit representation.
 import catalogueJson from './catalogue.json' with { type: 'json' };
-import { isRecord } from '../shared/parse-helpers.js';
+import { z } from 'zod';
+import { checkWith, issue } from '../shared/problem.js';
 
 /** Inclusive bounds, in the category's canonical unit. */
 export interface PlausibleRange {
@@ -56,20 +57,80 @@ export type ConversionResult =
 /** Significant digits kept in storage: drops binary floating-point noise, keeps every exact conversion. */
 export const STORED_SIGNIFICANT_DIGITS = 12;
 
-const IDENTITY: Rational = [1, 1];
-const ZERO: Rational = [0, 1];
+const text = z.string({ error: 'must be a non-empty string' }).regex(/\S/, 'must be a non-empty string');
+const loincSchema = text.refine((code) => isValidLoincCode(code), 'is not a valid LOINC code (check digit)');
+const rationalError = 'must be [numerator, denominator] of safe integers, denominator > 0';
+const rationalSchema = z.tuple(
+  [z.int({ error: rationalError }), z.int({ error: rationalError }).positive(rationalError)],
+  {
+    error: rationalError,
+  },
+);
+const rangeError = 'must be { min, max } with finite numbers and min < max';
+const rangeSchema = z
+  .object({ min: z.number({ error: rangeError }), max: z.number({ error: rangeError }) }, { error: rangeError })
+  .refine((range) => range.max > range.min, rangeError);
+
+const conversionSchema = z.strictObject({
+  unit: text,
+  multiply: rationalSchema.default([1, 1]).refine((m) => m[0] !== 0, 'must not be zero'),
+  add: rationalSchema.default([0, 1]),
+});
+
+const componentSchema = z.strictObject({
+  name: text.regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase'),
+  label: text,
+  loinc: loincSchema,
+  loincDisplay: text,
+  plausibleRange: rangeSchema,
+});
+
+const categorySchema = z
+  .strictObject({
+    code: text.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case'),
+    label: text,
+    loinc: loincSchema,
+    loincDisplay: text,
+    loincAliases: z.array(loincSchema).default([]),
+    fhirCategory: z.enum(FHIR_OBSERVATION_CATEGORIES, {
+      error: `must be one of ${FHIR_OBSERVATION_CATEGORIES.join(', ')}`,
+    }),
+    unit: text,
+    acceptedUnits: z.array(conversionSchema),
+    components: z.array(componentSchema).default([]),
+    plausibleRange: rangeSchema,
+    decimals: z.int({ error: 'must be an integer from 0 to 6' }).min(0).max(6, 'must be an integer from 0 to 6'),
+  })
+  .superRefine((category, ctx) => {
+    const canonical = category.acceptedUnits.find((u) => u.unit === category.unit);
+    if (!canonical || !isIdentity(canonical)) {
+      ctx.addIssue(
+        issue(['acceptedUnits'], 'invalid_units', `must list the canonical unit ${category.unit} without conversion`),
+      );
+    }
+  });
+
+/** The catalogue's data: every category's shape, and codes, LOINC codes and units that never collide. */
+export const catalogueSchema = z
+  .object({
+    version: z.unknown().optional(),
+    categories: z.array(categorySchema).min(1, 'must be a non-empty array'),
+  })
+  .superRefine((catalogue, ctx) => {
+    for (const message of collisions(catalogue.categories)) ctx.addIssue(issue([], 'collision', message));
+  });
 
 /** Checks raw catalogue data and returns frozen categories; throws listing every problem found. */
 export function readCatalogue(data: unknown): readonly Category[] {
-  const problems: string[] = [];
-  const rawCategories = isRecord(data) && Array.isArray(data.categories) ? data.categories : undefined;
-  if (!rawCategories || rawCategories.length === 0) {
-    throw new Error('catalogue: "categories" must be a non-empty array');
+  const checked = checkWith(catalogueSchema, data);
+  if (!checked.ok) {
+    const lines = checked.problems.map((p) => {
+      if (p.field === '') return p.message;
+      return p.code === 'missing_field' ? `${p.field} is missing` : `${p.field} ${p.message}`;
+    });
+    throw new Error(`catalogue is invalid:\n- ${lines.join('\n- ')}`);
   }
-  const categories = rawCategories.map((raw, i) => readCategory(raw, `categories[${i}]`, problems));
-  checkUniqueness(categories, problems);
-  if (problems.length > 0) throw new Error(`catalogue is invalid:\n- ${problems.join('\n- ')}`);
-  return Object.freeze(categories.map(deepFreeze));
+  return Object.freeze((checked.value.categories as Category[]).map(deepFreeze));
 }
 
 /** True when a LOINC code has the right shape and its mod-10 check digit matches. */
@@ -171,105 +232,9 @@ function unitNotAccepted(category: Category, unit: string): ConversionResult {
   };
 }
 
-function readCategory(raw: unknown, at: string, problems: string[]): Category {
-  const c = isRecord(raw) ? raw : {};
-  if (!isRecord(raw)) problems.push(`${at} must be an object`);
-  const code = readString(c.code, `${at}.code`, problems);
-  if (code && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(code)) problems.push(`${at}.code must be kebab-case`);
-  const unit = readString(c.unit, `${at}.unit`, problems);
-  const acceptedUnits = Array.isArray(c.acceptedUnits)
-    ? c.acceptedUnits.map((u, i) => readConversion(u, `${at}.acceptedUnits[${i}]`, problems))
-    : [];
-  const canonical = acceptedUnits.find((u) => u.unit === unit);
-  if (!canonical || !isIdentity(canonical)) {
-    problems.push(`${at}.acceptedUnits must list the canonical unit ${unit} without conversion`);
-  }
-  const components = Array.isArray(c.components)
-    ? c.components.map((raw, i) => readComponent(raw, `${at}.components[${i}]`, problems))
-    : [];
-  const fhirCategory = FHIR_OBSERVATION_CATEGORIES.find((f) => f === c.fhirCategory);
-  if (!fhirCategory) {
-    problems.push(`${at}.fhirCategory must be one of ${FHIR_OBSERVATION_CATEGORIES.join(', ')}`);
-  }
-  const decimals = typeof c.decimals === 'number' && Number.isInteger(c.decimals) ? c.decimals : -1;
-  if (decimals < 0 || decimals > 6) problems.push(`${at}.decimals must be an integer from 0 to 6`);
-  const aliases = Array.isArray(c.loincAliases) ? c.loincAliases : [];
-  return {
-    code,
-    label: readString(c.label, `${at}.label`, problems),
-    loinc: readLoinc(c.loinc, `${at}.loinc`, problems),
-    loincDisplay: readString(c.loincDisplay, `${at}.loincDisplay`, problems),
-    loincAliases: aliases.map((l, i) => readLoinc(l, `${at}.loincAliases[${i}]`, problems)),
-    fhirCategory: fhirCategory ?? 'vital-signs',
-    unit,
-    acceptedUnits,
-    components,
-    plausibleRange: readRange(c.plausibleRange, `${at}.plausibleRange`, problems),
-    decimals,
-  };
-}
-
-function readComponent(raw: unknown, at: string, problems: string[]): CategoryComponent {
-  const c = isRecord(raw) ? raw : {};
-  const name = readString(c.name, `${at}.name`, problems);
-  if (name && !/^[a-z][a-zA-Z0-9]*$/.test(name)) problems.push(`${at}.name must be camelCase`);
-  return {
-    name,
-    label: readString(c.label, `${at}.label`, problems),
-    loinc: readLoinc(c.loinc, `${at}.loinc`, problems),
-    loincDisplay: readString(c.loincDisplay, `${at}.loincDisplay`, problems),
-    plausibleRange: readRange(c.plausibleRange, `${at}.plausibleRange`, problems),
-  };
-}
-
-function readConversion(raw: unknown, at: string, problems: string[]): UnitConversion {
-  const c = isRecord(raw) ? raw : {};
-  const multiply = c.multiply === undefined ? IDENTITY : readRational(c.multiply, `${at}.multiply`, problems);
-  if (multiply[0] === 0) problems.push(`${at}.multiply must not be zero`);
-  return {
-    unit: readString(c.unit, `${at}.unit`, problems),
-    multiply,
-    add: c.add === undefined ? ZERO : readRational(c.add, `${at}.add`, problems),
-  };
-}
-
-function readRational(raw: unknown, at: string, problems: string[]): Rational {
-  const ok =
-    Array.isArray(raw) &&
-    raw.length === 2 &&
-    Number.isSafeInteger(raw[0]) &&
-    Number.isSafeInteger(raw[1]) &&
-    (raw[1] as number) > 0;
-  if (!ok) {
-    problems.push(`${at} must be [numerator, denominator] of safe integers, denominator > 0`);
-    return IDENTITY;
-  }
-  return [raw[0] as number, raw[1] as number];
-}
-
-function readRange(raw: unknown, at: string, problems: string[]): PlausibleRange {
-  const r = isRecord(raw) ? raw : {};
-  const { min, max } = r;
-  if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !(max > min)) {
-    problems.push(`${at} must be { min, max } with finite numbers and min < max`);
-    return { min: 0, max: 0 };
-  }
-  return { min, max };
-}
-
-function readLoinc(raw: unknown, at: string, problems: string[]): string {
-  const code = readString(raw, at, problems);
-  if (code && !isValidLoincCode(code)) problems.push(`${at} ${code} is not a valid LOINC code (check digit)`);
-  return code;
-}
-
-function readString(raw: unknown, at: string, problems: string[]): string {
-  if (typeof raw === 'string' && raw.trim() !== '') return raw;
-  problems.push(`${at} must be a non-empty string`);
-  return '';
-}
-
-function checkUniqueness(categories: readonly Category[], problems: string[]): void {
+// Every collision between categories: a code, a LOINC code or a unit (up to case) used twice.
+function collisions(categories: readonly Category[]): string[] {
+  const problems: string[] = [];
   const codes = new Set<string>();
   const loincs = new Set<string>();
   for (const category of categories) {
@@ -293,6 +258,7 @@ function checkUniqueness(categories: readonly Category[], problems: string[]): v
     const names = new Set(category.components.map((c) => c.name));
     if (names.size !== category.components.length) problems.push(`${category.code}: component names repeat`);
   }
+  return problems;
 }
 
 function isIdentity(conversion: UnitConversion): boolean {

@@ -1,4 +1,5 @@
 // Shapes shared by the observation rules, the upload parsers and the exporters.
+import type { Problem } from '../shared/problem.js';
 
 export const OBSERVATION_SOURCES = ['manual', 'csv', 'fhir', 'device'] as const;
 export type ObservationSource = (typeof OBSERVATION_SOURCES)[number];
@@ -33,11 +34,7 @@ export interface ObservationCandidate {
 }
 
 /** One reason why an observation is invalid; `code` is stable snake_case, `field` names the input field. */
-export interface ObservationProblem {
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
-}
+export type ObservationProblem = Problem;
 
 /** A problem in an upload: `index` is the 0-based row (CSV data row, JSON item, Bundle entry), or null
  * when it concerns the whole body (empty file, missing column, too many rows). */

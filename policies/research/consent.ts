@@ -1,10 +1,10 @@
 // The member's key (spec §4): standing consent per category, conditions in DUO terms, per-study opt-outs,
 // kept as a versioned history. The engine always reads the version in force at the instant of the request.
-import type { AccessLevel, AccessPolicy } from './access-policy.js';
-import { findCategory } from '../observations/catalogue.js';
+import { z } from 'zod';
+import { type AccessLevel, type AccessPolicy, categoryCodeSchema, policyIdSchema } from './access-policy.js';
 import { isNonCommercialUse, isNotForProfitUse, mayIncludeAncestryResearch } from './duo.js';
 import { type Instant, toEpochMs } from '../shared/instant.js';
-import { isRecord } from '../shared/parse-helpers.js';
+import { checkWith, type Problem, withProblemCodes } from '../shared/problem.js';
 
 export const consentLevels = ['none', 'aggregate', 'pseudonymised'] as const;
 /** `none` is the default for every category; `pseudonymised` implies `aggregate`. */
@@ -57,11 +57,8 @@ export interface Inclusion {
   readonly reason: InclusionReason;
 }
 
-export interface ConsentProblem {
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
-}
+/** A problem with a consent; the same shape as every other rule's problem. */
+export type ConsentProblem = Problem;
 
 export type ParsedConsent =
   | { readonly ok: true; readonly consent: Consent }
@@ -78,9 +75,6 @@ export const DEFAULT_CONSENT: Consent = Object.freeze({
   }),
   optedOutPolicies: Object.freeze([]),
 });
-
-const CONDITION_KEYS = Object.keys(DEFAULT_CONSENT.conditions) as (keyof ConsentConditions)[];
-const MAX_OPT_OUTS = 1000;
 
 // The consent in force at `at`: the latest version recorded at or before `at` (half-open: a change made at
 // t governs t itself). Ties on the instant go to the higher version number. Before any version: the default.
@@ -145,59 +139,50 @@ export function memberIncluded(
   return consentAllows(consentInForce(history, now), policy, category, use);
 }
 
-// Validates a consent sent by a member (PUT /api/me/consent body); lists every problem. Missing conditions
-// default to false and missing opt-outs to none, so a member can send only the categories they change.
+const MAX_OPT_OUTS = 1000;
+
+/**
+ * A consent as a member sends it (PUT /api/me/consent): level per catalogue category, DUO conditions, studies
+ * left. Missing conditions default to false and missing opt-outs to none; a category not listed is `none`.
+ */
+export const consentSchema = withProblemCodes(
+  z.strictObject({
+    categories: z.partialRecord(categoryCodeSchema, z.enum(consentLevels)).default({}),
+    conditions: z
+      .strictObject({
+        nonCommercialOnly: z.boolean().default(false),
+        notForProfitOnly: z.boolean().default(false),
+        noAncestryResearch: z.boolean().default(false),
+        ethicsApprovalRequired: z.boolean().default(false),
+      })
+      .default({ ...DEFAULT_CONSENT.conditions }),
+    optedOutPolicies: z.array(policyIdSchema).max(MAX_OPT_OUTS).default([]),
+  }),
+  {
+    '': 'invalid_consent',
+    categories: 'invalid_categories',
+    'categories:unrecognized_keys': 'unknown_category',
+    'categories.*': 'invalid_level',
+    conditions: 'invalid_conditions',
+    'conditions.*': 'invalid_condition',
+    optedOutPolicies: 'invalid_opt_outs',
+    'optedOutPolicies[]': 'invalid_policy_id',
+  },
+);
+
+// Validates a consent sent by a member (PUT /api/me/consent body) with `consentSchema`; lists every problem.
 export function parseConsent(json: unknown): ParsedConsent {
-  const problems: ConsentProblem[] = [];
-  const problem = (field: string, code: string, message: string): void => {
-    problems.push({ field, code, message });
-  };
-  if (!isRecord(json)) return { ok: false, problems: [{ field: '', code: 'invalid_consent', message: 'object' }] };
-  for (const key of Object.keys(json)) {
-    if (!['categories', 'conditions', 'optedOutPolicies'].includes(key)) {
-      problem(key, 'unknown_field', `${key} is not a known field`);
-    }
-  }
-  const categories: Record<string, ConsentLevel> = {};
-  if (json.categories !== undefined && !isRecord(json.categories)) {
-    problem('categories', 'invalid_categories', 'categories must map category codes to a level');
-  } else if (json.categories !== undefined) {
-    for (const [code, level] of Object.entries(json.categories)) {
-      if (!findCategory(code)) problem(`categories.${code}`, 'unknown_category', `${code} is not in the catalogue`);
-      else if (typeof level !== 'string' || !(consentLevels as readonly string[]).includes(level)) {
-        problem(`categories.${code}`, 'invalid_level', `level must be ${consentLevels.join(', ')}`);
-      } else if (level !== 'none') categories[code] = level as ConsentLevel;
-    }
-  }
-  const conditions: Record<string, boolean> = { ...DEFAULT_CONSENT.conditions };
-  if (json.conditions !== undefined && !isRecord(json.conditions)) {
-    problem('conditions', 'invalid_conditions', 'conditions must be an object of booleans');
-  } else if (json.conditions !== undefined) {
-    for (const [key, value] of Object.entries(json.conditions)) {
-      if (!(CONDITION_KEYS as string[]).includes(key)) problem(`conditions.${key}`, 'unknown_field', 'unknown');
-      else if (typeof value !== 'boolean') problem(`conditions.${key}`, 'invalid_condition', 'must be a boolean');
-      else conditions[key] = value;
-    }
-  }
-  const optedOut = new Set<string>();
-  if (json.optedOutPolicies !== undefined) {
-    if (!Array.isArray(json.optedOutPolicies) || json.optedOutPolicies.length > MAX_OPT_OUTS) {
-      problem('optedOutPolicies', 'invalid_opt_outs', `optedOutPolicies must be an array of ≤ ${MAX_OPT_OUTS} ids`);
-    } else {
-      json.optedOutPolicies.forEach((id: unknown, i) => {
-        if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
-          problem(`optedOutPolicies[${i}]`, 'invalid_policy_id', 'must be a policy id');
-        } else optedOut.add(id);
-      });
-    }
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    consent: Object.freeze({
-      categories: Object.freeze(categories),
-      conditions: Object.freeze(conditions as unknown as ConsentConditions),
-      optedOutPolicies: Object.freeze([...optedOut].sort()),
-    }),
-  };
+  const checked = checkWith(consentSchema, json);
+  if (!checked.ok) return checked;
+  return { ok: true, consent: toConsent(checked.value) };
+}
+
+/** The consent to store from a checked body: `none` levels dropped, opt-outs once each and sorted, frozen. */
+export function toConsent(body: z.output<typeof consentSchema>): Consent {
+  const categories = Object.fromEntries(Object.entries(body.categories).filter(([, level]) => level !== 'none'));
+  return Object.freeze({
+    categories: Object.freeze(categories as Record<string, ConsentLevel>),
+    conditions: Object.freeze({ ...body.conditions }),
+    optedOutPolicies: Object.freeze([...new Set(body.optedOutPolicies)].sort()),
+  });
 }

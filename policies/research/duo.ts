@@ -1,7 +1,9 @@
 // Data Use Ontology terms (DUO, GA4GH / EBI, CC-BY-4.0): the vocabulary in which an access policy says what
 // a study will do with the data, and in which a member's consent conditions are matched against it.
 // The terms themselves live in duo.json, copied from ../shared/reference-data/duo.csv with the attribution.
+import { z } from 'zod';
 import duoJson from './duo.json' with { type: 'json' };
+import { checkWith, issue, type Problem, type ProblemCodes, withProblemCodes } from '../shared/problem.js';
 
 export interface DuoTerm {
   /** Shorthand used in policies, e.g. `HMB`. */
@@ -51,11 +53,8 @@ export interface DuoUse {
   readonly disease?: string;
 }
 
-export interface DuoProblem {
-  readonly field: string;
-  readonly code: 'unknown_duo_permission' | 'unknown_duo_modifier' | 'duplicate_duo_modifier' | 'duo_conflict';
-  readonly message: string;
-}
+/** A problem with a DUO use; the same shape as every other rule's problem. */
+export type DuoProblem = Problem;
 
 // Tells whether a value is a DUO permission code this cooperative knows.
 export function isDuoPermission(value: unknown): value is DuoPermissionCode {
@@ -72,52 +71,68 @@ export function findDuoTerm(code: string): DuoTerm | undefined {
   return DUO_PERMISSIONS.find((t) => t.code === code) ?? DUO_MODIFIERS.find((t) => t.code === code);
 }
 
-// Every problem with a (permission, modifiers) combination describing a study's use; empty when it is coherent.
-// Only contradictions are refused; redundant pairs (NPU + NCU next to NPUNCU, HMB + NPOA) are allowed.
-export function validateDuoUse(permission: unknown, modifiers: unknown, disease?: unknown, at = 'duo'): DuoProblem[] {
-  const problems: DuoProblem[] = [];
-  if (!isDuoPermission(permission)) {
-    problems.push({
-      field: `${at}.permission`,
-      code: 'unknown_duo_permission',
-      message: `permission must be one of ${duoPermissionCodes.join(', ')}`,
-    });
-  }
-  const list = Array.isArray(modifiers) ? (modifiers as unknown[]) : [];
-  if (!Array.isArray(modifiers)) {
-    problems.push({ field: `${at}.modifiers`, code: 'unknown_duo_modifier', message: 'modifiers must be an array' });
-  }
-  const seen = new Set<string>();
-  list.forEach((modifier, i) => {
-    if (!isDuoModifier(modifier)) {
-      problems.push({
-        field: `${at}.modifiers[${i}]`,
-        code: 'unknown_duo_modifier',
-        message: `modifier must be one of ${duoModifierCodes.join(', ')}`,
-      });
-    } else if (seen.has(modifier)) {
-      problems.push({ field: `${at}.modifiers[${i}]`, code: 'duplicate_duo_modifier', message: `${modifier} twice` });
-    } else {
-      seen.add(modifier);
-    }
-  });
-  const conflict = (message: string, field = `${at}.modifiers`): void => {
-    problems.push({ field, code: 'duo_conflict', message });
+/** Stable codes of the DUO use schema's problems (a prefix places them inside a larger schema). */
+export function duoProblemCodes(prefix = ''): ProblemCodes {
+  const at = prefix === '' ? '' : `${prefix}.`;
+  return {
+    [`${at}permission`]: 'unknown_duo_permission',
+    [`${at}permission:missing`]: 'unknown_duo_permission',
+    [`${at}modifiers`]: 'unknown_duo_modifier',
+    [`${at}modifiers:missing`]: 'unknown_duo_modifier',
+    [`${at}modifiers[]`]: 'unknown_duo_modifier',
+    [`${at}disease`]: 'duo_conflict',
   };
+}
+
+/**
+ * A study's use in DUO terms, `{ permission, modifiers, disease? }`. Only contradictions are refused; redundant
+ * pairs (NPU + NCU next to NPUNCU, HMB + NPOA) are allowed. `modifiersDefault` lets a request leave them out.
+ */
+export function duoUseSchema(options: { modifiersDefault?: boolean } = {}) {
+  const modifiers = z.array(z.enum(duoModifierCodes)).max(duoModifierCodes.length);
+  return z
+    .strictObject({
+      permission: z.enum(duoPermissionCodes),
+      modifiers: options.modifiersDefault ? modifiers.default([]) : modifiers,
+      disease: z.string().max(200).optional().describe('Only with DS: the disease, e.g. a MONDO id'),
+    })
+    .superRefine((use, ctx) => {
+      for (const problem of duoContradictions(use)) ctx.addIssue(problem);
+    });
+}
+
+// Every contradiction in a use whose codes are known (each a refinement issue of the schema above).
+function duoContradictions(use: { permission: string; modifiers: readonly string[]; disease?: string | undefined }) {
+  const found = [];
+  const seen = new Set<string>();
+  for (const [i, modifier] of use.modifiers.entries()) {
+    if (seen.has(modifier)) found.push(issue(['modifiers', i], 'duplicate_duo_modifier', `${modifier} twice`));
+    seen.add(modifier);
+  }
+  const conflict = (message: string, field = 'modifiers') => found.push(issue([field], 'duo_conflict', message));
   // POA is ancestry research only; NPOA forbids exactly that use.
-  if (permission === 'POA' && seen.has('NPOA')) conflict('POA (ancestry research only) contradicts NPOA');
+  if (use.permission === 'POA' && seen.has('NPOA')) conflict('POA (ancestry research only) contradicts NPOA');
   // "No restriction" with a restriction is a contradiction; a restricted use should name GRU, HMB, DS or POA.
-  if (permission === 'NRES' && seen.size > 0) conflict('NRES (no restriction) cannot carry modifiers');
+  if (use.permission === 'NRES' && seen.size > 0) conflict('NRES (no restriction) cannot carry modifiers');
   // The cooperative holds vital signs and activity data, no genotypes: a genetic-studies-only use has no data.
   if (seen.has('GSO')) conflict('GSO (genetic studies only): the cooperative holds no genetic data');
-  if (permission === 'DS') {
-    if (typeof disease !== 'string' || disease.trim() === '' || disease.length > 200) {
-      conflict('DS (disease specific) needs the disease, 1–200 characters', `${at}.disease`);
+  if (use.permission === 'DS') {
+    if (use.disease === undefined || use.disease.trim() === '') {
+      conflict('DS (disease specific) needs the disease, 1–200 characters', 'disease');
     }
-  } else if (disease !== undefined) {
-    conflict('a disease is only given with DS', `${at}.disease`);
+  } else if (use.disease !== undefined) {
+    conflict('a disease is only given with DS', 'disease');
   }
-  return problems;
+  return found;
+}
+
+const duoUse = withProblemCodes(duoUseSchema(), duoProblemCodes());
+
+// Every problem with a (permission, modifiers) combination describing a study's use; empty when it is coherent.
+export function validateDuoUse(permission: unknown, modifiers: unknown, disease?: unknown, at = 'duo'): DuoProblem[] {
+  const checked = checkWith(duoUse, { permission, modifiers, ...(disease !== undefined && { disease }) });
+  if (checked.ok) return [];
+  return checked.problems.map((p) => ({ ...p, field: p.field === '' ? at : `${at}.${p.field}` }));
 }
 
 // Whether a study's use could include population origins or ancestry research (POA itself, or a broad

@@ -3,9 +3,10 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { Actor, Role } from '../auth/index.js';
-import { Forbidden } from '../errors.js';
+import { type ErrorDetail, Forbidden, InvalidRequest } from '../errors.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
 import { readJsonBody, readTextBody } from './middleware/json-body.js';
+import { checkWith } from '../../policies/shared/problem.js';
 import { parseInput } from './validate.js';
 
 /** Who may call a route: anyone, any signed-in person, or the listed roles. Deny by default: no value, no route. */
@@ -26,8 +27,20 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   rawBody?: RawBodySpec;
   /** Successful status and the response schema (documented in OpenAPI). */
   success: { status: 200 | 201 | 202 | 204; schema?: z.ZodType; description: string };
+  /**
+   * How this route refuses a body its schema rejects, when not with `validation_failed`: its own code, and a step
+   * taken first (research queries audit the refusal as a denial). The details are the schema's problems as ever.
+   */
+  invalidBody?: InvalidBodySpec;
   /** Error codes this route may answer with, beyond the common ones. */
   errors?: Record<number, string>;
+}
+
+/** A route's own refusal of an invalid body (see `RouteSpec.invalidBody`). */
+export interface InvalidBodySpec {
+  code: string;
+  message: string;
+  before?: (details: readonly ErrorDetail[], actor: Actor | undefined) => Promise<void>;
 }
 
 /** A body the handler parses itself (uploads in several formats), with its own size limit. */
@@ -82,7 +95,7 @@ export class ApiRouter {
       const rawBody = spec.body ? await readJsonBody(ctx, spec.bodyLimitBytes ?? jsonBodyLimitBytes) : undefined;
       const text = spec.rawBody ? await readTextBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes) : undefined;
       const input = {
-        body: spec.body ? parseInput(spec.body, rawBody, 'body') : undefined,
+        body: spec.body ? await readBody(spec.body, rawBody, spec.invalidBody, actor) : undefined,
         rawBody: text,
         query: spec.query ? parseInput(spec.query, ctx.query, 'query') : undefined,
         params: spec.params ? parseInput(spec.params, ctx.params, 'params') : undefined,
@@ -95,4 +108,19 @@ export class ApiRouter {
     });
     return this;
   }
+}
+
+// The body through its schema; a refusal is `validation_failed`, or the route's own code after its step.
+async function readBody(
+  schema: z.ZodType,
+  raw: unknown,
+  invalid: InvalidBodySpec | undefined,
+  actor: Actor | undefined,
+): Promise<unknown> {
+  if (!invalid) return parseInput(schema, raw, 'body');
+  const checked = checkWith(schema, raw);
+  if (checked.ok) return checked.value;
+  const details = checked.problems.map((problem) => (problem.field === '' ? { ...problem, field: 'body' } : problem));
+  await invalid.before?.(details, actor);
+  throw new InvalidRequest(invalid.code, invalid.message, details);
 }

@@ -1,6 +1,8 @@
-// Edge validation: zod issues become one 400 with a stable code and every offending field.
+// Edge validation: a route's zod schema (with the stable codes its rules declare in policies/) checks the input once;
+// every problem becomes one 400 with a stable code in the one error format.
 import type { z } from 'zod';
-import { InvalidRequest, type ErrorDetail } from '../errors.js';
+import { checkWith } from '../../policies/shared/problem.js';
+import { InvalidRequest } from '../errors.js';
 
 /** Parses `value` with `schema` or throws 400 `validation_failed` listing each problem (unknown fields included). */
 export function parseInput<S extends z.ZodType>(
@@ -8,22 +10,8 @@ export function parseInput<S extends z.ZodType>(
   value: unknown,
   where: 'body' | 'query' | 'params',
 ): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const details: ErrorDetail[] = [];
-  for (const issue of result.error.issues) {
-    const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        details.push({
-          field: base ? `${base}.${key}` : key,
-          code: 'unknown_field',
-          message: 'This field is not accepted.',
-        });
-      }
-    } else {
-      details.push({ field: base || where, code: issue.code, message: issue.message });
-    }
-  }
+  const checked = checkWith(schema, value);
+  if (checked.ok) return checked.value;
+  const details = checked.problems.map((problem) => (problem.field === '' ? { ...problem, field: where } : problem));
   throw new InvalidRequest('validation_failed', `The request ${where} is not valid.`, details);
 }

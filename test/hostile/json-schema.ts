@@ -12,6 +12,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   minItems?: number;
   maxItems?: number;
+  uniqueItems?: boolean;
   enum?: unknown[];
   const?: unknown;
   anyOf?: JsonSchema[];
@@ -37,6 +38,7 @@ const KNOWN_KEYWORDS = new Set([
   'items',
   'minItems',
   'maxItems',
+  'uniqueItems',
   'enum',
   'const',
   'anyOf',
@@ -136,6 +138,9 @@ export function validate(schema: JsonSchema, value: unknown, at = '$'): string[]
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${at}: too few items`);
     if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push(`${at}: too many items`);
+    if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) {
+      problems.push(`${at}: items repeat`);
+    }
     if (schema.items) value.forEach((item, i) => problems.push(...validate(schema.items!, item, `${at}[${i}]`)));
   }
   if (isPlainObject(value)) {
@@ -292,10 +297,13 @@ export function validValue(schema: JsonSchema, known: KnownValues = {}, depth = 
     case 'array': {
       if (depth >= MAX_DEPTH) return fc.constant([]);
       const items = schema.items ? validValue(schema.items, known, depth + 1) : fc.jsonValue({ maxDepth: 1 });
-      return fc.array(items, {
+      const length = {
         minLength: schema.minItems ?? 0,
         maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 4, 4)),
-      });
+      };
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { ...length, selector: (item) => JSON.stringify(item) })
+        : fc.array(items, length);
     }
     case 'object':
       return validObject(schema, known, depth);
@@ -315,7 +323,10 @@ function validObject(schema: JsonSchema, known: KnownValues, depth: number): fc.
   }
   const record = fc.record(shape, { requiredKeys: [...required].filter((key) => key in shape) });
   if (typeof schema.additionalProperties !== 'object' || depth >= MAX_DEPTH) return record;
-  // Keys the database may choke on, beside ordinary ones: the schema says "any string", so these are valid too.
+  // Keys the database may choke on, beside ordinary ones: where the schema says "any string", these are valid too.
+  const hostileKeys = HOSTILE_KEYS.filter(
+    (key) => !schema.propertyNames || validate(schema.propertyNames, key).length === 0,
+  );
   const keys = fc.oneof(
     {
       arbitrary: schema.propertyNames
@@ -323,7 +334,7 @@ function validObject(schema: JsonSchema, known: KnownValues, depth: number): fc.
         : fc.string(),
       weight: 4,
     },
-    { arbitrary: fc.constantFrom(...HOSTILE_KEYS), weight: 1 },
+    ...(hostileKeys.length > 0 ? [{ arbitrary: fc.constantFrom(...hostileKeys), weight: 1 }] : []),
   );
   const extra = fc.dictionary(keys, validValue(schema.additionalProperties, known, depth + 1), { maxKeys: 4 });
   return fc.tuple(record, extra).map(([fixed, more]) => ({ ...more, ...fixed }));
@@ -369,6 +380,10 @@ function refusedLeaves(schema: JsonSchema): unknown[] {
     values.push(Array.from({ length: schema.maxItems + 1 }, () => 'x'));
   }
   if (types.includes('array')) values.push(Array.from({ length: 2000 }, (_, i) => i));
+  if (types.includes('array') && schema.uniqueItems) {
+    const item = schema.items?.enum?.[0] ?? 'x';
+    values.push([item, item]);
+  }
   return values.filter((value) => validate(schema, value).length > 0);
 }
 

@@ -103,6 +103,40 @@ describe('bad input at the edge', () => {
     expect(response.body.error.details[0].field).toBe('id');
   });
 
+  it('refuses a consent once, at the edge, with the rule’s own codes in the one error format', async () => {
+    const member = await registerAndLogin(app, { email: 'edge-consent@example.org' });
+    const response = await app.request('PUT', '/api/me/consent', {
+      token: member.accessToken,
+      body: { categories: { 'shoe-size': 'aggregate', 'heart-rate': 'all' }, optedOutPolicies: ['ok', '$where'] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(response.body.error.details.map((d: { field: string; code: string }) => `${d.field}:${d.code}`)).toEqual(
+      expect.arrayContaining([
+        'categories.shoe-size:unknown_category',
+        'categories.heart-rate:invalid_level',
+        'optedOutPolicies[1]:invalid_policy_id',
+      ]),
+    );
+  });
+
+  it('states the real rules in the OpenAPI document', async () => {
+    const { paths } = (await app.request('GET', '/openapi.json')).body;
+    const body = (method: string, path: string) => paths[path][method].requestBody.content['application/json'].schema;
+    const register = body('post', '/api/auth/register');
+    expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 1024 });
+    expect(register.properties.birthYear).toMatchObject({ minimum: 1800, maximum: 2200 });
+    const consent = body('put', '/api/me/consent');
+    expect(consent.properties.categories.propertyNames.enum).toContain('heart-rate');
+    const request = body('post', '/api/research/requests');
+    expect(request.properties.categories).toMatchObject({ minItems: 1, uniqueItems: true });
+    expect(request.properties.categories.items.enum).toContain('heart-rate');
+    const query = body('post', '/api/research/queries');
+    expect(query.properties.statistic.enum).toEqual(['count', 'mean', 'quantiles', 'histogram']);
+    const cursor = paths['/api/me/observations'].get.parameters.find((p: { name: string }) => p.name === 'cursor');
+    expect(cursor.schema.pattern).toBeDefined();
+  });
+
   it('limits log-in attempts per client address, exactly, even when they race', async () => {
     const limited = await createTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4' });
     try {

@@ -8,7 +8,9 @@ const codePoints = (value: string) => [...value].length;
 export const passwordSchema = z
   .string()
   .refine((p) => codePoints(p) >= 8, 'Use at least 8 characters.')
-  .refine((p) => codePoints(p) <= 1024, 'Use at most 1024 characters.');
+  .refine((p) => codePoints(p) <= 1024, 'Use at most 1024 characters.')
+  // JSON Schema counts characters as code points, as the refinements do: the document states the real rule.
+  .meta({ minLength: 8, maxLength: 1024 });
 
 export const emailSchema = z.email().max(254);
 export const nameSchema = z.string().trim().min(1).max(200);

@@ -11,7 +11,11 @@ export const listQuery = z.strictObject({
   from: instantSchema.optional(),
   to: instantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,512}$/)
+    .optional()
+    .describe('nextCursor of the previous page, as given (base64url); anything else is 400 invalid_cursor'),
 });
 
 export const seriesQuery = z.strictObject({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccessLogEntry, presentConsent, presentInsights } from './research.presenter.js';
-import { insightsQuery } from './research.schema.js';
+import { consentBody, insightsQuery } from './research.schema.js';
 
 const consentSchema = z.object({
   consent: z.object({
@@ -16,13 +16,6 @@ const consentSchema = z.object({
   history: z.array(z.object({ version: z.number().int(), recordedAt: z.string() })),
 });
 
-const consentBody = z
-  .strictObject({
-    categories: z.record(z.string().max(64), z.string().max(32)).optional(),
-    conditions: z.record(z.string().max(64), z.boolean()).optional(),
-    optedOutPolicies: z.array(z.string().max(128)).max(1000).optional(),
-  })
-  .describe('The whole consent from now on; categories not listed are none. Checked by policies/research/consent.ts.');
 
 /** Adds GET/PUT /api/me/consent, GET /api/me/access-log and GET /api/me/insights. */
 export function memberResearchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
@@ -48,7 +41,7 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
         body: consentBody,
         bodyLimitBytes: 64 * 1024,
         success: { status: 200, schema: consentSchema, description: 'Your new consent' },
-        errors: { 400: 'invalid_consent' },
+        errors: { 400: 'validation_failed (unknown_category, invalid_level, unknown_field …)' },
       },
       async ({ actor, body }) => presentConsent(await research.changeConsent(actor!.userId, body, now())),
     )

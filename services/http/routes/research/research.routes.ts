@@ -3,10 +3,8 @@
 // decided and audited (services/research/).
 import { z } from 'zod';
 import type { Viewer } from '../../../assembly/index.js';
-import { InvalidRequest } from '../../../errors.js';
 import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
-import { parseInput } from '../../validate.js';
 import { presentProposal } from '../proposals/proposals.presenter.js';
 import {
   presentExport,
@@ -17,7 +15,6 @@ import {
   queryAnswerSchema,
 } from './research.presenter.js';
 import {
-  anyJson,
   exportQuery,
   idParams,
   impactSchema,
@@ -142,24 +139,17 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
           'Run an aggregate query {policyId, category, statistic, groupBy?, from?, to?, epsilon?} under an active policy',
         tag: 'research',
         access: ['researcher'],
-        body: anyJson,
+        body: queryBody,
+        invalidBody: {
+          code: 'invalid_request',
+          message: 'The query is not valid; nothing was released.',
+          before: (details, actor) => research.refuseInvalid(actor!, [...details], now()),
+        },
         bodyLimitBytes: 4096,
         success: { status: 200, schema: queryAnswerSchema, description: 'Suppressed, noisy cells' },
         errors: refusals,
       },
-      async ({ actor, body }) => {
-        const parsed = queryBody.safeParse(body);
-        if (!parsed.success) {
-          try {
-            parseInput(queryBody, body, 'body');
-          } catch (error) {
-            const details = error instanceof InvalidRequest ? (error.details ?? []) : [];
-            await research.refuseInvalid(actor!, details, now());
-            throw new InvalidRequest('invalid_request', 'The query is not valid; nothing was released.', details);
-          }
-        }
-        return presentQueryAnswer(await research.query(actor!, parsed.data!, now()));
-      },
+      async ({ actor, body }) => presentQueryAnswer(await research.query(actor!, body, now())),
     )
     .route(
       {

@@ -1,38 +1,57 @@
-// Shapes of the research and consent routes. Research queries are parsed inside the handler (queryBody), so that
-// a malformed query (operators, oversized fields) is audited as a denial like any other.
+// Shapes of the research and consent routes: the rules' own schemas from policies/research, used once at the edge.
+// A malformed research query (operators, oversized fields) is still audited as a denial (the route's invalidBody).
 import { z } from 'zod';
-import { accessLevels, dateTruncations, statistics } from '../../../../policies/research/access-policy.js';
-import { duoModifierCodes, duoPermissionCodes } from '../../../../policies/research/duo.js';
-import { groupByDimensions } from '../../../../policies/research/group-by.js';
+import {
+  accessLevels,
+  accessPolicyFields,
+  accessPolicyProblemCodes,
+  dateTruncations,
+  epsilonBudgetSchema,
+  policyIdSchema,
+} from '../../../../policies/research/access-policy.js';
+import { consentSchema } from '../../../../policies/research/consent.js';
+import { duoUseSchema } from '../../../../policies/research/duo.js';
+import { researchQuerySchema } from '../../../../policies/research/research-query.js';
+import { canonicalInstantSchema } from '../../../../policies/shared/schemas.js';
+import { issue, withProblemCodes } from '../../../../policies/shared/problem.js';
 
-const instant = z.iso.datetime().describe('ISO 8601 UTC instant with milliseconds, e.g. 2025-01-01T00:00:00.000Z');
 const code = z.string().min(1).max(64);
-const policyId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+/** Non-blank text, stored trimmed (as requests always were). */
+const trimmedText = (max: number) => z.string().regex(/\S/, 'Must not be blank.').trim().max(max);
 
-export const requestBody = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  purpose: z.string().trim().min(1).max(4000),
-  duo: z.strictObject({
-    permission: z.enum(duoPermissionCodes),
-    modifiers: z.array(z.enum(duoModifierCodes)).max(duoModifierCodes.length).default([]),
-    disease: z.string().min(1).max(200).optional(),
-  }),
-  categories: z.array(code).min(1).max(20),
-  level: z.enum(accessLevels).default('aggregate'),
-  statistics: z.array(z.enum(statistics)).min(1).max(statistics.length),
-  groupBy: z.array(z.enum(groupByDimensions)).max(groupByDimensions.length).default([]),
-  period: z.strictObject({ from: instant, to: instant }),
-  validUntil: instant,
-  epsilon: z.number().positive().max(1000).describe('Requested total privacy budget ε for the life of the policy'),
-  ethicsApproval: z.string().trim().min(1).max(200).optional(),
-  minCellSize: z.number().int().min(1).max(10_000).optional(),
-  deidentification: z
+/**
+ * An access request: the policy the researcher asks for, in the policy's own field rules (policies/research), so a
+ * request that could never make a policy is refused here. The bylaws' caps (ε, cell size) are checked when it is filed.
+ */
+export const requestBody = withProblemCodes(
+  z
     .strictObject({
-      dateTruncation: z.enum(dateTruncations).optional(),
-      profileFields: z.array(z.enum(groupByDimensions)).max(groupByDimensions.length).optional(),
+      title: trimmedText(200),
+      purpose: trimmedText(4000),
+      duo: duoUseSchema({ modifiersDefault: true }),
+      categories: accessPolicyFields.categories,
+      level: z.enum(accessLevels).default('aggregate'),
+      statistics: accessPolicyFields.statistics,
+      groupBy: accessPolicyFields.groupBy.default([]),
+      period: accessPolicyFields.period,
+      validUntil: canonicalInstantSchema,
+      epsilon: epsilonBudgetSchema.describe('Requested total privacy budget ε for the life of the policy'),
+      ethicsApproval: trimmedText(200).optional(),
+      minCellSize: z.number().int().min(1).max(10_000).optional().describe('Default: the bylaws’ minimum'),
+      deidentification: z
+        .strictObject({
+          dateTruncation: z.enum(dateTruncations).optional(),
+          profileFields: accessPolicyFields.deidentification.unwrap().shape.profileFields.unwrap().optional(),
+        })
+        .optional(),
     })
-    .optional(),
-});
+    .superRefine((request, ctx) => {
+      if (request.duo.modifiers.includes('IRB') && request.ethicsApproval === undefined) {
+        ctx.addIssue(issue(['ethicsApproval'], 'missing_field', 'ethicsApproval is required with the IRB modifier'));
+      }
+    }),
+  { ...accessPolicyProblemCodes, '': 'invalid_type', epsilon: 'invalid_epsilon', 'epsilon:missing': 'invalid_epsilon' },
+);
 
 export const requestSchema = z.object({
   id: z.string(),
@@ -45,18 +64,17 @@ export const requestSchema = z.object({
 });
 
 export const idParams = z.object({ id: z.uuid() });
-export const policyParams = z.object({ id: policyId });
+export const policyParams = z.object({ id: policyIdSchema });
 
-export const queryBody = z.strictObject({
-  policyId,
-  category: code,
-  statistic: z.string().min(1).max(32),
-  groupBy: z.array(z.string().min(1).max(32)).max(3).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  epsilon: z.number().positive().max(1000).optional().describe('ε to spend; default a tenth of the budget'),
-});
+/** A research query: the language's schema, checked once at the edge (a refusal is audited as a denial). */
+export const queryBody = researchQuerySchema;
 
+/** The member's consent, checked once at the edge by the cooperative's rule. */
+export const consentBody = consentSchema;
+
+const instant = z.iso.datetime().describe('ISO 8601 UTC instant with milliseconds, e.g. 2025-01-01T00:00:00.000Z');
+
+// Not the canonical instant: a malformed export period is refused by `decide`, and so audited as a denial.
 export const exportQuery = z.strictObject({ category: code, from: instant.optional(), to: instant.optional() });
 
 const impactSchema = z.object({
@@ -70,14 +88,3 @@ export { impactSchema };
 export const policiesQuery = z.strictObject({ status: z.enum(['active', 'all']).default('active') });
 
 export const insightsQuery = z.strictObject({ category: code });
-
-const { $schema: _dialect, ...queryBodyJsonSchema } = z.toJSONSchema(queryBody, { io: 'input' });
-
-/**
- * The body of a research query as the router reads it: any JSON, so that the handler validates it with `queryBody`
- * and audits a malformed one as a denial. Documented as `queryBody`, so the contract shows what is accepted.
- */
-export const anyJson = z.unknown().meta({
-  ...queryBodyJsonSchema,
-  description: 'Validated strictly in the handler; a malformed body is refused with 400 invalid_request and audited.',
-});
