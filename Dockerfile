@@ -2,7 +2,7 @@
 # Production image: compiled JavaScript, production dependencies only, non-root, talks to MongoDB 7+ (MONGODB_URI).
 # The embedded FerretDB is for development and tests; it is not part of this image.
 
-FROM node:20.20-bookworm-slim AS build
+FROM node:24.22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,13 +14,13 @@ RUN npm run build && cp services/http/routes/system/api-reference.css dist/servi
 COPY web-components ./web-components
 RUN npm run build:web
 
-FROM node:20.20-bookworm-slim AS runtime
+FROM node:24.22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 # dist/ holds the compiled service and the web app (dist/web, found next to dist/services by services/app.js).
 COPY --from=build /app/dist ./dist
 USER node

@@ -77,7 +77,7 @@ export class VaultStore {
   async store(memberId: string, key: Buffer, observations: readonly NormalisedObservation[]): Promise<StoreResult> {
     const unique = new Map<string, NormalisedObservation>();
     for (const observation of observations) unique.set(duplicateKey(observation), observation);
-    let head = await this.readHead(memberId, key);
+    const head = await this.readHead(memberId, key);
 
     const groups = new Map<string, NormalisedObservation[]>();
     for (const observation of unique.values()) {
@@ -103,7 +103,7 @@ export class VaultStore {
     }
     if (documents.length > 0) {
       await this.chunks.insertMany(documents, { ordered: false });
-      head = await this.commit(memberId, key, head, added);
+      await this.commit(memberId, key, head, added);
     }
     return { received: observations.length, stored, duplicates: observations.length - stored };
   }
