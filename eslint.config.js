@@ -20,6 +20,37 @@ const ioModules = [
   'prom-client',
 ];
 
+const contexts = ['members', 'auth', 'vault', 'assembly', 'research', 'audit', 'erasure'];
+
+/**
+ * One block per context (its files may import only the other contexts' index.ts), and one per folder outside the
+ * contexts, whose `prefix` is the path from that folder up to services/ (http/routes/auth/ is not the auth context).
+ */
+function contextBoundaries() {
+  const internalsOf = (names, prefix) => ({
+    regex: `^${prefix}(${names.join('|')})/(?!index\\.js$).+`,
+    message: 'Another context is reached only through its index.ts (its interface): its models and stores are its own.',
+  });
+  const block = (files, names, prefix) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [internalsOf(names, prefix)] }] },
+  });
+  return [
+    ...contexts.map((context) =>
+      block(
+        [`services/${context}/**/*.ts`],
+        contexts.filter((c) => c !== context),
+        '(\\.\\./)+',
+      ),
+    ),
+    block(['services/*.ts'], contexts, '\\./'),
+    block(['services/{demo,db,ops}/*.ts', 'services/http/*.ts'], contexts, '\\.\\./'),
+    block(['services/db/migrations/*.ts', 'services/http/middleware/*.ts'], contexts, '(\\.\\./){2}'),
+    block(['services/http/routes/*/*.ts'], contexts, '(\\.\\./){3}'),
+    block(['bench/**/*.ts', 'fixtures/**/*.ts'], contexts, '(\\.\\./)+services/'),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.cache/', 'coverage/'] },
   js.configs.recommended,
@@ -85,9 +116,9 @@ export default tseslint.config(
       ],
     },
   },
-  // Cross-context rule for services/ (lead): a context imports another only through its interface.
-  // → add its block here: files: ['services/<context>/**/*.ts'], '@typescript-eslint/no-restricted-imports'
-  //   patterns for the other contexts' internals (models, stores, collections). ESLint applies the last
-  //   matching config's options for a rule, so merge any web-components/policies patterns rather than repeat.
+  // Contexts (services/<context>/): each is reached only through its interface, services/<context>/index.ts; its
+  // models, stores and collections are its own. Shared infrastructure (db/, crypto/, errors, config, logger) and
+  // policies/ are open to all. Tests of a context's internals (test/services/<context>/) may reach inside.
+  ...contextBoundaries(),
   // ---- End of dependency direction -----------------------------------------------------------------------
 );

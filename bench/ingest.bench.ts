@@ -3,7 +3,7 @@
 // into the same database, in the same run. Target: ratio ≥ 1.0.
 // Run: npm run bench:ingest  (MEMBERS, DAYS, HEART_RATE_PER_DAY, ROWS_PER_UPLOAD, FORMAT=csv|json override)
 import { generateObservations } from '../fixtures/demo-observations.js';
-import { CSV_LINE_END, formatCsvHeader, formatCsvRow } from '../services/vault/formats/observation-export.js';
+import { CSV_LINE_END, formatCsvHeader, formatCsvRow } from '../services/vault/index.js';
 import type { NormalisedObservation } from '../policies/observations/observation-types.js';
 import { insertMembers, issueAccessTokens } from '../test/helpers/builders.js';
 import { startBenchService } from './bench-service.js';

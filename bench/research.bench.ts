@@ -11,7 +11,7 @@ import type { NormalisedObservation } from '../policies/observations/observation
 import { cryptoRandomSource, type MemberSeries, releaseAggregate } from '../policies/research/privacy.js';
 import { open } from '../services/crypto/aead.js';
 import { toBuffer } from '../services/db/connection.js';
-import { userModel } from '../services/members/user.model.js';
+import { createMemberDirectory } from '../services/members/index.js';
 import { consentDocument } from '../services/research/index.js';
 import {
   chunkBinding,
@@ -50,8 +50,8 @@ async function main(): Promise<void> {
       joinedAt: new Date(Date.now() - 30 * DAY),
       profile: (i) => ({ sex: sexes[i % 4], birthYear: 1950 + (i % 50) }),
     });
-    const users = await userModel(connection).find({ role: 'member' }, { wrappedKey: 1 }).lean();
-    const keys = new Map(users.map((u) => [u._id, services.keyring.unwrapMemberKey(u._id, toBuffer(u.wrappedKey))]));
+    const directory = createMemberDirectory({ connection, keyring: services.keyring });
+    const keys = new Map((await directory.activeMembers()).map((member) => [member.id, member.key]));
     const firstAt = Date.now() - 40 * DAY;
     // The policy's period runs over whole UTC months, as studies usually do.
     const periodFrom = new Date(new Date(firstAt).toISOString().slice(0, 7) + '-01T00:00:00.000Z');

@@ -3,7 +3,7 @@
 import { policyBudgetMicro } from '../../policies/research/access-policy.js';
 import { type AccessRequest, type Decision, decide } from '../../policies/research/decide.js';
 import { decideWithoutPolicy, denialStatus } from '../../policies/research/research-lookup.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { ApprovedPolicy } from './policy-registry.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type AccessPolicy, parseAccessPolicy } from '../../policies/research/access-policy.js';
 import { isNotForProfitUse } from '../../policies/research/duo.js';
 import type { Assembly } from '../assembly/index.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import { Forbidden, InvalidRequest } from '../errors.js';
 import type { MemberDirectory } from '../members/index.js';
 import type { ResearchAudit } from './decision-gate.js';

@@ -8,7 +8,7 @@ import type { Consent } from '../../policies/research/consent.js';
 import type { ResearchProfile } from '../../policies/research/group-by.js';
 import { cryptoRandomSource, type RandomSource } from '../../policies/research/privacy.js';
 import type { Assembly, ProposalView } from '../assembly/index.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { MemberDirectory } from '../members/index.js';
 import type { Vault } from '../vault/index.js';

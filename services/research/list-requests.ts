@@ -1,5 +1,5 @@
 // Reading access requests: a researcher sees their own, a steward sees all.
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import { NotFound } from '../errors.js';
 import type { RequestStore } from './request-store.js';
 import type { ResearchRequestDocument } from './research.model.js';

@@ -5,7 +5,7 @@ import { memberIncluded } from '../../policies/research/consent.js';
 import type { AccessRequest } from '../../policies/research/decide.js';
 import { groupValuesOf } from '../../policies/research/group-by.js';
 import { pseudonymiseObservation, type PseudonymisedRecord } from '../../policies/research/pseudonym.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import type { MemberDirectory } from '../members/index.js';
 import { openSealedChunk } from '../vault/index.js';
 import type { ApprovedPolicies } from './approved-policies.js';

@@ -17,7 +17,7 @@ import {
   type ReleasedCell,
   releaseAggregate,
 } from '../../policies/research/privacy.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import type { MemberDirectory } from '../members/index.js';
 import type { ApprovedPolicies } from './approved-policies.js';
 import { type CohortDeps, readCohort, valuesIn } from './cohort.js';

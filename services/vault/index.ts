@@ -28,6 +28,8 @@ import {
 export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMember } from './sealed-cohort.js';
 export { UPLOAD_MEDIA_TYPES, type UploadProblemDetail } from './upload-reader.js';
 export { chunkBinding, sealChunk } from './chunk-codec.js';
+// The export formats, for the HTTP edge that streams them (and the ingest benchmark that writes CSV).
+export { CSV_LINE_END, formatCsvHeader, formatCsvRow, toFhirBundleEntry } from './formats/observation-export.js';
 export { headDocument } from './vault-store.js';
 export type {
   ChunkDocument,

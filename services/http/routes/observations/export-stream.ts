@@ -4,9 +4,9 @@ import {
   CSV_LINE_END,
   formatCsvHeader,
   formatCsvRow,
+  type StoredObservation,
   toFhirBundleEntry,
-} from '../../../vault/formats/observation-export.js';
-import type { StoredObservation } from '../../../vault/index.js';
+} from '../../../vault/index.js';
 import { presentObservation } from './observations.presenter.js';
 
 export type ExportFormat = 'json' | 'csv' | 'fhir';
