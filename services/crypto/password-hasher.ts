@@ -91,7 +91,8 @@ export async function createPasswordHasher(options: { size?: number; idleMs?: nu
     const running = (slot.running ??= start(slot));
     clearTimeout(running.idleTimer);
     const id = nextId++;
-    const result = new Promise((resolve, reject) => running.pending.set(id, { resolve, reject }));
+    const { promise: result, resolve, reject } = Promise.withResolvers();
+    running.pending.set(id, { resolve, reject });
     try {
       (await running.worker).postMessage({ id, ...message });
       return await result;

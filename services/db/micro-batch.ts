@@ -38,10 +38,10 @@ export class MicroBatch<In, Out> {
   }
 
   submit(item: In): Promise<Out> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      this.schedule();
-    });
+    const { promise, resolve, reject } = Promise.withResolvers<Out>();
+    this.queue.push({ item, resolve, reject });
+    this.schedule();
+    return promise;
   }
 
   private schedule(): void {
