@@ -211,7 +211,7 @@ describe('refresh and logout', () => {
     }
   });
 
-  it('treats concurrent uses of one refresh token as one client racing itself: each gets a pair, the session lives', async () => {
+  it('answers concurrent uses of one refresh token with one and the same successor, never a second chain', async () => {
     const account = await registerAndLogin(app);
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
@@ -219,9 +219,43 @@ describe('refresh and logout', () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(200));
-    expect(new Set(results.map((r) => r.body.refreshToken)).size).toBe(6);
+    // One successor for all six: the session goes on as one chain of refresh tokens.
+    expect(new Set(results.map((r) => r.body.refreshToken)).size).toBe(1);
     for (const r of results)
       expect((await app.request('GET', '/api/me', { token: r.body.accessToken })).status).toBe(200);
+    const next = await app.request('POST', '/api/auth/refresh', {
+      body: { refreshToken: results[0]!.body.refreshToken },
+    });
+    expect(next.status).toBe(200);
+    expect((await app.request('GET', '/api/me', { token: next.body.accessToken })).status, 'the chain lives on').toBe(
+      200,
+    );
+  });
+
+  it('answers a replay within the grace period with the same successor, not a new live pair', async () => {
+    const account = await registerAndLogin(app);
+    const rotated = await app.request('POST', '/api/auth/refresh', { body: { refreshToken: account.refreshToken } });
+    app.clock.advance(REFRESH_REUSE_GRACE_MS / 2);
+    try {
+      const replays = [];
+      for (let i = 0; i < 3; i++)
+        replays.push(await app.request('POST', '/api/auth/refresh', { body: { refreshToken: account.refreshToken } }));
+      expect(replays.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(replays.map((r) => r.body.refreshToken)).toEqual(Array(3).fill(rotated.body.refreshToken));
+      // The thief and the owner share one successor: once one uses it, the other's later use is reuse.
+      const owner = await app.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: rotated.body.refreshToken },
+      });
+      expect(owner.status).toBe(200);
+      app.clock.advance(REFRESH_REUSE_GRACE_MS + 1_000);
+      const thief = await app.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: rotated.body.refreshToken },
+      });
+      expect(thief.status).toBe(401);
+      expect((await app.request('GET', '/api/me', { token: owner.body.accessToken })).status).toBe(401);
+    } finally {
+      app.clock.advance(-(REFRESH_REUSE_GRACE_MS / 2 + REFRESH_REUSE_GRACE_MS + 1_000));
+    }
   });
 
   it('rejects concurrent profile changes made from the same version instead of losing one', async () => {
