@@ -224,7 +224,7 @@ describe('CSV export opened in a spreadsheet (formula injection)', () => {
   it('leaves other text and numbers, negative ones included, as they are', () => {
     expect(noteCell('after a run = tired')).toBe('after a run = tired');
     expect(noteCell("it's fine")).toBe("it's fine");
-    const negative = { ...(SAMPLES[0] as NormalisedObservation), value: -3.5 };
+    const negative = { ...(SAMPLES[0] as NormalisedObservation), value: -3.5 } as NormalisedObservation;
     expect(formatCsvRow(negative).split(',')[1]).toBe('-3.5');
   });
 
