@@ -34,14 +34,63 @@ describe('register', () => {
     expect(response.body.error.details[0].field).toBe('role');
   });
 
-  it('answers a duplicate e-mail (any case) with 409 and nothing more', async () => {
-    const body = buildRegistration();
-    expect((await app.request('POST', '/api/auth/register', { body })).status).toBe(201);
-    const again = await app.request('POST', '/api/auth/register', {
-      body: { ...body, email: (body.email as string).toUpperCase() },
+  it('answers an address already in use (any case) exactly like a new one, and creates nothing', async () => {
+    const body = buildRegistration({ name: 'First Owner' });
+    const first = await app.request('POST', '/api/auth/register', { body });
+    expect(first.status).toBe(201);
+    const hash = vi.spyOn(app.services.passwords, 'hash');
+    const attempt = {
+      ...body,
+      email: (body.email as string).toUpperCase(),
+      name: 'Someone Else',
+      password: 'other password',
+    };
+    const again = await app.request('POST', '/api/auth/register', { body: attempt });
+    const fresh = await app.request('POST', '/api/auth/register', {
+      body: buildRegistration({ name: 'Someone Else' }),
     });
-    expect(again.status).toBe(409);
-    expect(again.body).toEqual({ error: { code: 'email_unavailable', message: expect.any(String) } });
+    // Same status, same fields, a password hashed in both paths (so similar timing).
+    expect(again.status).toBe(201);
+    expect(Object.keys(again.body).sort()).toEqual(Object.keys(fresh.body).sort());
+    expect(again.body).toMatchObject({ role: 'member', status: 'active', name: 'Someone Else' });
+    expect(hash).toHaveBeenCalledTimes(2);
+    hash.mockRestore();
+    // Nothing was stored: the owner's account is untouched and the answered id leads nowhere.
+    expect(again.body.id).not.toBe(first.body.id);
+    expect(await app.connection.db!.collection('users').countDocuments({ _id: again.body.id })).toBe(0);
+    expect((await login(app, body.email as string, body.password as string)).accessToken).toEqual(expect.any(String));
+    const intruder = await app.request('POST', '/api/auth/login', {
+      body: { email: body.email, password: 'other password' },
+    });
+    expect(intruder.status).toBe(401);
+  });
+
+  it('takes no longer to answer a taken address than a new one (no timing oracle)', async () => {
+    const taken = buildRegistration();
+    await app.request('POST', '/api/auth/register', { body: taken });
+    const timed = async (body: Record<string, unknown>) => {
+      const started = performance.now();
+      expect((await app.request('POST', '/api/auth/register', { body })).status).toBe(201);
+      return performance.now() - started;
+    };
+    const takenTimes: number[] = [];
+    const newTimes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      takenTimes.push(await timed({ ...taken, password: `another password ${i}` }));
+      newTimes.push(await timed(buildRegistration()));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Both are dominated by one Argon2id hash; without one the taken address would answer in a few ms.
+    expect(median(takenTimes)).toBeGreaterThan(median(newTimes) * 0.4);
+    expect(median(takenTimes)).toBeLessThan(median(newTimes) * 2.5);
+  });
+
+  it('still refuses a second steward with an address in use (the CLI says so plainly)', async () => {
+    const email = `steward-twice-${Date.now()}@example.org`;
+    await app.services.members.createSteward({ email, password: 'steward password', name: 'S' }, app.clock.now());
+    await expect(
+      app.services.members.createSteward({ email, password: 'steward password', name: 'S' }, app.clock.now()),
+    ).rejects.toMatchObject({ status: 409, code: 'email_unavailable' });
   });
 
   it('lists every unknown field instead of assigning it', async () => {
