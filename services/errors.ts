@@ -71,7 +71,10 @@ export class UnsupportedMediaType extends AppError {
 
 /** 429: too many requests; the client may retry after `retryAfterSeconds`. */
 export class TooManyRequests extends AppError {
-  constructor(retryAfterSeconds: number, code = 'rate_limited') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    code = 'rate_limited',
+  ) {
     super(429, code, 'Too many requests; try again later.', undefined, {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     });

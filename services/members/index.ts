@@ -9,10 +9,16 @@ import { findIdByEmail, getAccount } from './account-records.js';
 import { logIn } from './log-in.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { memberStanding, memberStandings, suspendMembership } from './membership.js';
-import type { ProfilePatch, RegistrationInput, ResearcherDecision, ResearcherFilter } from './members.model.js';
+import type {
+  AffiliationChange,
+  ProfilePatch,
+  RegistrationInput,
+  ResearcherDecision,
+  ResearcherFilter,
+} from './members.model.js';
 import { updateProfile } from './profile-update.js';
 import { registerAccount } from './registration.js';
-import { listResearchers, verifyResearcher } from './researcher-verification.js';
+import { changeAffiliation, listResearchers, verifyResearcher } from './researcher-verification.js';
 import { refreshSession } from './session-refresh.js';
 import { refreshTokenModel, sessionModel } from './session.model.js';
 import { logOut, resolveActor } from './sessions.js';
@@ -20,8 +26,11 @@ import { appointSteward } from './steward-appointment.js';
 import { throttleModel } from './throttle.model.js';
 import { userModel } from './user.model.js';
 
+export { AFFILIATION_CHANGE_REASONS } from './members.model.js';
 export type {
   Account,
+  AffiliationChange,
+  AffiliationChangeReason,
   MemberStanding,
   Profile,
   ProfilePatch,
@@ -107,9 +116,12 @@ export function createMembers(deps: MembersDeps) {
 
     /** Researchers awaiting (or past) a steward's decision, oldest first. */
     listResearchers: (verification: ResearcherFilter) => listResearchers(reading, verification),
-    /** A steward confirms a researcher's organisation and whether it is non-profit. */
+    /** A steward confirms a pending researcher's organisation and whether it is non-profit; once only. */
     verifyResearcher: (researcherId: string, decision: ResearcherDecision, stewardId: string, now: Date) =>
-      verifyResearcher({ users, keyring, revocations }, researcherId, decision, stewardId, now),
+      verifyResearcher({ users, claims, keyring, revocations, audit }, researcherId, decision, stewardId, now),
+    /** A steward changes a verified researcher's organisation or non-profit status, with a reason (audited). */
+    changeAffiliation: (researcherId: string, change: AffiliationChange, stewardId: string, now: Date) =>
+      changeAffiliation({ users, claims, keyring, revocations, audit }, researcherId, change, stewardId, now),
     /** Suspends a member's voting rights over [from, to); the account stays usable. */
     suspendMembership: (memberId: string, suspension: { from: Date; to?: Date }, now: Date) =>
       suspendMembership({ users, revocations }, memberId, suspension, now),

@@ -5,9 +5,9 @@ import type { AuditTrail } from '../audit/index.js';
 import type { TokenService } from '../auth/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import { NotAuthenticated } from '../errors.js';
+import { NotAuthenticated, TooManyRequests } from '../errors.js';
 import { emailIndexOf } from './account-records.js';
-import type { LoginThrottle } from './login-throttle.js';
+import type { Attempt, LoginThrottle } from './login-throttle.js';
 import type { TokenPair } from './members.model.js';
 import type { RefreshTokenDocument, SessionDocument } from './session.model.js';
 import { issueTokens } from './sessions.js';
@@ -28,7 +28,12 @@ export interface LogInDeps {
 
 const invalidCredentials = () => new NotAuthenticated('invalid_credentials', 'E-mail address or password is wrong.');
 
-/** Checks the password (throttled per account and per address) and opens a session with a fresh token pair. */
+// A wrong password let through only because the account is known at an address over its budget looks like the
+// over-limit answer every other attempt from there gets (see Attempt.overBudgetRetryAfter).
+const refusal = (attempt: Attempt) =>
+  attempt.overBudgetRetryAfter === undefined ? invalidCredentials() : new TooManyRequests(attempt.overBudgetRetryAfter);
+
+/** Checks the password (throttled by growing delays, see login-throttle.ts) and opens a session with a fresh pair. */
 export async function logIn(
   deps: LogInDeps,
   email: string,
@@ -38,21 +43,21 @@ export async function logIn(
 ): Promise<TokenPair> {
   const { users, keyring, passwords, throttle, audit } = deps;
   const emailIndex = emailIndexOf(keyring, email);
-  await throttle.beforeAttempt(emailIndex, keyring.blindIndex('ip', clientAddress), now);
+  const attempt = await throttle.beforeAttempt(emailIndex, keyring.blindIndex('ip', clientAddress), now);
   const user = await users.findOne({ emailIndex }).lean();
   if (!user) {
     await passwords.verifyAgainstDummy(password);
-    await throttle.recordFailure(emailIndex, now);
+    await throttle.recordFailure(attempt, now);
     await audit?.append('login.failed', `email:${emailIndex.slice(0, 32)}`, {}, now);
-    throw invalidCredentials();
+    throw refusal(attempt);
   }
   if (!(await passwords.verify(password, user.passwordHash))) {
-    await throttle.recordFailure(emailIndex, now);
+    await throttle.recordFailure(attempt, now);
     await audit?.append('login.failed', user._id, {}, now);
-    throw invalidCredentials();
+    throw refusal(attempt);
   }
-  if (user.status !== 'active') throw invalidCredentials();
-  await throttle.recordSuccess(emailIndex, now);
+  if (user.status !== 'active') throw refusal(attempt);
+  await throttle.recordSuccess(attempt, now);
   const session: SessionDocument = {
     _id: randomUUID(),
     userId: user._id,

@@ -58,4 +58,18 @@ export interface ResearcherDecision {
   nonProfit: boolean;
 }
 
+/** Why a steward changes a verified researcher's affiliation: a stable code (the audit log keeps no free text). */
+export const AFFILIATION_CHANGE_REASONS = [
+  'organisation_renamed',
+  'moved_organisation',
+  'status_corrected',
+  'entered_in_error',
+] as const;
+export type AffiliationChangeReason = (typeof AFFILIATION_CHANGE_REASONS)[number];
+
+/** A change of a verified researcher's organisation or non-profit status, with its reason. */
+export interface AffiliationChange extends ResearcherDecision {
+  reason: AffiliationChangeReason;
+}
+
 export type ResearcherFilter = 'pending' | 'verified' | 'rejected' | 'all';

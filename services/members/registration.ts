@@ -21,7 +21,8 @@ export interface AccountCreation {
 /**
  * Registers a member or a researcher. Over HTTP the client's address is given: a registration counts against the
  * same per-address budget as log-in attempts (each costs an Argon2id hash), so one address cannot create accounts
- * without limit.
+ * without limit, and an address already in use is answered like a new one (no e-mail enumeration; see
+ * docs/security.md): the same 201 and body shape, after the same password hash, but nothing is stored.
  */
 export async function registerAccount(
   deps: AccountCreation & { throttle: LoginThrottle },
@@ -34,14 +35,18 @@ export async function registerAccount(
   if (clientAddress !== undefined) {
     await deps.throttle.beforeRegistration(deps.keyring.blindIndex('ip', clientAddress), now);
   }
-  return createAccount(deps, input, now);
+  return createAccount(deps, input, now, { concealTaken: clientAddress !== undefined });
 }
 
-/** Writes a new account with its own data key and sealed profile; an e-mail already in use is refused. */
+/**
+ * Writes a new account with its own data key and sealed profile. An e-mail already in use is refused, or with
+ * `concealTaken` answered with the account that would have been created (never stored, its id known to nobody).
+ */
 export async function createAccount(
   { users, keyring, passwords }: AccountCreation,
   input: RegistrationInput,
   now: Date,
+  options: { concealTaken?: boolean } = {},
 ): Promise<Account> {
   const id = randomUUID();
   const { key, wrapped } = keyring.newMemberKey(id);
@@ -70,6 +75,7 @@ export async function createAccount(
   try {
     await users.create(document);
   } catch (error) {
+    if (isDuplicateKey(error) && options.concealTaken) return toAccount(keyring, document);
     if (isDuplicateKey(error)) {
       throw new Conflict('email_unavailable', 'This e-mail address cannot be used for a new account.');
     }

@@ -46,6 +46,17 @@ export async function issueTokens(
     createdAt: now,
     expiresAt: session.expiresAt,
   });
+  return pairWith(deps, user, session, refreshToken, now);
+}
+
+/** A fresh access token beside an existing refresh token of the session (the same successor, answered again). */
+export async function pairWith(
+  deps: { tokens: TokenService },
+  user: UserDocument,
+  session: SessionDocument,
+  refreshToken: string,
+  now: Date,
+): Promise<TokenPair> {
   // `now` is when this request began, before the account was read: a change written since makes the token stale.
   const access = await deps.tokens.issueAccessToken(accessClaimsOf(user, session._id, now), now);
   return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, tokenType: 'Bearer' };

@@ -1,10 +1,19 @@
-// Numbered slots for log-in throttling (see db/claims.ts), shared by every service instance through the database.
+// Log-in throttling records (see login-throttle.ts), shared by every service instance through the database.
 import { Schema, type Connection, type Model } from 'mongoose';
 
+/**
+ * One record, keyed by blind indexes only (no plaintext e-mail or IP):
+ * - `fail:<pair|account>:…:<uuid>` one failure (`key` is its subject, `at` its time), inserted, never updated;
+ * - `turn:<key>:<failures>:<last>` the one attempt let through after that failure (a claim);
+ * - `known:<account>:<address>` the account logged in from that address (exempt from the address budget);
+ * - `ip:<address>:<window start>:<slot or "hint">` the address's attempts in a window (db/claims.ts).
+ * Every record has `expiresAt` and is swept after it.
+ */
 export interface ThrottleDocument {
-  /** `<scope>:<blind index of the subject>:<window start>:<slot number or "hint">`; no plaintext e-mail or IP. */
   _id: string;
   expiresAt: Date;
+  key?: string;
+  at?: Date;
   taken?: number;
 }
 
@@ -12,6 +21,8 @@ const throttleSchema = new Schema<ThrottleDocument>(
   {
     _id: { type: String, required: true },
     expiresAt: { type: Date, required: true },
+    key: String,
+    at: Date,
     taken: Number,
   },
   { collection: 'login_throttle', versionKey: false },

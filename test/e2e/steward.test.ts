@@ -58,6 +58,21 @@ describe('steward in the browser', { timeout: 120_000 }, () => {
       expect.objectContaining({ id: researcherId, verification: 'verified', nonProfit: true }),
     );
 
+    // A verified researcher is not verified again: the affiliation changes as its own step, with a reason.
+    await page.getByRole('heading', { name: 'Verified researchers' }).waitFor();
+    await page.getByLabel('Non-profit organisation (Pia Researcher)').uncheck();
+    await page.getByLabel('Reason for the change').selectOption('status_corrected');
+    await page.getByRole('button', { name: 'Change the affiliation of Pia Researcher' }).click();
+    await page.getByText('The affiliation of Pia Researcher is changed.').waitFor();
+    const changed = await app.request('GET', '/api/steward/researchers?status=verified', {
+      token: steward.accessToken,
+    });
+    expect(changed.body.researchers).toContainEqual(
+      expect.objectContaining({ id: researcherId, verification: 'verified', nonProfit: false }),
+    );
+    await page.getByRole('button', { name: 'Change the affiliation of Pia Researcher' }).click();
+    await page.getByText('That is the affiliation already.').waitFor();
+
     await page.getByRole('button', { name: `Open the vote on ${title}` }).click();
     await page.getByText(`The vote on "${title}" is open.`).waitFor();
     await page.getByText('No drafts.').waitFor();

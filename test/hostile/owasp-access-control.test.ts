@@ -102,6 +102,12 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
     foreignId: (w) => w.member.id,
     body: { organisation: 'University of Bern', nonProfit: true },
   },
+  'POST /api/steward/researchers/{id}/affiliation': {
+    kind: 'foreign',
+    caller: 'steward',
+    foreignId: (w) => w.member.id,
+    body: { organisation: 'University of Bern', nonProfit: true, reason: 'status_corrected' },
+  },
   'PATCH /api/proposals/{id}': { kind: 'no owner', why: 'stewards act on every proposal; nobody else may call it' },
   'POST /api/proposals/{id}/open': { kind: 'no owner', why: 'stewards act on every proposal' },
   'POST /api/proposals/{id}/extend': { kind: 'no owner', why: 'stewards act on every proposal' },

@@ -105,6 +105,13 @@ const CASES: Record<string, Case> = {
     extra: STORAGE_FIELDS,
     state: (w) => get(`/api/steward/researchers?status=all`, w.steward.accessToken),
   },
+  'POST /api/steward/researchers/{id}/affiliation': {
+    caller: 'steward',
+    path: (w) => `/api/steward/researchers/${w.researcher.id}/affiliation`,
+    body: () => ({ organisation: 'Renamed University', nonProfit: true, reason: 'organisation_renamed' }),
+    extra: STORAGE_FIELDS,
+    state: (w) => get(`/api/steward/researchers?status=all`, w.steward.accessToken),
+  },
   'POST /api/proposals': {
     caller: 'steward',
     path: () => '/api/proposals',

@@ -73,6 +73,9 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
   });
 
   it('limits attempts per client address whatever the accounts, and answers each over-limit attempt the same', async () => {
+    // An account that has never logged in from this address.
+    const stranger = { email: `stranger-${Date.now()}@example.org`, password: 'a long enough password' };
+    await world.app.services.members.register({ ...stranger, name: 'Stranger', role: 'member' }, world.app.clock.now());
     // Earlier tests of this file used some of this address's attempts; spend the rest on unknown accounts.
     let response: RawResponse | undefined;
     for (let i = 0; i <= ATTEMPTS_PER_ADDRESS; i++) {
@@ -81,10 +84,17 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
       expect(response.status).toBe(401);
     }
     expectLimited(response!, LOGIN_WINDOW_SECONDS);
-    // A known account with the right password is refused too, with the same body: the limit reveals no account.
+    // An account never used from this address is refused too, with the same body: the limit reveals no account.
+    const first = await json('POST', '/api/auth/login', { email: stranger.email, password: stranger.password });
+    expectLimited(first, LOGIN_WINDOW_SECONDS);
+    expect(first.json).toEqual(response!.json);
+    // An account that logged in from here before is not locked out by the hammering (one NAT, a whole assembly) …
     const known = await json('POST', '/api/auth/login', { email: world.member.email, password: world.member.password });
-    expectLimited(known, LOGIN_WINDOW_SECONDS);
-    expect(known.json).toEqual(response!.json);
+    expect(known.status, known.text).toBe(200);
+    // … and a wrong password for it gets the same over-limit answer as everyone else: the exemption reveals nothing.
+    const guessed = await json('POST', '/api/auth/login', { email: world.member.email, password: 'not the password' });
+    expectLimited(guessed, LOGIN_WINDOW_SECONDS);
+    expect(guessed.json).toEqual(response!.json);
     // Registrations share the address's budget (each costs an Argon2id hash): refused, and no account is created.
     const email = `newcomer-${Date.now()}@example.org`;
     const registration = { email, password: 'a long enough password', name: 'Newcomer', role: 'member' };
@@ -92,7 +102,7 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
     expect(await world.app.services.members.findIdByEmail(email)).toBeNull();
     // The window passes: log-in works again.
     world.app.clock.advance(LOGIN_WINDOW_SECONDS * 1000);
-    const later = await json('POST', '/api/auth/login', { email: world.member.email, password: world.member.password });
+    const later = await json('POST', '/api/auth/login', { email: stranger.email, password: stranger.password });
     expect(later.status, later.text).toBe(200);
   });
 

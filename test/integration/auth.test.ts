@@ -34,14 +34,63 @@ describe('register', () => {
     expect(response.body.error.details[0].field).toBe('role');
   });
 
-  it('answers a duplicate e-mail (any case) with 409 and nothing more', async () => {
-    const body = buildRegistration();
-    expect((await app.request('POST', '/api/auth/register', { body })).status).toBe(201);
-    const again = await app.request('POST', '/api/auth/register', {
-      body: { ...body, email: (body.email as string).toUpperCase() },
+  it('answers an address already in use (any case) exactly like a new one, and creates nothing', async () => {
+    const body = buildRegistration({ name: 'First Owner' });
+    const first = await app.request('POST', '/api/auth/register', { body });
+    expect(first.status).toBe(201);
+    const hash = vi.spyOn(app.services.passwords, 'hash');
+    const attempt = {
+      ...body,
+      email: (body.email as string).toUpperCase(),
+      name: 'Someone Else',
+      password: 'other password',
+    };
+    const again = await app.request('POST', '/api/auth/register', { body: attempt });
+    const fresh = await app.request('POST', '/api/auth/register', {
+      body: buildRegistration({ name: 'Someone Else' }),
     });
-    expect(again.status).toBe(409);
-    expect(again.body).toEqual({ error: { code: 'email_unavailable', message: expect.any(String) } });
+    // Same status, same fields, a password hashed in both paths (so similar timing).
+    expect(again.status).toBe(201);
+    expect(Object.keys(again.body).sort()).toEqual(Object.keys(fresh.body).sort());
+    expect(again.body).toMatchObject({ role: 'member', status: 'active', name: 'Someone Else' });
+    expect(hash).toHaveBeenCalledTimes(2);
+    hash.mockRestore();
+    // Nothing was stored: the owner's account is untouched and the answered id leads nowhere.
+    expect(again.body.id).not.toBe(first.body.id);
+    expect(await app.connection.db!.collection('users').countDocuments({ _id: again.body.id })).toBe(0);
+    expect((await login(app, body.email as string, body.password as string)).accessToken).toEqual(expect.any(String));
+    const intruder = await app.request('POST', '/api/auth/login', {
+      body: { email: body.email, password: 'other password' },
+    });
+    expect(intruder.status).toBe(401);
+  });
+
+  it('takes no longer to answer a taken address than a new one (no timing oracle)', async () => {
+    const taken = buildRegistration();
+    await app.request('POST', '/api/auth/register', { body: taken });
+    const timed = async (body: Record<string, unknown>) => {
+      const started = performance.now();
+      expect((await app.request('POST', '/api/auth/register', { body })).status).toBe(201);
+      return performance.now() - started;
+    };
+    const takenTimes: number[] = [];
+    const newTimes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      takenTimes.push(await timed({ ...taken, password: `another password ${i}` }));
+      newTimes.push(await timed(buildRegistration()));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Both are dominated by one Argon2id hash; without one the taken address would answer in a few ms.
+    expect(median(takenTimes)).toBeGreaterThan(median(newTimes) * 0.4);
+    expect(median(takenTimes)).toBeLessThan(median(newTimes) * 2.5);
+  });
+
+  it('still refuses a second steward with an address in use (the CLI says so plainly)', async () => {
+    const email = `steward-twice-${Date.now()}@example.org`;
+    await app.services.members.createSteward({ email, password: 'steward password', name: 'S' }, app.clock.now());
+    await expect(
+      app.services.members.createSteward({ email, password: 'steward password', name: 'S' }, app.clock.now()),
+    ).rejects.toMatchObject({ status: 409, code: 'email_unavailable' });
   });
 
   it('lists every unknown field instead of assigning it', async () => {
@@ -211,7 +260,7 @@ describe('refresh and logout', () => {
     }
   });
 
-  it('treats concurrent uses of one refresh token as one client racing itself: each gets a pair, the session lives', async () => {
+  it('answers concurrent uses of one refresh token with one and the same successor, never a second chain', async () => {
     const account = await registerAndLogin(app);
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
@@ -219,9 +268,43 @@ describe('refresh and logout', () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(200));
-    expect(new Set(results.map((r) => r.body.refreshToken)).size).toBe(6);
+    // One successor for all six: the session goes on as one chain of refresh tokens.
+    expect(new Set(results.map((r) => r.body.refreshToken)).size).toBe(1);
     for (const r of results)
       expect((await app.request('GET', '/api/me', { token: r.body.accessToken })).status).toBe(200);
+    const next = await app.request('POST', '/api/auth/refresh', {
+      body: { refreshToken: results[0]!.body.refreshToken },
+    });
+    expect(next.status).toBe(200);
+    expect((await app.request('GET', '/api/me', { token: next.body.accessToken })).status, 'the chain lives on').toBe(
+      200,
+    );
+  });
+
+  it('answers a replay within the grace period with the same successor, not a new live pair', async () => {
+    const account = await registerAndLogin(app);
+    const rotated = await app.request('POST', '/api/auth/refresh', { body: { refreshToken: account.refreshToken } });
+    app.clock.advance(REFRESH_REUSE_GRACE_MS / 2);
+    try {
+      const replays = [];
+      for (let i = 0; i < 3; i++)
+        replays.push(await app.request('POST', '/api/auth/refresh', { body: { refreshToken: account.refreshToken } }));
+      expect(replays.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(replays.map((r) => r.body.refreshToken)).toEqual(Array(3).fill(rotated.body.refreshToken));
+      // The thief and the owner share one successor: once one uses it, the other's later use is reuse.
+      const owner = await app.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: rotated.body.refreshToken },
+      });
+      expect(owner.status).toBe(200);
+      app.clock.advance(REFRESH_REUSE_GRACE_MS + 1_000);
+      const thief = await app.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: rotated.body.refreshToken },
+      });
+      expect(thief.status).toBe(401);
+      expect((await app.request('GET', '/api/me', { token: owner.body.accessToken })).status).toBe(401);
+    } finally {
+      app.clock.advance(-(REFRESH_REUSE_GRACE_MS / 2 + REFRESH_REUSE_GRACE_MS + 1_000));
+    }
   });
 
   it('rejects concurrent profile changes made from the same version instead of losing one', async () => {

@@ -66,4 +66,83 @@ describe('researcher verification', () => {
     expect(response.status).toBe(403);
     expect(response.body.error.code).toBe('role_not_allowed');
   });
+
+  it('refuses to verify a verified researcher again, so their organisation and non-profit status cannot change silently', async () => {
+    const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Uni Basel' });
+    const verify = (body: object) =>
+      app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, { token: steward.accessToken, body });
+    expect((await verify({ organisation: 'Uni Basel', nonProfit: true })).status).toBe(200);
+    const again = await verify({ organisation: 'Pharma Corp', nonProfit: true });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('researcher_already_verified');
+    const all = await app.request('GET', '/api/steward/researchers?status=all', { token: steward.accessToken });
+    expect(all.body.researchers.find((r: { id: string }) => r.id === researcher.id)).toMatchObject({
+      organisation: 'Uni Basel',
+      nonProfit: true,
+    });
+  });
+
+  it('lets one of two stewards verifying at once win, and refuses the other', async () => {
+    const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Uni Bern' });
+    const replies = await Promise.all(
+      [true, false, true, false].map((nonProfit) =>
+        app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
+          token: steward.accessToken,
+          body: { organisation: 'Uni Bern', nonProfit },
+        }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+  });
+
+  it('changes a verified researcher’s affiliation as its own audited action with a reason', async () => {
+    const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Uni Genf' });
+    const change = (id: string, body: object) =>
+      app.request('POST', `/api/steward/researchers/${id}/affiliation`, { token: steward.accessToken, body });
+    const pending = await change(researcher.id, {
+      organisation: 'Uni Genf',
+      nonProfit: true,
+      reason: 'status_corrected',
+    });
+    expect([pending.status, pending.body.error.code]).toEqual([409, 'researcher_not_verified']);
+    await app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
+      token: steward.accessToken,
+      body: { organisation: 'Uni Genf', nonProfit: true },
+    });
+    const noReason = await change(researcher.id, { organisation: 'Genf Pharma AG', nonProfit: false });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details.map((d: { field: string }) => d.field)).toEqual(['reason']);
+    const changed = await change(researcher.id, {
+      organisation: 'Genf Pharma AG',
+      nonProfit: false,
+      reason: 'moved_organisation',
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ organisation: 'Genf Pharma AG', nonProfit: false, verification: 'verified' });
+    const same = await change(researcher.id, {
+      organisation: 'Genf Pharma AG',
+      nonProfit: false,
+      reason: 'moved_organisation',
+    });
+    expect([same.status, same.body.error.code]).toEqual([409, 'affiliation_unchanged']);
+    const entries = await app.connection
+      .collection('audit_log')
+      .find({ type: 'researcher.affiliation_changed', 'data.researcherId': researcher.id })
+      .toArray();
+    expect(entries.map((e) => ({ actor: e.actor, data: e.data }))).toEqual([
+      {
+        actor: steward.id,
+        data: {
+          researcherId: researcher.id,
+          reason: 'moved_organisation',
+          organisationChanged: true,
+          nonProfit: { from: true, to: false },
+        },
+      },
+    ]);
+    // The organisation's name is sealed in the profile: the audit log never holds it.
+    expect(JSON.stringify(entries)).not.toContain('Genf');
+    // The researcher's tokens carried the old state: stale now.
+    expect((await app.request('GET', '/api/me', { token: researcher.accessToken })).status).toBe(401);
+  });
 });

@@ -15,6 +15,28 @@ export function verifyResearcher(id: string, organisation: string, nonProfit: bo
   });
 }
 
+/** GET /api/steward/researchers?status=verified */
+export async function fetchVerifiedResearchers(): Promise<Account[]> {
+  return (await requestJson<{ researchers: Account[] }>('GET', '/api/steward/researchers?status=verified')).researchers;
+}
+
+/** Why a verified researcher's affiliation changes (the service's reason codes). */
+export const AFFILIATION_REASONS = [
+  'organisation_renamed',
+  'moved_organisation',
+  'status_corrected',
+  'entered_in_error',
+] as const;
+export type AffiliationReason = (typeof AFFILIATION_REASONS)[number];
+
+/** POST /api/steward/researchers/:id/affiliation */
+export function changeAffiliation(
+  id: string,
+  change: { organisation: string; nonProfit: boolean; reason: AffiliationReason },
+): Promise<Account> {
+  return requestJson<Account>('POST', `/api/steward/researchers/${encodeURIComponent(id)}/affiliation`, change);
+}
+
 /** GET /api/audit/verify */
 export function verifyAuditLog(): Promise<AuditVerification> {
   return requestJson<AuditVerification>('GET', '/api/audit/verify');

@@ -13,7 +13,8 @@ export interface Authenticator {
 /** Returns the caller of this request or throws 401; the reason is never more specific than "not valid". */
 export async function authenticate(ctx: Context, auth: Authenticator): Promise<Actor> {
   const header = ctx.get('authorization');
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are the same scheme as `Bearer`.
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!match) throw new NotAuthenticated();
   const now = auth.now();
   const claims = await auth.tokens.verifyAccessToken(match[1]!, now);

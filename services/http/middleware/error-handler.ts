@@ -13,8 +13,10 @@ const codesByStatus: Record<number, string> = {
   406: 'not_acceptable',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
-  501: 'not_implemented',
 };
+
+/** At most this many details leave in one error; `detailCount` then says how many there were. */
+export const MAX_ERROR_DETAILS = 100;
 
 /** Maps any thrown error to the `{error: {code, message, details?}}` body; never leaks a stack or a database message. */
 export function errorHandler(log: Logger) {
@@ -26,8 +28,13 @@ export function errorHandler(log: Logger) {
       if (ctx.body === undefined && ctx.status === 405) {
         throw new AppError(405, 'method_not_allowed', `Use ${ctx.response.get('Allow') || 'another method'} here.`);
       }
+      // A method no route implements (TRACE, PROPFIND …): the router says 501, but the resource exists or not
+      // whatever the method, so the answer is 405 with the methods the path allows (RFC 9110 §15.5.6).
       if (ctx.body === undefined && ctx.status === 501) {
-        throw new AppError(501, 'not_implemented', 'This method is not supported.');
+        const allow = allowedFor(ctx);
+        throw new AppError(405, 'method_not_allowed', `Use ${allow || 'another method'} here.`, undefined, {
+          Allow: allow,
+        });
       }
     } catch (thrown) {
       const error = toAppError(thrown);
@@ -42,12 +49,21 @@ export function errorHandler(log: Logger) {
         error: {
           code: error.code,
           message: error.message,
-          ...(error.details && { details: error.details }),
+          // Capped: an error never grows with its input (20,000 unknown keys are not 20,000 details).
+          ...(error.details && { details: error.details.slice(0, MAX_ERROR_DETAILS) }),
+          ...(error.details && error.details.length > MAX_ERROR_DETAILS && { detailCount: error.details.length }),
           ...(error.code === 'internal_error' && { requestId: ctx.state.requestId }),
         },
       };
     }
   };
+}
+
+// The methods the router found for this path; outside the API the web app answers GET and HEAD.
+function allowedFor(ctx: Context): string {
+  const allow = ctx.response.get('Allow');
+  if (allow) return allow;
+  return ctx.path === '/api' || ctx.path.startsWith('/api/') ? '' : 'GET, HEAD';
 }
 
 function toAppError(thrown: unknown): AppError {

@@ -1,9 +1,10 @@
 // Observations as CSV with a header row. Columns (header names are case-insensitive; `_`, `-` and spaces
 // are ignored, so `effective_at` works): category, value, unit, effectiveAt, then the components of the
 // catalogue (systolic, diastolic) for blood pressure, an optional note and an optional source (default
-// `csv`). Unknown columns are ignored; blank lines and rows of empty cells are skipped.
+// `csv`). Unknown columns are ignored; blank lines and rows of empty cells are skipped. A cell starting with `'`
+// followed by = + - @ tab CR or `'` loses that `'`: it is the export's guard against spreadsheet formulas.
 import { listCategories, listComponentNames } from '../../../policies/observations/catalogue.js';
-import { iterateCsvRecords } from './csv-records.js';
+import { iterateCsvRecords, unguardFormula } from './csv-records.js';
 import {
   DEFAULT_MAX_ROWS,
   type ObservationCandidate,
@@ -101,7 +102,8 @@ function columnPositions(header: readonly (string | undefined)[]): ColumnPositio
 function toCandidate(positions: ColumnPositions, fields: readonly string[]): ObservationCandidate {
   const raw = (name: string): string | undefined => {
     const position = positions[name] ?? -1;
-    return position < 0 ? undefined : fields[position];
+    const cell = position < 0 ? undefined : fields[position];
+    return cell === undefined ? undefined : unguardFormula(cell);
   };
   const text = (name: string): string | undefined => {
     const cell = raw(name)?.trim();

@@ -111,6 +111,21 @@ export function* iterateCsvRecords(text: string): Generator<CsvRecord | CsvSynta
   }
 }
 
+// A cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, or a tab or CR before one of them.
+// A cell already starting with the guard `'` is guarded too, so that reading back is exactly the reverse.
+const FORMULA_START = /^[=+\-@\t\r']/;
+const GUARDED = /^'[=+\-@\t\r']/;
+
+/** A text cell made spreadsheet-safe: prefixed with `'` when it starts with = + - @, a tab, a CR or a `'`. */
+export function guardFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** The reverse of `guardFormula`: drops the `'` in front of = + - @, a tab, a CR or another `'`. */
+export function unguardFormula(value: string): string {
+  return GUARDED.test(value) ? value.slice(1) : value;
+}
+
 /** One field, quoted when it holds a comma, a quote, a line break or edge spaces. */
 export function formatCsvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;

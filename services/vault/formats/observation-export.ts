@@ -1,7 +1,7 @@
 // Writing observations out: as FHIR R4 Observations (LOINC codes, UCUM quantities, components for blood
 // pressure) in a `collection` Bundle, and as CSV rows that the CSV parser reads back to the same values.
 import { findCategory, type Category } from '../../../policies/observations/catalogue.js';
-import { formatCsvRecord } from './csv-records.js';
+import { formatCsvRecord, guardFormula } from './csv-records.js';
 import { CSV_COLUMNS } from './csv-observations.js';
 import { LOINC_SYSTEM, UCUM_SYSTEM } from './fhir-observations.js';
 import type { NormalisedObservation } from '../../../policies/observations/observation-types.js';
@@ -133,15 +133,19 @@ export function formatCsvHeader(): string {
   return formatCsvRecord(CSV_COLUMNS);
 }
 
-/** One observation as a CSV line (without line ending), in the columns of the header. */
+/**
+ * One observation as a CSV line (without line ending), in the columns of the header. Text cells are guarded
+ * against spreadsheet formulas (`'` in front of = + - @ tab CR '); numbers are written as numbers (a negative
+ * number is not a formula), and the CSV parser drops the guard, so the file uploads again unchanged.
+ */
 export function formatCsvRow(observation: NormalisedObservation): string {
   const cells: Record<string, string> = {
-    category: observation.category,
+    category: guardFormula(observation.category),
     value: observation.value === undefined ? '' : String(observation.value),
-    unit: observation.unit,
-    effectiveAt: observation.effectiveAt,
-    note: observation.note ?? '',
-    source: observation.source,
+    unit: guardFormula(observation.unit),
+    effectiveAt: guardFormula(observation.effectiveAt),
+    note: guardFormula(observation.note ?? ''),
+    source: guardFormula(observation.source),
   };
   for (const [name, value] of Object.entries(observation.components ?? {})) cells[name] = String(value);
   return formatCsvRecord(CSV_COLUMNS.map((column) => cells[column] ?? ''));

@@ -1,11 +1,19 @@
-// The steward's desk: verify researchers, open drafted proposals for a vote, follow votes in progress
+// The steward's desk: verify researchers (and change a verified one's affiliation, with a reason), open drafted proposals for a vote, follow votes in progress
 // (turnout only — never how people voted) and verify the audit log.
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
 import { fetchRequests, proposeFromRequest } from '../../api/research.api.js';
-import { fetchPendingResearchers, verifyAuditLog, verifyResearcher } from '../../api/steward.api.js';
+import {
+  AFFILIATION_REASONS,
+  changeAffiliation,
+  fetchPendingResearchers,
+  fetchVerifiedResearchers,
+  verifyAuditLog,
+  verifyResearcher,
+  type AffiliationReason,
+} from '../../api/steward.api.js';
 import type { AuditVerification, ImpactPreview, Proposal } from '../../api/types.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -42,6 +50,7 @@ export class CoopStewardPage extends LitElement {
   private readonly locale = new LocaleController(this);
 
   private readonly researchers = new Task(this, { task: () => fetchPendingResearchers(), args: () => [] });
+  private readonly verifiedResearchers = new Task(this, { task: () => fetchVerifiedResearchers(), args: () => [] });
   private readonly requests = new Task(this, { task: () => fetchRequests(), args: () => [] });
 
   private readonly proposals = new Task(this, {
@@ -137,6 +146,25 @@ export class CoopStewardPage extends LitElement {
       await verifyResearcher(id, String(data.get('organisation')), data.get('nonProfit') === 'on');
       this.message = t('steward.verified', { name });
       void this.researchers.run();
+      void this.verifiedResearchers.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private async onChangeAffiliation(event: SubmitEvent, id: string, name: string): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this.message = '';
+    this.error = '';
+    try {
+      await changeAffiliation(id, {
+        organisation: String(data.get('organisation')),
+        nonProfit: data.get('nonProfit') === 'on',
+        reason: String(data.get('reason')) as AffiliationReason,
+      });
+      this.message = t('steward.affiliationChanged', { name });
+      void this.verifiedResearchers.run();
     } catch (error) {
       this.error = errorText(error);
     }
@@ -195,6 +223,52 @@ export class CoopStewardPage extends LitElement {
                       <div class="actions">
                         <button type="submit" aria-label=${t('steward.verifyWho', { name: r.name })}>
                           ${t('steward.verify')}
+                        </button>
+                      </div>
+                    </form>
+                  </li>`,
+              )}
+            </ul>`,
+    });
+  }
+
+  private renderVerifiedResearchers() {
+    return this.verifiedResearchers.render({
+      pending: () => html`<p role="status">${t('common.loading')}</p>`,
+      error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      complete: (list) =>
+        list.length === 0
+          ? html`<p>${t('steward.noVerified')}</p>`
+          : html`<ul>
+              ${list.map(
+                (r) =>
+                  html`<li class="card">
+                    <p>
+                      <strong>${r.name}</strong> — ${r.organisation ?? ''}
+                      (${r.nonProfit ? t('steward.nonProfit') : t('steward.forProfit')})
+                    </p>
+                    <form @submit=${(e: SubmitEvent) => this.onChangeAffiliation(e, r.id, r.name)}>
+                      <label for=${`aff-org-${r.id}`}>${t('steward.organisation')}</label>
+                      <input
+                        id=${`aff-org-${r.id}`}
+                        name="organisation"
+                        .value=${r.organisation ?? ''}
+                        required
+                        size="40"
+                      />
+                      <label class="inline">
+                        <input type="checkbox" name="nonProfit" .checked=${r.nonProfit ?? false} />
+                        ${t('steward.nonProfitOf', { name: r.name })}
+                      </label>
+                      <label for=${`aff-reason-${r.id}`}>${t('steward.reason')}</label>
+                      <select id=${`aff-reason-${r.id}`} name="reason" required>
+                        ${AFFILIATION_REASONS.map(
+                          (reason) => html`<option value=${reason}>${t(`affiliationReason.${reason}`)}</option>`,
+                        )}
+                      </select>
+                      <div class="actions">
+                        <button type="submit" aria-label=${t('steward.changeAffiliationOf', { name: r.name })}>
+                          ${t('steward.changeAffiliation')}
                         </button>
                       </div>
                     </form>
@@ -308,6 +382,11 @@ export class CoopStewardPage extends LitElement {
       <section class="card" aria-labelledby="researchers-heading">
         <h2 id="researchers-heading">${t('steward.researchers')}</h2>
         ${this.renderResearchers()}
+      </section>
+      <section class="card" aria-labelledby="verified-heading">
+        <h2 id="verified-heading">${t('steward.verifiedResearchers')}</h2>
+        <p class="muted">${t('steward.affiliationHelp')}</p>
+        ${this.renderVerifiedResearchers()}
       </section>
       <section class="card" aria-labelledby="requests-heading">
         <h2 id="requests-heading">${t('steward.requests')}</h2>

@@ -11,13 +11,14 @@ export function authRoutes(api: ApiRouter, members: Members, now: () => Date): v
       {
         method: 'post',
         path: '/api/auth/register',
-        summary: 'Create a member account (active at once) or a researcher account (pending until verified)',
+        summary:
+          'Create a member account (active at once) or a researcher account (pending until verified); an address ' +
+          'already in use gets the same answer, but no account (no e-mail enumeration)',
         tag: 'auth',
         access: 'public',
         body: registerBody,
         success: { status: 201, schema: accountSchema, description: 'The new account' },
         errors: {
-          409: 'email_unavailable',
           429: 'rate_limited (registrations and log-ins share a budget per address)',
         },
       },

