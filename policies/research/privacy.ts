@@ -412,7 +412,14 @@ function releaseQuantiles(values: readonly number[], group: Partial<GroupValues>
     }
     return { level, value: roundTo(range.max, input.decimals) };
   });
-  return { group, suppressed: false, count: noisyN, quantiles, noiseScale: noiseScale(1, binEpsilon), interval95: null };
+  return {
+    group,
+    suppressed: false,
+    count: noisyN,
+    quantiles,
+    noiseScale: noiseScale(1, binEpsilon),
+    interval95: null,
+  };
 }
 
 // A histogram is a grid with one more dimension, the bin: each member lands in one bin of one group, so every
@@ -436,7 +443,14 @@ function releaseHistogram(values: readonly number[], group: Partial<GroupValues>
     return { from, to, count, interval95: [Math.max(0, count - w), count + w] };
   });
   if (released === 0) return { group, suppressed: true };
-  return { group, suppressed: false, count: total, histogram, noiseScale: noiseScale(1, epsilonMicro), interval95: null };
+  return {
+    group,
+    suppressed: false,
+    count: total,
+    histogram,
+    noiseScale: noiseScale(1, epsilonMicro),
+    interval95: null,
+  };
 }
 
 // Members per bin of `bins` equal bins over the range; the top bin includes the maximum.
