@@ -269,7 +269,7 @@ export function releaseRule(statistic: Statistic, threshold: number): string {
 // (parallel composition). Within a cell, whether it is released depends only on a noisy member count compared
 // with τ = minCellSize — post-processing of an ε-DP value — so the answer is ε-DP with δ = 0.
 export function releaseAggregate(input: ReleaseInput): Release {
-  const { groupBy, range, minCellSize, epsilonMicro, random } = input;
+  const { groupBy, range, minCellSize, epsilonMicro } = input;
   assertPositiveInteger(epsilonMicro, 'epsilonMicro');
   assertPositiveInteger(minCellSize, 'minCellSize');
   if (!(range.max > range.min)) throw new Error('releaseAggregate: empty range');

@@ -175,6 +175,43 @@ function input(overrides: Partial<ReleaseInput>): ReleaseInput {
 }
 
 describe('releaseAggregate', () => {
+  it('returns the whole grid, and releases a cell or bin only with a noisy count of at least τ (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(memberArb, { maxLength: 80 }),
+        fc.constantFrom('count', 'mean', 'quantiles', 'histogram' as const),
+        fc.subarray(['sex', 'ageBand'] as const),
+        fc.integer({ min: 2, max: 15 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (list, statistic, groupBy, minCellSize, seed) => {
+          const release = releaseAggregate(
+            input({
+              statistic,
+              groupBy,
+              members: members(list),
+              minCellSize,
+              random: seededRandom(seed),
+              histogramBins: 4,
+            }),
+          );
+          const size = groupBy.reduce((n, d) => n * dimensionValues(d).length, 1);
+          expect(release.cells).toHaveLength(size);
+          expect([release.delta, release.threshold]).toEqual([0, minCellSize]);
+          for (const cell of release.cells) {
+            if (cell.suppressed) continue;
+            if (statistic === 'histogram') {
+              for (const bin of cell.histogram!)
+                if (bin.count !== null) expect(bin.count).toBeGreaterThanOrEqual(minCellSize);
+            } else {
+              expect(cell.count).toBeGreaterThanOrEqual(minCellSize);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('returns every cell of the grid, in a fixed order, suppressed or not', () => {
     const list = [
       ...Array.from({ length: 30 }, () => ({ sex: 'female', ageBand: '40-49', values: [70] })),

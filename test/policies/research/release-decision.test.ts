@@ -98,10 +98,13 @@ function input(statistic: Statistic, groupBy: GroupByDimension[], members: Membe
 
 describe('release decisions on neighbouring datasets', () => {
   const cases = statistics.flatMap((statistic) => shapes.map((groupBy) => ({ statistic, groupBy })));
-  it.each(cases)('$statistic by $groupBy: p ≤ e^ε·p′ + δ + tolerance for every release event', ({ statistic, groupBy }) => {
-    const decide: Decide = (members, seed) => decisions(releaseAggregate(input(statistic, groupBy, members, seed)));
-    expect(worstExcess(decide, EPSILON_MICRO / 1e6)).toBeLessThanOrEqual(TOLERANCE);
-  });
+  it.each(cases)(
+    '$statistic by $groupBy: p ≤ e^ε·p′ + δ + tolerance for every release event',
+    ({ statistic, groupBy }) => {
+      const decide: Decide = (members, seed) => decisions(releaseAggregate(input(statistic, groupBy, members, seed)));
+      expect(worstExcess(decide, EPSILON_MICRO / 1e6)).toBeLessThanOrEqual(TOLERANCE);
+    },
+  );
 
   it('the checker catches the old rule (suppress on the exact count): its excess is far above the tolerance', () => {
     const exact: Decide = (members) => {
