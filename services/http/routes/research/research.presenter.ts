@@ -57,7 +57,7 @@ export function presentImpact(impact: ImpactPreview) {
   return { ...impact, at: impact.at.toISOString() };
 }
 
-const intervalSchema = z.tuple([z.number(), z.number()]);
+const intervalSchema = z.array(z.number()).length(2).describe('[low, high]');
 
 const cellSchema = z
   .object({
