@@ -71,7 +71,7 @@ export interface QueryDeps {
 
 /**
  * Runs one aggregate query: decide, debit ε, audit the decision, then read the consenting members' data in scope
- * and release suppressed, noisy cells. A denial is audited too and answered with its reason code.
+ * and release noisy cells, each decided on a noisy member count. A denial is audited too and answered with its reason code.
  */
 export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, now: Date): Promise<QueryAnswer> {
   await deps.throttle.take(actor.userId, now);
