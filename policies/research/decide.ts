@@ -4,6 +4,7 @@
 import { type AccessLevel, type AccessPolicy, policyBudgetMicro, toMicroEpsilon } from './access-policy.js';
 import { type Instant, toEpochMs } from '../shared/instant.js';
 import type { PolicyStatus } from './policy-status.js';
+import { alignPeriod } from './query-period.js';
 
 export interface AccessRequest {
   readonly researcherId: string;
@@ -132,7 +133,8 @@ export function decide(request: AccessRequest, policy: AccessPolicy, context: De
   }
 }
 
-// The request's period: it must be non-empty and lie inside the policy's (nothing is silently clipped).
+// The request's period: it must be non-empty and lie inside the policy's; an aggregate's is then widened to whole
+// units of the policy's date truncation, never beyond the policy's own period (see query-period.ts).
 function requestedPeriod(
   request: AccessRequest,
   policy: AccessPolicy,
@@ -144,6 +146,10 @@ function requestedPeriod(
   const toMs = Date.parse(to);
   if (fromMs >= toMs) return 'outside';
   if (fromMs < Date.parse(policy.period.from) || toMs > Date.parse(policy.period.to)) return 'outside';
+  // Aggregates cover whole units of the policy's date truncation (differencing by a few days is not possible).
+  if ((request.level ?? 'aggregate') === 'aggregate') {
+    return alignPeriod({ from, to }, policy.period, policy.deidentification?.dateTruncation ?? 'month');
+  }
   return { from, to };
 }
 

@@ -1,6 +1,6 @@
-// Privacy protections applied to every aggregate answer (spec §6): one value per member, clamped to the
-// catalogue range; small-cell and complementary suppression; discrete Laplace noise from an injected random
-// source; the ε budget in integer micro-ε. The design and its limits are written up in README.md.
+// Privacy protections applied to every aggregate answer (spec §6, docs/research.md): one value per member, clamped
+// to the catalogue range; discrete Laplace noise from an injected random source; release decided on noisy member
+// counts only (threshold τ = the policy's minCellSize); the ε budget in integer micro-ε.
 import { randomFillSync } from 'node:crypto';
 import { MICRO_PER_EPSILON, type Statistic } from './access-policy.js';
 import type { PlausibleRange } from '../observations/catalogue.js';
@@ -160,174 +160,23 @@ export function memberValue(values: readonly number[], range: PlausibleRange): n
   }
   return n === 0 ? undefined : clampToRange(sum / n, range);
 }
-
 // ---------------------------------------------------------------------------------------------------------
-// Suppression on a grid of cells
+// How far a noisy value may be from the truth
 
-/** A grid: `shape[j]` values on dimension j; cells in row-major order (the last dimension varies fastest). */
-export type GridShape = readonly number[];
+/** The two-sided level of every interval an answer states. */
+export const INTERVAL_LEVEL = 0.95;
 
-// Which cells to suppress. Primary: every cell with fewer than `minCellSize` members. Complementary: every
-// suppressed cell that is not empty must be a corner of a *suppressed box* — 2 values on each dimension of the grid, all 2^d
-// corners suppressed. If it is not, the cheapest box through it is completed (fewest members newly hidden,
-// preferring boxes where non-negativity leaves room, see hasSlack; ties to the first box found).
-//
-// Why this is enough: every total the researcher can obtain (this grid's lines and, from other queries,
-// every coarser margin) is a sum along lines, and every line through a box meets exactly two of its
-// corners. Adding +δ on one diagonal class of corners and −δ on the other therefore changes no published
-// cell and no total, so no subtraction or combination of totals pins down a suppressed cell. In one
-// dimension this is the classic rule "never leave a single suppressed cell next to a known total".
-export function suppressCells(counts: readonly number[], shape: GridShape, minCellSize: number): boolean[] {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (counts.length !== size) throw new Error(`suppressCells: ${counts.length} counts for a grid of ${size}`);
-  const suppressed = counts.map((count) => !(count >= minCellSize));
-  const strides = shape.map((_, j) => shape.slice(j + 1).reduce((a, b) => a * b, 1));
-  // Dimensions with a single value have no sibling cells and no line to subtract along.
-  const dims = shape.flatMap((length, j) => (length >= 2 ? [j] : []));
-  if (dims.length === 0) return suppressed;
-  const boxes = new BoxScanner(counts, suppressed, shape, strides, dims);
-  // Cells already known to be corners of a suppressed box with slack (suppression only grows, so it stays so).
-  const covered = new Uint8Array(size);
-  for (let cell = 0; cell < size; cell += 1) {
-    // An empty cell describes nobody: showing that it is empty (by subtraction) discloses no one.
-    if (!suppressed[cell] || counts[cell] === 0 || covered[cell] === 1) continue;
-    let box = boxes.suppressedBox(cell);
-    if (!box) {
-      box = boxes.cheapestBox(cell);
-      for (const corner of box) suppressed[corner] = true;
-    }
-    if (boxes.hasSlack(box)) for (const corner of box) covered[corner] = 1;
-  }
-  return suppressed;
+// The half-width w, in the statistic's integer units, with P(|Z| > w) ≤ alpha for the discrete Laplace noise
+// Z of sensitivity Δ and ε: P(|Z| > w) = 2p^(w+1)/(1+p) with p = exp(−ε/Δ).
+export function discreteLaplaceHalfWidth(sensitivity: number, epsilonMicro: number, alpha: number): number {
+  const p = Math.exp(-epsilonMicro / MICRO_PER_EPSILON / sensitivity);
+  if (p <= 0) return 0;
+  return Math.max(0, Math.ceil(Math.log((alpha * (1 + p)) / 2) / Math.log(p)) - 1);
 }
 
-// Enumerates the boxes through a cell without allocating per box: a box is one partner value per dimension,
-// and its corner i is the cell moved along every dimension whose bit is set in i.
-class BoxScanner {
-  private readonly corners: Int32Array;
-  private readonly parity: Uint8Array;
-
-  constructor(
-    private readonly counts: readonly number[],
-    private readonly suppressed: boolean[],
-    private readonly shape: GridShape,
-    private readonly strides: readonly number[],
-    private readonly dims: readonly number[],
-  ) {
-    this.corners = new Int32Array(1 << dims.length);
-    // A corner's diagonal class is the parity of the number of coordinates it moved.
-    this.parity = Uint8Array.from({ length: 1 << dims.length }, (_, i) => popcount(i) % 2);
-  }
-
-  // The corners of a fully suppressed box with slack through the cell (see hasSlack), if there is one.
-  suppressedBox(cell: number): number[] | undefined {
-    // A partner value on a dimension is only worth trying if the neighbour along it is already suppressed.
-    const shifts = this.shiftOptions(cell, (neighbour) => this.suppressed[neighbour] === true);
-    let found: number[] | undefined;
-    this.scan(cell, shifts, (corners) => {
-      for (const corner of corners) if (!this.suppressed[corner]) return false;
-      if (this.hasSlack(corners)) found = Array.from(corners);
-      return found !== undefined;
-    });
-    return found;
-  }
-
-  // The corners of the box through the cell that hides the fewest members not yet hidden, preferring
-  // boxes with slack; ties go to the first box in lexicographic order of partner values.
-  cheapestBox(cell: number): number[] {
-    const shifts = this.shiftOptions(cell, () => true);
-    let best: number[] = [];
-    let bestNoSlack = 2;
-    let bestAdded = Infinity;
-    this.scan(cell, shifts, (corners) => {
-      let added = 0;
-      for (const corner of corners) if (!this.suppressed[corner]) added += this.counts[corner] as number;
-      const noSlack = this.hasSlack(corners) ? 0 : 1;
-      if (noSlack < bestNoSlack || (noSlack === bestNoSlack && added < bestAdded)) {
-        bestNoSlack = noSlack;
-        bestAdded = added;
-        best = Array.from(corners);
-      }
-      return bestNoSlack === 0 && bestAdded === 0; // nothing can beat a free box with slack
-    });
-    return best;
-  }
-
-  // Whether δ can move both ways from the truth: when each diagonal class of corners holds an empty cell,
-  // counts being non-negative would pin δ to 0 and reveal every corner.
-  hasSlack(corners: Int32Array | readonly number[]): boolean {
-    let even = Infinity;
-    let odd = Infinity;
-    corners.forEach((corner, i) => {
-      const count = this.counts[corner] as number;
-      if (this.parity[i] === 0) even = Math.min(even, count);
-      else odd = Math.min(odd, count);
-    });
-    return even !== 0 || odd !== 0;
-  }
-
-  // Per dimension, the index shifts that move the cell to each allowed partner value.
-  private shiftOptions(cell: number, allowed: (neighbour: number) => boolean): number[][] {
-    return this.dims.map((j) => {
-      const stride = this.strides[j] as number;
-      const length = this.shape[j] as number;
-      const here = Math.floor(cell / stride) % length;
-      const shifts: number[] = [];
-      for (let v = 0; v < length; v += 1) {
-        const shift = (v - here) * stride;
-        if (v !== here && allowed(cell + shift)) shifts.push(shift);
-      }
-      return shifts;
-    });
-  }
-
-  // Calls `visit` with the corners of every box (one shift per dimension) until it returns true.
-  private scan(cell: number, shifts: readonly (readonly number[])[], visit: (corners: Int32Array) => boolean): void {
-    if (shifts.some((options) => options.length === 0)) return;
-    const k = shifts.length;
-    const index = new Array<number>(k).fill(0);
-    const chosen = new Array<number>(k).fill(0);
-    const corners = this.corners;
-    for (;;) {
-      for (let b = 0; b < k; b += 1) chosen[b] = (shifts[b] as readonly number[])[index[b] as number] as number;
-      corners[0] = cell;
-      for (let i = 1; i < corners.length; i += 1) {
-        const low = i & -i;
-        corners[i] = (corners[i ^ low] as number) + (chosen[31 - Math.clz32(low)] as number);
-      }
-      if (visit(corners)) return;
-      let b = k - 1;
-      while (b >= 0 && (index[b] as number) === (shifts[b] as readonly number[]).length - 1) {
-        index[b] = 0;
-        b -= 1;
-      }
-      if (b < 0) return;
-      index[b] = (index[b] as number) + 1;
-    }
-  }
-}
-
-function popcount(n: number): number {
-  let bits = 0;
-  for (let x = n; x > 0; x >>= 1) bits += x & 1;
-  return bits;
-}
-
-// Every line of a grid (cell indices), for each dimension with at least two values.
-export function gridLines(shape: GridShape): number[][] {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const strides = shape.map((_, j) => shape.slice(j + 1).reduce((a, b) => a * b, 1));
-  const lines: number[][] = [];
-  shape.forEach((length, j) => {
-    if (length < 2) return;
-    const stride = strides[j] as number;
-    for (let cell = 0; cell < size; cell += 1) {
-      // A line starts at each cell whose coordinate on dimension j is 0.
-      if (Math.floor(cell / stride) % length !== 0) continue;
-      lines.push(Array.from({ length }, (_, i) => cell + i * stride));
-    }
-  });
-  return lines;
+// The scale b = Δ/ε of that noise, in the statistic's integer units (what an answer calls its noise scale).
+export function noiseScale(sensitivity: number, epsilonMicro: number): number {
+  return (sensitivity * MICRO_PER_EPSILON) / epsilonMicro;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -349,6 +198,7 @@ export interface ReleaseInput {
   readonly range: PlausibleRange;
   /** Decimals of the category: values are counted in units of 10^-decimals. */
   readonly decimals: number;
+  /** The policy's cell size: the release threshold τ on every noisy member count. */
   readonly minCellSize: number;
   readonly epsilonMicro: number;
   readonly random: RandomSource;
@@ -358,11 +208,15 @@ export interface ReleaseInput {
   readonly quantileBins?: number;
 }
 
+/** A closed interval that holds the noiseless value with probability at least INTERVAL_LEVEL. */
+export type Interval = readonly [number, number];
+
 export interface HistogramBin {
   readonly from: number;
   readonly to: number;
-  /** null when the bin is suppressed. */
+  /** The bin's noisy member count, or null when that noisy count is below τ. */
   readonly count: number | null;
+  readonly interval95: Interval | null;
 }
 
 export const QUANTILE_LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
@@ -372,25 +226,50 @@ export type ReleasedCell =
   | {
       readonly group: Partial<GroupValues>;
       readonly suppressed: false;
+      /** The noisy member count the release was decided on (for a histogram: the sum of its released bins). */
       readonly count?: number;
       readonly mean?: number;
       readonly quantiles?: readonly { readonly level: number; readonly value: number }[];
       readonly histogram?: readonly HistogramBin[];
+      /** The scale b = Δ/ε of the noise on the released statistic, in its own unit (see docs/research.md). */
+      readonly noiseScale: number;
+      /** A 95 % interval for the released statistic (count or mean); null for quantiles and histograms. */
+      readonly interval95: Interval | null;
     };
 
 export interface Release {
   readonly cells: readonly ReleasedCell[];
   readonly epsilonMicro: number;
+  /** δ of the mechanism: every aggregate is pure ε-differentially private. */
+  readonly delta: 0;
+  /** τ: a cell (or bin) is released only when its noisy member count is at least this. */
+  readonly threshold: number;
 }
 
 export const DEFAULT_HISTOGRAM_BINS = 10;
 export const DEFAULT_QUANTILE_BINS = 20;
 
-// Computes one noisy, suppressed answer. Every member lands in exactly one group cell (every dimension has a
-// bucket for "not given"), so cells are disjoint and the whole answer costs `epsilonMicro` once (parallel
-// composition); within a cell the statistic's own split is described at each branch.
+/** The release rule as the answer states it to researchers. */
+export function releaseRule(statistic: Statistic, threshold: number): string {
+  const counted =
+    statistic === 'count'
+      ? 'its noisy member count (the released count itself)'
+      : statistic === 'histogram'
+        ? "the bin's noisy member count (the released bin count itself)"
+        : 'a noisy member count drawn with its own share of ε';
+  const what = statistic === 'histogram' ? 'Each bin' : 'Each cell';
+  return (
+    `${what} is released only when ${counted} is at least ${threshold}; ` +
+    'the decision never looks at an exact count, and released counts are not floored.'
+  );
+}
+
+// Computes one noisy answer. Every member lands in exactly one cell of a grid fixed by the query alone (every
+// dimension has a bucket for "not given"), so cells are disjoint and the whole answer costs `epsilonMicro` once
+// (parallel composition). Within a cell, whether it is released depends only on a noisy member count compared
+// with τ = minCellSize — post-processing of an ε-DP value — so the answer is ε-DP with δ = 0.
 export function releaseAggregate(input: ReleaseInput): Release {
-  const { groupBy, range, minCellSize, epsilonMicro, random } = input;
+  const { groupBy, range, minCellSize, epsilonMicro } = input;
   assertPositiveInteger(epsilonMicro, 'epsilonMicro');
   assertPositiveInteger(minCellSize, 'minCellSize');
   if (!(range.max > range.min)) throw new Error('releaseAggregate: empty range');
@@ -425,43 +304,50 @@ export function releaseAggregate(input: ReleaseInput): Release {
     return group as Partial<GroupValues>;
   };
 
-  if (input.statistic === 'histogram') {
-    return releaseHistogram(input, cellValues, shape, groupOf);
+  const release = (cells: ReleasedCell[]): Release => ({ cells, epsilonMicro, delta: 0, threshold: minCellSize });
+  switch (input.statistic) {
+    case 'count':
+      return release(cellValues.map((values, index) => releaseCount(values.length, groupOf(index), input)));
+    case 'mean':
+      return release(cellValues.map((values, index) => releaseMean(values, groupOf(index), input, scale)));
+    case 'quantiles':
+      return release(cellValues.map((values, index) => releaseQuantiles(values, groupOf(index), input)));
+    case 'histogram':
+      return release(cellValues.map((values, index) => releaseHistogram(values, groupOf(index), input)));
+    default:
+      throw new Error(`releaseAggregate: unknown statistic ${String(input.statistic)}`);
   }
-
-  const suppressed = suppressCells(
-    cellValues.map((values) => values.length),
-    shape,
-    minCellSize,
-  );
-  const cells: ReleasedCell[] = cellValues.map((values, index) => {
-    const group = groupOf(index);
-    if (suppressed[index]) return { group, suppressed: true };
-    const n = values.length;
-    switch (input.statistic) {
-      case 'count':
-        // Δ = 1: a member adds or removes one from one cell. Published counts are at least minCellSize,
-        // which is already known from the cell not being suppressed (post-processing, no extra cost).
-        return { group, suppressed: false, count: noisyCount(n, random, epsilonMicro, minCellSize) };
-      case 'mean':
-        return { group, suppressed: false, mean: noisyMean(values, input, scale) };
-      case 'quantiles':
-        return { group, suppressed: false, quantiles: noisyQuantiles(values, input) };
-      default:
-        throw new Error(`releaseAggregate: unknown statistic ${String(input.statistic)}`);
-    }
-  });
-  return { cells, epsilonMicro };
 }
 
-function noisyCount(n: number, random: RandomSource, epsilonMicro: number, floor: number): number {
-  return Math.max(floor, n + discreteLaplaceNoise(random, 1, epsilonMicro));
+// A noisy member count with the given ε (Δ = 1: a member adds or removes one from one cell).
+function noisyCount(n: number, random: RandomSource, epsilonMicro: number): number {
+  return n + discreteLaplaceNoise(random, 1, epsilonMicro);
 }
 
-// Mean = noisy centred sum / noisy count, each with half of ε. Values are counted in integer units of
-// 10^-decimals and centred on the middle c of the range, so one member moves the sum by at most
-// Δ = max(max − c, c − min) units and the count by 1.
-function noisyMean(values: readonly number[], input: ReleaseInput, scale: number): number {
+// The count, with all of ε: released iff the noisy count reaches τ, and the released count is that noisy count.
+function releaseCount(n: number, group: Partial<GroupValues>, input: ReleaseInput): ReleasedCell {
+  const count = noisyCount(n, input.random, input.epsilonMicro);
+  if (count < input.minCellSize) return { group, suppressed: true };
+  const w = discreteLaplaceHalfWidth(1, input.epsilonMicro, 1 - INTERVAL_LEVEL);
+  return {
+    group,
+    suppressed: false,
+    count,
+    noiseScale: noiseScale(1, input.epsilonMicro),
+    interval95: [Math.max(0, count - w), count + w],
+  };
+}
+
+// Mean = noisy centred sum / noisy count, each with half of ε; the noisy count decides the release. Values are
+// counted in integer units of 10^-decimals and centred on the middle c of the range, so one member moves the sum
+// by at most Δ = max(max − c, c − min) units and the count by 1. The sum is drawn whatever the decision, so that
+// the random source is consumed the same way for every dataset.
+function releaseMean(
+  values: readonly number[],
+  group: Partial<GroupValues>,
+  input: ReleaseInput,
+  scale: number,
+): ReleasedCell {
   const { range, random, epsilonMicro, minCellSize } = input;
   const low = Math.ceil(range.min * scale);
   const high = Math.floor(range.max * scale);
@@ -469,27 +355,50 @@ function noisyMean(values: readonly number[], input: ReleaseInput, scale: number
   const sensitivity = Math.max(1, high - centre, centre - low);
   const countEpsilon = Math.floor(epsilonMicro / 2);
   const sumEpsilon = epsilonMicro - countEpsilon;
-  if (countEpsilon < 1) throw new Error('noisyMean: a mean needs at least 2 micro-ε');
+  if (countEpsilon < 1) throw new Error('releaseMean: a mean needs at least 2 micro-ε');
   let sum = 0;
   for (const value of values) sum += Math.min(high, Math.max(low, Math.round(value * scale))) - centre;
+  const noisyN = noisyCount(values.length, random, countEpsilon);
   const noisySum = sum + discreteLaplaceNoise(random, sensitivity, sumEpsilon);
-  const noisyN = noisyCount(values.length, random, countEpsilon, minCellSize);
-  const mean = (centre + noisySum / noisyN) / scale;
-  return roundTo(clampToRange(mean, range), input.decimals);
+  if (noisyN < minCellSize) return { group, suppressed: true };
+  const toValue = (centred: number) => roundTo(clampToRange((centre + centred) / scale, range), input.decimals);
+  // 95 % for the pair: 97.5 % for the sum and 97.5 % for the count (union bound); the mean lies between the
+  // extreme ratios of the box, or anywhere in the range when the count's lower end reaches 0.
+  const alpha = (1 - INTERVAL_LEVEL) / 2;
+  const ws = discreteLaplaceHalfWidth(sensitivity, sumEpsilon, alpha);
+  const wn = discreteLaplaceHalfWidth(1, countEpsilon, alpha);
+  let interval: Interval = [roundTo(range.min, input.decimals), roundTo(range.max, input.decimals)];
+  if (noisyN - wn >= 1) {
+    const ratios = [noisySum - ws, noisySum + ws].flatMap((s) => [s / (noisyN - wn), s / (noisyN + wn)]);
+    interval = [toValue(Math.min(...ratios)), toValue(Math.max(...ratios))];
+  }
+  return {
+    group,
+    suppressed: false,
+    count: noisyN,
+    mean: toValue(noisySum / noisyN),
+    noiseScale: noiseScale(sensitivity, sumEpsilon) / noisyN / scale,
+    interval95: interval,
+  };
 }
 
-// Quantiles are read from a noisy histogram of `quantileBins` equal bins over the range: one member moves
-// one bin by 1, so each bin gets discrete Laplace noise of scale 1/ε (negative counts become 0), and the
-// quantiles are post-processing. Their resolution is a bin width, interpolated linearly within the bin.
-function noisyQuantiles(values: readonly number[], input: ReleaseInput): { level: number; value: number }[] {
-  const { range, random, epsilonMicro } = input;
+// Quantiles: half of ε on a noisy member count that decides the release, half on a noisy histogram of
+// `quantileBins` equal bins over the range (one member moves one bin by 1: noise of scale 1/ε per bin, negative
+// counts become 0); the quantiles are post-processing, read with linear interpolation within a bin.
+function releaseQuantiles(values: readonly number[], group: Partial<GroupValues>, input: ReleaseInput): ReleasedCell {
+  const { range, random, epsilonMicro, minCellSize } = input;
+  const countEpsilon = Math.floor(epsilonMicro / 2);
+  const binEpsilon = epsilonMicro - countEpsilon;
+  if (countEpsilon < 1) throw new Error('releaseQuantiles: quantiles need at least 2 micro-ε');
+  const noisyN = noisyCount(values.length, random, countEpsilon);
   const bins = input.quantileBins ?? DEFAULT_QUANTILE_BINS;
   const counts = binCounts(values, range, bins).map((count) =>
-    Math.max(0, count + discreteLaplaceNoise(random, 1, epsilonMicro)),
+    Math.max(0, count + discreteLaplaceNoise(random, 1, binEpsilon)),
   );
+  if (noisyN < minCellSize) return { group, suppressed: true };
   const total = counts.reduce((a, b) => a + b, 0);
   const width = (range.max - range.min) / bins;
-  return QUANTILE_LEVELS.map((level) => {
+  const quantiles = QUANTILE_LEVELS.map((level) => {
     if (total === 0) return { level, value: roundTo((range.min + range.max) / 2, input.decimals) };
     const target = level * total;
     let cumulative = 0;
@@ -503,41 +412,45 @@ function noisyQuantiles(values: readonly number[], input: ReleaseInput): { level
     }
     return { level, value: roundTo(range.max, input.decimals) };
   });
+  return {
+    group,
+    suppressed: false,
+    count: noisyN,
+    quantiles,
+    noiseScale: noiseScale(1, binEpsilon),
+    interval95: null,
+  };
 }
 
-// A histogram is a grid with one more dimension, the bin: a bin is a cell and gets the same primary and
-// complementary suppression (a bin's line along the bins sums to the group's count). One member moves one
-// bin of one group by 1, so every bin gets noise of scale 1/ε.
-function releaseHistogram(
-  input: ReleaseInput,
-  cellValues: readonly number[][],
-  shape: GridShape,
-  groupOf: (index: number) => Partial<GroupValues>,
-): Release {
+// A histogram is a grid with one more dimension, the bin: each member lands in one bin of one group, so every
+// bin gets its own noisy count with all of ε (parallel composition again) and is released iff that noisy count
+// reaches τ. A group is suppressed when none of its bins is released.
+function releaseHistogram(values: readonly number[], group: Partial<GroupValues>, input: ReleaseInput): ReleasedCell {
   const { range, random, epsilonMicro, minCellSize } = input;
   const bins = input.histogramBins ?? DEFAULT_HISTOGRAM_BINS;
   assertPositiveInteger(bins, 'histogramBins');
-  const counts = cellValues.flatMap((values) => binCounts(values, range, bins));
-  const suppressed = suppressCells(counts, [...shape, bins], minCellSize);
   const width = (range.max - range.min) / bins;
-  const cells: ReleasedCell[] = cellValues.map((_, index) => {
-    const group = groupOf(index);
-    const histogram: HistogramBin[] = [];
-    let anyPublished = false;
-    for (let bin = 0; bin < bins; bin += 1) {
-      const at = index * bins + bin;
-      const from = roundTo(range.min + width * bin, input.decimals + 2);
-      const to = bin === bins - 1 ? range.max : roundTo(range.min + width * (bin + 1), input.decimals + 2);
-      if (suppressed[at]) {
-        histogram.push({ from, to, count: null });
-      } else {
-        anyPublished = true;
-        histogram.push({ from, to, count: noisyCount(counts[at] as number, random, epsilonMicro, minCellSize) });
-      }
-    }
-    return anyPublished ? { group, suppressed: false, histogram } : { group, suppressed: true };
+  const w = discreteLaplaceHalfWidth(1, epsilonMicro, 1 - INTERVAL_LEVEL);
+  let released = 0;
+  let total = 0;
+  const histogram = binCounts(values, range, bins).map((n, bin): HistogramBin => {
+    const from = roundTo(range.min + width * bin, input.decimals + 2);
+    const to = bin === bins - 1 ? range.max : roundTo(range.min + width * (bin + 1), input.decimals + 2);
+    const count = noisyCount(n, random, epsilonMicro);
+    if (count < minCellSize) return { from, to, count: null, interval95: null };
+    released += 1;
+    total += count;
+    return { from, to, count, interval95: [Math.max(0, count - w), count + w] };
   });
-  return { cells, epsilonMicro };
+  if (released === 0) return { group, suppressed: true };
+  return {
+    group,
+    suppressed: false,
+    count: total,
+    histogram,
+    noiseScale: noiseScale(1, epsilonMicro),
+    interval95: null,
+  };
 }
 
 // Members per bin of `bins` equal bins over the range; the top bin includes the maximum.

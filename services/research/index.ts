@@ -109,7 +109,7 @@ export interface Research {
   queryHistory(researcherId: string): ReturnType<typeof queryHistory>;
   /** Every query and export that used the member's data, newest first. */
   accessLog(memberId: string, now: Date): Promise<AccessLogEntry[]>;
-  /** The member's recent value against percentile bands of the consenting cohort (same suppression as research). */
+  /** The member's recent value against percentile bands of the consenting cohort (released by the same noisy-count rule as research). */
   insights(memberId: string, code: string, now: Date): Promise<Insights>;
   /** Research's part of an erasure: the member's consent versions (sealed under the key already destroyed). */
   eraseMemberData(memberId: string): Promise<void>;

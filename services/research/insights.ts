@@ -1,5 +1,5 @@
 // Cohort insights for a member: their own recent value against percentile bands of the consenting cohort,
-// released under the same suppression and noise as research, at most once per category and UTC day.
+// released under the same rule as research quantiles (release decided on a noisy member count), at most once per category and UTC day.
 import { type Category, findCategory } from '../../policies/observations/catalogue.js';
 import { consentInForce, levelFor } from '../../policies/research/consent.js';
 import { toMicroEpsilon } from '../../policies/research/access-policy.js';
@@ -46,7 +46,7 @@ export interface InsightDeps {
 
 const INSIGHT_WINDOW_MS = 30 * 86_400_000;
 
-/** The member's recent value against percentile bands of the consenting cohort (same suppression as research). */
+/** The member's recent value against percentile bands of the consenting cohort (released by the same noisy-count rule as research). */
 export async function insights(deps: InsightDeps, memberId: string, code: string, now: Date): Promise<Insights> {
   const category = findCategory(code);
   if (!category) throw new InvalidRequest('unknown_category', `There is no category "${code}".`);

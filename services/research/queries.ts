@@ -1,5 +1,7 @@
-// Aggregate queries, in the order the code runs them: throttle → decide → debit ε → audit the decision (with its
-// ledger position) → only then read the consenting members' data in scope and release suppressed, noisy cells. A
+// Aggregate queries, in the order the code runs them: throttle → decide (the period widened to whole units) → debit ε
+// → audit the decision (with its ledger position) → only then read the consenting members' data in scope and release
+// noisy cells, each decided on a noisy member count (docs/research.md). An identical query pays again: nothing is
+// cached, so averaging k answers costs k times its ε in the ledger. A
 // denial (by the policy, the ε split or the ledger) is audited and answered with its reason code; if the audit
 // entry of an allowed query cannot be written, nothing is released (503) and the debited ε stays spent. A
 // malformed query is audited as a denial too.
@@ -14,8 +16,10 @@ import {
   type MemberSeries,
   microToEpsilon,
   type RandomSource,
+  INTERVAL_LEVEL,
   type ReleasedCell,
   releaseAggregate,
+  releaseRule,
 } from '../../policies/research/privacy.js';
 import type { Actor } from '../auth/index.js';
 import type { MemberDirectory } from '../members/index.js';
@@ -48,6 +52,8 @@ export interface QueryAnswer {
   epsilonSpent: number;
   remainingEpsilon: number;
   minCellSize: number;
+  /** How cells were released: the threshold τ on noisy member counts, in words, and the δ spent (always 0). */
+  release: { threshold: number; rule: string; deltaSpent: 0; intervalLevel: number };
   /** One entry per component (blood pressure: systolic, diastolic); `component` is null for single values. */
   results: { component: string | null; cells: readonly ReleasedCell[] }[];
 }
@@ -65,7 +71,7 @@ export interface QueryDeps {
 
 /**
  * Runs one aggregate query: decide, debit ε, audit the decision, then read the consenting members' data in scope
- * and release suppressed, noisy cells. A denial is audited too and answered with its reason code.
+ * and release noisy cells, each decided on a noisy member count. A denial is audited too and answered with its reason code.
  */
 export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, now: Date): Promise<QueryAnswer> {
   await deps.throttle.take(actor.userId, now);
@@ -106,6 +112,7 @@ export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, no
   const included = cohort.members.filter(
     (m) => memberIncluded(m.history, policy, category.code, now, 'aggregate').included,
   );
+  const statistic = policy.statistics.find((s) => s === input.statistic)!;
   const components = category.components.length > 0 ? category.components : [null];
   const contributors = new Set<string>();
   const groups = new Map<string, ReturnType<typeof groupValuesOf>>();
@@ -122,7 +129,7 @@ export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, no
       series.push({ memberId: member.id, groups: group, values: own });
     }
     const release = releaseAggregate({
-      statistic: policy.statistics.find((s) => s === input.statistic)!,
+      statistic,
       groupBy: (input.groupBy ?? []) as GroupByDimension[],
       members: series,
       range: component?.plausibleRange ?? category.plausibleRange,
@@ -156,6 +163,12 @@ export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, no
     epsilonSpent: microToEpsilon(decision.epsilonMicro),
     remainingEpsilon: microToEpsilon(debit.remainingMicro),
     minCellSize: policy.minCellSize,
+    release: {
+      threshold: policy.minCellSize,
+      rule: releaseRule(statistic, policy.minCellSize),
+      deltaSpent: 0,
+      intervalLevel: INTERVAL_LEVEL,
+    },
     results,
   };
 }

@@ -344,6 +344,12 @@ export const en = {
   'studies.youLeft': 'You left this study.',
   'studies.rejoin': 'Join again',
   'studies.rejoined': 'You joined "{title}" again.',
+  'studies.guarantee':
+    'Guarantee: ε {epsilon} for the whole study — anything it could conclude about you is at most {factor} times more or less likely with your data than without; groups shown only from a noisy count of {min}; ε {remaining} not yet used.',
+
+  'guarantee.heading': 'What the privacy guarantee means for you',
+  'guarantee.explain':
+    'Researchers never see your values: only results for groups, with random noise added. For each approved study, everything it will ever be told, taken together, is almost the same whether your data is in it or not. How close is set by the study’s budget ε, voted by the assembly: the chance of any conclusion about you changes by at most a factor e^ε. Whether a group is shown is decided on a noisy count, never on the exact number of members, so even “shown” or “hidden” says nothing certain about you. Asking the same question again costs the study more of its budget.',
 
   'accessLog.heading': 'Who used your data',
   'accessLog.explain': 'Every research query or export that included your data: which study, when, what and why.',
@@ -386,11 +392,16 @@ export const en = {
   'research.run': 'Run the query',
   'research.budget': 'Privacy budget left: ε {remaining} of {budget}. Each query spends part of it.',
   'research.spent': 'This answer spent ε {spent}; ε {remaining} is left.',
+  'research.delta': 'δ spent: {delta} (each answer is pure ε-differentially private).',
+  'research.period': 'Data from {from} to {to} (periods are widened to whole units of the policy).',
+  'research.interval': '95 % interval',
+  'research.noise': 'Noise scale',
   'research.group': 'Group',
   'research.detail': 'Detail',
   'research.cells': 'Answer',
-  'research.cellsCaption': 'Groups of fewer than {min} members are suppressed; values carry calibrated noise.',
-  'research.suppressed': 'suppressed (fewer than {min} members)',
+  'research.cellsCaption':
+    'A group is released only when its noisy member count is at least {min}; the decision never uses an exact count and released counts are that noisy count. Every value carries calibrated noise.',
+  'research.suppressed': 'suppressed (noisy count below {min})',
   'research.allMembers': 'All consenting members',
   'research.downloadCsv': 'Download as CSV',
   'research.requests': 'Your access requests',

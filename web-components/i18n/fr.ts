@@ -349,6 +349,12 @@ export const fr: Record<MessageKey, string> = {
   'studies.youLeft': 'Vous avez quitté cette étude.',
   'studies.rejoin': 'Rejoindre à nouveau',
   'studies.rejoined': 'Vous avez rejoint « {title} » à nouveau.',
+  'studies.guarantee':
+    'Garantie : ε {epsilon} pour toute l’étude — toute conclusion à votre sujet est au plus {factor} fois plus ou moins probable avec vos données que sans ; groupes montrés seulement à partir d’un effectif bruité de {min} ; ε {remaining} pas encore utilisé.',
+
+  'guarantee.heading': 'Ce que la garantie de confidentialité signifie pour vous',
+  'guarantee.explain':
+    'Les chercheurs ne voient jamais vos valeurs : seulement des résultats par groupe, avec un bruit aléatoire ajouté. Pour chaque étude approuvée, tout ce qu’elle apprendra, pris ensemble, est presque identique que vos données y soient ou non. Le budget ε de l’étude, voté par l’assemblée, fixe à quel point : la probabilité de toute conclusion à votre sujet change au plus d’un facteur e^ε. La décision de montrer un groupe se prend sur un effectif bruité, jamais sur le nombre exact de membres, donc même « montré » ou « masqué » ne dit rien de certain sur vous. Poser la même question à nouveau coûte davantage de budget à l’étude.',
 
   'accessLog.heading': 'Qui a utilisé vos données',
   'accessLog.explain':
@@ -392,12 +398,16 @@ export const fr: Record<MessageKey, string> = {
   'research.run': 'Lancer la requête',
   'research.budget': 'Budget de confidentialité restant : ε {remaining} sur {budget}. Chaque requête en consomme.',
   'research.spent': 'Cette réponse a consommé ε {spent} ; il reste ε {remaining}.',
+  'research.delta': 'δ consommé : {delta} (chaque réponse est ε-différentiellement privée au sens pur).',
+  'research.period': 'Données du {from} au {to} (les périodes sont élargies à des unités entières de la politique).',
+  'research.interval': 'Intervalle à 95 %',
+  'research.noise': 'Échelle du bruit',
   'research.group': 'Groupe',
   'research.detail': 'Détail',
   'research.cells': 'Réponse',
   'research.cellsCaption':
-    'Les groupes de moins de {min} membres sont supprimés ; les valeurs comportent un bruit calibré.',
-  'research.suppressed': 'supprimé (moins de {min} membres)',
+    'Un groupe n’est publié que si son effectif bruité atteint {min} ; la décision n’utilise jamais un effectif exact et les effectifs publiés sont cet effectif bruité. Chaque valeur comporte un bruit calibré.',
+  'research.suppressed': 'supprimé (effectif bruité sous {min})',
   'research.allMembers': 'Tous les membres consentants',
   'research.downloadCsv': 'Télécharger en CSV',
   'research.requests': 'Vos demandes d’accès',

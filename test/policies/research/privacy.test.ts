@@ -5,7 +5,6 @@ import {
   debitBudget,
   discreteLaplaceNoise,
   discreteLaplaceVariance,
-  gridLines,
   type MemberSeries,
   memberValue,
   QUANTILE_LEVELS,
@@ -13,123 +12,12 @@ import {
   releaseAggregate,
   type ReleaseInput,
   sampleDiscreteLaplace,
-  suppressCells,
   uniformInt,
 } from '../../../policies/research/privacy.js';
 import { dimensionValues, type GroupValues } from '../../../policies/research/group-by.js';
 import { seededRandom } from './research-builders.js';
 
 const HEART_RATE = { min: 20, max: 300 };
-
-// Which suppressed cells a researcher could compute exactly from the published cells and every line total
-// (Gaussian elimination over the suppressed cells; a cell is determined when its unit vector lies in the
-// row space of the line constraints). Independent of the suppression rule under test.
-function determinedCells(suppressed: readonly boolean[], shape: readonly number[]): number[] {
-  const hidden = suppressed.flatMap((s, i) => (s ? [i] : []));
-  const column = new Map(hidden.map((cell, c) => [cell, c]));
-  const rows = gridLines(shape)
-    .map((line) => {
-      const row = new Array<number>(hidden.length).fill(0);
-      for (const cell of line) if (column.has(cell)) row[column.get(cell)!] = 1;
-      return row;
-    })
-    .filter((row) => row.some((x) => x !== 0));
-  // Reduced row echelon form.
-  const pivots: number[] = [];
-  let r = 0;
-  for (let c = 0; c < hidden.length && r < rows.length; c += 1) {
-    let p = r;
-    while (p < rows.length && Math.abs(rows[p]![c]!) < 1e-9) p += 1;
-    if (p === rows.length) continue;
-    [rows[r], rows[p]] = [rows[p]!, rows[r]!];
-    const pivot = rows[r]![c]!;
-    rows[r] = rows[r]!.map((x) => x / pivot);
-    for (let i = 0; i < rows.length; i += 1) {
-      if (i === r || Math.abs(rows[i]![c]!) < 1e-9) continue;
-      const factor = rows[i]![c]!;
-      rows[i] = rows[i]!.map((x, k) => x - factor * rows[r]![k]!);
-    }
-    pivots.push(c);
-    r += 1;
-  }
-  // A pivot column is determined when its row has no other non-zero entry.
-  return pivots.filter((c, i) => rows[i]!.every((x, k) => k === c || Math.abs(x) < 1e-9)).map((c) => hidden[c]!);
-}
-
-const gridArb = fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
-  fc.tuple(
-    fc.constant(shape),
-    fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 200 })), {
-      minLength: shape.reduce((a, b) => a * b, 1),
-      maxLength: shape.reduce((a, b) => a * b, 1),
-    }),
-    fc.integer({ min: 2, max: 15 }),
-  ),
-);
-
-describe('small-cell and complementary suppression', () => {
-  it('hides a single small cell together with the next smallest of its line', () => {
-    expect(suppressCells([50, 3, 20, 40], [4], 11)).toEqual([false, true, true, false]);
-  });
-
-  it('leaves a line alone when two cells are already hidden', () => {
-    expect(suppressCells([50, 3, 5, 40], [4], 11)).toEqual([false, true, true, false]);
-  });
-
-  it('publishes a table where every cell is large', () => {
-    expect(suppressCells([11, 12, 13, 14], [2, 2], 11)).toEqual([false, false, false, false]);
-  });
-
-  it('completes a rectangle in two dimensions', () => {
-    // 3 × 3, one small cell in the middle: the cheapest rectangle through it is hidden.
-    const counts = [90, 40, 90, 90, 2, 30, 90, 90, 90];
-    expect(suppressCells(counts, [3, 3], 11)).toEqual([false, true, true, false, true, true, false, false, false]);
-  });
-
-  it('has nothing to protect in a single cell (no other total exists)', () => {
-    expect(suppressCells([3], [], 11)).toEqual([true]);
-    expect(suppressCells([30], [], 11)).toEqual([false]);
-  });
-
-  it('never publishes a cell below minCellSize (property)', () => {
-    fc.assert(
-      fc.property(gridArb, ([shape, counts, k]) => {
-        const suppressed = suppressCells(counts, shape, k);
-        counts.forEach((count, i) => {
-          if (count < k) expect(suppressed[i]).toBe(true);
-        });
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('never leaves a non-empty hidden cell alone in a line (property)', () => {
-    fc.assert(
-      fc.property(gridArb, ([shape, counts, k]) => {
-        const suppressed = suppressCells(counts, shape, k);
-        for (const line of gridLines(shape)) {
-          const hidden = line.filter((c) => suppressed[c]);
-          if (hidden.length === 1) expect(counts[hidden[0]!]).toBe(0);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('leaves no non-empty hidden cell computable from the published cells and all totals (property)', () => {
-    fc.assert(
-      fc.property(gridArb, ([shape, counts, k]) => {
-        const determined = determinedCells(suppressCells(counts, shape, k), shape);
-        expect(determined.filter((cell) => counts[cell] !== 0)).toEqual([]);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('the independent check does catch a lone hidden cell', () => {
-    expect(determinedCells([false, true, false], [3])).toEqual([1]);
-  });
-});
 
 describe('discrete Laplace noise', () => {
   const SAMPLES = 100_000;
@@ -287,34 +175,35 @@ function input(overrides: Partial<ReleaseInput>): ReleaseInput {
 }
 
 describe('releaseAggregate', () => {
-  it('never releases a cell, or a histogram bin, with fewer than minCellSize members (property)', () => {
+  it('returns the whole grid, and releases a cell or bin only with a noisy count of at least τ (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(memberArb, { maxLength: 120 }),
+        fc.array(memberArb, { maxLength: 80 }),
         fc.constantFrom('count', 'mean', 'quantiles', 'histogram' as const),
         fc.subarray(['sex', 'ageBand'] as const),
         fc.integer({ min: 2, max: 15 }),
         fc.integer({ min: 0, max: 2 ** 31 }),
         (list, statistic, groupBy, minCellSize, seed) => {
-          const all = members(list);
           const release = releaseAggregate(
-            input({ statistic, groupBy, members: all, minCellSize, random: seededRandom(seed), histogramBins: 4 }),
+            input({
+              statistic,
+              groupBy,
+              members: members(list),
+              minCellSize,
+              random: seededRandom(seed),
+              histogramBins: 4,
+            }),
           );
+          const size = groupBy.reduce((n, d) => n * dimensionValues(d).length, 1);
+          expect(release.cells).toHaveLength(size);
+          expect([release.delta, release.threshold]).toEqual([0, minCellSize]);
           for (const cell of release.cells) {
             if (cell.suppressed) continue;
-            const inCell = all.filter(
-              (m) =>
-                m.values.length > 0 &&
-                Object.entries(cell.group).every(([d, v]) => m.groups[d as keyof GroupValues] === v),
-            );
-            expect(inCell.length).toBeGreaterThanOrEqual(minCellSize);
-            for (const bin of cell.histogram ?? []) {
-              if (bin.count === null) continue;
-              const inBin = inCell.filter((m) => {
-                const v = memberValue(m.values, HEART_RATE)!;
-                return bin.to === HEART_RATE.max ? v >= bin.from : v >= bin.from && v < bin.to;
-              });
-              expect(inBin.length).toBeGreaterThanOrEqual(minCellSize);
+            if (statistic === 'histogram') {
+              for (const bin of cell.histogram!)
+                if (bin.count !== null) expect(bin.count).toBeGreaterThanOrEqual(minCellSize);
+            } else {
+              expect(cell.count).toBeGreaterThanOrEqual(minCellSize);
             }
           }
         },
@@ -328,13 +217,13 @@ describe('releaseAggregate', () => {
       ...Array.from({ length: 30 }, () => ({ sex: 'female', ageBand: '40-49', values: [70] })),
       ...Array.from({ length: 3 }, () => ({ sex: 'male', ageBand: '40-49', values: [70] })),
     ];
-    const release = releaseAggregate(input({ members: members(list) }));
+    const release = releaseAggregate(input({ members: members(list), epsilonMicro: 5_000_000 }));
     expect(release.cells.map((c) => c.group.sex)).toEqual([...sexes]);
-    // male (3) is hidden and an empty hidden cell is partner enough, so female (30) is still published.
+    // ε = 5: the noise is far below the gap between 3 and 30 and τ = 11 (seed fixed).
     expect(release.cells.filter((c) => !c.suppressed).map((c) => c.group.sex)).toEqual(['female']);
   });
 
-  it('publishes noisy counts near the truth, never below minCellSize', () => {
+  it('publishes the noisy count itself, with its noise scale and a 95 % interval around it', () => {
     const list = [
       ...Array.from({ length: 40 }, () => ({ sex: 'female', ageBand: '40-49', values: [70] })),
       ...Array.from({ length: 60 }, () => ({ sex: 'male', ageBand: '40-49', values: [80] })),
@@ -346,6 +235,9 @@ describe('releaseAggregate', () => {
       if (cell.suppressed) continue;
       expect(cell.count).toBeGreaterThanOrEqual(11);
       expect(Math.abs(cell.count! - (cell.group.sex === 'female' ? 40 : 60))).toBeLessThan(30);
+      expect(cell.noiseScale).toBe(2);
+      // P(|Z| > w) = 2p^(w+1)/(1+p) with p = e^−0.5: 0.062 for w = 5, 0.038 for w = 6.
+      expect(cell.interval95).toEqual([cell.count! - 6, cell.count! + 6]);
     }
     expect(release.epsilonMicro).toBe(500_000);
   });

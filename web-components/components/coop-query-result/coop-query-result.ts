@@ -1,9 +1,10 @@
 // The answer to a research query: a chart of the released cells, a table with every cell (suppressed ones
-// marked), the ε spent and left, and a CSV of the table the researcher can download.
+// marked) with its noise scale and 95 % interval, the release rule, the period used, ε and δ spent and ε left, and a
+// CSV of the table the researcher can download.
 import { LitElement, css, html, nothing } from 'lit';
 import type { Cell, QueryAnswer } from '../../api/types.js';
 import '../coop-chart/coop-chart.js';
-import { LocaleController, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -26,6 +27,13 @@ function detail(cell: Cell): string {
       .map((b) => `${formatNumber(b.from)}–${formatNumber(b.to)}: ${b.count === null ? '—' : formatNumber(b.count)}`)
       .join(', ');
   return '';
+}
+
+// The released value's 95 % interval as text ('' when the statistic has none, e.g. quantiles).
+function interval(cell: Cell): string {
+  if (cell.suppressed || !cell.interval95) return '';
+  const [low, high] = cell.interval95;
+  return low === undefined || high === undefined ? '' : `${formatNumber(low)} – ${formatNumber(high)}`;
 }
 
 function groupLabel(group: Record<string, string>): string {
@@ -62,7 +70,7 @@ export class CoopQueryResult extends LitElement {
     const answer = this.answer;
     if (!answer) return;
     const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-    const lines = ['component,group,suppressed,value,detail'];
+    const lines = ['component,group,suppressed,value,interval95_low,interval95_high,noise_scale,detail'];
     for (const result of answer.results) {
       for (const cell of result.cells) {
         const value = headline(cell, answer.statistic);
@@ -72,6 +80,9 @@ export class CoopQueryResult extends LitElement {
             quote(groupLabel(cell.group)),
             cell.suppressed,
             value ?? '',
+            cell.suppressed ? '' : (cell.interval95?.[0] ?? ''),
+            cell.suppressed ? '' : (cell.interval95?.[1] ?? ''),
+            cell.suppressed ? '' : (cell.noiseScale ?? ''),
             quote(detail(cell)),
           ].join(','),
         );
@@ -94,6 +105,10 @@ export class CoopQueryResult extends LitElement {
     return html`<p data-testid="budget">
         ${t('research.spent', { spent: answer.epsilonSpent, remaining: answer.remainingEpsilon })}
       </p>
+      <p data-testid="delta">${t('research.delta', { delta: answer.release.deltaSpent })}</p>
+      <p data-testid="period">
+        ${t('research.period', { from: formatDateTime(answer.period.from), to: formatDateTime(answer.period.to) })}
+      </p>
       ${answer.results.map((result) => {
         const caption = `${t(`category.${answer.category}` as MessageKey)}${
           result.component ? ` (${t(`component.${result.component}` as MessageKey)})` : ''
@@ -114,12 +129,14 @@ export class CoopQueryResult extends LitElement {
           <div class="table-wrap" role="region" tabindex="0" aria-label=${`${t('research.cells')}: ${caption}`}>
             <table>
               <caption class="muted">
-                ${t('research.cellsCaption', { min: answer.minCellSize })}
+                ${t('research.cellsCaption', { min: answer.release.threshold })}
               </caption>
               <thead>
                 <tr>
                   <th scope="col">${t('research.group')}</th>
                   <th scope="col" class="num">${statistic}</th>
+                  <th scope="col">${t('research.interval')}</th>
+                  <th scope="col" class="num">${t('research.noise')}</th>
                   <th scope="col">${t('research.detail')}</th>
                 </tr>
               </thead>
@@ -130,10 +147,12 @@ export class CoopQueryResult extends LitElement {
                       <th scope="row">${groupLabel(cell.group)}</th>
                       ${
                         cell.suppressed
-                          ? html`<td class="suppressed" colspan="2">
-                              ${t('research.suppressed', { min: answer.minCellSize })}
+                          ? html`<td class="suppressed" colspan="4">
+                              ${t('research.suppressed', { min: answer.release.threshold })}
                             </td>`
                           : html`<td class="num">${formatNumber(headline(cell, answer.statistic) ?? NaN)}</td>
+                              <td>${interval(cell)}</td>
+                              <td class="num">${formatNumber(cell.noiseScale)}</td>
                               <td>${detail(cell)}</td>`
                       }
                     </tr>`,

@@ -1,12 +1,12 @@
-// The member's privacy: consent per category (their key), its history, the studies they can leave, and the
-// access log of every research use of their data.
+// The member's privacy: consent per category (their key), its history, what the privacy guarantee means for them,
+// the studies they can leave with each one's guarantee, and the access log of every research use of their data.
 import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { fetchAccessLog, fetchConsent, saveConsent } from '../../api/consent.api.js';
 import { fetchPolicies } from '../../api/research.api.js';
 import type { Consent, ConsentView } from '../../api/types.js';
 import '../../components/coop-consent-form/coop-consent-form.js';
-import { LocaleController, formatDateTime, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -110,6 +110,10 @@ export class CoopPrivacyPage extends LitElement {
               }`,
         })}
       </section>
+      <section class="card" aria-labelledby="guarantee-heading">
+        <h2 id="guarantee-heading">${t('guarantee.heading')}</h2>
+        <p>${t('guarantee.explain')}</p>
+      </section>
       <section class="card" aria-labelledby="studies-heading">
         <h2 id="studies-heading">${t('studies.heading')}</h2>
         ${this.studies.render({
@@ -126,6 +130,14 @@ export class CoopPrivacyPage extends LitElement {
                       <p class="muted">
                         ${p.categories.map((c) => t(`category.${c}` as MessageKey)).join(', ')} ·
                         ${t('studies.until', { when: formatDateTime(p.validUntil) })}
+                      </p>
+                      <p data-testid="guarantee">
+                        ${t('studies.guarantee', {
+                          epsilon: p.epsilonBudget,
+                          factor: formatNumber(Number(Math.exp(p.epsilonBudget).toPrecision(3))),
+                          min: p.minCellSize,
+                          remaining: p.remainingEpsilon ?? p.epsilonBudget,
+                        })}
                       </p>
                       ${
                         left

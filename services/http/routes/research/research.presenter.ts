@@ -1,5 +1,5 @@
 // What leaves the server about research requests and policies: whitelisted fields only.
-import { microToEpsilon } from '../../../../policies/research/privacy.js';
+import { microToEpsilon, type ReleasedCell } from '../../../../policies/research/privacy.js';
 import { policyBudgetMicro } from '../../../../policies/research/access-policy.js';
 import { z } from 'zod';
 import type {
@@ -57,9 +57,29 @@ export function presentImpact(impact: ImpactPreview) {
   return { ...impact, at: impact.at.toISOString() };
 }
 
+const intervalSchema = z.array(z.number()).length(2).describe('[low, high]');
+
 const cellSchema = z
-  .record(z.string(), z.unknown())
-  .describe('One released cell: its group, suppressed or its noisy values');
+  .object({
+    group: z.record(z.string(), z.string()),
+    suppressed: z.boolean(),
+    count: z.number().int().optional().describe('The noisy member count the release was decided on'),
+    mean: z.number().optional(),
+    quantiles: z.array(z.object({ level: z.number(), value: z.number() })).optional(),
+    histogram: z
+      .array(
+        z.object({
+          from: z.number(),
+          to: z.number(),
+          count: z.number().int().nullable(),
+          interval95: intervalSchema.nullable(),
+        }),
+      )
+      .optional(),
+    noiseScale: z.number().optional().describe('Scale b = Δ/ε of the noise on the released statistic'),
+    interval95: intervalSchema.nullable().optional().describe('95 % interval of the released count or mean'),
+  })
+  .describe('One cell: its group, and either suppressed (noisy count below τ) or its noisy values');
 
 /** The answer to an aggregate query as it leaves the server. */
 export const queryAnswerSchema = z.object({
@@ -73,6 +93,12 @@ export const queryAnswerSchema = z.object({
   epsilonSpent: z.number(),
   remainingEpsilon: z.number(),
   minCellSize: z.number().int(),
+  release: z.object({
+    threshold: z.number().int().describe('τ: a cell is released only when its noisy member count is at least τ'),
+    rule: z.string(),
+    deltaSpent: z.literal(0),
+    intervalLevel: z.number(),
+  }),
   results: z.array(z.object({ component: z.string().nullable(), cells: z.array(cellSchema) })),
 });
 
@@ -92,7 +118,25 @@ export function presentQueryAnswer(answer: QueryAnswer) {
     epsilonSpent: answer.epsilonSpent,
     remainingEpsilon: answer.remainingEpsilon,
     minCellSize: answer.minCellSize,
-    results: answer.results.map((r) => ({ component: r.component, cells: r.cells })),
+    release: { ...answer.release },
+    results: answer.results.map((r) => ({ component: r.component, cells: r.cells.map(presentCell) })),
+  };
+}
+
+// One cell, field by field (nothing else the release computed leaves the server).
+function presentCell(cell: ReleasedCell) {
+  if (cell.suppressed) return { group: { ...cell.group }, suppressed: true as const };
+  return {
+    group: { ...cell.group },
+    suppressed: false as const,
+    ...(cell.count !== undefined && { count: cell.count }),
+    ...(cell.mean !== undefined && { mean: cell.mean }),
+    ...(cell.quantiles && { quantiles: cell.quantiles.map((q) => ({ level: q.level, value: q.value })) }),
+    ...(cell.histogram && {
+      histogram: cell.histogram.map((b) => ({ from: b.from, to: b.to, count: b.count, interval95: b.interval95 })),
+    }),
+    noiseScale: cell.noiseScale,
+    interval95: cell.interval95,
   };
 }
 

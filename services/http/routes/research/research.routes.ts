@@ -146,7 +146,11 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
           before: (details, actor) => research.refuseInvalid(actor!, [...details], now()),
         },
         bodyLimitBytes: 4096,
-        success: { status: 200, schema: queryAnswerSchema, description: 'Suppressed, noisy cells' },
+        success: {
+          status: 200,
+          schema: queryAnswerSchema,
+          description: 'Noisy cells, each released only when its noisy member count reaches τ',
+        },
         errors: refusals,
       },
       async ({ actor, body }) => presentQueryAnswer(await research.query(actor!, body, now())),
