@@ -36,6 +36,11 @@ export interface PrivacyDefaults {
   readonly minCellSize: number;
   readonly defaultEpsilon: number;
   readonly maxEpsilonPerPolicy: number;
+  /**
+   * The most δ of (ε, δ)-differential privacy any release of one policy may use, voted like ε. Absent in the
+   * founding bylaws, which means 0: every mechanism must be pure ε-DP (today's aggregates are: δ = 0).
+   */
+  readonly maxDeltaPerPolicy?: number;
 }
 
 export interface PublicationRules {
@@ -120,6 +125,12 @@ export const bylawsSchema = section({
     minCellSize: integerFrom(2),
     defaultEpsilon: positiveNumber,
     maxEpsilonPerPolicy: positiveNumber,
+    // δ is the chance the guarantee fails outright; above 1e-3 it would not protect a cohort of a thousand.
+    maxDeltaPerPolicy: z
+      .number({ error: 'must be a number from 0 to 0.001' })
+      .min(0, { error: 'must be a number from 0 to 0.001' })
+      .max(0.001, { error: 'must be a number from 0 to 0.001' })
+      .optional(),
   }).refine((p) => p.defaultEpsilon <= p.maxEpsilonPerPolicy, {
     path: ['defaultEpsilon'],
     message: 'must not exceed privacy.maxEpsilonPerPolicy',
@@ -145,6 +156,11 @@ export function parseBylaws(json: unknown): Bylaws {
     throw new InvalidBylawsError(root ? [describeProblem(root)] : checked.problems.map(describeProblem));
   }
   return deepFreeze(checked.value as Bylaws);
+}
+
+// The most δ a release under these bylaws may use (0 unless the assembly voted otherwise).
+export function maxDeltaOf(bylaws: Bylaws): number {
+  return bylaws.privacy.maxDeltaPerPolicy ?? 0;
 }
 
 // Reminder lead time for a kind: its own override, else the bylaws-wide value.

@@ -4,6 +4,7 @@ import {
   currentBylaws,
   InvalidBylawsError,
   isProposalKind,
+  maxDeltaOf,
   parseBylaws,
   reminderLeadHoursFor,
 } from '../../../policies/assembly/bylaws.js';
@@ -154,6 +155,31 @@ describe('parseBylaws', () => {
 
   it.each([null, [], 'bylaws', 42])('refuses %j as bylaws', (json) => {
     expect(problemsOf(json)).toEqual(['bylaws must be an object']);
+  });
+});
+
+describe('δ of (ε, δ)-differential privacy', () => {
+  it('is 0 in the founding bylaws: every release must be pure ε-DP until the assembly votes otherwise', () => {
+    expect(currentBylaws.privacy.maxDeltaPerPolicy).toBeUndefined();
+    expect(maxDeltaOf(currentBylaws)).toBe(0);
+  });
+
+  it.each([0, 1e-9, 1e-6, 0.001])('may be voted to %d', (delta) => {
+    const json = rawBylaws();
+    json.privacy.maxDeltaPerPolicy = delta;
+    expect(maxDeltaOf(parseBylaws(json))).toBe(delta);
+  });
+
+  it.each<[string, unknown]>([
+    ['negative', -1e-6],
+    ['above 1e-3 (no protection for a cohort of a thousand)', 0.01],
+    ['given as text', '1e-6'],
+  ])('refuses a δ that is %s', (_, delta) => {
+    const json = rawBylaws();
+    json.privacy.maxDeltaPerPolicy = delta;
+    expect(problemsOf(json)).toEqual([
+      expect.stringMatching(/^privacy\.maxDeltaPerPolicy must be a number from 0 to 0\.001/),
+    ]);
   });
 });
 
