@@ -90,5 +90,7 @@ export function enactPolicyVotes(votes: readonly ApprovedPolicyVote[], history: 
 
 /** Whether an enacted policy allows access at `at` (not revoked, not expired). */
 export function isActiveAt(enacted: EnactedPolicy, at: number): boolean {
-  return policyStatus({ validUntil: Date.parse(enacted.policy.validUntil), revokedAt: enacted.revokedAt }, at) === 'active';
+  return (
+    policyStatus({ validUntil: Date.parse(enacted.policy.validUntil), revokedAt: enacted.revokedAt }, at) === 'active'
+  );
 }

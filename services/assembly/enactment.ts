@@ -18,7 +18,10 @@ export type Enactment = { enacted: true } | { enacted: false; reason: EnactmentR
 export async function policyEnactments(deps: FinalisationStores, now: Date, policyId?: string): Promise<Enactments> {
   const approved = (await policyVotes(deps, now, policyId)).filter((v) => v.outcome?.outcome === 'approved');
   const history = approved.length > 0 ? (await bylawsVersions(deps, now)).map((v) => v.bylaws) : [];
-  return enactPolicyVotes(approved.map(({ transition }) => approvedVote(transition)), history);
+  return enactPolicyVotes(
+    approved.map(({ transition }) => approvedVote(transition)),
+    history,
+  );
 }
 
 /** The enactment of one counted proposal. */

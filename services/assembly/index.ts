@@ -105,8 +105,10 @@ export function createAssembly(deps: AssemblyDeps) {
     /** The access policies the approved votes enacted (on one id, or all) and the approved votes refused. */
     policyEnactments: (now: Date, policyId?: string) => policyEnactments(stores, now, policyId),
     /** Whether each of these counted proposals was enacted (the public record). */
-    enactmentsOf: (counted: readonly { transition: TransitionDocument; outcome: OutcomeDocument | null }[], now: Date) =>
-      enactmentsOf(stores, counted, now),
+    enactmentsOf: (
+      counted: readonly { transition: TransitionDocument; outcome: OutcomeDocument | null }[],
+      now: Date,
+    ) => enactmentsOf(stores, counted, now),
 
     // ---- ballots --------------------------------------------------------------------------------------------
 
