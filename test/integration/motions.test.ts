@@ -199,3 +199,77 @@ describe('an approved motion that can no longer be enacted says why on its resul
     expect(results.body.result).toMatchObject({ outcome: 'rejected', enactment: null });
   });
 });
+
+describe('the bylaws tightened by an amendment', () => {
+  const tighten = {
+    kind: 'amend-bylaws',
+    title: 'Less ε per policy',
+    summary: 'At most 0.5.',
+    amendment: { privacy: { maxEpsilonPerPolicy: 0.5, defaultEpsilon: 0.5 } },
+  };
+
+  it('refuse at its count a policy approved during the amendment’s vote, with policy_outside_bylaws', async () => {
+    const amendment = await post('/api/proposals', tighten);
+    expect(amendment.status, amendment.text).toBe(201);
+    const policy = buildAccessPolicy(app.clock.now(), { epsilonBudget: 1 });
+    const drafted = await post('/api/proposals', accessPolicy(policy));
+    const waiting = await post(
+      '/api/proposals',
+      accessPolicy(buildAccessPolicy(app.clock.now(), { epsilonBudget: 1 })),
+    );
+    expect(waiting.status).toBe(201);
+    // The amendment closes in 14 days; the policy opens a day later for 14 days, so it is counted after adoption.
+    const amendmentOpened = await post(`/api/proposals/${amendment.body.id}/open`, { closesAt: at(14 * DAY + HOUR) });
+    expect(amendmentOpened.status, amendmentOpened.text).toBe(200);
+    for (const voter of voters) {
+      await app.request('POST', `/api/proposals/${amendment.body.id}/ballots`, {
+        token: await issueAccessToken(app, voter.id, 'member', app.clock.now()),
+        body: { choice: 'yes', secret: randomBytes(32).toString('hex') },
+      });
+    }
+    app.clock.advance(DAY);
+    await approve(drafted.body.id as string, 14 * DAY);
+
+    const bylaws = await app.request('GET', '/api/bylaws');
+    expect(bylaws.body.inForce.bylaws.privacy.maxEpsilonPerPolicy).toBe(0.5);
+    const results = await app.request('GET', `/api/proposals/${drafted.body.id}/results`, { token: await asSteward() });
+    expect(results.body.result).toMatchObject({
+      outcome: 'approved',
+      enactment: { enacted: false, reason: 'policy_outside_bylaws' },
+    });
+    const policies = await app.request('GET', '/api/policies?status=all', { token: await asSteward() });
+    expect(policies.text).not.toContain(policy.id as string);
+    // A draft that was valid when drafted is refused at opening under the bylaws now in force, and stays a draft.
+    const opened = await post(`/api/proposals/${waiting.body.id}/open`, { closesAt: at(7 * DAY + HOUR) });
+    expect(opened.status).toBe(400);
+    expect(opened.body.error.details).toContainEqual(
+      expect.objectContaining({ field: 'policy.epsilonBudget', code: 'epsilon_above_bylaws' }),
+    );
+    const still = await app.request('GET', `/api/proposals/${waiting.body.id}`, { token: await asSteward() });
+    expect(still.body.status).toBe('draft');
+    const record = await app.request('GET', '/api/public/record');
+    expect(record.body.proposals).toContainEqual(
+      expect.objectContaining({
+        id: drafted.body.id,
+        enactment: { enacted: false, reason: 'policy_outside_bylaws' },
+      }),
+    );
+  });
+
+  it('refuse at drafting what the founding bylaws allowed', async () => {
+    // The tightened bylaws (0.5) are in force now: a draft with ε 0.5 is fine, one with ε 1 is refused.
+    const drafted = await post(
+      '/api/proposals',
+      accessPolicy(buildAccessPolicy(app.clock.now(), { epsilonBudget: 0.5 })),
+    );
+    expect(drafted.status, drafted.text).toBe(201);
+    const tooMuch = await post(
+      '/api/proposals',
+      accessPolicy(buildAccessPolicy(app.clock.now(), { epsilonBudget: 1 })),
+    );
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error.details).toContainEqual(
+      expect.objectContaining({ field: 'policy.epsilonBudget', code: 'epsilon_above_bylaws' }),
+    );
+  });
+});
