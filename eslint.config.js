@@ -44,7 +44,7 @@ function contextBoundaries() {
       ),
     ),
     block(['services/*.ts'], contexts, '\\./'),
-    block(['services/{demo,db,ops}/*.ts', 'services/http/*.ts'], contexts, '\\.\\./'),
+    block(['services/{demo,db,ops,record}/*.ts', 'services/http/*.ts'], contexts, '\\.\\./'),
     block(['services/db/migrations/*.ts', 'services/http/middleware/*.ts'], contexts, '(\\.\\./){2}'),
     block(['services/http/routes/*/*.ts'], contexts, '(\\.\\./){3}'),
     block(['bench/**/*.ts', 'fixtures/**/*.ts'], contexts, '(\\.\\./)+services/'),

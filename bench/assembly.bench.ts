@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../policies/assembly/ballot-receipts.js';
 import { FINALISATION_GRACE_MS } from '../services/assembly/index.js';
-import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
+import { buildAccessPolicy, insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       kind: 'access-policy',
       title: 'Benchmark study',
       summary: 'Every member votes at once.',
-      policy: { categories: ['steps'] },
+      policy: buildAccessPolicy(now(), { categories: ['steps'] }),
     });
     const id = draft.body.id!;
     const opened = await post(agent, port, `/api/proposals/${id}/open`, stewardToken, {

@@ -11,7 +11,7 @@
 // each query spends ε = 0.0005 of the policy's 3, enough for 6,000 queries; research clients wait up to 60 s.
 // Run: npm run bench:load  (DURATION=60 s per phase, INSIGHTS_DURATION, MEMBERS=100, DAYS=90, CONNECTIONS=50 override)
 import { generateObservations } from '../fixtures/demo-observations.js';
-import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
+import { buildAccessPolicy, insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { apiCaller, cpuMeter, describeMemory, startBenchService } from './bench-service.js';
 import { describe, hammer, type LoadFigures } from './http-load.js';
 import { finishReport, startReport } from './report.js';
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       kind: 'access-policy',
       title: 'Steps by region',
       summary: 'Open during the load test.',
-      policy: { categories: ['steps'] },
+      policy: buildAccessPolicy(now(), { categories: ['steps'] }),
     });
     await call('POST', `/api/proposals/${draft.id}/open`, stewardToken, {
       closesAt: new Date(now().getTime() + 8 * DAY).toISOString(),

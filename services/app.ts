@@ -26,6 +26,8 @@ import type { Assembly } from './assembly/index.js';
 import type { Erasure } from './erasure/index.js';
 import type { Vault } from './vault/index.js';
 import type { Research } from './research/index.js';
+import type { PublicRecordReader } from './record/index.js';
+import { publicRoutes } from './http/routes/public/public.routes.js';
 import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
 import { researchRoutes } from './http/routes/research/research.routes.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -40,6 +42,7 @@ export interface AppDeps {
   vault: Vault;
   research: Research;
   erasure: Erasure;
+  record: PublicRecordReader;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): Koa {
   proposalRoutes(api, deps.assembly, now);
   researchRoutes(api, deps.research, now);
   memberResearchRoutes(api, deps.research, now);
+  publicRoutes(api, deps.record, now);
 
   let openapi: Record<string, unknown> | undefined;
   const system = systemRoutes({

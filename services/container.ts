@@ -11,6 +11,7 @@ import { createAssembly, type Assembly } from './assembly/index.js';
 import { createErasure, type Erasure } from './erasure/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
+import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -22,6 +23,7 @@ export interface Services {
   vault: Vault;
   research: Research;
   erasure: Erasure;
+  record: PublicRecordReader;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function createServices(
   });
   const research = createResearch({ connection, keyring, audit, assembly, vault, members: directory });
   const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research });
+  const record = createPublicRecord({ assembly, research, audit, members });
   return {
     keyring,
     tokens,
@@ -77,6 +80,7 @@ export async function createServices(
     vault,
     research,
     erasure,
+    record,
     close: () => passwords.close(),
   };
 }

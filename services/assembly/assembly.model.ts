@@ -9,6 +9,7 @@ import type { ProposalStatus } from '../../policies/assembly/proposal-lifecycle.
 import type { ProposalRules } from '../../policies/assembly/proposal-rules.js';
 import type { TallyReason, TallyTotals } from '../../policies/assembly/tally.js';
 import type { AuditTrail } from '../audit/index.js';
+import type { Enactment } from './enactment.js';
 import type { MembershipState } from '../auth/index.js';
 import type { InsertBatcher } from '../db/insert-batcher.js';
 import type { MemberStanding } from '../members/index.js';
@@ -216,6 +217,8 @@ export interface PublishedResults {
   finalisesAt: Date | null;
   ballots: (PublishedBallot & { voter?: string })[] | null;
   participation: string[] | null;
+  /** Approved motions: whether they took effect, and why not; null otherwise. */
+  enactment: Enactment;
 }
 
 export interface PendingVote {

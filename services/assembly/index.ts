@@ -12,11 +12,14 @@ import {
   type DraftInput,
   type DraftPatch,
   type MemberRoll,
+  type OutcomeDocument,
+  type TransitionDocument,
   type Viewer,
   type Voter,
 } from './assembly.model.js';
 import { castBallot } from './ballots.js';
 import { bylawsInForce, bylawsVersions } from './bylaws-versions.js';
+import { enactmentsOf, policyEnactments } from './enactment.js';
 import { finalise } from './finalisation.js';
 import { OpeningMemo } from './opening-cache.js';
 import { createDraft, editDraft, withdraw } from './proposal-drafts.js';
@@ -41,6 +44,7 @@ export type {
   Voter,
 } from './assembly.model.js';
 export { FINALISATION_GRACE_MS } from './finalisation.js';
+export type { Enactment } from './enactment.js';
 
 export interface AssemblyDeps {
   connection: Connection;
@@ -76,7 +80,7 @@ export function createAssembly(deps: AssemblyDeps) {
 
     // ---- drafts ---------------------------------------------------------------------------------------------
 
-    /** A steward drafts a proposal; an amendment is checked against the bylaws in force now. */
+    /** A steward drafts a proposal; it must be enactable under the bylaws in force and the state now. */
     createDraft: (input: DraftInput, stewardId: string, now: Date) => createDraft(stores, input, stewardId, now),
     /** Changes a draft's text or content; refused once the proposal has opened or been withdrawn. */
     editDraft: (id: string, patch: DraftPatch, now: Date) => editDraft(stores, id, patch, now),
@@ -98,6 +102,13 @@ export function createAssembly(deps: AssemblyDeps) {
     list: (filter: 'open' | 'closed' | 'draft' | 'all', now: Date, viewer: Viewer) => list(stores, filter, now, viewer),
     /** Opened policy votes with their outcomes; the research service derives approved policies from these. */
     policyVotes: (now: Date, policyId?: string) => policyVotes(stores, now, policyId),
+    /** The access policies the approved votes enacted (on one id, or all) and the approved votes refused. */
+    policyEnactments: (now: Date, policyId?: string) => policyEnactments(stores, now, policyId),
+    /** Whether each of these counted proposals was enacted (the public record). */
+    enactmentsOf: (
+      counted: readonly { transition: TransitionDocument; outcome: OutcomeDocument | null }[],
+      now: Date,
+    ) => enactmentsOf(stores, counted, now),
 
     // ---- ballots --------------------------------------------------------------------------------------------
 

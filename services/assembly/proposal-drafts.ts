@@ -9,18 +9,19 @@ import { checkContent, targetOf } from './proposal-content.js';
 import { readView, timelineOf } from './proposal-view.js';
 import { refuseUnless } from './refusals.js';
 
-/** A steward drafts a proposal; an amendment is checked against the bylaws in force now. */
+/** A steward drafts a proposal; it must be enactable under the bylaws in force and the state now. */
 export async function createDraft(
   deps: FinalisationStores & Pick<AssemblyStores, 'proposals'>,
   input: DraftInput,
   stewardId: string,
   now: Date,
 ): Promise<ProposalView> {
-  const content = await checkContent(deps, input.kind, input, now);
+  const targetPolicyId = targetOf(input);
+  const content = await checkContent(deps, input.kind, input, { targetKey: targetPolicyId }, now);
   const proposal: ProposalDocument = {
     _id: randomUUID(),
     kind: input.kind,
-    targetPolicyId: targetOf(input),
+    targetPolicyId,
     content,
     createdBy: stewardId,
     createdAt: now,
@@ -35,7 +36,13 @@ export async function createDraft(
 export async function editDraft(deps: ReadingStores, id: string, patch: DraftPatch, now: Date): Promise<ProposalView> {
   const view = await readView(deps, id, now);
   refuseUnless(validateEdit(timelineOf(view), now), Conflict);
-  const content = await checkContent(deps, view.proposal.kind, { ...view.proposal.content, ...patch }, now);
+  const content = await checkContent(
+    deps,
+    view.proposal.kind,
+    { ...view.proposal.content, ...patch },
+    { targetKey: view.proposal.targetPolicyId },
+    now,
+  );
   await deps.proposals.updateOne({ _id: id }, { $set: { content, updatedAt: now } });
   // Opening freezes its own copy of the content, so an edit racing an opening can never change the vote.
   return readView(deps, id, now);

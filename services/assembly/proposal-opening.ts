@@ -33,8 +33,14 @@ export async function open(
   const inForce = await bylawsInForce(deps, now);
   const rules = rulesForProposal(inForce.bylaws, proposal.kind);
   refuseUnless(validateVotingWindow(rules, now, closesAt), InvalidRequest);
-  // The amendment must still make valid bylaws against the version it will be voted under.
-  const content = await checkContent(deps, proposal.kind, proposal.content, now);
+  // The motion must still be enactable under the version it will be voted under, and when it is counted.
+  const content = await checkContent(
+    deps,
+    proposal.kind,
+    proposal.content,
+    { targetKey: proposal.targetPolicyId, closesAt },
+    now,
+  );
 
   const latest = await deps.transitions
     .find({ targetKey: proposal.targetPolicyId })

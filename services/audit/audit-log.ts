@@ -14,9 +14,39 @@ import {
 } from './audit.model.js';
 
 const AUDIT_KEY_ID = 'audit-signing-1';
-/** A checkpoint every this many entries (and one after every verification). */
+/** A checkpoint every this many entries; reading or verifying never writes one. */
 const CHECKPOINT_EVERY = 16;
 const MAX_APPEND_ATTEMPTS = 1_000;
+
+/** The fields of an entry's data that name a member or account (entries "about" that account). */
+const MEMBER_FIELDS = ['memberId', 'userId', 'researcherId', 'stewardId'] as const;
+
+/** Which entries to read: every filter optional, `limit` required (the route caps it). */
+export interface AuditEntryFilter {
+  type?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  /** One account: entries it is the actor of, by id or pseudonym, or whose data names it. */
+  about?: string;
+  /** Positions below this one only (the previous page's `nextBefore`). */
+  before?: number;
+  limit: number;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: Date;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export interface AuditEntryPage {
+  entries: AuditEntryView[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: number | null;
+}
 
 export interface AuditVerification {
   valid: boolean;
@@ -37,13 +67,14 @@ export class AuditLog {
   private constructor(
     connection: Connection,
     private readonly key: SigningKey,
+    private readonly keyring: Keyring,
   ) {
     ({ entries: this.entries, checkpoints: this.checkpoints, head: this.head } = auditModels(connection));
   }
 
   /** Loads (or creates) the checkpoint signing key. */
   static async open(connection: Connection, keyring: Keyring): Promise<AuditLog> {
-    return new AuditLog(connection, await loadOrCreateSigningKey(keyring, AUDIT_KEY_ID, 'audit-signing'));
+    return new AuditLog(connection, await loadOrCreateSigningKey(keyring, AUDIT_KEY_ID, 'audit-signing'), keyring);
   }
 
   /** The public key that verifies checkpoints. */
@@ -89,8 +120,8 @@ export class AuditLog {
     return { seq, hash: seq === 0 ? GENESIS_HASH : await this.hashAt(seq) };
   }
 
-  /** Checks every entry and every checkpoint; on success, signs a new checkpoint at the current end. */
-  async verify(now: Date): Promise<AuditVerification> {
+  /** Checks every entry and every checkpoint; writes nothing (checkpoints come from appends alone). */
+  async verify(_now: Date): Promise<AuditVerification> {
     const cursor = this.entries.find().sort({ _id: 1 }).lean().cursor();
     const chain = await checkChain(
       (async function* () {
@@ -115,8 +146,43 @@ export class AuditLog {
     problems.push(...checkCheckpoints(chain, signedCheckpoints));
     problems.sort((a, b) => a.seq - b.seq);
     const valid = problems.length === 0;
-    if (valid && chain.count > 0) await this.writeCheckpoint(chain.count, chain.hashes.get(chain.count)!, now);
     return { valid, entries: chain.count, checkpoints: checkpoints.length, problems };
+  }
+
+  /**
+   * Entries newest first, one page: by type, time range [from, to), actor, and for one member the entries they
+   * are the actor of (by account id or audit pseudonym) or whose data names them. `before` pages on by position.
+   */
+  async listEntries(filter: AuditEntryFilter): Promise<AuditEntryPage> {
+    const query: Record<string, unknown> = {};
+    if (filter.type !== undefined) query.type = filter.type;
+    if (filter.actor !== undefined) query.actor = filter.actor;
+    if (filter.from !== undefined || filter.to !== undefined) {
+      query.at = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };
+    }
+    if (filter.before !== undefined) query._id = { $lt: filter.before };
+    if (filter.about !== undefined) {
+      const id = filter.about;
+      query.$or = [
+        { actor: { $in: [id, this.memberPseudonym(id)] } },
+        ...MEMBER_FIELDS.map((field) => ({ [`data.${field}`]: id })),
+      ];
+    }
+    const docs = await this.entries
+      .find(query)
+      .sort({ _id: -1 })
+      .limit(filter.limit + 1)
+      .lean();
+    const page = docs.slice(0, filter.limit);
+    return {
+      entries: page.map(({ _id, at, type, actor, data }) => ({ seq: _id, at, type, actor, data })),
+      nextBefore: docs.length > filter.limit ? page[page.length - 1]!._id : null,
+    };
+  }
+
+  /** The pseudonym under which the member's own acts (consent, export, erasure) are audited. */
+  memberPseudonym(memberId: string): string {
+    return `member:${this.keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
   }
 
   /** Signed checkpoints, oldest first, for anyone to verify with the published key. */

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Keyring } from '../crypto/keyring.js';
 import { AuditLog } from './audit-log.js';
 
-export type { AuditLog, AuditVerification } from './audit-log.js';
+export type { AuditEntryFilter, AuditEntryPage, AuditEntryView, AuditLog, AuditVerification } from './audit-log.js';
 export type { ChainProblem } from './audit-chain.js';
 export type { AuditCheckpointDocument as AuditCheckpoint } from './audit.model.js';
 export { entryHash, GENESIS_HASH } from './audit-chain.js';

@@ -80,6 +80,8 @@ export interface Research {
   fileRequest(actor: Actor, input: ResearchRequestInput, now: Date): Promise<ResearchRequestDocument>;
   /** Requests: a researcher sees their own, a steward sees all. */
   listRequests(actor: Actor): Promise<ResearchRequestDocument[]>;
+  /** Every request, newest first (the public record presents only what may be public of them). */
+  allRequests(): Promise<ResearchRequestDocument[]>;
   /** One request; another researcher's is 404. */
   getRequest(actor: Actor, id: string): Promise<ResearchRequestDocument>;
   /** A steward turns a request into an access-policy draft (once), with the impact preview of its policy. */
@@ -146,6 +148,7 @@ export function createResearch(deps: ResearchDeps): Research {
     seedConsentDocuments: (documents) => consents.insertDocuments(documents),
     fileRequest: (actor, input, now) => fileRequest({ requests, assembly, members, audit }, actor, input, now),
     listRequests: (actor) => listRequests(requests, actor),
+    allRequests: () => requests.list(null),
     getRequest: (actor, id) => getRequest(requests, actor, id),
     proposeRequest: (id, stewardId, now) => proposeRequest({ requests, assembly, audit, cohort }, id, stewardId, now),
     proposalImpact: (proposalId, viewer, now) => proposalImpact({ assembly, cohort }, proposalId, viewer, now),

@@ -2,7 +2,13 @@
 // (never the choices) and verifies the audit log.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRegistration, createStewardAndLogin, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
+import {
+  buildAccessPolicy,
+  buildRegistration,
+  createStewardAndLogin,
+  registerAndLogin,
+  type BuiltAccount,
+} from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchBrowser, openPage, screenshots, seriousAxeViolations, signIn } from './browser.js';
 
@@ -28,7 +34,10 @@ beforeAll(async () => {
       kind: 'access-policy',
       title,
       summary: 'Monthly averages of sleep duration and steps, grouped by region.',
-      policy: { purpose: 'Regional differences in sleep.', categories: ['sleep-duration', 'steps'] },
+      policy: buildAccessPolicy(app.clock.now(), {
+        purpose: 'Regional differences in sleep.',
+        categories: ['sleep-duration', 'steps'],
+      }),
     },
   });
   expect(draft.status).toBe(201);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStewardAndLogin, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
+import { buildAccessPolicy, createStewardAndLogin, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchBrowser, openPage, screenshots, seriousAxeViolations, signIn } from './browser.js';
 
@@ -27,15 +27,13 @@ beforeAll(async () => {
       kind: 'access-policy',
       title,
       summary: 'The Institute of Public Health asks for averages of heart rate and sleep, by age group, for two years.',
-      policy: {
-        grantee: 'Dr. Rahel Brunner',
-        organisation: 'Institute of Public Health, University of Zurich',
+      policy: buildAccessPolicy(app.clock.now(), {
         purpose: 'Understand how night shifts change resting heart rate and sleep.',
         categories: ['heart-rate', 'sleep-duration'],
-        accessLevel: 'aggregate',
         statistics: ['mean', 'quantiles'],
+        groupBy: ['ageBand'],
         validUntil: '2028-12-31T00:00:00.000Z',
-      },
+      }),
     },
   });
   expect(draft.status).toBe(201);

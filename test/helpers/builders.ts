@@ -158,3 +158,69 @@ export async function issueAccessTokens(
     }),
   );
 }
+
+/** A valid access policy (JSON as a proposal carries it) under the founding bylaws, valid a year from `now`. */
+export function buildAccessPolicy(now: Date, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    version: 1,
+    grantee: 'researcher-1',
+    purpose: 'Sleep duration by region, for public-health research.',
+    duo: { permission: 'HMB', modifiers: ['NPUNCU'] },
+    categories: ['sleep-duration'],
+    level: 'aggregate',
+    statistics: ['count', 'mean'],
+    groupBy: ['region'],
+    period: { from: '2024-01-01T00:00:00.000Z', to: '2025-01-01T00:00:00.000Z' },
+    validUntil: new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+    epsilonBudget: 1,
+    minCellSize: 11,
+    ...overrides,
+  };
+}
+
+/**
+ * Stores an access-policy vote approved and counted in the past (two days ago), as the assembly would have
+ * stored it: the policy is in force from then. Returns the policy and proposal ids.
+ */
+export async function seedEnactedPolicy(
+  host: { connection: Connection; clock: { now(): Date } },
+  overrides: Record<string, unknown> = {},
+): Promise<{ policyId: string; proposalId: string; policy: Record<string, unknown> }> {
+  const now = host.clock.now();
+  const policy = buildAccessPolicy(now, overrides);
+  const proposalId = randomUUID();
+  const day = 86_400_000;
+  const content = { title: 'Seeded sleep study', summary: 'Approved earlier.', policy };
+  const db = host.connection.db!;
+  await db.collection('proposals').insertOne({
+    _id: proposalId as never,
+    kind: 'access-policy',
+    targetPolicyId: policy.id,
+    content,
+    createdBy: 'steward',
+    createdAt: new Date(now.getTime() - 12 * day),
+    updatedAt: new Date(now.getTime() - 12 * day),
+  });
+  await db.collection('proposal_transitions').insertOne({
+    _id: proposalId as never,
+    kind: 'access-policy',
+    targetKey: policy.id,
+    targetGeneration: 1,
+    openedAt: new Date(now.getTime() - 10 * day),
+    closesAt: new Date(now.getTime() - 2 * day),
+    actorId: 'steward',
+    electorate: 1,
+    content,
+    bylawsVersion: 1,
+  });
+  await db.collection('proposal_outcomes').insertOne({
+    _id: proposalId as never,
+    outcome: 'approved',
+    reason: 'approved',
+    totals: { yes: 1, no: 0, abstain: 0, cast: 1, electorate: 1 },
+    ballotListDigest: '0'.repeat(64),
+    finalisedAt: new Date(now.getTime() - 2 * day),
+  });
+  return { policyId: policy.id as string, proposalId, policy };
+}

@@ -114,6 +114,8 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
   'POST /api/proposals/{id}/withdraw': { kind: 'no owner', why: 'stewards act on every proposal' },
   'GET /api/steward/proposals/{id}/reminders': { kind: 'no owner', why: 'stewards follow every vote' },
   'POST /api/research/requests/{id}/proposal': { kind: 'no owner', why: 'stewards propose every request' },
+  // The public record answers an open (not yet counted) vote exactly like a missing one.
+  'GET /api/public/proposals/{id}': { kind: 'foreign', caller: 'member', foreignId: (w) => w.proposals.open },
   'GET /api/research/policies/{id}/export': {
     kind: 'no owner',
     why: 'policies are public (GET /api/policies); a non-grantee is refused by the audited decision (403 not_grantee), tested below',

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/assembly/ballot-receipts.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
-import { createStewardAndLogin, insertMembers, issueAccessToken, issueAccessTokens } from '../helpers/builders.js';
+import {
+  buildAccessPolicy,
+  createStewardAndLogin,
+  insertMembers,
+  issueAccessToken,
+  issueAccessTokens,
+} from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const DAY = 86_400_000;
@@ -32,7 +38,12 @@ async function openProposal(app: TestApp): Promise<string> {
   const token = await issueAccessToken(app, stewardId, 'steward', app.clock.now());
   const created = await app.request('POST', '/api/proposals', {
     token,
-    body: { kind: 'access-policy', title: 'Step counts', summary: 'Weekly steps by region.', policy: { x: 1 } },
+    body: {
+      kind: 'access-policy',
+      title: 'Step counts',
+      summary: 'Weekly steps by region.',
+      policy: buildAccessPolicy(app.clock.now(), { categories: ['steps'] }),
+    },
   });
   const id = created.body.id as string;
   const closesAt = new Date(app.clock.now().getTime() + VOTING).toISOString();

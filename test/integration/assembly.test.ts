@@ -6,10 +6,12 @@ import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../
 import { createApp } from '../../services/app.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import {
+  buildAccessPolicy,
   createStewardAndLogin,
   insertMembers,
   issueAccessToken,
   registerAndLogin,
+  seedEnactedPolicy,
   type InsertedMember,
 } from '../helpers/builders.js';
 import { createTestApp, type TestApp, type TestResponse } from '../helpers/test-app.js';
@@ -37,12 +39,18 @@ async function call(method: string, path: string, token: string, body?: unknown)
 }
 
 async function draft(overrides: Record<string, unknown> = {}): Promise<string> {
+  // Revocations need a policy in force to revoke: give them one unless the test names its own target.
+  const target =
+    overrides.kind === 'revoke-policy' && overrides.targetPolicyId === undefined
+      ? { targetPolicyId: (await seedEnactedPolicy(app)).policyId }
+      : {};
   const response = await call('POST', '/api/proposals', await asSteward(), {
     kind: 'access-policy',
     title: 'Sleep study, University of Bern',
     summary: 'Aggregate sleep duration by region for 12 months.',
-    policy: { categories: ['sleep'], purpose: 'public-health research', validMonths: 12 },
+    policy: buildAccessPolicy(app.clock.now()),
     ...overrides,
+    ...target,
   });
   expect(response.status, response.text).toBe(201);
   return response.body.id as string;
@@ -298,7 +306,7 @@ describe('bylaws as data', () => {
     expect((await openVote(second.body.id, 15 * DAY)).body.error.code).toBe('target_under_vote');
 
     // A revocation opened during the amendment's vote keeps the rules it opened under.
-    const before = await draft({ kind: 'revoke-policy', targetPolicyId: crypto.randomUUID(), policy: undefined });
+    const before = await draft({ kind: 'revoke-policy', policy: undefined });
     const beforeOpened = await openVote(before, 14 * DAY);
     expect(beforeOpened.body.frozen.rules).toMatchObject({ ballotMode: 'secret', bylawsVersion: 1 });
 
@@ -321,7 +329,7 @@ describe('bylaws as data', () => {
     expect(still.body.frozen.rules.ballotMode).toBe('secret');
 
     // A revocation opened now is voted openly: the published list names each voter.
-    const after = await draft({ kind: 'revoke-policy', targetPolicyId: crypto.randomUUID(), policy: undefined });
+    const after = await draft({ kind: 'revoke-policy', policy: undefined });
     const afterOpened = await openVote(after, 4 * DAY);
     expect(afterOpened.body.frozen).toMatchObject({ bylawsVersion: 2, rules: { ballotMode: 'open' } });
     const late = await earlierMembers(after);
@@ -486,7 +494,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('refuses a second open proposal on the same policy, until the first has closed', async () => {
-    const target = crypto.randomUUID();
+    const target = (await seedEnactedPolicy(app)).policyId;
     const first = await draft({ kind: 'revoke-policy', targetPolicyId: target, policy: undefined });
     const second = await draft({ kind: 'revoke-policy', targetPolicyId: target, policy: undefined });
     expect((await openVote(first, 4 * DAY)).status).toBe(200);
@@ -540,8 +548,8 @@ describe('bad input changes nothing', () => {
       kind: 'revoke-policy',
       title: 't',
       summary: 's',
-      targetPolicyId: crypto.randomUUID(),
-      policy: { x: 1 },
+      targetPolicyId: (await seedEnactedPolicy(app)).policyId,
+      policy: buildAccessPolicy(app.clock.now()),
     });
     expect(revocationWithPolicy.status).toBe(400);
     expect(revocationWithPolicy.body.error.details[0]).toMatchObject({ field: 'policy', code: 'unknown_field' });

@@ -104,7 +104,8 @@ describe('a database written by Datacoop 0.1.0, after the migrations', () => {
     const verified = await call('GET', '/api/audit/verify', await login('steward@snapshot.example'));
     expect(verified).toMatchObject({ valid: true, problems: [] });
     expect(verified.entries).toBeGreaterThanOrEqual(expected.audit.entries);
-    expect(verified.checkpoints).toBeGreaterThan(expected.audit.checkpoints);
+    // Verifying writes no checkpoint (issue 12): the ones signed before the upgrade are all still there.
+    expect(verified.checkpoints).toBeGreaterThanOrEqual(expected.audit.checkpoints);
   });
 
   it("keeps the researcher's history and answers a new query under the approved policy", async () => {

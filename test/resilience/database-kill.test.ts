@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptFromSecret } from '../../policies/assembly/ballot-receipts.js';
-import { insertMembers, issueAccessTokens } from '../helpers/builders.js';
+import { buildAccessPolicy, insertMembers, issueAccessTokens } from '../helpers/builders.js';
 import {
   freshScenario,
   KillableDatabase,
@@ -59,7 +59,12 @@ beforeAll(async () => {
       now,
     );
     const draft = await direct.services.assembly.createDraft(
-      { kind: 'access-policy', title: 'Step counts', summary: 'Weekly steps by region.', policy: { x: 1 } },
+      {
+        kind: 'access-policy',
+        title: 'Step counts',
+        summary: 'Weekly steps by region.',
+        policy: buildAccessPolicy(now, { categories: ['steps'] }),
+      },
       steward.id,
       now,
     );

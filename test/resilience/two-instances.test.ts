@@ -9,7 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballotListDigest, receiptFromSecret, tallyFromBallotList } from '../../policies/assembly/ballot-receipts.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
-import { createStewardAndLogin, insertMembers, issueAccessToken, issueAccessTokens } from '../helpers/builders.js';
+import {
+  buildAccessPolicy,
+  createStewardAndLogin,
+  insertMembers,
+  issueAccessToken,
+  issueAccessTokens,
+} from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { carryPolicy, seedMembers, verifiedResearcher } from '../integration/research-fixture.js';
 import { freshScenario, KillableDatabase, request, ServiceProcess, sleep, type Reply } from './harness.js';
@@ -73,7 +79,12 @@ describe('two service processes on one database', () => {
     closesAt = now + VOTING_LEFT_MS;
     const openedAt = new Date(closesAt - 168 * 3_600_000 - 60_000);
     const draft = await setup.services.assembly.createDraft(
-      { kind: 'access-policy', title: 'Step counts', summary: 'Weekly steps by region.', policy: { x: 1 } },
+      {
+        kind: 'access-policy',
+        title: 'Step counts',
+        summary: 'Weekly steps by region.',
+        policy: buildAccessPolicy(openedAt, { categories: ['steps'] }),
+      },
       stewardId,
       openedAt,
     );

@@ -24,6 +24,7 @@ import type {
   presentResults,
 } from '../../services/http/routes/proposals/proposals.presenter.js';
 import type { ballotReceiptSchema } from '../../services/http/routes/proposals/proposals.schema.js';
+import type { publicRecordSchema } from '../../services/http/routes/public/public.schema.js';
 import type {
   presentAccessLogEntry,
   presentConsent,
@@ -97,3 +98,6 @@ export type ConditionName = keyof ConsentConditions;
 export type ConsentView = ReturnType<typeof presentConsent>;
 export type AccessLogEntry = ReturnType<typeof presentAccessLogEntry>;
 export type Insight = Json<ReturnType<typeof presentInsights>>;
+
+/** GET /api/public/record: policies, requests, counted proposals and audit checkpoints, readable by anyone. */
+export type PublicRecord = z.infer<typeof publicRecordSchema>;

@@ -13,6 +13,7 @@ import { sharedStyles } from './shared-styles.js';
 
 const pageTitles: Record<RouteMatch['name'], MessageKey> = {
   login: 'login.title',
+  record: 'record.title',
   dashboard: 'dashboard.title',
   votes: 'votes.title',
   proposal: 'proposal.title',
@@ -274,6 +275,8 @@ export class CoopApp extends LitElement {
         return html`<p role="status">${t('common.loading')}</p>`;
       case 'login':
         return html`<coop-login-page></coop-login-page>`;
+      case 'record':
+        return html`<coop-record-page></coop-record-page>`;
       case 'dashboard':
         return html`<coop-dashboard-page></coop-dashboard-page>`;
       case 'votes':

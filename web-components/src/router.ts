@@ -3,7 +3,17 @@
 import type { Role } from '../api/types.js';
 
 export type RouteName =
-  'login' | 'dashboard' | 'votes' | 'proposal' | 'data' | 'privacy' | 'account' | 'research' | 'steward' | 'not-found';
+  | 'login'
+  | 'record'
+  | 'dashboard'
+  | 'votes'
+  | 'proposal'
+  | 'data'
+  | 'privacy'
+  | 'account'
+  | 'research'
+  | 'steward'
+  | 'not-found';
 
 export interface RouteMatch {
   name: RouteName;
@@ -12,6 +22,7 @@ export interface RouteMatch {
 
 const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
   { pattern: /^\/login\/?$/, name: 'login', keys: [] },
+  { pattern: /^\/record\/?$/, name: 'record', keys: [] },
   { pattern: /^\/dashboard\/?$/, name: 'dashboard', keys: [] },
   { pattern: /^\/votes\/?$/, name: 'votes', keys: [] },
   { pattern: /^\/votes\/([0-9a-fA-F-]{36})\/?$/, name: 'proposal', keys: ['id'] },
@@ -25,6 +36,7 @@ const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
 /** Who may open each page ('public': anyone, signed in or not). */
 export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
   login: 'public',
+  record: 'public',
   dashboard: ['member'],
   votes: ['member'],
   proposal: ['member', 'steward'],
@@ -39,6 +51,7 @@ export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
 /** Loads the page element of a route (a separate chunk per page). */
 export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
   login: () => import('../pages/coop-login-page/coop-login-page.js'),
+  record: () => import('../pages/coop-record-page/coop-record-page.js'),
   dashboard: () => import('../pages/coop-dashboard-page/coop-dashboard-page.js'),
   votes: () => import('../pages/coop-votes-page/coop-votes-page.js'),
   proposal: () => import('../pages/coop-proposal-page/coop-proposal-page.js'),

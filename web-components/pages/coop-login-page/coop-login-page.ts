@@ -58,6 +58,7 @@ export class CoopLoginPage extends LitElement {
         </div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       </form>
+      <p><a href="/record">${t('record.link')}</a></p>
     </section>`;
   }
 }

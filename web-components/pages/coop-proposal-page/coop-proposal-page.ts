@@ -144,6 +144,13 @@ export class CoopProposalPage extends LitElement {
       <p class=${result.outcome === 'approved' ? 'success' : 'error'}>
         ${t(`outcome.${result.outcome}`)} — ${t(`reason.${result.reason}` as MessageKey)}
       </p>
+      ${
+        result.enactment && !result.enactment.enacted
+          ? html`<p class="error" data-testid="enactment">
+              ${t('record.notEnacted', { reason: t(`enactment.${result.enactment.reason!}` as MessageKey) })}
+            </p>`
+          : nothing
+      }
       <coop-chart
         kind="bar"
         .caption=${t('results.chartCaption')}

@@ -1,5 +1,5 @@
 // The only fields of the audit log's verification and checkpoints that leave the server.
-import type { AuditCheckpoint, AuditVerification, ChainProblem } from '../../../audit/index.js';
+import type { AuditCheckpoint, AuditEntryPage, AuditVerification, ChainProblem } from '../../../audit/index.js';
 
 /** A verification result: counts and the position and kind of every problem, never an entry's content. */
 export function presentVerification(result: AuditVerification): {
@@ -24,5 +24,22 @@ export function presentCheckpoints(
   return {
     publicKey,
     checkpoints: checkpoints.map((c) => ({ seq: c._id, hash: c.hash, at: c.at.toISOString(), jws: c.jws })),
+  };
+}
+
+/** A page of audit entries: position, time, type, actor (an id or pseudonym) and the entry's codes and ids. */
+export function presentEntryPage(page: AuditEntryPage): {
+  entries: { seq: number; at: string; type: string; actor: string; data: Record<string, unknown> }[];
+  nextBefore: number | null;
+} {
+  return {
+    entries: page.entries.map((e) => ({
+      seq: e.seq,
+      at: e.at.toISOString(),
+      type: e.type,
+      actor: e.actor,
+      data: e.data,
+    })),
+    nextBefore: page.nextBefore,
   };
 }

@@ -2,7 +2,37 @@
 import { z } from 'zod';
 import type { AuditLog } from '../../../audit/index.js';
 import type { ApiRouter } from '../../api-router.js';
-import { presentCheckpoints, presentVerification } from './audit.presenter.js';
+import { canonicalInstantSchema } from '../../../../policies/shared/schemas.js';
+import { presentCheckpoints, presentEntryPage, presentVerification } from './audit.presenter.js';
+
+const pageFields = {
+  before: z.coerce.number().int().min(1).optional().describe("The previous page's nextBefore: older entries only"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+};
+
+/** Stewards' filters: by type, time range [from, to), actor pseudonym; newest first, paginated. */
+export const auditEntriesQuery = z.strictObject({
+  type: z.string().min(1).max(100).optional().describe('e.g. proposal.opened, research.decision'),
+  actor: z.string().min(1).max(200).optional().describe('An account id or audit pseudonym (member:…)'),
+  from: canonicalInstantSchema.optional(),
+  to: canonicalInstantSchema.optional(),
+  ...pageFields,
+});
+
+export const ownAuditEntriesQuery = z.strictObject(pageFields);
+
+export const auditEntryPageSchema = z.object({
+  entries: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.string(),
+      type: z.string(),
+      actor: z.string(),
+      data: z.record(z.string(), z.unknown()).describe('Reason codes, ids and counts; never a personal value'),
+    }),
+  ),
+  nextBefore: z.number().int().nullable(),
+});
 
 const verificationSchema = z.object({
   valid: z.boolean(),
@@ -30,7 +60,7 @@ const checkpointsSchema = z.object({
   ),
 });
 
-/** Adds /api/audit/verify and /api/audit/checkpoints. */
+/** Adds /api/audit/verify, /api/audit/entries, /api/me/audit-entries and /api/audit/checkpoints. */
 export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): void {
   api
     .route(
@@ -43,6 +73,47 @@ export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): v
         success: { status: 200, schema: verificationSchema, description: 'The verification result' },
       },
       async () => presentVerification(await audit.verify(now())),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/audit/entries',
+        summary: 'Audit entries, newest first: filter by type, date range and actor pseudonym; paginated',
+        tag: 'audit',
+        access: ['steward'],
+        query: auditEntriesQuery,
+        success: { status: 200, schema: auditEntryPageSchema, description: 'One page of entries' },
+      },
+      async ({ query }) =>
+        presentEntryPage(
+          await audit.listEntries({
+            ...(query.type !== undefined && { type: query.type }),
+            ...(query.actor !== undefined && { actor: query.actor }),
+            ...(query.from !== undefined && { from: new Date(query.from) }),
+            ...(query.to !== undefined && { to: new Date(query.to) }),
+            ...(query.before !== undefined && { before: query.before }),
+            limit: query.limit,
+          }),
+        ),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/me/audit-entries',
+        summary: 'The audit entries about you: your own acts, and events that name your account; newest first',
+        tag: 'audit',
+        access: ['member', 'researcher'],
+        query: ownAuditEntriesQuery,
+        success: { status: 200, schema: auditEntryPageSchema, description: 'One page of entries' },
+      },
+      async ({ query, actor }) =>
+        presentEntryPage(
+          await audit.listEntries({
+            about: actor!.userId,
+            ...(query.before !== undefined && { before: query.before }),
+            limit: query.limit,
+          }),
+        ),
     )
     .route(
       {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type {
   BallotReceipt,
   BylawsVersionInfo,
+  Enactment,
   PendingVote,
   ProposalView,
   PublishedResults,
@@ -11,6 +12,7 @@ import type {
 import type {
   ballotReceiptSchema,
   bylawsSchema,
+  enactmentSchema,
   pendingVotesSchema,
   proposalSchema,
   remindersSchema,
@@ -51,7 +53,7 @@ export function presentProposal(view: ProposalView): z.infer<typeof proposalSche
 
 /** Results: totals, ballots and digest only once the outcome is written; before that, turnout alone. */
 export function presentResults(results: PublishedResults): z.infer<typeof resultsSchema> {
-  const { view, finalisesAt, ballots, participation } = results;
+  const { view, finalisesAt, ballots, participation, enactment } = results;
   const transition = view.transition!;
   const outcome = view.outcome;
   return {
@@ -71,9 +73,16 @@ export function presentResults(results: PublishedResults): z.infer<typeof result
             ballotListDigest: outcome.ballotListDigest,
             participation,
             finalisedAt: outcome.finalisedAt.toISOString(),
+            enactment: presentEnactment(enactment),
           }
         : null,
   };
+}
+
+/** Whether an approved motion took effect: only the flag and the reason code. */
+export function presentEnactment(enactment: Enactment): z.infer<typeof enactmentSchema> {
+  if (!enactment) return null;
+  return enactment.enacted ? { enacted: true } : { enacted: false, reason: enactment.reason };
 }
 
 /** A member's receipt for the ballot just cast or changed. */

@@ -143,6 +143,23 @@ export const ballotReceiptSchema = z.object({
   changed: z.boolean().describe('True when this replaced your earlier ballot'),
 });
 
+/** Whether an approved motion took effect at its count, with the reason when it could not; null if not approved. */
+export const enactmentSchema = z
+  .object({
+    enacted: z.boolean(),
+    reason: z
+      .enum([
+        'policy_outside_bylaws',
+        'policy_id_mismatch',
+        'policy_expired',
+        'target_not_active',
+        'amendment_not_applicable',
+      ])
+      .optional(),
+  })
+  .nullable()
+  .describe('Approved motions only: enacted, or why not (the bylaws changed meanwhile, the target ended …)');
+
 export const resultsSchema = z.object({
   proposalId: z.string(),
   status: proposalSchema.shape.status,
@@ -168,6 +185,7 @@ export const resultsSchema = z.object({
         .nullable()
         .describe('Ids of the members who voted, when enough did (bylaws: publication); never to researchers'),
       finalisedAt: iso,
+      enactment: enactmentSchema,
     })
     .nullable()
     .describe('Null while the vote is open or the count is not yet final: only the turnout is shown'),

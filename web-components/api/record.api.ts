@@ -1,0 +1,10 @@
+// The public record: read without signing in, so it goes without a token even when someone is signed in.
+import { toApiError } from './api-error.js';
+import type { PublicRecord } from './types.js';
+
+/** GET /api/public/record */
+export async function fetchPublicRecord(): Promise<PublicRecord> {
+  const response = await fetch('/api/public/record');
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as PublicRecord;
+}
