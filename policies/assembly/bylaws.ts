@@ -2,6 +2,7 @@ import bylawsJson from './bylaws.json' with { type: 'json' };
 import { z } from 'zod';
 import type { Fraction } from '../shared/fraction.js';
 import { checkWith, type Problem } from '../shared/problem.js';
+import { membershipRulesSchema, type MembershipRules } from '../members/membership.js';
 
 export type { Fraction } from '../shared/fraction.js';
 
@@ -51,6 +52,8 @@ export interface Bylaws {
   readonly privacy: PrivacyDefaults;
   readonly publication: PublicationRules;
   readonly reminderLeadHours: number;
+  /** Admission and its end; versions adopted before this section existed follow the founding bylaws' section. */
+  readonly membership?: MembershipRules;
 }
 
 // Carries every problem found, so a steward fixing an amendment sees them all at once.
@@ -127,6 +130,7 @@ export const bylawsSchema = section({
   }),
   publication: section({ participationListMinVoters: integerFrom(1) }),
   reminderLeadHours: integerFrom(1),
+  membership: membershipRulesSchema.optional(),
 });
 
 // A problem as one line a steward reads: the field, then what is wrong with it.
@@ -154,6 +158,13 @@ export function reminderLeadHoursFor(bylaws: Bylaws, kind: ProposalKind): number
 
 // The founding bylaws shipped with the code; later versions come from approved amendments the service stores.
 export const currentBylaws: Bylaws = parseBylaws(bylawsJson);
+
+// The membership rules of a bylaws version: its own section, else the founding one (which always has it).
+export function membershipRulesOf(bylaws: Bylaws): MembershipRules {
+  const rules = bylaws.membership ?? currentBylaws.membership;
+  if (!rules) throw new Error('the founding bylaws have no membership section');
+  return rules;
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

@@ -16,7 +16,6 @@ const consentSchema = z.object({
   history: z.array(z.object({ version: z.number().int(), recordedAt: z.string() })),
 });
 
-
 /** Adds GET/PUT /api/me/consent, GET /api/me/access-log and GET /api/me/insights. */
 export function memberResearchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
   api

@@ -27,7 +27,9 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         query: listQuery,
         success: { status: 200, schema: z.object({ researchers: z.array(accountSchema) }), description: 'Researchers' },
       },
-      async ({ query }) => ({ researchers: (await members.listResearchers(query.status)).map(presentAccount) }),
+      async ({ query }) => ({
+        researchers: (await members.listResearchers(query.status)).map((r) => presentAccount(r, now())),
+      }),
     )
     .route(
       {
@@ -42,6 +44,6 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         errors: { 404: 'not_found (also for an id that is not a researcher)' },
       },
       async ({ params, body, actor }) =>
-        presentAccount(await members.verifyResearcher(params.id, body, actor!.userId, now())),
+        presentAccount(await members.verifyResearcher(params.id, body, actor!.userId, now()), now()),
     );
 }
