@@ -57,6 +57,11 @@ export const decisionReasonSchema = z.strictObject({
   reason: z.string().trim().min(3).max(500).describe('Why; shown to the person concerned, never in the audit log'),
 });
 
+/** A resignation is a declaration: the member confirms it explicitly (an empty request resigns no one). */
+export const resignationSchema = z.strictObject({
+  confirm: z.literal(true).describe("true: I resign; my voting rights end after the bylaws' notice"),
+});
+
 /** The part of a membership the rules decide on. */
 export interface MembershipSteps {
   readonly status: MembershipStatus;

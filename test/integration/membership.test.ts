@@ -244,14 +244,17 @@ describe('refusal, resignation and exclusion', () => {
     const member = await registerAndLogin(app);
     app.clock.advance(HOUR);
     const token = await as(member);
+    const empty = await call('POST', '/api/me/membership/resignation', token, {});
+    expect(empty.status).toBe(400);
+    expect((await me(member)).membership.status).toBe('admitted');
     const before = app.clock.now().getTime();
-    const resigned = await call('POST', '/api/me/membership/resignation', token);
+    const resigned = await call('POST', '/api/me/membership/resignation', token, { confirm: true });
     expect(resigned.status, resigned.text).toBe(200);
     expect(resigned.body.membership).toMatchObject({ status: 'resigned', votingRights: true });
     const notice = Date.parse(resigned.body.membership.endsAt) - rules.resignationNoticeDays * DAY;
     expect(notice).toBeGreaterThanOrEqual(before);
     expect(notice).toBeLessThanOrEqual(app.clock.now().getTime());
-    const again = await call('POST', '/api/me/membership/resignation', await as(member));
+    const again = await call('POST', '/api/me/membership/resignation', await as(member), { confirm: true });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('membership_ending');
 
@@ -289,7 +292,7 @@ describe('refusal, resignation and exclusion', () => {
 
   it('refuses resignation by an account holder who is no member with 409 not_a_member', async () => {
     const holder = await accountHolder();
-    const refused = await call('POST', '/api/me/membership/resignation', await as(holder));
+    const refused = await call('POST', '/api/me/membership/resignation', await as(holder), { confirm: true });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('not_a_member');
   });

@@ -9,7 +9,7 @@ export function applyForMembership(): Promise<Account> {
 
 /** POST /api/me/membership/resignation */
 export function resignMembership(): Promise<Account> {
-  return requestJson<Account>('POST', '/api/me/membership/resignation');
+  return requestJson<Account>('POST', '/api/me/membership/resignation', { confirm: true });
 }
 
 /** GET /api/steward/members?status=… (applicants by default, with possible duplicates) */

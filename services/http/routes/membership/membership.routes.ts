@@ -7,7 +7,14 @@ import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
 import { accountSchema } from '../auth/auth.schema.js';
 import { presentRegisterEntry } from './membership.presenter.js';
-import { admitBody, memberIdParams, reasonBody, registerEntrySchema, registerQuery } from './membership.schema.js';
+import {
+  admitBody,
+  memberIdParams,
+  reasonBody,
+  registerEntrySchema,
+  registerQuery,
+  resignationBody,
+} from './membership.schema.js';
 
 /** Adds the membership routes; the rules (share capital, identity methods, notice) are the bylaws in force. */
 export function membershipRoutes(api: ApiRouter, members: Members, assembly: Assembly, now: () => Date): void {
@@ -32,6 +39,7 @@ export function membershipRoutes(api: ApiRouter, members: Members, assembly: Ass
         summary: "Resign from the cooperative; voting rights end after the bylaws' notice",
         tag: 'membership',
         access: ['member'],
+        body: resignationBody,
         success: { status: 200, schema: accountSchema, description: 'Your account, with the end of membership' },
         errors: { 409: 'not_a_member, membership_ending' },
       },

@@ -5,6 +5,7 @@ import { membershipSchema } from '../auth/auth.schema.js';
 export {
   admissionSchema as admitBody,
   decisionReasonSchema as reasonBody,
+  resignationSchema as resignationBody,
 } from '../../../../policies/members/membership.js';
 
 export const registerQuery = z.strictObject({
