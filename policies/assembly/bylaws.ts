@@ -2,6 +2,7 @@ import bylawsJson from './bylaws.json' with { type: 'json' };
 import { z } from 'zod';
 import type { Fraction } from '../shared/fraction.js';
 import { checkWith, type Problem } from '../shared/problem.js';
+import foundingMembershipJson from '../members/membership-rules.json' with { type: 'json' };
 import { membershipRulesSchema, type MembershipRules } from '../members/membership.js';
 
 export type { Fraction } from '../shared/fraction.js';
@@ -52,7 +53,7 @@ export interface Bylaws {
   readonly privacy: PrivacyDefaults;
   readonly publication: PublicationRules;
   readonly reminderLeadHours: number;
-  /** Admission and its end; versions adopted before this section existed follow the founding bylaws' section. */
+  /** Admission and its end; while no version has adopted this section, the founding membership rules apply. */
   readonly membership?: MembershipRules;
 }
 
@@ -159,11 +160,13 @@ export function reminderLeadHoursFor(bylaws: Bylaws, kind: ProposalKind): number
 // The founding bylaws shipped with the code; later versions come from approved amendments the service stores.
 export const currentBylaws: Bylaws = parseBylaws(bylawsJson);
 
-// The membership rules of a bylaws version: its own section, else the founding one (which always has it).
+// The membership rules that applied before any bylaws version had a `membership` section. Version 1 is not
+// rewritten to carry them: every proposal opened under it froze its digest, which must keep matching.
+export const foundingMembershipRules: MembershipRules = deepFreeze(membershipRulesSchema.parse(foundingMembershipJson));
+
+// The membership rules of a bylaws version: its own `membership` section, else the founding membership rules.
 export function membershipRulesOf(bylaws: Bylaws): MembershipRules {
-  const rules = bylaws.membership ?? currentBylaws.membership;
-  if (!rules) throw new Error('the founding bylaws have no membership section');
-  return rules;
+  return bylaws.membership ?? foundingMembershipRules;
 }
 
 function deepFreeze<T>(value: T): T {

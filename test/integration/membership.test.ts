@@ -329,6 +329,12 @@ describe('the register of members', () => {
     expect(asMember.status).toBe(403);
   });
 
+  it('publishes the membership rules in force without sign-in', async () => {
+    const response = await app.request('GET', '/api/membership/rules');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ...rules, identityMethods: [...rules.identityMethods] });
+  });
+
   it('registers with role member as an account holder with every data right, but no membership', async () => {
     const body = buildRegistration();
     const registered = await app.request('POST', '/api/auth/register', { body });

@@ -1,6 +1,11 @@
 // Membership: the account holder's application and resignation; the stewards' admission desk and register.
 import { requestJson } from './session.js';
-import type { Account, RegisterEntry } from './types.js';
+import type { Account, MembershipRules, RegisterEntry } from './types.js';
+
+/** GET /api/membership/rules: share capital, identity methods, resignation notice (the bylaws in force). */
+export function fetchMembershipRules(): Promise<MembershipRules> {
+  return requestJson<MembershipRules>('GET', '/api/membership/rules');
+}
 
 /** POST /api/me/membership/application */
 export function applyForMembership(): Promise<Account> {

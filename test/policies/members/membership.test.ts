@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { currentBylaws, membershipRulesOf, parseBylaws } from '../../../policies/assembly/bylaws.js';
+import {
+  currentBylaws,
+  foundingMembershipRules,
+  membershipRulesOf,
+  parseBylaws,
+} from '../../../policies/assembly/bylaws.js';
 import {
   admissionCheckRefusal,
   applicationRefusal,
@@ -75,14 +80,16 @@ describe('membership rules', () => {
       expect(holdsRightsAt(steps(status), now)).toBe(false);
   });
 
-  it('reads the membership section of the bylaws strictly, and older versions without it follow the founding one', () => {
-    const { membership, ...withoutSection } = JSON.parse(JSON.stringify(currentBylaws)) as Record<string, unknown>;
-    expect(membership).toBeDefined();
-    expect(membershipRulesOf(parseBylaws({ ...withoutSection, version: 2 }))).toEqual(rules);
+  it('reads a membership section of the bylaws strictly; without one, the founding membership rules apply', () => {
+    const founding = JSON.parse(JSON.stringify(currentBylaws)) as Record<string, unknown>;
+    expect(founding.membership).toBeUndefined(); // version 1 is not rewritten: its digest is frozen in proposals
+    expect(rules).toEqual(foundingMembershipRules);
+    const amended = { ...rules, shareCapital: { amount: 250, currency: 'CHF' }, resignationNoticeDays: 90 };
+    expect(membershipRulesOf(parseBylaws({ ...founding, version: 2, membership: amended }))).toEqual(amended);
     expect(() =>
-      parseBylaws({ ...withoutSection, membership: { ...rules, shareCapital: { amount: 0, currency: 'CHF' } } }),
+      parseBylaws({ ...founding, membership: { ...rules, shareCapital: { amount: 0, currency: 'CHF' } } }),
     ).toThrow(/membership.shareCapital.amount/);
-    expect(() => parseBylaws({ ...withoutSection, membership: { ...rules, admittedBy: 'anyone' } })).toThrow(
+    expect(() => parseBylaws({ ...founding, membership: { ...rules, admittedBy: 'anyone' } })).toThrow(
       /membership.admittedBy/,
     );
   });

@@ -3,8 +3,7 @@
 import { Task } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
 import { eraseAccount } from '../../api/account.api.js';
-import { fetchBylaws } from '../../api/assembly.api.js';
-import { applyForMembership, resignMembership } from '../../api/membership.api.js';
+import { applyForMembership, fetchMembershipRules, resignMembership } from '../../api/membership.api.js';
 import { ApiError } from '../../api/api-error.js';
 import type { Account, Membership } from '../../api/types.js';
 import { downloadExport } from '../../api/vault.api.js';
@@ -45,7 +44,7 @@ export class CoopAccountPage extends LitElement {
   private readonly locale = new LocaleController(this);
   /** The membership rules in force (share capital, notice), for account holders only. */
   private readonly rules = new Task(this, {
-    task: async ([role]) => (role === 'member' ? ((await fetchBylaws()).inForce.bylaws.membership ?? null) : null),
+    task: async ([role]) => (role === 'member' ? await fetchMembershipRules() : null),
     args: () => [this.account?.role],
   });
 

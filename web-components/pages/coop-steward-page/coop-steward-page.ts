@@ -5,7 +5,7 @@ import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
 import { fetchRequests, proposeFromRequest } from '../../api/research.api.js';
-import { admitApplicant, fetchRegister, refuseApplicant } from '../../api/membership.api.js';
+import { admitApplicant, fetchMembershipRules, fetchRegister, refuseApplicant } from '../../api/membership.api.js';
 import { fetchPendingResearchers, verifyAuditLog, verifyResearcher } from '../../api/steward.api.js';
 import type { AuditVerification, ImpactPreview, Proposal, RegisterEntry } from '../../api/types.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
@@ -47,12 +47,12 @@ export class CoopStewardPage extends LitElement {
   /** The admission desk (applicants with duplicate hints), the whole register, and the bylaws' membership rules. */
   private readonly admissions = new Task(this, {
     task: async () => {
-      const [applicants, register, bylaws] = await Promise.all([
+      const [applicants, register, rules] = await Promise.all([
         fetchRegister('applicant'),
         fetchRegister('all'),
-        fetchBylaws(),
+        fetchMembershipRules(),
       ]);
-      return { applicants, register, rules: bylaws.inForce.bylaws.membership };
+      return { applicants, register, rules };
     },
     args: () => [],
   });
@@ -188,7 +188,7 @@ export class CoopStewardPage extends LitElement {
       pending: () => html`<p role="status">${t('common.loading')}</p>`,
       error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
       complete: ({ applicants, rules }) =>
-        applicants.length === 0 || !rules
+        applicants.length === 0
           ? html`<p>${t('admission.none')}</p>`
           : html`<ul>
               ${applicants.map((a) => this.renderApplicant(a, rules))}

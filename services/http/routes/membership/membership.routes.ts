@@ -12,6 +12,7 @@ import {
   memberIdParams,
   reasonBody,
   registerEntrySchema,
+  membershipRulesResponse,
   registerQuery,
   resignationBody,
 } from './membership.schema.js';
@@ -20,6 +21,25 @@ import {
 export function membershipRoutes(api: ApiRouter, members: Members, assembly: Assembly, now: () => Date): void {
   const rulesNow = async (at: Date) => membershipRulesOf((await assembly.bylawsInForce(at)).bylaws);
   api
+    .route(
+      {
+        method: 'get',
+        path: '/api/membership/rules',
+        summary: 'The membership rules in force: share capital, identity checks, resignation notice',
+        tag: 'membership',
+        access: 'public',
+        success: { status: 200, schema: membershipRulesResponse, description: 'The membership rules' },
+      },
+      async () => {
+        const rules = await rulesNow(now());
+        return {
+          shareCapital: { ...rules.shareCapital },
+          admittedBy: rules.admittedBy,
+          identityMethods: [...rules.identityMethods],
+          resignationNoticeDays: rules.resignationNoticeDays,
+        };
+      },
+    )
     .route(
       {
         method: 'post',

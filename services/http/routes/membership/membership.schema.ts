@@ -8,6 +8,13 @@ export {
   resignationSchema as resignationBody,
 } from '../../../../policies/members/membership.js';
 
+export const membershipRulesResponse = z.object({
+  shareCapital: z.object({ amount: z.number().int(), currency: z.string() }),
+  admittedBy: z.literal('steward'),
+  identityMethods: z.array(z.string()),
+  resignationNoticeDays: z.number().int(),
+});
+
 export const registerQuery = z.strictObject({
   status: z.enum(['applicant', 'admitted', 'refused', 'resigned', 'excluded', 'all']).default('applicant'),
 });
