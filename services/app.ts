@@ -17,6 +17,7 @@ import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { observationRoutes } from './http/routes/observations/observations.routes.js';
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
+import { membershipRoutes } from './http/routes/membership/membership.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
 import { systemRoutes } from './http/routes/system/system.routes.js';
 import { findWebBuild, webApp } from './http/routes/web/web.routes.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Koa {
   meRoutes(api, members, now);
   observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, members, now);
+  membershipRoutes(api, members, deps.assembly, now);
   auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);
   researchRoutes(api, deps.research, now);

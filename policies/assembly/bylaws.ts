@@ -2,6 +2,8 @@ import bylawsJson from './bylaws.json' with { type: 'json' };
 import { z } from 'zod';
 import type { Fraction } from '../shared/fraction.js';
 import { checkWith, type Problem } from '../shared/problem.js';
+import foundingMembershipJson from '../members/membership-rules.json' with { type: 'json' };
+import { membershipRulesSchema, type MembershipRules } from '../members/membership.js';
 
 export type { Fraction } from '../shared/fraction.js';
 
@@ -56,6 +58,8 @@ export interface Bylaws {
   readonly privacy: PrivacyDefaults;
   readonly publication: PublicationRules;
   readonly reminderLeadHours: number;
+  /** Admission and its end; while no version has adopted this section, the founding membership rules apply. */
+  readonly membership?: MembershipRules;
 }
 
 // Carries every problem found, so a steward fixing an amendment sees them all at once.
@@ -138,6 +142,7 @@ export const bylawsSchema = section({
   }),
   publication: section({ participationListMinVoters: integerFrom(1) }),
   reminderLeadHours: integerFrom(1),
+  membership: membershipRulesSchema.optional(),
 });
 
 // A problem as one line a steward reads: the field, then what is wrong with it.
@@ -170,6 +175,15 @@ export function reminderLeadHoursFor(bylaws: Bylaws, kind: ProposalKind): number
 
 // The founding bylaws shipped with the code; later versions come from approved amendments the service stores.
 export const currentBylaws: Bylaws = parseBylaws(bylawsJson);
+
+// The membership rules that applied before any bylaws version had a `membership` section. Version 1 is not
+// rewritten to carry them: every proposal opened under it froze its digest, which must keep matching.
+export const foundingMembershipRules: MembershipRules = deepFreeze(membershipRulesSchema.parse(foundingMembershipJson));
+
+// The membership rules of a bylaws version: its own `membership` section, else the founding membership rules.
+export function membershipRulesOf(bylaws: Bylaws): MembershipRules {
+  return bylaws.membership ?? foundingMembershipRules;
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { generateDemoMembers } from '../../fixtures/demo-members.js';
 import { generateObservations } from '../../fixtures/demo-observations.js';
+import { currentBylaws, membershipRulesOf } from '../../policies/assembly/bylaws.js';
 import type { Assembly } from '../assembly/index.js';
 import type { Actor } from '../auth/index.js';
 import { AppError } from '../errors.js';
@@ -26,15 +27,16 @@ export const APPROVED_STUDY_TITLE = 'Resting heart rate and sleep by age and sex
 export const OPEN_STUDY_TITLE = 'Weekday and weekend sleep and activity';
 
 const person = z.object({ email: z.string(), password: z.string(), name: z.string() });
+const holder = person.extend({
+  birthYear: z.number().int().optional(),
+  sex: z.enum(['female', 'male', 'other', 'unspecified']).optional(),
+  region: z.enum(['CH01', 'CH02', 'CH03', 'CH04', 'CH05', 'CH06', 'CH07', 'other']).optional(),
+});
 const demoSchema = z.object({
   steward: person,
-  members: z.array(
-    person.extend({
-      birthYear: z.number().int().optional(),
-      sex: z.enum(['female', 'male', 'other', 'unspecified']).optional(),
-      region: z.enum(['CH01', 'CH02', 'CH03', 'CH04', 'CH05', 'CH06', 'CH07', 'other']).optional(),
-    }),
-  ),
+  members: z.array(holder),
+  /** Account holders who applied for membership and wait for the steward's admission desk. */
+  applicants: z.array(holder).default([]),
   researchers: z.array(person.extend({ organisation: z.string(), nonProfit: z.boolean(), verified: z.boolean() })),
 });
 
@@ -79,7 +81,10 @@ const NAMED_CONSENT: Record<string, 'aggregate' | 'pseudonymised' | 'none'> = {
  * member whose vault is still empty. Given `scenario`, also the generated members, their consent and the votes.
  */
 export async function seedDemoCooperative(
-  accounts: Pick<Members, 'findIdByEmail' | 'createSteward' | 'register' | 'verifyResearcher'>,
+  accounts: Pick<
+    Members,
+    'findIdByEmail' | 'createSteward' | 'register' | 'verifyResearcher' | 'applyForMembership' | 'admit'
+  >,
   fixturePath: string,
   now: () => Date,
   vault?: DemoVault,
@@ -114,10 +119,23 @@ export async function seedDemoCooperative(
       consent,
     })),
   ];
-  // Accounts one by one (password hashing is the cost), observations two at a time.
+  // Accounts one by one (password hashing is the cost), observations two at a time. Demo members are admitted
+  // members (application, then the steward's admission with the bylaws' checks); applicants only apply.
+  const rules = membershipRulesOf(currentBylaws);
+  const admission = { identityMethod: rules.identityMethods[0]!, shareSubscribed: { ...rules.shareCapital } };
   for (const { member } of everyone) {
     if (!(await accounts.findIdByEmail(member.email))) {
-      await accounts.register({ ...member, role: 'member' }, createdAt());
+      const { id } = await accounts.register({ ...member, role: 'member' }, createdAt());
+      const admittedAt = createdAt();
+      await accounts.applyForMembership(id, admittedAt);
+      await accounts.admit(id, admission, rules, stewardId, admittedAt);
+      summary.created++;
+    }
+  }
+  for (const applicant of demo.applicants) {
+    if (!(await accounts.findIdByEmail(applicant.email))) {
+      const { id } = await accounts.register({ ...applicant, role: 'member' }, now());
+      await accounts.applyForMembership(id, now());
       summary.created++;
     }
   }

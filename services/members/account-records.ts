@@ -3,11 +3,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Model } from 'mongoose';
 import type { Keyring } from '../crypto/keyring.js';
+import { openJson } from '../crypto/aead.js';
 import { toBuffer } from '../db/connection.js';
 import { NotFound } from '../errors.js';
-import type { Account } from './members.model.js';
+import type { Account, MembershipView } from './members.model.js';
 import { normaliseEmail, openProfile } from './profile.js';
-import type { UserDocument } from './user.model.js';
+import type { AdmissionRecord, UserDocument } from './user.model.js';
 
 export interface AccountReading {
   users: Model<UserDocument>;
@@ -23,8 +24,25 @@ export function toAccount(keyring: Keyring, user: UserDocument): Account {
     status: user.status,
     profile: openProfile(key, user._id, toBuffer(user.profile)),
     ...(user.membership && { membership: user.membership }),
+    ...(user.admission && { admission: openAdmission(key, user._id, user.admission) }),
     ...(user.researcher && { researcher: user.researcher }),
     createdAt: user.createdAt,
+  };
+}
+
+/** The register record as the account holder and stewards read it: the sealed reason opened. */
+function openAdmission(key: Buffer, userId: string, record: AdmissionRecord): MembershipView {
+  const { reason, ...rest } = record;
+  return {
+    ...rest,
+    ...(reason && {
+      reason: openJson<string>(key, toBuffer(reason), {
+        collection: 'users.admission',
+        recordId: userId,
+        memberId: userId,
+        schemaVersion: 1,
+      }),
+    }),
   };
 }
 

@@ -5,7 +5,10 @@ import type { AuditTrail } from '../audit/index.js';
 import type { AccessClaims, Revocations, TokenService } from '../auth/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
+import type { Admission, MembershipRules } from '../../policies/members/membership.js';
 import { findIdByEmail, getAccount } from './account-records.js';
+import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
+import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { memberStanding, memberStandings, suspendMembership } from './membership.js';
@@ -32,7 +35,10 @@ export type {
   AffiliationChange,
   AffiliationChangeReason,
   MemberStanding,
+  MembershipView,
+  PossibleDuplicate,
   Profile,
+  RegisterEntry,
   ProfilePatch,
   RegistrationInput,
   ResearcherDecision,
@@ -41,6 +47,7 @@ export type {
 } from './members.model.js';
 export type { ResearcherVerification } from './user.model.js';
 export type { LoginThrottleOptions } from './login-throttle.js';
+export type { RegisterFilter } from './member-register.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
 // What research, the vault and erasure use: the directory of active members and the erasure of account records.
 export { createMemberDirectory, type DirectoryMember, type MemberDirectory } from './member-directory.js';
@@ -69,6 +76,7 @@ export function createMembers(deps: MembersDeps) {
   const reading = { users, keyring };
   const creation = { users, keyring, passwords };
   const sessionStores = { users, sessions, refreshTokens, tokens, revocations };
+  const admissionStores = { users, claims, keyring, revocations, ...(audit && { audit }) };
 
   return {
     /** Creates the collections' indexes; run once at start-up. */
@@ -78,7 +86,7 @@ export function createMembers(deps: MembersDeps) {
 
     // ---- registration and appointment -------------------------------------------------------------------
 
-    /** Registers a member (active at once) or a researcher (pending); over HTTP, throttled per client address. */
+    /** Registers an account holder (not yet a member) or a researcher (pending); over HTTP, throttled per address. */
     register: (input: RegistrationInput, now: Date, clientAddress?: string) =>
       registerAccount({ ...creation, throttle }, input, now, clientAddress),
     /** Creates the first (or another) steward; used by the CLI, never over HTTP. */
@@ -125,6 +133,25 @@ export function createMembers(deps: MembersDeps) {
     /** Suspends a member's voting rights over [from, to); the account stays usable. */
     suspendMembership: (memberId: string, suspension: { from: Date; to?: Date }, now: Date) =>
       suspendMembership({ users, revocations }, memberId, suspension, now),
+
+    // ---- membership: application, admission, ending, register -------------------------------------------
+
+    /** An account holder applies for membership (again only after a refusal). */
+    applyForMembership: (userId: string, now: Date) => applyForMembership(admissionStores, userId, now),
+    /** A steward admits an applicant after the bylaws' checks; voting rights start now. */
+    admit: (userId: string, admission: Admission, rules: MembershipRules, stewardId: string, now: Date) =>
+      admitMember(admissionStores, userId, admission, rules, stewardId, now),
+    /** A steward refuses an application, with a reason the applicant reads. */
+    refuseApplication: (userId: string, reason: string, stewardId: string, now: Date) =>
+      refuseApplication(admissionStores, userId, reason, stewardId, now),
+    /** A member resigns; rights end after the bylaws' notice. */
+    resign: (userId: string, rules: MembershipRules, now: Date) =>
+      resignMembership(admissionStores, userId, rules, now),
+    /** A steward excludes a member with a reason; rights end at once. */
+    exclude: (userId: string, reason: string, stewardId: string, now: Date) =>
+      excludeMember(admissionStores, userId, reason, stewardId, now),
+    /** The register of members for stewards (name and steps, never data), with duplicate hints for applicants. */
+    memberRegister: (status: RegisterFilter) => listRegister(reading, status),
 
     // ---- for the assembly -------------------------------------------------------------------------------
 

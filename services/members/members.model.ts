@@ -1,7 +1,7 @@
 // The members context's shapes: the sealed profile, an account as the service sees it, and what callers send.
 import type { Region, Sex } from '../../policies/research/research-profile.js';
 import type { MembershipState, Role } from '../auth/index.js';
-import type { UserDocument } from './user.model.js';
+import type { AdmissionRecord, UserDocument } from './user.model.js';
 
 /** The sealed part of an account: everything personal, encrypted under the member's own key (see profile.ts). */
 export interface Profile {
@@ -41,8 +41,29 @@ export interface Account {
   status: UserDocument['status'];
   profile: Profile;
   membership?: UserDocument['membership'];
+  /** Account holders who applied: their register record, with a refusal's or exclusion's reason opened. */
+  admission?: MembershipView;
   researcher?: UserDocument['researcher'];
   createdAt: Date;
+}
+
+/** A register record as read: the reason in plain text (for the person concerned and stewards only). */
+export type MembershipView = Omit<AdmissionRecord, 'reason'> & { reason?: string };
+
+/** One line of the register of members, for stewards: who, and the steps of their membership — never data. */
+export interface RegisterEntry {
+  id: string;
+  name: string;
+  admission: MembershipView;
+  /** Applicants only: other account holders who may be the same person, and why. */
+  possibleDuplicates?: PossibleDuplicate[];
+}
+
+export interface PossibleDuplicate {
+  id: string;
+  name: string;
+  status: AdmissionRecord['status'] | 'none';
+  reasons: ('same_mailbox' | 'same_name_birth_year')[];
 }
 
 /** A member's standing as the assembly counts it: the membership record and whether the account is suspended. */

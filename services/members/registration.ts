@@ -1,4 +1,5 @@
-// Registration: a member (active at once) or a researcher (pending until a steward verifies them).
+// Registration: an account holder (every data right; membership only after applying and being admitted) or a
+// researcher (pending until a steward verifies them).
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Keyring } from '../crypto/keyring.js';
@@ -19,7 +20,7 @@ export interface AccountCreation {
 }
 
 /**
- * Registers a member or a researcher. Over HTTP the client's address is given: a registration counts against the
+ * Registers an account holder (role `member`, not yet a member of the cooperative) or a researcher. Over HTTP the client's address is given: a registration counts against the
  * same per-address budget as log-in attempts (each costs an Argon2id hash), so one address cannot create accounts
  * without limit, and an address already in use is answered like a new one (no e-mail enumeration; see
  * docs/security.md): the same 201 and body shape, after the same password hash, but nothing is stored.
@@ -67,7 +68,6 @@ export async function createAccount(
     passwordHash: await passwords.hash(input.password),
     wrappedKey: wrapped,
     profile: sealProfile(key, id, profile),
-    ...(input.role === 'member' && { membership: { joinedAt: now } }),
     ...(input.role === 'researcher' && { researcher: { verification: 'pending' as const } }),
     createdAt: now,
     updatedAt: now,

@@ -1,8 +1,31 @@
 // Accounts: only what the service must read in plaintext (role, status, dates, indexes); the rest is sealed.
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { MembershipStatus } from '../../policies/members/membership.js';
 import type { Role } from '../auth/index.js';
 
 export type ResearcherVerification = 'pending' | 'verified' | 'rejected';
+
+/**
+ * Account holders only: the steps of their membership, as the register of members keeps them. Voting rights are
+ * `membership` (below), written only at admission; this record says how it came about and how it ends.
+ */
+export interface AdmissionRecord {
+  status: Exclude<MembershipStatus, 'none'>;
+  appliedAt: Date;
+  /** Admission or refusal: when and by which steward. */
+  decidedAt?: Date;
+  decidedBy?: string;
+  /** Admission only: how identity was confirmed (a method, never a document) and the share capital subscribed. */
+  identityMethod?: string;
+  share?: { amount: number; currency: string };
+  /** A refusal's or an exclusion's reason, sealed under the member's key (erasure shreds it). */
+  reason?: Buffer;
+  /** Resignation: when notice was given. Exclusion: when, and by which steward. */
+  endedAt?: Date;
+  endedBy?: string;
+  /** When the rights end (the resignation's notice, or the exclusion itself); equals `membership.leftAt`. */
+  endsAt?: Date;
+}
 
 export interface UserDocument {
   _id: string;
@@ -17,8 +40,10 @@ export interface UserDocument {
   wrappedKey: Buffer;
   /** Sealed profile (e-mail, name, research profile, organisation) under the member's data key. */
   profile: Buffer;
-  /** Members only: the membership interval and suspensions (half-open [from, to)) that decide voting eligibility. */
+  /** Admitted members only: the membership interval and suspensions (half-open [from, to)) deciding eligibility. */
   membership?: { joinedAt: Date; leftAt?: Date; suspensions?: { from: Date; to?: Date }[] };
+  /** Account holders who applied: the register's record of application, admission, refusal and ending. */
+  admission?: AdmissionRecord;
   /** Researchers only: verification by a steward. */
   researcher?: {
     verification: ResearcherVerification;
@@ -46,6 +71,27 @@ const userSchema = new Schema<UserDocument>(
           joinedAt: Date,
           leftAt: Date,
           suspensions: { type: [new Schema({ from: Date, to: Date }, { _id: false })], default: undefined },
+        },
+        { _id: false },
+      ),
+    },
+    admission: {
+      type: new Schema(
+        {
+          status: {
+            type: String,
+            required: true,
+            enum: ['applicant', 'admitted', 'refused', 'resigned', 'excluded'],
+          },
+          appliedAt: { type: Date, required: true },
+          decidedAt: Date,
+          decidedBy: String,
+          identityMethod: String,
+          share: { type: new Schema({ amount: Number, currency: String }, { _id: false }) },
+          reason: Buffer,
+          endedAt: Date,
+          endedBy: String,
+          endsAt: Date,
         },
         { _id: false },
       ),

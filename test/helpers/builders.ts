@@ -1,6 +1,7 @@
 // Builders with overrides for accounts, so each test states only what matters to it.
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { currentBylaws, membershipRulesOf } from '../../policies/assembly/bylaws.js';
 import type { Role } from '../../services/auth/index.js';
 import type { Services } from '../../services/container.js';
 import { accessClaimsOf } from '../../services/members/sessions.js';
@@ -28,11 +29,39 @@ export function buildRegistration(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Registers an account through the API and logs it in. */
-export async function registerAndLogin(app: TestApp, overrides: Record<string, unknown> = {}): Promise<BuiltAccount> {
+/** The seeding steward's name in the register and the audit log: admissions made by test builders, not a person. */
+export const BUILDER_STEWARD = 'seed:test-builder';
+
+/**
+ * Admits an account holder the way a steward does (application, then admission with the bylaws' checks), through
+ * the members context, so the audit log and the register show both steps. Voting rights start at `now`.
+ */
+export async function admitAccountHolder(app: Pick<TestApp, 'services' | 'clock'>, userId: string): Promise<void> {
+  const now = app.clock.now();
+  const rules = membershipRulesOf(currentBylaws);
+  await app.services.members.applyForMembership(userId, now);
+  await app.services.members.admit(
+    userId,
+    { identityMethod: rules.identityMethods[0]!, shareSubscribed: { ...rules.shareCapital } },
+    rules,
+    BUILDER_STEWARD,
+    now,
+  );
+}
+
+/**
+ * Registers an account through the API and logs it in. A `member` account is also admitted (application and a
+ * steward's admission), as a member of the cooperative; pass `{ admitted: false }` for a mere account holder.
+ */
+export async function registerAndLogin(
+  app: TestApp,
+  overrides: Record<string, unknown> = {},
+  options: { admitted?: boolean } = {},
+): Promise<BuiltAccount> {
   const registration = buildRegistration(overrides);
   const registered = await app.request('POST', '/api/auth/register', { body: registration });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`);
+  if (registration.role === 'member' && options.admitted !== false) await admitAccountHolder(app, registered.body.id);
   const tokens = await login(app, registration.email as string, registration.password as string);
   return {
     id: registered.body.id,
@@ -74,8 +103,8 @@ export interface InsertedMember {
 const sharedPasswordHashes = new WeakMap<Services, Promise<string>>();
 
 /**
- * Inserts `count` members directly into the users collection — the same document `members.register` writes
- * (sealed profile, wrapped key, blind e-mail index), but with one Argon2 hash computed once and shared, so that
+ * Inserts `count` admitted members directly into the users collection — the document `members.register` writes
+ * (sealed profile, wrapped key, blind e-mail index) after application and admission at `joinedAt`, but with one Argon2 hash computed once and shared, so that
  * hundreds of voters take seconds instead of minutes. Use `issueAccessToken` to sign them in.
  */
 export async function insertMembers(
@@ -92,6 +121,7 @@ export async function insertMembers(
   const passwordHash = await hash;
   const members: InsertedMember[] = [];
   const documents: UserDocument[] = [];
+  const rules = membershipRulesOf(currentBylaws);
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
     const email = `voter-${id.slice(0, 13)}@example.org`;
@@ -106,6 +136,14 @@ export async function insertMembers(
       wrappedKey: wrapped,
       profile: sealProfile(key, id, { email, name: `Voter ${i + 1}`, ...options.profile?.(i) }),
       membership: { joinedAt: options.joinedAt },
+      admission: {
+        status: 'admitted',
+        appliedAt: options.joinedAt,
+        decidedAt: options.joinedAt,
+        decidedBy: BUILDER_STEWARD,
+        identityMethod: rules.identityMethods[0]!,
+        share: { ...rules.shareCapital },
+      },
       createdAt: options.joinedAt,
       updatedAt: options.joinedAt,
     });

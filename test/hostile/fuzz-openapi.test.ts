@@ -14,7 +14,14 @@ const SEED = Number(process.env.HOSTILE_SEED ?? 20_261_129);
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 40);
 
 /** Operations that end sessions or erase accounts: fuzzed last, with throwaway accounts of their own. */
-const DESTRUCTIVE = new Set(['POST /api/auth/logout', 'DELETE /api/me']);
+// Operations that end the caller's session or membership (a resignation or an exclusion makes the member's token
+// stale): fuzzed with throwaway accounts and unknown ids, after the others.
+const DESTRUCTIVE = new Set([
+  'POST /api/auth/logout',
+  'DELETE /api/me',
+  'POST /api/me/membership/resignation',
+  'POST /api/steward/members/{id}/exclude',
+]);
 /** HOSTILE_ONLY='POST /api/proposals' fuzzes that operation alone (to replay a failure quickly). */
 const ONLY = process.env.HOSTILE_ONLY;
 
@@ -128,7 +135,11 @@ describe('fuzzing every operation of /openapi.json', () => {
   }, 240_000);
 
   it('answers every generated request within the contract (log-out and erasure, with throwaway accounts)', async () => {
-    const operations = world.operations.filter((operation) => DESTRUCTIVE.has(nameOf(operation)));
+    // In the set's order: the ends of membership before log-out and erasure, which end the throwaways' sessions.
+    const order = [...DESTRUCTIVE].reverse();
+    const operations = world.operations
+      .filter((operation) => DESTRUCTIVE.has(nameOf(operation)))
+      .sort((a, b) => order.indexOf(nameOf(a)) - order.indexOf(nameOf(b)));
     expect(operations.map(nameOf).sort()).toEqual([...DESTRUCTIVE].sort());
     const member = await world.throwaway('member');
     const researcher = await world.throwaway('researcher');

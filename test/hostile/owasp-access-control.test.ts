@@ -108,6 +108,15 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
     foreignId: (w) => w.member.id,
     body: { organisation: 'University of Bern', nonProfit: true, reason: 'status_corrected' },
   },
+  'POST /api/steward/members/{id}/admit': {
+    kind: 'no owner',
+    why: "stewards decide every account holder's membership",
+  },
+  'POST /api/steward/members/{id}/refuse': {
+    kind: 'no owner',
+    why: "stewards decide every account holder's membership",
+  },
+  'POST /api/steward/members/{id}/exclude': { kind: 'no owner', why: "stewards decide every member's exclusion" },
   'PATCH /api/proposals/{id}': { kind: 'no owner', why: 'stewards act on every proposal; nobody else may call it' },
   'POST /api/proposals/{id}/open': { kind: 'no owner', why: 'stewards act on every proposal' },
   'POST /api/proposals/{id}/extend': { kind: 'no owner', why: 'stewards act on every proposal' },

@@ -11,12 +11,13 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('register', () => {
-  it('creates an active member with a membership start date', async () => {
+  it('creates an active account holder who is not yet a member (no membership start date)', async () => {
     const body = buildRegistration({ name: 'Anna Keller', birthYear: 1984, sex: 'female', region: 'CH04' });
     const response = await app.request('POST', '/api/auth/register', { body });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ role: 'member', status: 'active', name: 'Anna Keller', region: 'CH04' });
-    expect(response.body.memberSince).toEqual(expect.any(String));
+    expect(response.body.memberSince).toBeUndefined();
+    expect(response.body.membership).toEqual({ status: 'none', votingRights: false });
     expect(response.body).not.toHaveProperty('passwordHash');
   });
 
@@ -150,7 +151,6 @@ describe('personal data at rest', () => {
         '_id',
         'createdAt',
         'emailIndex',
-        'membership',
         'passwordHash',
         'profile',
         'role',

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODE_SCHEMA_VERSION } from '../../services/db/migrations/index.js';
 import { login } from '../helpers/builders.js';
 import { createTestApp, testDatabaseUri, type TestApp } from '../helpers/test-app.js';
 
@@ -71,22 +72,23 @@ describe('npm run coop -- migrate', () => {
   it('reports a migrated database as current, and refuses one migrated by a newer Datacoop', async () => {
     const current = coop(['migrate'], '');
     expect(current.status, current.stderr).toBe(0);
-    expect(current.stdout).toContain('Database already at schema version 1: nothing to apply.');
+    expect(current.stdout).toContain(`Database already at schema version ${CODE_SCHEMA_VERSION}: nothing to apply.`);
     const records = app.connection.db!.collection('schema_migrations');
+    const future = CODE_SCHEMA_VERSION + 1;
     await records.insertOne({
-      _id: 'applied:2' as never,
+      _id: `applied:${future}` as never,
       kind: 'applied',
-      version: 2,
+      version: future,
       name: 'from-the-future',
       appliedAt: new Date(),
       datacoopVersion: '9.0.0',
       attempt: 1,
     });
     const newer = coop(['migrate'], '');
-    await records.deleteOne({ _id: 'applied:2' as never });
+    await records.deleteOne({ _id: `applied:${future}` as never });
     expect(newer.status).toBe(1);
     expect(newer.stderr).toContain(
-      'the database is at schema version 2 (migrated by Datacoop 9.0.0), but this Datacoop 0.1.0 knows only up to version 1: upgrade Datacoop.',
+      `the database is at schema version ${future} (migrated by Datacoop 9.0.0), but this Datacoop 0.1.0 knows only up to version ${CODE_SCHEMA_VERSION}: upgrade Datacoop.`,
     );
   });
 });

@@ -22,7 +22,7 @@ afterAll(() => app?.close());
 
 describe('demo scenario', () => {
   it('creates the named and 30 generated members with data, consent and two proposals, quickly', () => {
-    expect(first).toMatchObject({ created: 38, membersWithData: 35, consents: 36, proposals: 2 });
+    expect(first).toMatchObject({ created: 39, membersWithData: 35, consents: 36, proposals: 2 });
     expect(firstMs).toBeLessThan(60_000);
   });
 
@@ -50,6 +50,17 @@ describe('demo scenario', () => {
     expect(query.status, query.text).toBe(200);
     const released = query.body.results[0].cells.filter((c: any) => !c.suppressed);
     expect(released.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("shows Tom's application at the steward's admission desk, and Tom in no electorate", async () => {
+    const steward = await login(app, 'steward@demo.datacoop.ch', 'demo-steward-2026');
+    const desk = await app.request('GET', '/api/steward/members', { token: steward.accessToken });
+    expect(desk.body.members.map((m: { name: string }) => m.name)).toEqual(['Tom Applicant']);
+    const register = await app.request('GET', '/api/steward/members?status=admitted', { token: steward.accessToken });
+    expect(register.body.members).toHaveLength(35);
+    const tom = await login(app, 'tom@demo.datacoop.ch', 'demo-member-2026');
+    const pending = await app.request('GET', '/api/me/pending-votes', { token: tom.accessToken });
+    expect(pending.body.votes).toEqual([]);
   });
 
   it('creates nothing on a second seeding', async () => {

@@ -80,6 +80,29 @@ describe('a database written by Datacoop 0.1.0, after the migrations', () => {
     }
   });
 
+  it('keeps every member of 0.1.0 an admitted member since their joinedAt, with voting rights (migration 2)', async () => {
+    const users = loader.db!.collection<{ _id: string; role: string; membership?: { joinedAt: Date } }>('users');
+    const joined = new Map(
+      (await users.find({ role: 'member' }).toArray()).map((u) => [u._id, u.membership!.joinedAt]),
+    );
+    for (const member of expected.members) {
+      const me = await call('GET', '/api/me', await login(member.email));
+      const joinedAt = joined.get(me.id)!.toISOString();
+      expect(me.memberSince, member.email).toBe(joinedAt);
+      expect(me.membership, member.email).toEqual({
+        status: 'admitted',
+        votingRights: true,
+        appliedAt: joinedAt,
+        decidedAt: joinedAt,
+        identityMethod: 'before-admission',
+      });
+    }
+    const register = await call('GET', '/api/steward/members?status=admitted', await login('steward@snapshot.example'));
+    expect(register.members).toHaveLength(expected.members.length);
+    const pending = await call('GET', '/api/steward/members?status=applicant', await login('steward@snapshot.example'));
+    expect(pending.members).toEqual([]);
+  });
+
   it('keeps erased members erased', async () => {
     for (const email of expected.erased) {
       const response = await app.request('POST', '/api/auth/login', { body: { email, password: expected.password } });

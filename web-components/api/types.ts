@@ -12,6 +12,8 @@ import type { AuditVerification as ServerAuditVerification } from '../../service
 import type { ErrorDetail as ServerErrorDetail } from '../../services/errors.js';
 import type { presentAccount } from '../../services/http/routes/auth/account.presenter.js';
 import type { tokenPairSchema } from '../../services/http/routes/auth/auth.schema.js';
+import type { presentRegisterEntry } from '../../services/http/routes/membership/membership.presenter.js';
+import type { membershipRulesResponse } from '../../services/http/routes/membership/membership.schema.js';
 import type {
   observationSchema,
   seriesSchema,
@@ -53,6 +55,9 @@ export type Json<T> = T extends Date
 // Accounts and sessions.
 export type Account = ReturnType<typeof presentAccount>;
 export type Role = Account['role'];
+export type Membership = NonNullable<Account['membership']>;
+export type RegisterEntry = ReturnType<typeof presentRegisterEntry>;
+export type MembershipRules = z.infer<typeof membershipRulesResponse>;
 export type TokenPair = z.infer<typeof tokenPairSchema>;
 /** One problem in `error.details`; an upload's also names its 0-based row (null: the whole body). */
 export type ErrorDetail = ServerErrorDetail & Partial<Pick<UploadProblemDetail, 'index'>>;

@@ -134,6 +134,7 @@ export class CoopApp extends LitElement {
     this.addEventListener('coop-signed-in', this.onSignedIn);
     this.addEventListener('coop-ballot-cast', this.onBallotCast);
     this.addEventListener('coop-account-erased', this.onAccountErased);
+    this.addEventListener('coop-account-changed', this.onAccountChanged);
     this.stopListening = onSessionEnded(() => {
       this.account = null;
       void this.resolveRoute();
@@ -147,6 +148,7 @@ export class CoopApp extends LitElement {
     this.removeEventListener('coop-signed-in', this.onSignedIn);
     this.removeEventListener('coop-ballot-cast', this.onBallotCast);
     this.removeEventListener('coop-account-erased', this.onAccountErased);
+    this.removeEventListener('coop-account-changed', this.onAccountChanged);
     this.stopListening?.();
     super.disconnectedCallback();
   }
@@ -221,6 +223,11 @@ export class CoopApp extends LitElement {
   };
 
   private readonly onBallotCast = () => void this.refreshPendingCount();
+
+  /** The account page applied or resigned: its answer is the account as it is now. */
+  private readonly onAccountChanged = (event: Event) => {
+    this.account = (event as CustomEvent<Account>).detail;
+  };
 
   private readonly onAccountErased = () => {
     this.notice = t('erase.done');

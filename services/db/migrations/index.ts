@@ -1,9 +1,10 @@
 // The migrations of Datacoop, in order. A change of the stored format adds one file and one line here
 // (docs/migrations.md says how); released entries are never edited, renumbered or removed.
 import { baseline } from './0001-baseline.js';
+import { admittedMembers } from './0002-admitted-members.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [baseline];
+export const MIGRATIONS: readonly Migration[] = [baseline, admittedMembers];
 
 /** The schema version this code reads and writes: the newest migration's. */
 export const CODE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,14 +13,23 @@ afterAll(() => app.close());
 
 describe('demo cooperative', () => {
   it('creates the steward, members and researchers once; a second run creates nothing', async () => {
-    expect(await seedDemoCooperative(app.services.members, fixture, app.clock.now)).toMatchObject({ created: 8 });
+    expect(await seedDemoCooperative(app.services.members, fixture, app.clock.now)).toMatchObject({ created: 9 });
     expect(await seedDemoCooperative(app.services.members, fixture, app.clock.now)).toMatchObject({ created: 0 });
   });
 
   it('lets the README demo accounts log in with their roles', async () => {
     const cases = [
       ['steward@demo.datacoop.ch', 'demo-steward-2026', { role: 'steward' }],
-      ['anna@demo.datacoop.ch', 'demo-member-2026', { role: 'member', region: 'CH04' }],
+      [
+        'anna@demo.datacoop.ch',
+        'demo-member-2026',
+        { role: 'member', region: 'CH04', membership: { status: 'admitted', votingRights: true } },
+      ],
+      [
+        'tom@demo.datacoop.ch',
+        'demo-member-2026',
+        { role: 'member', membership: { status: 'applicant', votingRights: false } },
+      ],
       ['researcher@demo.datacoop.ch', 'demo-researcher-2026', { role: 'researcher', verification: 'verified' }],
       ['pending@demo.datacoop.ch', 'demo-researcher-2026', { role: 'researcher', verification: 'pending' }],
     ] as const;

@@ -1,8 +1,11 @@
-// The person's account: who they are, export everything (members), erase the account after a clear warning.
+// The person's account: who they are, their membership of the cooperative (apply, resign), export everything,
+// erase the account after a clear warning.
+import { Task } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
 import { eraseAccount } from '../../api/account.api.js';
+import { applyForMembership, fetchMembershipRules, resignMembership } from '../../api/membership.api.js';
 import { ApiError } from '../../api/api-error.js';
-import type { Account } from '../../api/types.js';
+import type { Account, Membership } from '../../api/types.js';
 import { downloadExport } from '../../api/vault.api.js';
 import { LocaleController, formatDate, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -24,6 +27,9 @@ export class CoopAccountPage extends LitElement {
     understood: { state: true },
     erasing: { state: true },
     eraseError: { state: true },
+    membershipBusy: { state: true },
+    membershipMessage: { state: true },
+    membershipError: { state: true },
   };
 
   declare account: Account | null | undefined;
@@ -32,7 +38,15 @@ export class CoopAccountPage extends LitElement {
   declare private understood: boolean;
   declare private erasing: boolean;
   declare private eraseError: string;
+  declare private membershipBusy: boolean;
+  declare private membershipMessage: string;
+  declare private membershipError: string;
   private readonly locale = new LocaleController(this);
+  /** The membership rules in force (share capital, notice), for account holders only. */
+  private readonly rules = new Task(this, {
+    task: async ([role]) => (role === 'member' ? await fetchMembershipRules() : null),
+    args: () => [this.account?.role],
+  });
 
   constructor() {
     super();
@@ -42,6 +56,87 @@ export class CoopAccountPage extends LitElement {
     this.understood = false;
     this.erasing = false;
     this.eraseError = '';
+    this.membershipBusy = false;
+    this.membershipMessage = '';
+    this.membershipError = '';
+  }
+
+  private async onMembership(action: 'apply' | 'resign'): Promise<void> {
+    this.membershipBusy = true;
+    this.membershipMessage = '';
+    this.membershipError = '';
+    try {
+      const account = action === 'apply' ? await applyForMembership() : await resignMembership();
+      this.membershipMessage = t(action === 'apply' ? 'membership.applied' : 'membership.resigned');
+      this.dispatchEvent(new CustomEvent('coop-account-changed', { detail: account, bubbles: true, composed: true }));
+    } catch {
+      this.membershipError = t('common.failed');
+    } finally {
+      this.membershipBusy = false;
+    }
+  }
+
+  private renderMembership(membership: Membership) {
+    const rules = this.rules.value ?? undefined;
+    const canApply = membership.status === 'none' || membership.status === 'refused';
+    const canResign = membership.status === 'admitted';
+    return html`<section class="card" aria-labelledby="membership-heading">
+      <h2 id="membership-heading">${t('membership.heading')}</h2>
+      ${
+        rules && canApply
+          ? html`<p>
+              ${t('membership.intro', { amount: rules.shareCapital.amount, currency: rules.shareCapital.currency })}
+            </p>`
+          : nothing
+      }
+      <dl>
+        <dt>${t('membership.status')}</dt>
+        <dd data-testid="membership-status">${t(`membership.status.${membership.status}`)}</dd>
+        <dt>${t('membership.votingRights')}</dt>
+        <dd>${t(membership.votingRights ? 'membership.yes' : 'membership.no')}</dd>
+        ${
+          membership.appliedAt
+            ? html`<dt>${t('membership.appliedAt')}</dt>
+                <dd>${formatDate(membership.appliedAt)}</dd>`
+            : nothing
+        }
+        ${
+          membership.endsAt
+            ? html`<dt>${t('membership.endsAt')}</dt>
+                <dd>${formatDate(membership.endsAt)}</dd>`
+            : nothing
+        }
+        ${
+          membership.reason
+            ? html`<dt>${t('membership.reason')}</dt>
+                <dd>${membership.reason}</dd>`
+            : nothing
+        }
+      </dl>
+      ${canResign && rules ? html`<p>${t('membership.resignNotice', { days: rules.resignationNoticeDays })}</p>` : nothing}
+      <div class="actions">
+        ${
+          canApply
+            ? html`<button ?disabled=${this.membershipBusy} @click=${() => this.onMembership('apply')}>
+                ${t('membership.apply')}
+              </button>`
+            : nothing
+        }
+        ${
+          canResign
+            ? html`<button
+                class="secondary"
+                ?disabled=${this.membershipBusy}
+                @click=${() => this.onMembership('resign')}
+              >
+                ${t('membership.resign')}
+              </button>`
+            : nothing
+        }
+      </div>
+      <div role="status">${this.membershipMessage}</div>
+      ${this.membershipError ? html`<p class="error" role="alert">${this.membershipError}</p>` : nothing}
+    </section>`;
   }
 
   private async onExport(format: 'json' | 'csv' | 'fhir'): Promise<void> {
@@ -111,6 +206,7 @@ export class CoopAccountPage extends LitElement {
           }
         </dl>
       </section>
+      ${account.membership ? this.renderMembership(account.membership) : nothing}
       ${
         account.role === 'member'
           ? html`<section class="card" aria-labelledby="export-heading">

@@ -5,6 +5,7 @@ import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
 import { fetchRequests, proposeFromRequest } from '../../api/research.api.js';
+import { admitApplicant, fetchMembershipRules, fetchRegister, refuseApplicant } from '../../api/membership.api.js';
 import {
   AFFILIATION_REASONS,
   changeAffiliation,
@@ -14,7 +15,7 @@ import {
   verifyResearcher,
   type AffiliationReason,
 } from '../../api/steward.api.js';
-import type { AuditVerification, ImpactPreview, Proposal } from '../../api/types.js';
+import type { AuditVerification, ImpactPreview, Proposal, RegisterEntry } from '../../api/types.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -52,6 +53,18 @@ export class CoopStewardPage extends LitElement {
   private readonly researchers = new Task(this, { task: () => fetchPendingResearchers(), args: () => [] });
   private readonly verifiedResearchers = new Task(this, { task: () => fetchVerifiedResearchers(), args: () => [] });
   private readonly requests = new Task(this, { task: () => fetchRequests(), args: () => [] });
+  /** The admission desk (applicants with duplicate hints), the whole register, and the bylaws' membership rules. */
+  private readonly admissions = new Task(this, {
+    task: async () => {
+      const [applicants, register, rules] = await Promise.all([
+        fetchRegister('applicant'),
+        fetchRegister('all'),
+        fetchMembershipRules(),
+      ]);
+      return { applicants, register, rules };
+    },
+    args: () => [],
+  });
 
   private readonly proposals = new Task(this, {
     task: async () => {
@@ -168,6 +181,132 @@ export class CoopStewardPage extends LitElement {
     } catch (error) {
       this.error = errorText(error);
     }
+  }
+
+  private async onAdmit(event: SubmitEvent, applicant: RegisterEntry, share: { amount: number; currency: string }) {
+    event.preventDefault();
+    const identityMethod = String(new FormData(event.target as HTMLFormElement).get('identityMethod'));
+    this.message = '';
+    this.error = '';
+    try {
+      await admitApplicant(applicant.id, identityMethod, share);
+      this.message = t('admission.admitted', { name: applicant.name });
+      void this.admissions.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private async onRefuse(event: SubmitEvent, applicant: RegisterEntry) {
+    event.preventDefault();
+    const reason = String(new FormData(event.target as HTMLFormElement).get('reason'));
+    this.message = '';
+    this.error = '';
+    try {
+      await refuseApplicant(applicant.id, reason);
+      this.message = t('admission.refused', { name: applicant.name });
+      void this.admissions.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private renderAdmissions() {
+    return this.admissions.render({
+      pending: () => html`<p role="status">${t('common.loading')}</p>`,
+      error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      complete: ({ applicants, rules }) =>
+        applicants.length === 0
+          ? html`<p>${t('admission.none')}</p>`
+          : html`<ul>
+              ${applicants.map((a) => this.renderApplicant(a, rules))}
+            </ul>`,
+    });
+  }
+
+  private renderApplicant(
+    applicant: RegisterEntry,
+    rules: { identityMethods: readonly string[]; shareCapital: { amount: number; currency: string } },
+  ) {
+    const duplicates = applicant.possibleDuplicates ?? [];
+    return html`<li class="card">
+      <p><strong>${applicant.name}</strong> — ${formatDateTime(applicant.membership.appliedAt!)}</p>
+      ${
+        duplicates.length
+          ? html`<p class="error">${t('admission.duplicates')}</p>
+              <ul>
+                ${duplicates.map(
+                  (d) =>
+                    html`<li>
+                      ${d.name} (${t(`membership.status.${d.status}`)}):
+                      ${d.reasons.map((r) => t(`admission.reason.${r}`)).join(', ')}
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
+      <form @submit=${(e: SubmitEvent) => this.onAdmit(e, applicant, rules.shareCapital)}>
+        <label for=${`identity-${applicant.id}`}>${t('admission.identityMethod')}</label>
+        <select id=${`identity-${applicant.id}`} name="identityMethod" required>
+          ${rules.identityMethods.map((m) => html`<option value=${m}>${m}</option>`)}
+        </select>
+        <label class="inline">
+          <input type="checkbox" name="share" required />
+          ${t('admission.share', { amount: rules.shareCapital.amount, currency: rules.shareCapital.currency })}
+        </label>
+        <div class="actions">
+          <button type="submit" aria-label=${t('admission.admitWho', { name: applicant.name })}>
+            ${t('admission.admit')}
+          </button>
+        </div>
+      </form>
+      <form @submit=${(e: SubmitEvent) => this.onRefuse(e, applicant)}>
+        <label for=${`reason-${applicant.id}`}>${t('admission.refuseReason')}</label>
+        <input id=${`reason-${applicant.id}`} name="reason" required minlength="3" maxlength="500" size="40" />
+        <div class="actions">
+          <button type="submit" class="secondary" aria-label=${t('admission.refuseWho', { name: applicant.name })}>
+            ${t('admission.refuse')}
+          </button>
+        </div>
+      </form>
+    </li>`;
+  }
+
+  private renderRegister() {
+    return this.admissions.render({
+      pending: () => nothing,
+      error: () => nothing,
+      complete: ({ register }) =>
+        register.length === 0
+          ? html`<p>${t('register.empty')}</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th scope="col">${t('register.name')}</th>
+                  <th scope="col">${t('register.status')}</th>
+                  <th scope="col">${t('register.since')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${register.map(
+                  (entry) =>
+                    html`<tr>
+                      <td>${entry.name}</td>
+                      <td>${t(`membership.status.${entry.membership.status}`)}</td>
+                      <td>
+                        ${
+                          entry.membership.status !== 'applicant' &&
+                          entry.membership.status !== 'refused' &&
+                          entry.membership.decidedAt
+                            ? formatDateTime(entry.membership.decidedAt)
+                            : ''
+                        }
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`,
+    });
   }
 
   private async onOpen(event: SubmitEvent, proposal: Proposal): Promise<void> {
@@ -379,6 +518,14 @@ export class CoopStewardPage extends LitElement {
     return html`<h1 tabindex="-1">${t('steward.title')}</h1>
       <div role="status">${this.message ? html`<p class="success">${this.message}</p>` : nothing}</div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <section class="card" aria-labelledby="admission-heading">
+        <h2 id="admission-heading">${t('admission.heading')}</h2>
+        ${this.renderAdmissions()}
+      </section>
+      <section class="card" aria-labelledby="register-heading">
+        <h2 id="register-heading">${t('register.heading')}</h2>
+        ${this.renderRegister()}
+      </section>
       <section class="card" aria-labelledby="researchers-heading">
         <h2 id="researchers-heading">${t('steward.researchers')}</h2>
         ${this.renderResearchers()}

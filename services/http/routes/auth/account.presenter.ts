@@ -1,10 +1,26 @@
 // The only fields of an account that leave the server (no hashes, keys or internal state).
 import type { z } from 'zod';
 import type { Account } from '../../../members/index.js';
-import type { accountSchema } from './auth.schema.js';
+import { holdsRightsAt } from '../../../../policies/members/membership.js';
+import type { accountSchema, membershipSchema } from './auth.schema.js';
 
-/** Whitelists the public fields of an account. */
-export function presentAccount(account: Account): z.infer<typeof accountSchema> {
+/** The membership of an account holder at `now`: the register's steps and whether rights are held now. */
+export function presentMembership(admission: Account['admission'], now: Date): z.infer<typeof membershipSchema> {
+  if (!admission) return { status: 'none', votingRights: false };
+  return {
+    status: admission.status,
+    votingRights: holdsRightsAt({ status: admission.status, endsAt: admission.endsAt ?? null }, now),
+    appliedAt: admission.appliedAt.toISOString(),
+    ...(admission.decidedAt && { decidedAt: admission.decidedAt.toISOString() }),
+    ...(admission.identityMethod && { identityMethod: admission.identityMethod }),
+    ...(admission.share && { share: { amount: admission.share.amount, currency: admission.share.currency } }),
+    ...(admission.reason && { reason: admission.reason }),
+    ...(admission.endsAt && { endsAt: admission.endsAt.toISOString() }),
+  };
+}
+
+/** Whitelists the public fields of an account (`now` decides whether membership rights are held). */
+export function presentAccount(account: Account, now: Date): z.infer<typeof accountSchema> {
   const { profile } = account;
   return {
     id: account.id,
@@ -17,6 +33,7 @@ export function presentAccount(account: Account): z.infer<typeof accountSchema> 
     ...(profile.region !== undefined && { region: profile.region }),
     ...(profile.organisation !== undefined && { organisation: profile.organisation }),
     ...(account.membership && { memberSince: account.membership.joinedAt.toISOString() }),
+    ...(account.role === 'member' && { membership: presentMembership(account.admission, now) }),
     ...(account.researcher && { verification: account.researcher.verification }),
     ...(account.researcher?.nonProfit !== undefined && { nonProfit: account.researcher.nonProfit }),
     createdAt: account.createdAt.toISOString(),

@@ -22,7 +22,7 @@ export function authRoutes(api: ApiRouter, members: Members, now: () => Date): v
           429: 'rate_limited (registrations and log-ins share a budget per address)',
         },
       },
-      async ({ body, ctx }) => presentAccount(await members.register(body, now(), ctx.ip)),
+      async ({ body, ctx }) => presentAccount(await members.register(body, now(), ctx.ip), now()),
     )
     .route(
       {

@@ -45,6 +45,18 @@ export const tokenPairSchema = z.object({
   tokenType: z.literal('Bearer'),
 });
 
+/** A membership as the account holder (and stewards) see it: the register's record, never data. */
+export const membershipSchema = z.object({
+  status: z.enum(['none', 'applicant', 'admitted', 'refused', 'resigned', 'excluded']),
+  votingRights: z.boolean().describe('Whether the member holds voting rights now (admitted, not yet ended)'),
+  appliedAt: z.string().optional(),
+  decidedAt: z.string().optional().describe('Admission or refusal'),
+  identityMethod: z.string().optional().describe('Admitted: how identity was confirmed (no document is kept)'),
+  share: z.object({ amount: z.number().int(), currency: z.string() }).optional(),
+  reason: z.string().optional().describe("Refused or excluded: the steward's reason"),
+  endsAt: z.string().optional().describe('Resigned or excluded: when the rights end (or ended)'),
+});
+
 export const accountSchema = z.object({
   id: z.string(),
   role: z.enum(['member', 'researcher', 'steward']),
@@ -55,7 +67,8 @@ export const accountSchema = z.object({
   sex: sexSchema.optional(),
   region: regionSchema.optional(),
   organisation: z.string().optional(),
-  memberSince: z.string().optional().describe('Members: start of membership (ISO 8601)'),
+  memberSince: z.string().optional().describe('Admitted members: start of membership (ISO 8601)'),
+  membership: membershipSchema.optional().describe('Account holders (role member): their membership'),
   verification: z.enum(['pending', 'verified', 'rejected']).optional().describe('Researchers only'),
   nonProfit: z.boolean().optional().describe('Researchers only, once verified'),
   createdAt: z.string(),

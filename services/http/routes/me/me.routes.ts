@@ -17,7 +17,7 @@ export function meRoutes(api: ApiRouter, members: Members, now: () => Date): voi
         access: 'authenticated',
         success: { status: 200, schema: accountSchema, description: 'Your account' },
       },
-      async ({ actor }) => presentAccount(await members.getAccount(actor!.userId)),
+      async ({ actor }) => presentAccount(await members.getAccount(actor!.userId), now()),
     )
     .route(
       {
@@ -29,6 +29,6 @@ export function meRoutes(api: ApiRouter, members: Members, now: () => Date): voi
         body: patchMeBody,
         success: { status: 200, schema: accountSchema, description: 'Your updated account' },
       },
-      async ({ actor, body }) => presentAccount(await members.updateProfile(actor!.userId, body, now())),
+      async ({ actor, body }) => presentAccount(await members.updateProfile(actor!.userId, body, now()), now()),
     );
 }

@@ -31,7 +31,9 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         query: listQuery,
         success: { status: 200, schema: z.object({ researchers: z.array(accountSchema) }), description: 'Researchers' },
       },
-      async ({ query }) => ({ researchers: (await members.listResearchers(query.status)).map(presentAccount) }),
+      async ({ query }) => ({
+        researchers: (await members.listResearchers(query.status)).map((r) => presentAccount(r, now())),
+      }),
     )
     .route(
       {
@@ -49,7 +51,7 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         },
       },
       async ({ params, body, actor }) =>
-        presentAccount(await members.verifyResearcher(params.id, body, actor!.userId, now())),
+        presentAccount(await members.verifyResearcher(params.id, body, actor!.userId, now()), now()),
     )
     .route(
       {
@@ -67,6 +69,6 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         },
       },
       async ({ params, body, actor }) =>
-        presentAccount(await members.changeAffiliation(params.id, body, actor!.userId, now())),
+        presentAccount(await members.changeAffiliation(params.id, body, actor!.userId, now()), now()),
     );
 }

@@ -211,9 +211,16 @@ describe('runMigrations', () => {
 });
 
 describe('0001 baseline', () => {
-  it('marks a new, empty database as version 1', async () => {
+  it('marks a new, empty database as version 1, and with the later migrations as the newest version', async () => {
     const { dbs } = await freshDatabase();
-    expect(await runMigrations(dbs[0]!, MIGRATIONS)).toMatchObject({ schemaVersion: 1, applied: [{ version: 1 }] });
+    expect(await runMigrations(dbs[0]!, MIGRATIONS.slice(0, 1))).toMatchObject({
+      schemaVersion: 1,
+      applied: [{ version: 1 }],
+    });
+    expect(await runMigrations(dbs[0]!, MIGRATIONS)).toMatchObject({
+      schemaVersion: MIGRATIONS.length,
+      applied: MIGRATIONS.slice(1).map(({ version }) => ({ version })),
+    });
   });
 
   it.each([
