@@ -2,7 +2,7 @@
 // once to the users, sessions and refresh-token collections. Other parts use only what this file exports.
 import type { Connection, mongo } from 'mongoose';
 import type { AuditTrail } from '../audit/index.js';
-import type { AccessClaims, Revocations, TokenService } from '../auth/index.js';
+import type { AccessClaims, Revocations, Role, TokenService } from '../auth/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { Admission, MembershipRules } from '../../policies/members/membership.js';
@@ -10,6 +10,7 @@ import { findIdByEmail, getAccount } from './account-records.js';
 import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
 import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
+import { openSeededSessions, seedAdmittedMembers, type SeedMembersOptions } from './bulk-seeding.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { memberStanding, memberStandings, suspendMembership } from './membership.js';
 import type {
@@ -79,6 +80,17 @@ export function createMembers(deps: MembersDeps) {
   const admissionStores = { users, claims, keyring, revocations, ...(audit && { audit }) };
 
   return {
+    /**
+     * Benchmarks and tests only (never over HTTP): inserts `count` admitted members at once with one shared password
+     * hash, and opens sessions for accounts without a log-in — the documents registration, admission and log-in write.
+     */
+    seeding: {
+      admittedMembers: (count: number, options: SeedMembersOptions, passwordHash: string) =>
+        seedAdmittedMembers({ users, sessions, keyring, passwords, tokens }, count, options, passwordHash),
+      sessions: (userIds: readonly string[], role: Role, now: Date) =>
+        openSeededSessions({ users, sessions, keyring, passwords, tokens }, userIds, role, now),
+    },
+
     /** Creates the collections' indexes; run once at start-up. */
     async ensureIndexes(): Promise<void> {
       await Promise.all([users.createIndexes(), sessions.createIndexes(), refreshTokens.createIndexes()]);

@@ -4,10 +4,7 @@ import type { Connection } from 'mongoose';
 import { currentBylaws, membershipRulesOf } from '../../policies/assembly/bylaws.js';
 import type { Role } from '../../services/auth/index.js';
 import type { Services } from '../../services/container.js';
-import { accessClaimsOf } from '../../services/members/sessions.js';
-import { normaliseEmail, sealProfile, type Profile } from '../../services/members/profile.js';
-import { sessionModel } from '../../services/members/session.model.js';
-import { userModel, type UserDocument } from '../../services/members/user.model.js';
+import type { Profile } from '../../services/members/index.js';
 import type { TestApp } from './test-app.js';
 
 export interface BuiltAccount {
@@ -103,8 +100,8 @@ export interface InsertedMember {
 const sharedPasswordHashes = new WeakMap<Services, Promise<string>>();
 
 /**
- * Inserts `count` admitted members directly into the users collection — the document `members.register` writes
- * (sealed profile, wrapped key, blind e-mail index) after application and admission at `joinedAt`, but with one Argon2 hash computed once and shared, so that
+ * Inserts `count` admitted members at once — the documents `members.register` and admission write (sealed profile,
+ * wrapped key, blind e-mail index), admitted at `joinedAt` — with one Argon2 hash computed once and shared, so that
  * hundreds of voters take seconds instead of minutes. Use `issueAccessToken` to sign them in.
  */
 export async function insertMembers(
@@ -112,61 +109,18 @@ export async function insertMembers(
   count: number,
   options: { joinedAt: Date; password?: string; profile?: (index: number) => Partial<Profile> },
 ): Promise<InsertedMember[]> {
-  const { keyring, passwords } = host.services;
   let hash = sharedPasswordHashes.get(host.services);
   if (!hash) {
-    hash = passwords.hash(options.password ?? 'correct horse battery staple');
+    hash = host.services.passwords.hash(options.password ?? 'correct horse battery staple');
     sharedPasswordHashes.set(host.services, hash);
   }
-  const passwordHash = await hash;
-  const members: InsertedMember[] = [];
-  const documents: UserDocument[] = [];
-  const rules = membershipRulesOf(currentBylaws);
-  for (let i = 0; i < count; i++) {
-    const id = randomUUID();
-    const email = `voter-${id.slice(0, 13)}@example.org`;
-    const { key, wrapped } = keyring.newMemberKey(id);
-    documents.push({
-      _id: id,
-      schemaVersion: 1,
-      emailIndex: keyring.blindIndex('email', normaliseEmail(email)),
-      role: 'member',
-      status: 'active',
-      passwordHash,
-      wrappedKey: wrapped,
-      profile: sealProfile(key, id, { email, name: `Voter ${i + 1}`, ...options.profile?.(i) }),
-      membership: { joinedAt: options.joinedAt },
-      admission: {
-        status: 'admitted',
-        appliedAt: options.joinedAt,
-        decidedAt: options.joinedAt,
-        decidedBy: BUILDER_STEWARD,
-        identityMethod: rules.identityMethods[0]!,
-        share: { ...rules.shareCapital },
-      },
-      createdAt: options.joinedAt,
-      updatedAt: options.joinedAt,
-    });
-    members.push({ id, email });
-  }
-  for (let i = 0; i < documents.length; i += 1000) {
-    await userModel(host.connection).insertMany(documents.slice(i, i + 1000), { ordered: false });
-  }
-  return members;
+  return host.services.members.seeding.admittedMembers(count, { ...options, admittedBy: BUILDER_STEWARD }, await hash);
 }
 
 /** Opens a session for an existing account and returns a valid access token for it at `now`. */
 export async function issueAccessToken(host: ServiceHost, userId: string, role: Role, now: Date): Promise<string> {
-  const sessionId = randomUUID();
-  await sessionModel(host.connection).create({
-    _id: sessionId,
-    userId,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + 86_400_000),
-  });
-  const user = await userModel(host.connection).findById(userId, { role: 1, researcher: 1, membership: 1 }).lean();
-  if (!user) throw new Error(`no account ${userId}`);
-  return (await host.services.tokens.issueAccessToken({ ...accessClaimsOf(user, sessionId, now), role }, now)).token;
+  const [token] = await host.services.members.seeding.sessions([userId], role, now);
+  return token!;
 }
 
 /** Signs in many accounts at once (one session each), in batches to keep the database busy but not flooded. */
@@ -176,25 +130,7 @@ export async function issueAccessTokens(
   role: Role,
   now: Date,
 ): Promise<string[]> {
-  const sessions = userIds.map((userId) => ({
-    _id: randomUUID(),
-    userId,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + 86_400_000),
-  }));
-  const model = sessionModel(host.connection);
-  for (let i = 0; i < sessions.length; i += 1000) await model.insertMany(sessions.slice(i, i + 1000));
-  const users = await userModel(host.connection)
-    .find({ _id: { $in: [...userIds] } }, { role: 1, researcher: 1, membership: 1 })
-    .lean();
-  const byId = new Map(users.map((user) => [user._id, user]));
-  return Promise.all(
-    sessions.map(async (s) => {
-      const user = byId.get(s.userId);
-      if (!user) throw new Error(`no account ${s.userId}`);
-      return (await host.services.tokens.issueAccessToken({ ...accessClaimsOf(user, s._id, now), role }, now)).token;
-    }),
-  );
+  return host.services.members.seeding.sessions(userIds, role, now);
 }
 
 /** A valid access policy (JSON as a proposal carries it) under the founding bylaws, valid a year from `now`. */

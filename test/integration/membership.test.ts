@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentBylaws, membershipRulesOf } from '../../policies/assembly/bylaws.js';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import {
+  buildAccessPolicy,
   buildRegistration,
   createStewardAndLogin,
   issueAccessToken,
@@ -47,7 +48,7 @@ async function openProposal(): Promise<string> {
     kind: 'access-policy',
     title: 'Sleep study, University of Bern',
     summary: 'Aggregate sleep duration by region for 12 months.',
-    policy: { categories: ['sleep'], purpose: 'public-health research', validMonths: 12 },
+    policy: buildAccessPolicy(app.clock.now()),
   });
   expect(drafted.status, drafted.text).toBe(201);
   const opened = await call('POST', `/api/proposals/${drafted.body.id}/open`, await asSteward(), {
