@@ -47,7 +47,17 @@ function contextBoundaries() {
     block(['services/{demo,db,ops,record}/*.ts', 'services/http/*.ts'], contexts, '\\.\\./'),
     block(['services/db/migrations/*.ts', 'services/http/middleware/*.ts'], contexts, '(\\.\\./){2}'),
     block(['services/http/routes/*/*.ts'], contexts, '(\\.\\./){3}'),
-    block(['bench/**/*.ts', 'fixtures/**/*.ts'], contexts, '(\\.\\./)+services/'),
+    block(['services/crypto/*.ts'], contexts, '\\.\\./'),
+    // Tests reach a context's internals only in its own unit tests (test/services/<context>/).
+    block(
+      [
+        'bench/**/*.ts',
+        'fixtures/**/*.ts',
+        'test/{helpers,integration,hostile,e2e,resilience,privacy,policies}/**/*.ts',
+      ],
+      contexts,
+      '(\\.\\./)+services/',
+    ),
   ];
 }
 

@@ -123,8 +123,8 @@ async function rotateKey(): Promise<number> {
     );
     return 2;
   }
-  return withServices(config, async (services, connection) => {
-    const report = await rotateMasterKey(connection, services.keyring, (done) => {
+  return withServices(config, async (services) => {
+    const report = await rotateMasterKey(services.keyring, services.members, (done) => {
       if (done % 1000 === 0) console.log(`… ${done} accounts checked`);
     });
     console.log(

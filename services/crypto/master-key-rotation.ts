@@ -1,9 +1,7 @@
 // Master-key rotation: rewraps every member data key and every keyring secret under the current master key.
 // No data is re-encrypted (records are sealed under member keys, which do not change). Resumable: a wrapped
 // key that already opens with the current master key is skipped, so an interrupted run is simply run again.
-import type { Connection } from 'mongoose';
 import { toBuffer } from '../db/connection.js';
-import { userModel } from '../members/user.model.js';
 import type { Keyring } from './keyring.js';
 
 export interface RotationReport {
@@ -11,10 +9,15 @@ export interface RotationReport {
   alreadyCurrent: number;
 }
 
+/** The accounts' side of a rotation (the members context owns the wrapped data keys). */
+export interface DataKeyHolder {
+  rewrapDataKeys(progress: (done: number) => void): Promise<RotationReport>;
+}
+
 /** Rewraps every wrapped key in the database under the keyring's current master key; `progress` sees each step. */
 export async function rotateMasterKey(
-  connection: Connection,
   keyring: Keyring,
+  accounts: DataKeyHolder,
   progress: (done: number) => void = () => {},
 ): Promise<RotationReport> {
   const report: RotationReport = { rewrapped: 0, alreadyCurrent: 0 };
@@ -25,17 +28,7 @@ export async function rotateMasterKey(
       report.rewrapped += 1;
     } else report.alreadyCurrent += 1;
   }
-  const users = userModel(connection);
-  for await (const user of users.find({}, { wrappedKey: 1 }).lean().cursor()) {
-    if (!user.wrappedKey) continue;
-    const rewrapped = keyring.rewrapMemberKey(user._id, toBuffer(user.wrappedKey));
-    // Only the wrapped key changes, to the same key under a new wrapping: a concurrent writer of other fields
-    // is unaffected, and two rotations write the same meaning.
-    if (rewrapped) {
-      await users.updateOne({ _id: user._id }, { $set: { wrappedKey: rewrapped } });
-      report.rewrapped += 1;
-    } else report.alreadyCurrent += 1;
-    progress(report.rewrapped + report.alreadyCurrent);
-  }
-  return report;
+  const secrets = report.rewrapped + report.alreadyCurrent;
+  const keys = await accounts.rewrapDataKeys((done) => progress(secrets + done));
+  return { rewrapped: report.rewrapped + keys.rewrapped, alreadyCurrent: report.alreadyCurrent + keys.alreadyCurrent };
 }

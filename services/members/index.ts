@@ -11,6 +11,7 @@ import { admitMember, applyForMembership, excludeMember, refuseApplication, resi
 import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
 import { openSeededSessions, seedAdmittedMembers, type SeedMembersOptions } from './bulk-seeding.js';
+import { rewrapDataKeys } from './data-key-rewrap.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { memberStanding, memberStandings, suspendMembership } from './membership.js';
 import type {
@@ -48,6 +49,7 @@ export type {
 } from './members.model.js';
 export type { ResearcherVerification } from './user.model.js';
 export type { LoginThrottleOptions } from './login-throttle.js';
+export { ACCOUNT_WIDE_FACTOR, ACCOUNT_WIDE_MAX_DELAY_SECONDS } from './login-throttle.js';
 export type { RegisterFilter } from './member-register.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
 // What research, the vault and erasure use: the directory of active members and the erasure of account records.
@@ -90,6 +92,9 @@ export function createMembers(deps: MembersDeps) {
       sessions: (userIds: readonly string[], role: Role, now: Date) =>
         openSeededSessions({ users, sessions, keyring, passwords, tokens }, userIds, role, now),
     },
+
+    /** Master-key rotation: rewraps every account's data key under the current master key (resumable). */
+    rewrapDataKeys: (progress: (done: number) => void = () => {}) => rewrapDataKeys({ users, keyring }, progress),
 
     /** Creates the collections' indexes; run once at start-up. */
     async ensureIndexes(): Promise<void> {

@@ -3,7 +3,7 @@
 // source addresses (127.0.0.x), as from distinct machines.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_WIDE_FACTOR, ACCOUNT_WIDE_MAX_DELAY_SECONDS } from '../../services/members/login-throttle.js';
+import { ACCOUNT_WIDE_FACTOR, ACCOUNT_WIDE_MAX_DELAY_SECONDS } from '../../services/members/index.js';
 import { registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecryptionFailed } from '../../services/crypto/aead.js';
 import { rotateMasterKey } from '../../services/crypto/master-key-rotation.js';
-import { userModel } from '../../services/members/user.model.js';
 import { createStewardAndLogin, login, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -194,15 +193,15 @@ describe('master-key rotation', () => {
       { DATACOOP_PREVIOUS_MASTER_KEY: oldKey.toString('base64') },
       { uri, dbName, masterKey: newKey },
     );
-    // An interrupted run: one account rewrapped by hand before the real run; the run skips it.
-    const users = userModel(rotating.connection);
-    const one = (await users.findById(members[0]!.id).lean())!;
-    const rewrapped = rotating.services.keyring.rewrapMemberKey(one._id, Buffer.from(one.wrappedKey.buffer));
-    await users.updateOne({ _id: one._id }, { $set: { wrappedKey: rewrapped } });
-    const report = await rotateMasterKey(rotating.connection, rotating.services.keyring);
+    // An interrupted run: it stops right after rewrapping the first account's key; the next run skips that one.
+    const interrupted = await rotateMasterKey(rotating.services.keyring, rotating.services.members, () => {
+      throw new Error('interrupted');
+    }).catch((error: Error) => error);
+    expect(interrupted).toBeInstanceOf(Error);
+    const report = await rotateMasterKey(rotating.services.keyring, rotating.services.members);
     expect(report.alreadyCurrent).toBeGreaterThanOrEqual(1);
     expect(report.rewrapped).toBeGreaterThanOrEqual(members.length - 1);
-    expect((await rotateMasterKey(rotating.connection, rotating.services.keyring)).rewrapped).toBe(0);
+    expect((await rotateMasterKey(rotating.services.keyring, rotating.services.members)).rewrapped).toBe(0);
 
     const after = await createTestApp({}, { uri, dbName, masterKey: newKey });
     for (const [i, member] of members.entries()) {
