@@ -93,6 +93,10 @@ export function createMembers(deps: MembersDeps) {
         openSeededSessions({ users, sessions, keyring, passwords, tokens }, userIds, role, now),
     },
 
+    /** Every account's id, streamed (the data check after a restore opens each account's key). */
+    async *accountIds(): AsyncGenerator<string> {
+      for await (const user of users.find({}, { _id: 1 }).lean().cursor()) yield user._id;
+    },
     /** Master-key rotation: rewraps every account's data key under the current master key (resumable). */
     rewrapDataKeys: (progress: (done: number) => void = () => {}) => rewrapDataKeys({ users, keyring }, progress),
 

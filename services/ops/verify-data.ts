@@ -6,6 +6,8 @@ import type { AuditVerification } from '../audit/index.js';
 /** What the check reads through: the audit log's verifier and the vault's key and chunk readers. */
 export interface DataVerificationDeps {
   connection: Connection;
+  /** Every account's id (the members context owns the accounts). */
+  accounts: { accountIds(): AsyncIterable<string> };
   audit: { verify(now: Date): Promise<AuditVerification> };
   vault: {
     memberKey(memberId: string): Promise<Buffer>;
@@ -24,8 +26,6 @@ export interface DataVerification {
   problems: string[];
 }
 
-/** The accounts collection (services/members/user.model.ts); read here for the ids only. */
-const USERS_COLLECTION = 'users';
 const KEYRING_COLLECTION = 'keyring';
 
 /**
@@ -43,8 +43,7 @@ export async function verifyData(deps: DataVerificationDeps, now: Date): Promise
   for (const { seq, problem } of audit.problems) problems.push(`audit log position ${seq}: ${problem}`);
   let accounts = 0;
   let vaultsChecked = 0;
-  const ids = deps.connection.db!.collection<{ _id: string }>(USERS_COLLECTION).find({}, { projection: { _id: 1 } });
-  for await (const { _id: memberId } of ids) {
+  for await (const memberId of deps.accounts.accountIds()) {
     let key: Buffer;
     try {
       key = await deps.vault.memberKey(memberId);

@@ -23,7 +23,10 @@ export async function verifyDatabase(
   }
   const services = await createServices(connection, masterKey, config);
   try {
-    return await verifyData({ connection, audit: services.audit, vault: services.vault }, now);
+    return await verifyData(
+      { connection, accounts: services.members, audit: services.audit, vault: services.vault },
+      now,
+    );
   } finally {
     await services.close();
   }
