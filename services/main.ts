@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   }
   const app = createApp({ config, log, connection: database.connection, ...services, now });
   const server = app.listen(config.port, config.host, () => {
-    log.info({ url: `http://${config.host}:${config.port}`, startupMs: Date.now() - started }, 'Datacoop is listening');
+    log.info(
+      { url: `http://${config.host}:${config.port}`, startupMs: Date.now() - started, node: process.version },
+      'Datacoop is listening',
+    );
   });
   answerClientErrors(server);
 

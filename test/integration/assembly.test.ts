@@ -436,7 +436,17 @@ describe('bad input changes nothing', () => {
 
   it('refuses a suspended member', async () => {
     await app.services.members.suspendMembership(voters[2]!.id, { from: app.clock.now() }, app.clock.now());
-    const response = await vote(id, voters[2]!, 'yes', secret());
+    // A token with the state after the suspension (one issued in the same millisecond is stale: 401, refreshed).
+    const afterSuspension = new Date(app.clock.now().getTime() + 5);
+    const response = await call(
+      'POST',
+      `/api/proposals/${id}/ballots`,
+      await issueAccessToken(app, voters[2]!.id, 'member', afterSuspension),
+      {
+        choice: 'yes',
+        secret: secret(),
+      },
+    );
     expect(response.status).toBe(403);
     expect(response.body.error.code).toBe('suspended');
     await expectUnchanged();

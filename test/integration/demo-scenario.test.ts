@@ -45,7 +45,7 @@ describe('demo scenario', () => {
     expect(active).toHaveLength(1);
     const query = await app.request('POST', '/api/research/queries', {
       token: accessToken,
-      body: { policyId: active[0].id, category: 'heart-rate', statistic: 'count', groupBy: ['sex'], epsilon: 0.1 },
+      body: { policyId: active[0].id, category: 'heart-rate', statistic: 'count', groupBy: ['sex'], epsilon: 0.5 },
     });
     expect(query.status, query.text).toBe(200);
     const released = query.body.results[0].cells.filter((c: any) => !c.suppressed);
