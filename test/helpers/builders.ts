@@ -119,7 +119,7 @@ export async function insertMembers(
 
 /** Opens a session for an existing account and returns a valid access token for it at `now`. */
 export async function issueAccessToken(host: ServiceHost, userId: string, role: Role, now: Date): Promise<string> {
-  const [token] = await host.services.members.seeding.sessions([userId], role, now);
+  const [token] = await host.services.members.seeding.sessions([userId], role, stateReadAfter(now));
   return token!;
 }
 
@@ -130,7 +130,16 @@ export async function issueAccessTokens(
   role: Role,
   now: Date,
 ): Promise<string[]> {
-  return host.services.members.seeding.sessions(userIds, role, now);
+  return host.services.members.seeding.sessions(userIds, role, stateReadAfter(now));
+}
+
+/**
+ * The instant a test token's state counts as read: 2 ms after `now`. A change of an account (verification,
+ * suspension, admission) makes older tokens stale from its finish rounded up to the next millisecond, so a token
+ * read in that same millisecond is refused (401) and a real client refreshes; tests ask for the state after it.
+ */
+function stateReadAfter(now: Date): Date {
+  return new Date(now.getTime() + 2);
 }
 
 /** A valid access policy (JSON as a proposal carries it) under the founding bylaws, valid a year from `now`. */
