@@ -110,8 +110,10 @@ describe('voting in the browser', { timeout: 120_000 }, () => {
     await page.getByText('Your receipt is in the published list, counted as: Yes.').waitFor();
     const chart = page.locator('coop-chart');
     await chart.getByText('Show the numbers as a table').click();
-    const rows = await chart.locator('tbody tr').allTextContents();
-    expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['Yes 1', 'No 1', 'Abstain 0']);
+    // The table renders after the click; poll until it shows (reading at once raced the render on a fast machine).
+    const rows = async () =>
+      (await chart.locator('tbody tr').allTextContents()).map((r) => r.replace(/\s+/g, ' ').trim());
+    await expect.poll(rows, { timeout: 10_000 }).toEqual(['Yes 1', 'No 1', 'Abstain 0']);
     expect(await page.locator('tr.mine').textContent()).toContain(receipt);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshots(page, 'member-results');

@@ -91,6 +91,18 @@ function send(baseUrl: string, token: string, upload: Upload, timeoutMs = 120_00
   });
 }
 
+/** Reads the stored rows until two reads a quarter second apart agree. */
+async function settledRows(): Promise<string[][]> {
+  let previous = await storedRows();
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await sleep(250);
+    const current = await storedRows();
+    if (JSON.stringify(current) === JSON.stringify(previous)) return current;
+    previous = current;
+  }
+  throw new Error('the stored rows kept changing for 10 s after the service was killed');
+}
+
 /**
  * What is committed for each member, read straight from the database and decrypted: every row of every chunk their
  * newest directory lists, without de-duplication, through the vault's bulk read (one read per category).
@@ -194,7 +206,9 @@ describe('killing the service during 1,000 concurrent uploads with Idempotency-K
       }
       let visibleUploads = 0;
       let storedBeforeRetry = 0;
-      const rowsAfterKill = await storedRows();
+      // The killed process may have left writes in flight inside the database; they land (or not) within moments.
+      // Count once the stored rows stop changing, so the accounting below compares against a settled state.
+      const rowsAfterKill = await settledRows();
       for (let m = 0; m < MEMBERS; m++) {
         const rows = rowsAfterKill[m]!;
         storedBeforeRetry += rows.length;
