@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ferretDbSourceFiles, preparePatchedBuild } from './ferretdb-source.js';
 
 const sourceDir = resolve(dirname(fileURLToPath(import.meta.url)), 'ferretdb');
 const projectRoot = resolve(sourceDir, '..', '..', '..');
@@ -23,10 +24,10 @@ export interface EmbeddedDatabase {
   kill(): Promise<void>;
 }
 
-/** Path of the cached binary: its name carries a hash of the Go sources, so a change rebuilds it. */
+/** Path of the cached binary: its name carries a hash of the Go sources and patches, so a change rebuilds it. */
 export function ferretDbBinaryPath(): string {
   const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(sourceDir, file)));
+  for (const file of ferretDbSourceFiles(sourceDir)) hash.update(file).update(readFileSync(join(sourceDir, file)));
   return join(projectRoot, '.cache', 'ferretdb', `ferretdb-embedded-${hash.digest('hex').slice(0, 16)}`);
 }
 
@@ -47,12 +48,22 @@ export function ensureFerretDbBinary(log: (message: string) => void = () => {}):
   }
   mkdirSync(dirname(binary), { recursive: true });
   const partial = `${binary}.${process.pid}.partial`;
+  const buildDir = `${binary}.${process.pid}.src`;
   log('building the embedded FerretDB with go build (first run only, about two minutes)…');
+  try {
+    preparePatchedBuild(sourceDir, buildDir);
+  } catch (error) {
+    rmSync(buildDir, { recursive: true, force: true });
+    throw new EmbeddedDatabaseUnavailable(
+      `Preparing the embedded FerretDB's sources failed: ${(error as Error).message}`,
+    );
+  }
   const build = spawnSync('go', ['build', '-trimpath', '-o', partial, '.'], {
-    cwd: sourceDir,
+    cwd: buildDir,
     encoding: 'utf8',
     env: { ...process.env, CGO_ENABLED: '0' },
   });
+  rmSync(buildDir, { recursive: true, force: true });
   if (build.status !== 0) {
     throw new EmbeddedDatabaseUnavailable(
       `Building the embedded FerretDB failed (go build in services/db/ferretdb): ${(build.stderr || String(build.error)).trim().split('\n').slice(-3).join(' ')}`,
