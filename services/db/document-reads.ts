@@ -1,11 +1,11 @@
 // Reads shaped for the embedded database: what a caller needs ("these ids", "everything of a category in these
 // months") turned into the queries FerretDB 1.24 on SQLite answers fastest.
 //
-// FerretDB pushes only `_id` equality down to SQLite; any other filter, `_id $in` included, decodes every document of
-// the collection (docs/database-compatibility.md, docs/vault.md). One `_id` look-up costs about as much as a small
-// scan, so: a handful of documents by id → one `_id` query each, a few at a time (measured: 13 chunks 30–40 ms
-// against 200–800 ms for one `$in`); thousands of documents → one scan by category and months, filtered in memory
-// (an `$in` of thousands of ids is evaluated per document); a whole collection → one bulk read, never one per member.
+// The embedded FerretDB is built with two patches (services/db/ferretdb/patches/): an `_id` equality or `_id $in` is
+// answered from SQLite's `_id` index, also beside other conditions. Every other filter decodes every document of the
+// collection (docs/database-compatibility.md). So: documents by id → `_id $in`, in batches (one round trip per batch,
+// each an index search); thousands of documents of a category → one scan by category and months, filtered in memory;
+// a whole collection → one bulk read, never one per member. On MongoDB each of these uses an index as well.
 import type { mongo } from 'mongoose';
 
 /** Documents with a category and a `YYYY-MM` month (the plaintext metadata of sealed chunks). */
@@ -20,21 +20,27 @@ export async function readEverything<T extends mongo.Document>(collection: mongo
   return (await collection.find({}).toArray()) as T[];
 }
 
-/** The documents with these ids, in the order of `ids` (null where missing), read `concurrency` at a time. */
+/** How many ids one `_id $in` read names (the patched FerretDB pushes down lists of up to 1,000). */
+export const IDS_PER_READ = 500;
+
+/** The documents with these ids, in the order of `ids` (null where missing), `IDS_PER_READ` per read, `concurrency` reads at a time. */
 export async function readByIds<T extends { _id: string }>(
   collection: mongo.Collection<T>,
   ids: readonly string[],
   concurrency: number,
 ): Promise<(T | null)[]> {
-  const result: (T | null)[] = new Array(ids.length).fill(null);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_READ) batches.push(ids.slice(i, i + IDS_PER_READ));
+  const found = new Map<string, T>();
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < ids.length; i = next++) {
-      result[i] = (await collection.findOne({ _id: ids[i]! } as mongo.Filter<T>)) as T | null;
+    for (let b = next++; b < batches.length; b = next++) {
+      const filter = { _id: { $in: batches[b]! } } as mongo.Filter<T>;
+      for (const document of (await collection.find(filter).toArray()) as T[]) found.set(document._id, document);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  return result;
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  return ids.map((id) => found.get(id) ?? null);
 }
 
 /** Every document of `categories` whose month lies in [fromMonth, toMonth] (inclusive), in one read. */
