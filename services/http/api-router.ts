@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { Actor, Role } from '../auth/index.js';
 import { type ErrorDetail, Forbidden, InvalidRequest } from '../errors.js';
+import { noneMatchNames } from './conditional-get.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
 import { readJsonBody, readTextBody } from './middleware/json-body.js';
 import { checkWith } from '../../policies/shared/problem.js';
@@ -104,7 +105,10 @@ export class ApiRouter {
       } as RouteInput<z.output<B>, z.output<Q>, z.output<P>>;
       const result = await handler(input);
       ctx.status = spec.success.status;
-      if (spec.success.status !== 204) ctx.body = result;
+      // A handler that set an ETag gets conditional GETs for free: an If-None-Match that names it answers 304.
+      const tag = ctx.response.get('ETag');
+      if (tag && ctx.method === 'GET' && noneMatchNames(ctx.get('If-None-Match'), tag)) ctx.status = 304;
+      else if (spec.success.status !== 204) ctx.body = result;
     });
     return this;
   }

@@ -1,18 +1,21 @@
 // Per-process memory of what the vault already read: opened chunks by chunk id and members' newest directories.
 //
-// Why: every read of the embedded database costs a scan of its table (services/db/document-reads.ts), and a chunk
-// document is the largest thing the service reads — a member's year of one category is twelve such reads per
+// Why: every read of the database is a round trip (and on the embedded one, anything but `_id` a scan of its table:
+// services/db/document-reads.ts), and a chunk document is the largest thing the service reads — a member's year of one category is twelve such reads per
 // request. A chunk never changes once written (fresh id per upload, never updated, never reused), so an opened chunk
 // can be kept without ever being stale, on any number of instances. What keeps erasure safe: every vault read first
 // loads the member's data key (`Vault.memberKey`, 404 once the account is erased), so a cached chunk is only ever
 // served to the living owner; erasure in this process also drops the member's entries. Nothing here is written
 // anywhere: plaintext stays in this process's memory, bounded by a row budget (least recently used out first).
+import type { SeriesPoint } from './series.js';
 import type { Head, StoredObservation } from './vault.model.js';
 
 /** Observations kept at most (≈ 200 bytes each in V8: about 40 MB for the default). */
 export const DEFAULT_CACHED_ROWS = 200_000;
 /** Directories kept at most (a few kB each). */
 export const DEFAULT_CACHED_HEADS = 2_000;
+/** Series points kept at most (≈ 150 bytes each: about 8 MB; a year of daily points is 365). */
+export const DEFAULT_CACHED_SERIES_POINTS = 50_000;
 
 interface CachedChunk {
   memberId: string;
@@ -73,10 +76,22 @@ class Lru<V> {
 export class VaultReadCache {
   private readonly chunks: Lru<CachedChunk>;
   private readonly heads: Lru<Head>;
+  /** Computed series by member and content tag (content-tag.ts: member, directory version and query). */
+  private readonly seriesAnswers: Lru<readonly SeriesPoint[]>;
 
-  constructor(options: { maxRows?: number; maxHeads?: number } = {}) {
+  constructor(options: { maxRows?: number; maxHeads?: number; maxSeriesPoints?: number } = {}) {
     this.chunks = new Lru(options.maxRows ?? DEFAULT_CACHED_ROWS, (c) => Math.max(1, c.rows.length));
     this.heads = new Lru(options.maxHeads ?? DEFAULT_CACHED_HEADS, () => 1);
+    this.seriesAnswers = new Lru(options.maxSeriesPoints ?? DEFAULT_CACHED_SERIES_POINTS, (p) => Math.max(1, p.length));
+  }
+
+  /** The series computed before for this member and tag (the tag names the directory version and the query). */
+  series(memberId: string, tag: string): SeriesPoint[] | undefined {
+    return this.seriesAnswers.get(`${memberId}|${tag}`) as SeriesPoint[] | undefined;
+  }
+
+  rememberSeries(memberId: string, tag: string, points: SeriesPoint[]): void {
+    this.seriesAnswers.set(`${memberId}|${tag}`, Object.freeze(points));
   }
 
   /** The opened rows of a chunk, if this process read it before for the same member, category and month. */
@@ -106,9 +121,10 @@ export class VaultReadCache {
   forgetMember(memberId: string): void {
     this.heads.delete(memberId);
     this.chunks.deleteWhere((id) => id.startsWith(`${memberId}:`));
+    this.seriesAnswers.deleteWhere((key) => key.startsWith(`${memberId}|`));
   }
 
-  get sizes(): { chunks: number; heads: number } {
-    return { chunks: this.chunks.size, heads: this.heads.size };
+  get sizes(): { chunks: number; heads: number; series: number } {
+    return { chunks: this.chunks.size, heads: this.heads.size, series: this.seriesAnswers.size };
   }
 }

@@ -69,9 +69,14 @@ export interface Vault {
     now: Date,
   ): Promise<UploadResult>;
   /** One page of the member's observations in time order, filtered; `nextCursor` continues after it. */
-  list(memberId: string, query: ListQuery): Promise<{ observations: StoredObservation[]; nextCursor: string | null }>;
+  /** One page, with the ETag of the answer (it changes with every upload). */
+  list(
+    memberId: string,
+    query: ListQuery,
+  ): Promise<{ observations: StoredObservation[]; nextCursor: string | null; tag: string }>;
   /** Day, week or month statistics of one category (per component for blood pressure). */
-  series(memberId: string, query: SeriesQuery): Promise<{ unit: string; points: SeriesPoint[] }>;
+  /** A chart's series, with the ETag of the answer (it changes with every upload). */
+  series(memberId: string, query: SeriesQuery): Promise<{ unit: string; points: SeriesPoint[]; tag: string }>;
   /** Every observation of the member, month by month in time order, for a streamed export (audited first). */
   exportObservations(memberId: string): AsyncGenerator<StoredObservation[]>;
   /**

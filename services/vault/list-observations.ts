@@ -1,6 +1,7 @@
 // One page of a member's observations in time order, filtered, continued by an opaque cursor.
 import { InvalidRequest } from '../errors.js';
 import { monthOf } from './chunk-codec.js';
+import { contentTag } from './content-tag.js';
 import { compareStored, type VaultStore } from './vault-store.js';
 import type { StoredObservation } from './vault.model.js';
 
@@ -19,7 +20,7 @@ export async function listObservations(
   deps: { store: VaultStore; dataKeyOf(memberId: string): Promise<Buffer> },
   memberId: string,
   query: ListQuery,
-): Promise<{ observations: StoredObservation[]; nextCursor: string | null }> {
+): Promise<{ observations: StoredObservation[]; nextCursor: string | null; tag: string }> {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const key = await deps.dataKeyOf(memberId);
   const head = await deps.store.readHead(memberId, key);
@@ -49,7 +50,11 @@ export async function listObservations(
   }
   const observations = page.slice(0, query.limit);
   const last = observations.at(-1);
-  return { observations, nextCursor: page.length > query.limit && last ? encodeCursor(last) : null };
+  return {
+    observations,
+    nextCursor: page.length > query.limit && last ? encodeCursor(last) : null,
+    tag: contentTag(memberId, head.version, { ...query }),
+  };
 }
 
 function encodeCursor(last: StoredObservation): string {

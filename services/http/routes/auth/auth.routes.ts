@@ -61,6 +61,10 @@ export function authRoutes(api: ApiRouter, members: Members, now: () => Date): v
         success: { status: 204, description: 'Logged out' },
         errors: { 401: 'invalid_refresh_token' },
       },
-      async ({ body }) => members.logout(body.refreshToken, now()),
+      async ({ body, ctx }) => {
+        await members.logout(body.refreshToken, now());
+        // The member's own answers may sit in this browser's private cache (conditional-get.ts): drop them.
+        ctx.set('Clear-Site-Data', '"cache"');
+      },
     );
 }

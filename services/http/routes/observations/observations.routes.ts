@@ -3,6 +3,7 @@ import { InvalidRequest } from '../../../errors.js';
 import type { Erasure } from '../../../erasure/index.js';
 import { UPLOAD_MEDIA_TYPES, type Vault } from '../../../vault/index.js';
 import type { ApiRouter } from '../../api-router.js';
+import { tagPrivately } from '../../conditional-get.js';
 import { exportStream, EXPORT_CONTENT_TYPES } from './export-stream.js';
 import { presentObservation } from './observations.presenter.js';
 import {
@@ -69,8 +70,9 @@ export function observationRoutes(
         query: listQuery,
         success: { status: 200, schema: observationPageSchema, description: 'One page and the cursor of the next' },
       },
-      async ({ actor, query }) => {
+      async ({ actor, query, ctx }) => {
         const page = await vault.list(actor!.userId, query);
+        tagPrivately(ctx, page.tag);
         return { observations: page.observations.map(presentObservation), nextCursor: page.nextCursor };
       },
     )
@@ -84,9 +86,10 @@ export function observationRoutes(
         query: seriesQuery,
         success: { status: 200, schema: seriesSchema, description: 'The series, oldest bucket first' },
       },
-      async ({ actor, query }) => {
-        const series = await vault.series(actor!.userId, query);
-        return { category: query.category, bucket: query.bucket, ...series };
+      async ({ actor, query, ctx }) => {
+        const { unit, points, tag } = await vault.series(actor!.userId, query);
+        tagPrivately(ctx, tag);
+        return { category: query.category, bucket: query.bucket, unit, points };
       },
     )
     .route(
