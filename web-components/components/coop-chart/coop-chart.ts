@@ -90,6 +90,7 @@ export class CoopChart extends LitElement {
     decimate: { type: Boolean },
     labelHeader: { type: String },
     valueHeader: { type: String },
+    axisTitle: { type: String },
     series: { attribute: false },
     bars: { attribute: false },
     tableOpen: { state: true },
@@ -104,6 +105,8 @@ export class CoopChart extends LitElement {
   /** Column headings of a bar chart's table (default: category, value). */
   declare labelHeader: string;
   declare valueHeader: string;
+  /** Title of the value axis of a line chart, e.g. "Average per week (/min)"; none when empty. */
+  declare axisTitle: string;
   declare series: LineSeries[];
   declare bars: BarDatum[];
   declare private tableOpen: boolean;
@@ -119,6 +122,7 @@ export class CoopChart extends LitElement {
     this.decimate = true;
     this.labelHeader = '';
     this.valueHeader = '';
+    this.axisTitle = '';
     this.series = [];
     this.bars = [];
     this.tableOpen = false;
@@ -240,7 +244,10 @@ export class CoopChart extends LitElement {
                     },
                   },
                 },
-                y: { ticks: { callback: valueTick, precision: this.decimals } },
+                y: {
+                  ticks: { callback: valueTick, precision: this.decimals },
+                  title: { display: this.axisTitle !== '', text: this.axisTitle },
+                },
               },
             },
           } as ChartConfiguration);

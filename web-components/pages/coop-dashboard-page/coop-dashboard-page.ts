@@ -7,9 +7,10 @@ import type { Bucket, Insight, Observation, Series } from '../../api/types.js';
 import { fetchLatestObservation, fetchSeries } from '../../api/vault.api.js';
 import '../../components/coop-chart/coop-chart.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
-import { LocaleController, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories, displayUnit, type CategoryInfo } from '../../src/categories.js';
+import { isSparse, naturalBucket, summariseMetric } from '../../src/metric-summary.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 const DAY = 86_400_000;
@@ -64,6 +65,28 @@ export class CoopDashboardPage extends LitElement {
         margin: 0.25rem 0;
         padding-left: 1.25rem;
       }
+      .headline {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 8rem), 1fr));
+        gap: 0.5rem;
+        margin: 0 0 0.5rem;
+      }
+      .headline dt {
+        font-size: 0.85rem;
+        color: var(--coop-muted, inherit);
+      }
+      .headline dd {
+        margin: 0;
+        font-weight: 700;
+      }
+      .values {
+        margin: 0.25rem 0;
+        padding-left: 1.25rem;
+      }
+      section.card h3 {
+        margin: 0 0 0.5rem;
+        font-size: 1.1rem;
+      }
       .latest .value {
         font-size: 1.3rem;
         font-weight: 700;
@@ -117,7 +140,7 @@ export class CoopDashboardPage extends LitElement {
   constructor() {
     super();
     const now = new Date();
-    this.bucket = 'day';
+    this.bucket = naturalBucket(365);
     this.to = dateInput(now);
     this.from = dateInput(new Date(now.getTime() - 365 * DAY));
   }
@@ -132,6 +155,7 @@ export class CoopDashboardPage extends LitElement {
     const now = new Date();
     this.to = dateInput(now);
     this.from = dateInput(new Date(now.getTime() - days * DAY));
+    this.bucket = naturalBucket(days);
   }
 
   private onFrom(event: Event): void {
@@ -205,6 +229,59 @@ export class CoopDashboardPage extends LitElement {
     </div>`;
   }
 
+  /** Latest, 30-day average and change per metric (per component for blood pressure), above its chart. */
+  private renderHeadline(data: CategoryData) {
+    const unit = displayUnit(data.series.unit);
+    const digits = data.info.decimals;
+    const now = new Date(new Date(`${this.to}T00:00:00`).getTime() + DAY);
+    const parts = (data.info.components ?? [undefined]).map((component) => ({
+      component,
+      summary: summariseMetric(data.series.points, now, component),
+    }));
+    const number = (value: number | null) => (value === null ? t('metric.none') : formatNumber(value, digits));
+    const change = (value: number | null) => {
+      if (value === null) return t('metric.none');
+      const rounded = Number(value.toFixed(digits));
+      if (rounded === 0) return t('metric.same');
+      return t(rounded > 0 ? 'metric.up' : 'metric.down', {
+        value: `${formatNumber(Math.abs(rounded), digits)} ${unit}`,
+      });
+    };
+    const joined = (pick: (s: ReturnType<typeof summariseMetric>) => string) =>
+      parts.map((p) => pick(p.summary)).join(' / ');
+    return html`<h3>${t(`category.${data.info.code}` as MessageKey)}</h3>
+      <dl class="headline">
+        <div>
+          <dt>${t('metric.latest')}</dt>
+          <dd>${joined((s) => number(s.latest?.value ?? null))} ${unit}</dd>
+        </div>
+        <div>
+          <dt>${t('metric.average')}</dt>
+          <dd>${joined((s) => number(s.average))} ${unit}</dd>
+        </div>
+        <div>
+          <dt>${t('metric.change')}</dt>
+          <dd>${joined((s) => change(s.change))}</dd>
+        </div>
+      </dl>`;
+  }
+
+  /** A metric with too few points for a line: its values, newest first. */
+  private renderValues(data: CategoryData) {
+    const unit = displayUnit(data.series.unit);
+    const points = data.series.points.filter((p) => p.count > 0).reverse();
+    const value = (p: (typeof points)[number]) =>
+      p.components
+        ? (data.info.components ?? [])
+            .map((c) => formatNumber(p.components?.[c]?.mean ?? NaN, data.info.decimals))
+            .join(' / ')
+        : formatNumber(p.stats?.mean ?? NaN, data.info.decimals);
+    return html`<p class="muted">${t('metric.sparse', { count: points.length })}</p>
+      <ul class="values">
+        ${points.map((p) => html`<li>${formatDate(p.start)}: <strong>${value(p)}</strong> ${unit}</li>`)}
+      </ul>`;
+  }
+
   private renderControls() {
     return html`<form
       class="card controls"
@@ -259,13 +336,22 @@ export class CoopDashboardPage extends LitElement {
         ${list.map(
           (c) =>
             html`<section class="card">
-              <coop-chart
-                kind="line"
-                .caption=${t(`category.${c.info.code}` as MessageKey)}
-                .unit=${displayUnit(c.series.unit)}
-                .decimals=${c.info.decimals}
-                .series=${this.lines(c)}
-              ></coop-chart>
+              ${this.renderHeadline(c)}
+              ${
+                isSparse(c.series.points)
+                  ? this.renderValues(c)
+                  : html`<coop-chart
+                      kind="line"
+                      .caption=${t(`category.${c.info.code}` as MessageKey)}
+                      .unit=${displayUnit(c.series.unit)}
+                      .decimals=${c.info.decimals}
+                      .axisTitle=${t('chart.axisValue', {
+                        bucket: t(`bucket.${this.bucket}`),
+                        unit: displayUnit(c.series.unit),
+                      })}
+                      .series=${this.lines(c)}
+                    ></coop-chart>`
+              }
               ${this.renderInsight(c)}
             </section>`,
         )}
