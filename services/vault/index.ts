@@ -9,7 +9,7 @@ import { listObservations, type ListQuery } from './list-observations.js';
 import { observationSeries, type SeriesQuery } from './observation-series.js';
 import type { SeriesPoint } from './series.js';
 import { UploadIdempotency } from './upload-idempotency.js';
-import { uploadObservations, type UploadResult } from './upload-observations.js';
+import { uploadObservations, type UploadBody, type UploadResult } from './upload-observations.js';
 import { VaultStore } from './vault-store.js';
 import {
   type ChunkDocument,
@@ -43,7 +43,9 @@ export type {
 export type { ListQuery } from './list-observations.js';
 export type { SeriesQuery } from './observation-series.js';
 export type { SeriesBucket, SeriesPoint } from './series.js';
-export type { UploadResult } from './upload-observations.js';
+export type { UploadBody, UploadResult } from './upload-observations.js';
+export type { CsvDialect } from './formats/csv-observations.js';
+export { isTimeZone } from './formats/local-dates.js';
 
 export interface VaultOptions {
   uploadMaxRows: number;
@@ -62,14 +64,11 @@ export interface VaultDeps {
 /** The vault's use cases, bound to its stores. */
 export interface Vault {
   /** Validates an upload (all or nothing) and stores its new observations; a repeated Idempotency-Key replays. */
-  upload(
-    memberId: string,
-    body: { type: string; text: string },
-    idempotencyKey: string | undefined,
-    now: Date,
-  ): Promise<UploadResult>;
-  /** One page of the member's observations in time order, filtered; `nextCursor` continues after it. */
-  /** One page, with the ETag of the answer (it changes with every upload). */
+  upload(memberId: string, body: UploadBody, idempotencyKey: string | undefined, now: Date): Promise<UploadResult>;
+  /**
+   * One page of the member's observations in time order, filtered; `nextCursor` continues after it; `tag` is the
+   * ETag of the answer (it changes with every upload).
+   */
   list(
     memberId: string,
     query: ListQuery,

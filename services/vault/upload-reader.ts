@@ -1,5 +1,5 @@
 // Turns an upload body (JSON, CSV or FHIR R4) into validated observations, or refuses it whole with every problem.
-import { parseCsvObservations } from './formats/csv-observations.js';
+import { parseCsvObservations, type CsvDialect } from './formats/csv-observations.js';
 import { parseFhirObservations } from './formats/fhir-observations.js';
 import { parseJsonObservations } from './formats/json-observations.js';
 import { validateUploadRows } from '../../policies/observations/observation-rules.js';
@@ -14,13 +14,18 @@ export interface UploadProblemDetail extends ErrorDetail {
 }
 
 /** Parses and validates an upload; all-or-nothing: any problem refuses the whole body (413 for too many rows). */
-export function readUpload(body: { type: string; text: string }, now: Date, maxRows: number): NormalisedObservation[] {
+export function readUpload(
+  body: { type: string; text: string },
+  now: Date,
+  maxRows: number,
+  dialect: CsvDialect = {},
+): NormalisedObservation[] {
   const options = { maxRows };
   const json = body.type === 'text/csv' ? undefined : parseJsonOrText(body.text);
   if (json !== undefined && typeof json !== 'string') refuseForbiddenKeys(json);
   const parsed =
     json === undefined
-      ? parseCsvObservations(body.text, options)
+      ? parseCsvObservations(body.text, options, dialect)
       : body.type === 'application/fhir+json'
         ? parseFhirObservations(json, options)
         : parseJsonObservations(json, options);

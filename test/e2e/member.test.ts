@@ -151,6 +151,29 @@ describe('member in the browser', { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('reads a Swiss spreadsheet (semicolons, decimal commas, local times) after asking how its slash dates read', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');
+    await page.goto(`${app.baseUrl}/data`);
+    await page.locator('#file').setInputFiles('fixtures/uploads/swiss-spreadsheet.csv');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('Dates like 03/04/2024 can be read two ways.', { exact: false }).waitFor();
+    // Refused: the progress bar is gone, and the choice is offered with day first preselected.
+    expect(await page.locator('progress').count()).toBe(0);
+    await page.getByLabel('Day first (3 April 2024)', { exact: false }).check();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText(/^Stored 3 values/).waitFor();
+    const weights = await app.request('GET', '/api/me/observations?category=body-weight&limit=10', {
+      token: member.accessToken,
+    });
+    const atWeight = (value: number) => weights.body.observations.find((o: { value: number }) => o.value === value);
+    expect(atWeight(72.5)).toBeDefined();
+    expect(atWeight(72.1)).toBeDefined();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('adds a value by hand', async () => {
     const { page, context } = await openPage(browser);
     await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');

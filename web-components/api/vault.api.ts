@@ -34,13 +34,20 @@ export async function uploadMediaType(file: File): Promise<string> {
  * POST /api/me/observations with a file, reporting upload progress (fetch cannot, so this uses XHR).
  * The Idempotency-Key makes the one retry after a token refresh safe.
  */
-export async function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<UploadResult> {
+export async function uploadFile(
+  file: File,
+  onProgress: (fraction: number) => void,
+  dateOrder?: 'day-first' | 'month-first',
+): Promise<UploadResult> {
   const type = await uploadMediaType(file);
   const key = crypto.randomUUID();
+  // Local times in a CSV (14.03.2024 08:05) are read in this browser's time zone.
+  const query = new URLSearchParams({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  if (dateOrder) query.set('dateOrder', dateOrder);
   const send = (token: string | null) =>
     new Promise<{ status: number; text: string }>((resolve) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', '/api/me/observations');
+      xhr.open('POST', `/api/me/observations?${query}`);
       xhr.setRequestHeader('content-type', type);
       xhr.setRequestHeader('idempotency-key', key);
       if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);

@@ -79,9 +79,14 @@ export const en = {
   'chart.summary': '{caption}: {count} points from {from} to {to}, between {min} and {max} {unit}.',
 
   'data.title': 'Add data',
+  'upload.chooseDateOrder':
+    'Dates like 03/04/2024 can be read two ways. Choose how your file writes them, then upload again.',
+  'upload.dateOrder': 'How does your file write dates such as 03/04/2024?',
+  'upload.dayFirst': 'Day first (3 April 2024), as in Switzerland and France',
+  'upload.monthFirst': 'Month first (March 4, 2024), as in the United States',
   'upload.heading': 'Upload a file',
   'upload.intro':
-    'A CSV file with a header row (category, value, unit, effectiveAt), a JSON file, or a FHIR R4 Bundle or Observation. If any row is wrong, nothing is stored and every problem is listed.',
+    'A CSV file with a header row (category, value, unit, effectiveAt) — commas or semicolons, decimal points or commas, dates such as 2024-03-14, 14.03.2024 08:05 or 14/03/2024, times in your time zone — a JSON file, or a FHIR R4 Bundle or Observation. If any row is wrong, nothing is stored and every problem is listed.',
   'upload.file': 'File',
   'upload.submit': 'Upload',
   'upload.chooseFile': 'Choose a file first.',

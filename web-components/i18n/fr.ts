@@ -80,9 +80,14 @@ export const fr: Record<MessageKey, string> = {
   'chart.summary': '{caption} : {count} points du {from} au {to}, entre {min} et {max} {unit}.',
 
   'data.title': 'Ajouter des données',
+  'upload.chooseDateOrder':
+    'Des dates comme 03/04/2024 se lisent de deux façons. Indiquez comment votre fichier les écrit, puis envoyez-le à nouveau.',
+  'upload.dateOrder': 'Comment votre fichier écrit-il des dates comme 03/04/2024 ?',
+  'upload.dayFirst': 'Le jour d’abord (3 avril 2024), comme en Suisse et en France',
+  'upload.monthFirst': 'Le mois d’abord (4 mars 2024), comme aux États-Unis',
   'upload.heading': 'Téléverser un fichier',
   'upload.intro':
-    'Un fichier CSV avec une ligne d’en-tête (category, value, unit, effectiveAt), un fichier JSON, ou un Bundle ou une Observation FHIR R4. Si une ligne est incorrecte, rien n’est enregistré et chaque problème est listé.',
+    'Un fichier CSV avec une ligne d’en-tête (category, value, unit, effectiveAt) — virgules ou points-virgules, décimales avec point ou virgule, dates comme 2024-03-14, 14.03.2024 08:05 ou 14/03/2024, heures dans votre fuseau horaire —, un fichier JSON, ou un Bundle ou une Observation FHIR R4. Si une ligne est incorrecte, rien n’est enregistré et chaque problème est listé.',
   'upload.file': 'Fichier',
   'upload.submit': 'Téléverser',
   'upload.chooseFile': 'Choisissez d’abord un fichier.',

@@ -3,8 +3,11 @@
 // catalogue (systolic, diastolic) for blood pressure, an optional note and an optional source (default
 // `csv`). Unknown columns are ignored; blank lines and rows of empty cells are skipped. A cell starting with `'`
 // followed by = + - @ tab CR or `'` loses that `'`: it is the export's guard against spreadsheet formulas.
+// European spreadsheets are read as they export: `;` between fields with decimal commas (`72,5`), and dates as
+// `14.03.2024 08:05` or `14/03/2024` (local-dates.ts: the time zone and, for slashes, the order).
 import { listCategories, listComponentNames } from '../../../policies/observations/catalogue.js';
-import { iterateCsvRecords, unguardFormula } from './csv-records.js';
+import { detectSeparator, iterateCsvRecords, unguardFormula } from './csv-records.js';
+import { dateOrderOf, localToIso, type DateOrder } from './local-dates.js';
 import {
   DEFAULT_MAX_ROWS,
   type ObservationCandidate,
@@ -26,16 +29,44 @@ export const CSV_COLUMNS: readonly string[] = Object.freeze([
 
 const REQUIRED_COLUMNS = ['category', 'unit', 'effectiveAt'] as const;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+
+/** How the uploader's spreadsheet writes local times: the time zone they are in, and the order of slash dates. */
+export interface CsvDialect {
+  timeZone?: string | undefined;
+  dateOrder?: DateOrder | undefined;
+}
 
 /** Turns a CSV upload into candidate observations with their 0-based data-row index. */
-export function parseCsvObservations(text: string, options: ParseOptions = {}): ParsedUpload {
+export function parseCsvObservations(text: string, options: ParseOptions = {}, dialect: CsvDialect = {}): ParsedUpload {
+  const parsed = parseRows(text, options, detectSeparator(text));
+  if (parsed.rows.length === 0) return parsed;
+  const order = dateOrderOf(
+    parsed.rows.map((r) => r.candidate.effectiveAt as string | undefined),
+    dialect.dateOrder,
+  );
+  if (order === 'ambiguous' || order === 'conflicting') {
+    const message =
+      order === 'ambiguous'
+        ? 'dates like 03/04/2024 can be day first or month first; choose which (dateOrder)'
+        : 'some dates are day first and others month first; use one order';
+    return { rows: [], problems: [{ index: null, field: 'effectiveAt', code: `${order}_date_order`, message }] };
+  }
+  for (const row of parsed.rows) {
+    const at = row.candidate.effectiveAt;
+    if (typeof at === 'string') row.candidate.effectiveAt = localToIso(at, order, dialect.timeZone);
+  }
+  return parsed;
+}
+
+function parseRows(text: string, options: ParseOptions, separator: ',' | ';'): ParsedUpload {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const rows: { index: number; candidate: ObservationCandidate }[] = [];
   const problems: UploadProblem[] = [];
   let header: readonly (string | undefined)[] | undefined;
   let positions: ColumnPositions = {};
   let index = 0;
-  for (const item of iterateCsvRecords(text)) {
+  for (const item of iterateCsvRecords(text, separator)) {
     if (item.kind === 'error') {
       problems.push({ index: header ? index : null, field: '', code: item.code, message: item.message });
       return { rows: [], problems };
@@ -56,7 +87,7 @@ export function parseCsvObservations(text: string, options: ParseOptions = {}): 
       const message = `line ${item.line}: ${item.fields.length} fields where the header has ${header.length}`;
       problems.push({ index, field: '', code: 'field_count_mismatch', message });
     } else {
-      rows.push({ index, candidate: toCandidate(positions, item.fields) });
+      rows.push({ index, candidate: toCandidate(positions, item.fields, separator) });
     }
     index += 1;
   }
@@ -99,7 +130,14 @@ function columnPositions(header: readonly (string | undefined)[]): ColumnPositio
   return Object.fromEntries(CSV_COLUMNS.map((name) => [name, header.indexOf(name)]));
 }
 
-function toCandidate(positions: ColumnPositions, fields: readonly string[]): ObservationCandidate {
+function toCandidate(
+  positions: ColumnPositions,
+  fields: readonly string[],
+  separator: ',' | ';',
+): ObservationCandidate {
+  // With `;` between fields a comma can only be a decimal comma (72,5).
+  const toNumber = (cell: string) =>
+    number(separator === ';' && DECIMAL_COMMA.test(cell) ? cell.replace(',', '.') : cell);
   const raw = (name: string): string | undefined => {
     const position = positions[name] ?? -1;
     const cell = position < 0 ? undefined : fields[position];
@@ -128,7 +166,7 @@ function toCandidate(positions: ColumnPositions, fields: readonly string[]): Obs
 }
 
 // A number in plain decimal or exponent notation; anything else stays text for the rules to refuse.
-function toNumber(cell: string): number | string {
+function number(cell: string): number | string {
   return NUMBER.test(cell) ? Number(cell) : cell;
 }
 

@@ -1,6 +1,6 @@
-// RFC 4180 CSV, read and written: fields separated by commas, records by CRLF (LF or a lone CR tolerated),
-// fields in double quotes may hold commas, quotes (doubled) and line breaks; a leading byte-order mark is
-// ignored. Knows nothing of observations.
+// RFC 4180 CSV, read and written: fields separated by commas (or semicolons, as European spreadsheets export
+// them), records by CRLF (LF or a lone CR tolerated), fields in double quotes may hold separators, quotes (doubled)
+// and line breaks; a leading byte-order mark is ignored. Knows nothing of observations.
 
 export interface CsvRecord {
   readonly kind: 'record';
@@ -22,6 +22,7 @@ export type CsvReadResult =
   { readonly ok: true; readonly records: readonly CsvRecord[] } | ({ readonly ok: false } & CsvSyntaxError);
 
 const COMMA = 44;
+const SEMICOLON = 59;
 const CR = 13;
 const LF = 10;
 const QUOTE = 34;
@@ -37,8 +38,27 @@ export function readCsvRecords(text: string): CsvReadResult {
   return { ok: true, records };
 }
 
+/** The field separator of a file: `;` when its first line has more semicolons than commas outside quotes. */
+export function detectSeparator(text: string): ',' | ';' {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) quoted = !quoted;
+    else if (!quoted && (c === CR || c === LF)) break;
+    else if (!quoted && c === COMMA) commas += 1;
+    else if (!quoted && c === SEMICOLON) semicolons += 1;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
 /** Yields records one by one (so a caller can stop early); a syntax error is yielded last. */
-export function* iterateCsvRecords(text: string): Generator<CsvRecord | CsvSyntaxError, void, undefined> {
+export function* iterateCsvRecords(
+  text: string,
+  separator: ',' | ';' = ',',
+): Generator<CsvRecord | CsvSyntaxError, void, undefined> {
+  const separatorCode = separator === ';' ? SEMICOLON : COMMA;
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
@@ -76,7 +96,7 @@ export function* iterateCsvRecords(text: string): Generator<CsvRecord | CsvSynta
           }
         }
         const next = text.charCodeAt(i);
-        if (i < n && next !== COMMA && next !== CR && next !== LF) {
+        if (i < n && next !== separatorCode && next !== CR && next !== LF) {
           yield error(line, 'invalid_quote', 'text after the closing quote of a field');
           return;
         }
@@ -84,7 +104,7 @@ export function* iterateCsvRecords(text: string): Generator<CsvRecord | CsvSynta
         const start = i;
         while (i < n) {
           const c = text.charCodeAt(i);
-          if (c === COMMA || c === CR || c === LF) break;
+          if (c === separatorCode || c === CR || c === LF) break;
           if (c === QUOTE) {
             yield error(line, 'invalid_quote', 'a quote inside a field that does not start with a quote');
             return;
@@ -95,7 +115,7 @@ export function* iterateCsvRecords(text: string): Generator<CsvRecord | CsvSynta
       }
       fields.push(field);
       const c = text.charCodeAt(i);
-      if (c === COMMA) {
+      if (c === separatorCode) {
         i += 1;
         if (i < n) continue;
         fields.push('');

@@ -37,6 +37,7 @@ export class CoopDataPage extends LitElement {
     saving: { state: true },
     manualMessage: { state: true },
     manualError: { state: true },
+    askDateOrder: { state: true },
   };
 
   declare private progress: number;
@@ -48,6 +49,8 @@ export class CoopDataPage extends LitElement {
   declare private saving: boolean;
   declare private manualMessage: string;
   declare private manualError: string;
+  /** Shown when the file's slash dates could be day or month first: the member chooses, then sends again. */
+  declare private askDateOrder: boolean;
   private readonly locale = new LocaleController(this);
 
   constructor() {
@@ -61,6 +64,7 @@ export class CoopDataPage extends LitElement {
     this.saving = false;
     this.manualMessage = '';
     this.manualError = '';
+    this.askDateOrder = false;
   }
 
   private async onUpload(event: SubmitEvent): Promise<void> {
@@ -77,12 +81,20 @@ export class CoopDataPage extends LitElement {
     this.csv = /\.csv$/i.test(file.name);
     this.uploading = true;
     this.progress = 0;
+    const chosen = this.renderRoot.querySelector<HTMLInputElement>('input[name="date-order"]:checked')?.value;
     try {
-      const result = await uploadFile(file, (fraction) => (this.progress = fraction));
+      const order = chosen === 'day-first' || chosen === 'month-first' ? chosen : undefined;
+      const result = await uploadFile(file, (fraction) => (this.progress = fraction), order);
       this.uploadMessage = t('upload.done', { stored: result.stored, duplicates: result.duplicates });
+      this.askDateOrder = false;
     } catch (error) {
-      this.uploadError = errorText(error);
-      if (error instanceof ApiError && error.code === 'invalid_observations') this.rowErrors = error.details;
+      // A refused file shows no full progress bar: only the reasons.
+      this.progress = 0;
+      const details = error instanceof ApiError && error.code === 'invalid_observations' ? error.details : [];
+      const orderAsked = details.some((d) => d.code === 'ambiguous_date_order');
+      this.askDateOrder ||= orderAsked;
+      this.uploadError = orderAsked ? t('upload.chooseDateOrder') : errorText(error);
+      if (!orderAsked) this.rowErrors = details;
     } finally {
       this.uploading = false;
     }
@@ -115,6 +127,17 @@ export class CoopDataPage extends LitElement {
         <form @submit=${this.onUpload}>
           <label for="file">${t('upload.file')}</label>
           <input id="file" type="file" accept=".csv,.json,text/csv,application/json,application/fhir+json" />
+          ${
+            this.askDateOrder
+              ? html`<fieldset>
+                  <legend>${t('upload.dateOrder')}</legend>
+                  <label
+                    ><input type="radio" name="date-order" value="day-first" checked /> ${t('upload.dayFirst')}</label
+                  >
+                  <label><input type="radio" name="date-order" value="month-first" /> ${t('upload.monthFirst')}</label>
+                </fieldset>`
+              : nothing
+          }
           <div class="actions">
             <button type="submit" ?disabled=${this.uploading}>${t('upload.submit')}</button>
           </div>

@@ -13,6 +13,7 @@ import {
   listQuery,
   observationPageSchema,
   seriesQuery,
+  uploadQuery,
   seriesSchema,
   uploadResultSchema,
 } from './observations.schema.js';
@@ -34,19 +35,20 @@ export function observationRoutes(
         tag: 'vault',
         access: ['member'],
         rawBody: { types: UPLOAD_MEDIA_TYPES, limitBytes: limits.uploadBodyLimitBytes },
+        query: uploadQuery,
         success: {
           status: 201,
           schema: uploadResultSchema,
           description: 'How many were received, stored and already there',
         },
         errors: {
-          400: 'invalid_observations (details list every bad row: index, field, code, message), forbidden_key, invalid_idempotency_key',
+          400: 'invalid_observations (details list every bad row: index, field, code, message; ambiguous_date_order: choose dateOrder), forbidden_key, invalid_idempotency_key',
           409: 'idempotency_key_reused, upload_in_progress',
           413: 'payload_too_large, too_many_rows',
           415: 'unsupported_media_type',
         },
       },
-      async ({ actor, rawBody, ctx }) => {
+      async ({ actor, rawBody, query, ctx }) => {
         const header = ctx.get('idempotency-key');
         const key = header === '' ? undefined : idempotencyKeySchema.safeParse(header);
         if (key && !key.success) {
@@ -55,7 +57,7 @@ export function observationRoutes(
             'Idempotency-Key must be 1–255 visible ASCII characters.',
           );
         }
-        const result = await vault.upload(actor!.userId, rawBody!, key?.data, now());
+        const result = await vault.upload(actor!.userId, { ...rawBody!, dialect: query }, key?.data, now());
         if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
         return result;
       },

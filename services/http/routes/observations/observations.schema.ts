@@ -1,6 +1,7 @@
 // Shapes of the vault endpoints (the bodies of uploads are parsed by the policies' own parsers).
 import { z } from 'zod';
 import { listCategories } from '../../../../policies/observations/catalogue.js';
+import { isTimeZone } from '../../../vault/index.js';
 
 const categoryCodes = listCategories().map((c) => c.code) as [string, ...string[]];
 const categorySchema = z.enum(categoryCodes);
@@ -23,6 +24,19 @@ export const seriesQuery = z.strictObject({
   from: instantSchema.optional(),
   to: instantSchema.optional(),
   bucket: z.enum(['day', 'week', 'month']).default('day'),
+});
+
+export const uploadQuery = z.strictObject({
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, { message: 'not a known IANA time zone' })
+    .optional()
+    .describe('IANA time zone of local times in a CSV (14.03.2024 08:05); the web page sends the browser’s'),
+  dateOrder: z
+    .enum(['day-first', 'month-first'])
+    .optional()
+    .describe('Order of slash dates in a CSV (03/04/2024) when the file does not settle it'),
 });
 
 export const exportQuery = z.strictObject({ format: z.enum(['json', 'csv', 'fhir']).default('json') });
