@@ -20,7 +20,8 @@ import { ConsentStore } from './consent-store.js';
 import type { ResearchAudit } from './decision-gate.js';
 import { EpsilonLedger } from './epsilon-ledger.js';
 import { fileRequest } from './file-request.js';
-import { impact, type ImpactPreview, proposalImpact } from './impact-preview.js';
+import { type ImpactPreview, proposalImpact } from './impact-preview.js';
+import { ImpactSnapshots } from './impact-snapshots.js';
 import { InsightCache } from './insight-cache.js';
 import { insights, type Insights } from './insights.js';
 import { getRequest, listRequests } from './list-requests.js';
@@ -86,10 +87,8 @@ export interface Research {
   getRequest(actor: Actor, id: string): Promise<ResearchRequestDocument>;
   /** A steward turns a request into an access-policy draft (once), with the impact preview of its policy. */
   proposeRequest(id: string, stewardId: string, now: Date): Promise<{ proposal: ProposalView; impact: ImpactPreview }>;
-  /** The impact preview of an access-policy proposal as of now: counts per category, never who. */
-  proposalImpact(proposalId: string, viewer: 'steward' | 'member' | 'researcher', now: Date): Promise<ImpactPreview>;
-  /** How many members' data each category of `policy` would cover now, and whether cells can reach minCellSize. */
-  impact(policy: AccessPolicy, now: Date): Promise<ImpactPreview>;
+  /** The impact preview of an access-policy proposal (members and stewards): its coarse snapshot, taken once. */
+  proposalImpact(proposalId: string, viewer: 'steward' | 'member', now: Date): Promise<ImpactPreview>;
   /** Approved policies with their status now; keys of ended policies are destroyed on the way. */
   listPolicies(now: Date, status: 'active' | 'all'): Promise<ApprovedPolicy[]>;
   /** Budget of a policy: total and remaining, in ε. */
@@ -137,6 +136,7 @@ export function createResearch(deps: ResearchDeps): Research {
   const uses = new UseRecords(connection, keyring);
   const throttle = new QueryThrottle(connection, options);
   const cache = new InsightCache(connection);
+  const snapshots = new ImpactSnapshots(connection);
   const random = deps.random ?? cryptoRandomSource();
   const cohort = { members, consents, vault: deps.vault };
   const consent = { consents, members };
@@ -150,9 +150,10 @@ export function createResearch(deps: ResearchDeps): Research {
     listRequests: (actor) => listRequests(requests, actor),
     allRequests: () => requests.list(null),
     getRequest: (actor, id) => getRequest(requests, actor, id),
-    proposeRequest: (id, stewardId, now) => proposeRequest({ requests, assembly, audit, cohort }, id, stewardId, now),
-    proposalImpact: (proposalId, viewer, now) => proposalImpact({ assembly, cohort }, proposalId, viewer, now),
-    impact: (policy, now) => impact(cohort, policy, now),
+    proposeRequest: (id, stewardId, now) =>
+      proposeRequest({ requests, assembly, audit, cohort, snapshots }, id, stewardId, now),
+    proposalImpact: (proposalId, viewer, now) =>
+      proposalImpact({ assembly, cohort, snapshots }, proposalId, viewer, now),
     listPolicies: (now, status) => listPolicies(policies, now, status),
     budgetOf: (policy) => budgetOf(ledger, policy),
     remainingMicro: (policy) => remainingMicro(ledger, policy),

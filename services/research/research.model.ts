@@ -8,6 +8,7 @@ export const LEDGER_COLLECTION = 'epsilon_ledger';
 export const POLICY_KEY_COLLECTION = 'policy_keys';
 export const THROTTLE_COLLECTION = 'research_throttle';
 export const INSIGHT_COLLECTION = 'cohort_insights';
+export const IMPACT_COLLECTION = 'impact_previews';
 /** Shared "only once" claims (a request becomes a proposal once). */
 export const CLAIM_COLLECTION = 'claims';
 
@@ -91,4 +92,16 @@ export interface InsightRecord {
   computedAt: Date;
   suppressed: boolean;
   components: { component: string | null; quantiles: { level: number; value: number }[] | null }[];
+}
+
+/** A proposal's impact preview as released once: coarse bands only, never the exact counts they came from. */
+export interface ImpactSnapshotDocument {
+  /** `<proposal>:draft` (the steward's preview) or `<proposal>:public` (from the first read past draft). */
+  _id: string;
+  proposalId: string;
+  stage: 'draft' | 'public';
+  policyId: string;
+  at: Date;
+  minCellSize: number;
+  categories: { category: string; atLeast: number; fewerThan: number }[];
 }

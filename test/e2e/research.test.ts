@@ -76,7 +76,7 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     await signIn(stewardPage.page, app.baseUrl, steward.email, steward.password, '/steward');
     await stewardPage.page.getByRole('button', { name: `Turn "${title}" into a proposal` }).click();
     await stewardPage.page.getByTestId('impact').waitFor();
-    expect(await stewardPage.page.getByTestId('impact').textContent()).toContain('Heart rate: 80 members');
+    expect(await stewardPage.page.getByTestId('impact').textContent()).toContain('Heart rate: 80 to 89 members');
     await stewardPage.page.getByRole('button', { name: `Open the vote on ${title}` }).click();
     await stewardPage.page.getByText(`The vote on "${title}" is open.`).waitFor();
     expect(await seriousAxeViolations(stewardPage.page)).toEqual([]);

@@ -482,12 +482,12 @@ export const en = {
   'steward.propose': 'Turn into a proposal',
   'steward.proposeWho': 'Turn "{title}" into a proposal',
   'steward.proposed': 'A draft proposal was made from "{title}". Open it for a vote below.',
-  'impact.title': 'Impact today',
-  'impact.heading': 'Impact of "{title}" today',
-  'impact.explain': 'How many members this would cover under their current consent ({when}); never who.',
-  'impact.line': '{category}: {members} members',
-  'impact.met': '— enough for the small-cell rule.',
-  'impact.notMet': '— fewer than {min}: answers would be suppressed.',
+  'impact.title': 'Impact',
+  'impact.heading': 'Impact of "{title}"',
+  'impact.explain':
+    'How many members this covers under their consent, in bands of 10, taken once ({when}); never who, never an exact count.',
+  'impact.band': '{category}: {low} to {high} members',
+  'impact.fewer': '{category}: fewer than {min} members — answers would be suppressed.',
 
   'record.title': 'Public record',
   'record.intro':

@@ -489,12 +489,12 @@ export const fr: Record<MessageKey, string> = {
   'steward.propose': 'En faire une proposition',
   'steward.proposeWho': 'Faire de « {title} » une proposition',
   'steward.proposed': 'Un brouillon de proposition a été créé à partir de « {title} ». Ouvrez le vote ci-dessous.',
-  'impact.title': 'Portée aujourd’hui',
-  'impact.heading': 'Portée de « {title} » aujourd’hui',
-  'impact.explain': 'Combien de membres seraient concernés selon leur consentement actuel ({when}) ; jamais qui.',
-  'impact.line': '{category} : {members} membres',
-  'impact.met': '— assez pour la règle des petits effectifs.',
-  'impact.notMet': '— moins de {min} : les réponses seraient supprimées.',
+  'impact.title': 'Portée',
+  'impact.heading': 'Portée de « {title} »',
+  'impact.explain':
+    'Combien de membres sont concernés selon leur consentement, par tranches de 10, relevé une seule fois ({when}) ; jamais qui, jamais un nombre exact.',
+  'impact.band': '{category} : de {low} à {high} membres',
+  'impact.fewer': '{category} : moins de {min} membres — les réponses seraient supprimées.',
 
   'record.title': 'Registre public',
   'record.intro':
