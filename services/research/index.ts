@@ -171,7 +171,7 @@ export function createResearch(deps: ResearchDeps): Research {
     queryHistory: (researcherId) => queryHistory(uses, researcherId),
     accessLog: (memberId, now) => accessLog({ registry, uses }, memberId, now),
     insights: (memberId, code, now) =>
-      insights({ vault: deps.vault, members, assembly, cohort, cache, random }, memberId, code, now),
+      insights({ vault: deps.vault, members, assembly, cohort, cache, ledger, random }, memberId, code, now),
     eraseMemberData: (memberId) => consents.deleteAll(memberId),
     probes: {
       findPolicy: (policyId, now) => registry.find(policyId, now),

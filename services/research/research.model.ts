@@ -86,12 +86,23 @@ export interface PolicyKeyDocument {
   createdAt: Date;
 }
 
-/** The released percentile bands of one category and UTC day. */
+/** The comparison shown for one category and period (`_id` `<category>:<period id>`, e.g. `heart-rate:2026-12`). */
 export interface InsightRecord {
   _id: string;
+  category: string;
+  /** The period id (`2026-12`, `2026-Q4`, `2026`) and the year whose budget it paid from. */
+  periodId: string;
+  year: number;
+  /** When the bands shown were released: this period, or an earlier one when the year's budget was spent. */
   computedAt: Date;
+  /** False when the year's budget was spent: the period shows the last release again, and nothing new left. */
+  fresh: boolean;
   suppressed: boolean;
   components: { component: string | null; quantiles: { level: number; value: number }[] | null }[];
+  /** ε of the release shown, the category's budget for its year and what that year had spent after it (micro-ε). */
+  epsilonMicro: number;
+  budgetMicro: number;
+  spentMicro: number;
 }
 
 /** A proposal's impact preview as released once: coarse bands only, never the exact counts they came from. */
