@@ -361,6 +361,11 @@ export const en = {
   'insight.above': 'above the {p}th percentile of members who share their data.',
   'insight.between': 'between the {low}th and {high}th percentiles of members who share their data.',
   'insight.median': '(median {value})',
+  'insight.cost':
+    'This comparison used ε {epsilon} of the cooperative’s {budget} for {category} in {year} (ε {spent} spent so far that year).',
+  'insight.stale':
+    'This year’s privacy budget for it is spent: these figures were released on {date}; no new release until next year.',
+  'insight.budgetSpent': 'How you compare: this year’s privacy budget for it is spent.',
 
   'consent.heading': 'Your consent (your key)',
   'consent.explain':

@@ -367,6 +367,11 @@ export const fr: Record<MessageKey, string> = {
   'insight.above': 'au-dessus du {p}e centile des membres qui partagent leurs données.',
   'insight.between': 'entre le {low}e et le {high}e centile des membres qui partagent leurs données.',
   'insight.median': '(médiane {value})',
+  'insight.cost':
+    'Cette comparaison a utilisé ε {epsilon} des {budget} de la coopérative pour {category} en {year} (ε {spent} dépensé cette année-là).',
+  'insight.stale':
+    'Le budget de confidentialité de l’année est épuisé : ces chiffres ont été publiés le {date} ; pas de nouvelle publication avant l’an prochain.',
+  'insight.budgetSpent': 'Votre position : le budget de confidentialité de l’année est épuisé.',
 
   'consent.heading': 'Votre consentement (votre clé)',
   'consent.explain':

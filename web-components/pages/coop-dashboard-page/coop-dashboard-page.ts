@@ -7,7 +7,7 @@ import type { Bucket, Insight, Observation, Series } from '../../api/types.js';
 import { fetchLatestObservation, fetchSeries } from '../../api/vault.api.js';
 import '../../components/coop-chart/coop-chart.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
-import { LocaleController, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories, displayUnit, type CategoryInfo } from '../../src/categories.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -178,7 +178,13 @@ export class CoopDashboardPage extends LitElement {
   private renderInsight(data: CategoryData) {
     const insight = data.insight;
     if (!insight) return nothing;
-    if (insight.suppressed) return html`<p class="muted compare">${t('insight.notEnough')}</p>`;
+    if (insight.suppressed && insight.release.epsilon === 0) {
+      return html`<p class="muted compare">${t('insight.budgetSpent')}</p>`;
+    }
+    if (insight.suppressed) {
+      return html`<p class="muted compare">${t('insight.notEnough')}</p>
+        ${this.renderInsightCost(data)}`;
+    }
     return html`<div class="compare">
       <p><strong>${t('insight.heading')}</strong></p>
       <ul>
@@ -202,7 +208,24 @@ export class CoopDashboardPage extends LitElement {
           </li>`;
         })}
       </ul>
+      ${this.renderInsightCost(data)}
     </div>`;
+  }
+
+  /** What the comparison cost, from the cooperative's yearly ε for the category, and whether it is a re-showing. */
+  private renderInsightCost(data: CategoryData) {
+    const release = data.insight!.release;
+    const eps = (value: number) => formatNumber(value, 3);
+    return html`<p class="muted insight-cost">
+      ${t('insight.cost', {
+        epsilon: eps(release.epsilon),
+        budget: eps(release.epsilonPerYear),
+        spent: eps(release.spentThisYear),
+        category: t(`category.${data.info.code}` as MessageKey),
+        year: release.year,
+      })}
+      ${release.fresh ? nothing : t('insight.stale', { date: formatDate(data.insight!.computedAt) })}
+    </p>`;
   }
 
   private renderControls() {
