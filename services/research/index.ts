@@ -38,6 +38,7 @@ import { queryHistory, UseRecords } from './use-records.js';
 
 export { consentDocument } from './consent-store.js';
 export { EpsilonLedger } from './epsilon-ledger.js';
+export { destroyEndedKeysOnce, startKeyDestructionJob } from './key-destruction-job.js';
 export type { AccessLogEntry } from './access-log.js';
 export type { Cohort, CohortMember, CohortReadScope } from './cohort.js';
 export type { ConsentView } from './consent.js';
@@ -89,6 +90,8 @@ export interface Research {
   proposeRequest(id: string, stewardId: string, now: Date): Promise<{ proposal: ProposalView; impact: ImpactPreview }>;
   /** The impact preview of an access-policy proposal (members and stewards): its coarse snapshot, taken once. */
   proposalImpact(proposalId: string, viewer: 'steward' | 'member', now: Date): Promise<ImpactPreview>;
+  /** Destroys the pseudonym keys of every policy no longer active (the key-destruction job); returns how many. */
+  destroyEndedPolicyKeys(now: Date): Promise<number>;
   /** Approved policies with their status now; keys of ended policies are destroyed on the way. */
   listPolicies(now: Date, status: 'active' | 'all'): Promise<ApprovedPolicy[]>;
   /** Budget of a policy: total and remaining, in ε. */
@@ -154,6 +157,7 @@ export function createResearch(deps: ResearchDeps): Research {
       proposeRequest({ requests, assembly, audit, cohort, snapshots }, id, stewardId, now),
     proposalImpact: (proposalId, viewer, now) =>
       proposalImpact({ assembly, cohort, snapshots }, proposalId, viewer, now),
+    destroyEndedPolicyKeys: (now) => policies.destroyEndedKeys(now),
     listPolicies: (now, status) => listPolicies(policies, now, status),
     budgetOf: (policy) => budgetOf(ledger, policy),
     remainingMicro: (policy) => remainingMicro(ledger, policy),

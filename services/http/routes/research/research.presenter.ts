@@ -146,6 +146,9 @@ export function presentExport(answer: ExportAnswer) {
     policyId: answer.policyId,
     policyVersion: answer.policyVersion,
     category: answer.category,
+    mode: 'pseudonymised records: exact values rounded to the catalogue’s decimals, no noise, shuffled',
+    minimumCohort: answer.minimumCohort,
+    generalisation: answer.generalisation,
     records: answer.records,
   };
 }
