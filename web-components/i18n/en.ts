@@ -147,7 +147,9 @@ export const en = {
   'policyField.epsilon': 'Privacy budget (ε)',
   'policyField.ethicsApproval': 'Ethics approval',
   'level.aggregate': 'Aggregate statistics only (no individual records)',
-  'level.pseudonymised': 'Pseudonymised records (no names, dates by month)',
+  'level.pseudonymised': 'Pseudonymised records (exact values, no noise; no names, dates by month)',
+  'consent.pseudonymisedExplained':
+    'What “pseudonymised records” gives a study the assembly approved: each of your observations in that category with its exact value rounded to the precision shown in this app (no noise is added), its unit and month, under a pseudonym that is different in every study; if the study asks for them, your sex, age band and region, widened or left out until at least as many members share them as the cell size (11 under the founding bylaws). Never your name, notes, sources or exact dates — and nothing at all if fewer members than the cell size would be in it. Someone holding the records of two studies could still match yours by their values.',
 
   'proposal.title': 'Proposal',
   'proposal.back': 'All votes',

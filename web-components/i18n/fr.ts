@@ -150,7 +150,9 @@ export const fr: Record<MessageKey, string> = {
   'policyField.epsilon': 'Budget de confidentialité (ε)',
   'policyField.ethicsApproval': 'Autorisation éthique',
   'level.aggregate': 'Statistiques agrégées seulement (aucune donnée individuelle)',
-  'level.pseudonymised': 'Données pseudonymisées (sans nom, dates au mois)',
+  'level.pseudonymised': 'Données pseudonymisées (valeurs exactes, sans bruit ; sans nom, dates au mois)',
+  'consent.pseudonymisedExplained':
+    'Ce que « données pseudonymisées » donne à une étude approuvée par l’assemblée : chacune de vos observations de la catégorie avec sa valeur exacte arrondie à la précision affichée dans cette application (aucun bruit n’est ajouté), son unité et son mois, sous un pseudonyme différent dans chaque étude ; si l’étude les demande, votre sexe, votre tranche d’âge et votre région, élargis ou omis jusqu’à ce qu’au moins autant de membres les partagent que la taille de cellule (11 selon les statuts fondateurs). Jamais votre nom, vos notes, vos sources ni vos dates exactes — et rien du tout si l’étude compterait moins de membres que la taille de cellule. Quelqu’un qui détient les données de deux études pourrait encore rapprocher les vôtres par leurs valeurs.',
 
   'proposal.title': 'Proposition',
   'proposal.back': 'Tous les votes',
