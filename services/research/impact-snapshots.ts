@@ -1,7 +1,7 @@
 // Impact previews are released once per proposal and stage and then only read back: the first snapshot stored
 // is the one everybody sees, so a consent withdrawn later changes nothing visible (issue 18).
 import type { Connection, mongo } from 'mongoose';
-import { isDuplicateKey } from '../db/connection.js';
+import { keepFirst } from './keep-first.js';
 import { IMPACT_COLLECTION, type ImpactSnapshotDocument } from './research.model.js';
 
 /** Stores each proposal's impact snapshot once per stage. */
@@ -18,14 +18,6 @@ export class ImpactSnapshots {
 
   /** Keeps `snapshot` unless another request stored this stage first: then theirs is the one answered. */
   async keep(snapshot: ImpactSnapshotDocument): Promise<ImpactSnapshotDocument> {
-    try {
-      await this.snapshots.insertOne(snapshot);
-      return snapshot;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const first = await this.snapshots.findOne({ _id: snapshot._id });
-      if (!first) throw error;
-      return first;
-    }
+    return keepFirst(this.snapshots, snapshot);
   }
 }

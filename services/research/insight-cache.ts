@@ -2,7 +2,8 @@
 // then only read back, so every member of the period sees the same numbers and repeated views cost nothing.
 import type { Connection, mongo } from 'mongoose';
 import { claimOnce } from '../db/claims.js';
-import { isDuplicateKey } from '../db/connection.js';
+
+import { keepFirst } from './keep-first.js';
 import { CLAIM_COLLECTION, INSIGHT_COLLECTION, type InsightRecord } from './research.model.js';
 
 const POLL_MS = 50;
@@ -45,12 +46,6 @@ export class InsightCache {
 
   /** Keeps `record`; should another record of the period exist (it cannot, after a claim), that one is answered. */
   async keep(record: InsightRecord): Promise<InsightRecord> {
-    try {
-      await this.records.insertOne(record);
-      return record;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      return (await this.records.findOne({ _id: record._id })) ?? record;
-    }
+    return keepFirst(this.records, record);
   }
 }
