@@ -9,8 +9,8 @@ export interface ApprovedPolicies {
   find(policyId: string, now: Date): Promise<ApprovedPolicy | null>;
   /** Every policy the assembly approved, newest approval first, with its status now. */
   list(now: Date): Promise<ApprovedPolicy[]>;
-  /** Destroys the pseudonym keys of every policy no longer active at `now`; returns how many existed. */
-  destroyEndedKeys(now: Date): Promise<number>;
+  /** Destroys the pseudonym keys of every policy no longer active at `now`; returns the ids whose key existed. */
+  destroyEndedKeys(now: Date): Promise<string[]>;
 }
 
 /** Binds the registry to the policy keys. */

@@ -17,7 +17,7 @@ import { approvedPolicies } from './approved-policies.js';
 import { type Cohort, type CohortMember, type CohortReadScope, readCohort } from './cohort.js';
 import { changeConsent, consentOf, type ConsentView, seedConsent } from './consent.js';
 import { ConsentStore } from './consent-store.js';
-import type { ResearchAudit } from './decision-gate.js';
+import { type ResearchAudit, SERVICE_ACTOR } from './decision-gate.js';
 import { EpsilonLedger } from './epsilon-ledger.js';
 import { fileRequest } from './file-request.js';
 import { type ImpactPreview, proposalImpact } from './impact-preview.js';
@@ -157,7 +157,13 @@ export function createResearch(deps: ResearchDeps): Research {
       proposeRequest({ requests, assembly, audit, cohort, snapshots }, id, stewardId, now),
     proposalImpact: (proposalId, viewer, now) =>
       proposalImpact({ assembly, cohort, snapshots }, proposalId, viewer, now),
-    destroyEndedPolicyKeys: (now) => policies.destroyEndedKeys(now),
+    destroyEndedPolicyKeys: async (now) => {
+      const destroyed = await policies.destroyEndedKeys(now);
+      if (destroyed.length > 0) {
+        await audit.append('research.policy_keys.destroyed', SERVICE_ACTOR, { policyIds: destroyed }, now);
+      }
+      return destroyed.length;
+    },
     listPolicies: (now, status) => listPolicies(policies, now, status),
     budgetOf: (policy) => budgetOf(ledger, policy),
     remainingMicro: (policy) => remainingMicro(ledger, policy),
@@ -175,7 +181,7 @@ export function createResearch(deps: ResearchDeps): Research {
     queryHistory: (researcherId) => queryHistory(uses, researcherId),
     accessLog: (memberId, now) => accessLog({ registry, uses }, memberId, now),
     insights: (memberId, code, now) =>
-      insights({ vault: deps.vault, members, assembly, cohort, cache, ledger, random }, memberId, code, now),
+      insights({ vault: deps.vault, members, assembly, cohort, cache, ledger, audit, random }, memberId, code, now),
     eraseMemberData: (memberId) => consents.deleteAll(memberId),
     probes: {
       findPolicy: (policyId, now) => registry.find(policyId, now),

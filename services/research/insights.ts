@@ -23,6 +23,7 @@ import { InvalidRequest } from '../errors.js';
 import type { MemberDirectory } from '../members/index.js';
 import type { Vault } from '../vault/index.js';
 import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
+import { appendOrFail, type ResearchAudit, SERVICE_ACTOR } from './decision-gate.js';
 import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { InsightCache } from './insight-cache.js';
 import type { InsightRecord } from './research.model.js';
@@ -60,6 +61,7 @@ export interface InsightDeps {
   cohort: CohortDeps;
   cache: InsightCache;
   ledger: Pick<EpsilonLedger, 'debit' | 'newest'>;
+  audit: ResearchAudit;
   random: RandomSource;
 }
 
@@ -151,6 +153,9 @@ async function cohortBands(deps: InsightDeps, category: Category, now: Date): Pr
   if (!debit?.ok) {
     return deps.cache.keep(await reshown(deps, { id, category: category.code, period, budgetMicro, ledgerId }, now));
   }
+  // Audited before any member's data is read (fail closed: 503, and the period re-shows the last release).
+  const audited = { category: category.code, period: period.id, epsilonMicro: costMicro, position: debit.position };
+  await appendOrFail(deps.audit, 'research.insight.released', SERVICE_ACTOR, audited, now);
   const scope = { category: category.code, from: new Date(now.getTime() - INSIGHT_WINDOW_MS), to: now };
   const cohort = await readCohort(deps.cohort, scope);
   const consenting = cohort.members.filter((m) => levelFor(consentInForce(m.history, now), category.code) !== 'none');

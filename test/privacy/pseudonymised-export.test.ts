@@ -144,6 +144,11 @@ describe('the pseudonymised export as a bounded mode', () => {
     const run = await destroyEndedKeysOnce({ research: app.services.research, now: app.clock.now, sqliteFile });
     expect(run.destroyed).toBeGreaterThanOrEqual(1);
     expect(await keys.countDocuments({ _id: carried.policyId as never })).toBe(0);
+    const audited = await app.connection
+      .collection('audit_log')
+      .find({ type: 'research.policy_keys.destroyed' })
+      .toArray();
+    expect(audited.at(-1)!.data.policyIds).toContain(carried.policyId);
     if (sqliteFile) {
       expect(run.checkpoint?.complete).toBe(true);
       for (const file of [sqliteFile, `${sqliteFile}-wal`]) expect(holds(file)).toBe(false);

@@ -74,6 +74,13 @@ describe('cohort insights under a yearly budget', () => {
         year: 2031,
       });
     }
+    const audited = await app.connection
+      .collection('audit_log')
+      .find({ type: 'research.insight.released', 'data.category': 'body-weight' })
+      .toArray();
+    expect(audited.map((e) => e.data)).toEqual([
+      { category: 'body-weight', period: '2031-Q2', epsilonMicro: 150_000, position: 1 },
+    ]);
     // Repeated views later in the period cost nothing.
     await view(3, new Date(Date.UTC(2031, 5, 29)), 'body-weight');
     expect(await ledger('body-weight', 2031)).toHaveLength(1);
