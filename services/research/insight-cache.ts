@@ -7,7 +7,7 @@ import { keepFirst } from './keep-first.js';
 import { CLAIM_COLLECTION, INSIGHT_COLLECTION, type InsightRecord } from './research.model.js';
 
 const POLL_MS = 50;
-const POLL_ATTEMPTS = 100;
+const POLL_ATTEMPTS = 200;
 
 /** Stores each period's released bands once. */
 export class InsightCache {
