@@ -13,6 +13,7 @@ import { openDatabase } from './db/database.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
 import { DatabaseNewerThanCode, MIGRATIONS, MigrationFailed, runMigrations } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
+import { startKeyDestructionJob } from './research/index.js';
 import { seedDemoCooperative } from './demo/demo-cooperative.js';
 
 const demoFixture = resolve(fileURLToPath(new URL('../fixtures/demo-cooperative.json', import.meta.url)));
@@ -40,6 +41,11 @@ async function main(): Promise<void> {
       'DEMO MODE: demo accounts exist (see README "Demo accounts"); set DATACOOP_DEMO=false or use MONGODB_URI to run without them',
     );
   }
+  // Pseudonym keys of ended policies are destroyed within a minute, and the embedded database's WAL checkpointed.
+  const sqliteFile = config.mongoUri
+    ? null
+    : resolve(config.dataDir, 'db', `${database.connection.db!.databaseName}.sqlite`);
+  const keyJob = startKeyDestructionJob({ research: services.research, now, sqliteFile, log });
   const app = createApp({ config, log, connection: database.connection, ...services, now });
   const server = app.listen(config.port, config.host, () => {
     log.info(
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    keyJob.stop();
     server.close();
     server.closeIdleConnections();
     await services.close();

@@ -43,6 +43,12 @@ export interface PrivacyDefaults {
    * founding bylaws, which means 0: every mechanism must be pure ε-DP (today's aggregates are: δ = 0).
    */
   readonly maxDeltaPerPolicy?: number;
+  /**
+   * The standing rule for members' cohort comparisons: ε per category and year, and how often they are released.
+   * Absent in the founding bylaws, which means DEFAULT_INSIGHT_RULE (policies/research/insight-budget.ts):
+   * ε 1 per category and year, released monthly.
+   */
+  readonly insights?: { readonly epsilonPerYear: number; readonly period: 'month' | 'quarter' | 'year' };
 }
 
 export interface PublicationRules {
@@ -135,6 +141,10 @@ export const bylawsSchema = section({
       .min(0, { error: 'must be a number from 0 to 0.001' })
       .max(0.001, { error: 'must be a number from 0 to 0.001' })
       .optional(),
+    insights: section({
+      epsilonPerYear: positiveNumber,
+      period: oneOf(['month', 'quarter', 'year'] as const),
+    }).optional(),
   }).refine((p) => p.defaultEpsilon <= p.maxEpsilonPerPolicy, {
     path: ['defaultEpsilon'],
     message: 'must not exceed privacy.maxEpsilonPerPolicy',

@@ -229,11 +229,12 @@ export type ReleasedCell =
       /** The noisy member count the release was decided on (for a histogram: the sum of its released bins). */
       readonly count?: number;
       readonly mean?: number;
-      readonly quantiles?: readonly { readonly level: number; readonly value: number }[];
+      /** Each with a 95 % interval holding the noiseless quantile (all five at once: see quantileIntervals). */
+      readonly quantiles?: readonly { readonly level: number; readonly value: number; readonly interval95: Interval }[];
       readonly histogram?: readonly HistogramBin[];
       /** The scale b = Δ/ε of the noise on the released statistic, in its own unit (see docs/research.md). */
       readonly noiseScale: number;
-      /** A 95 % interval for the released statistic (count or mean); null for quantiles and histograms. */
+      /** A 95 % interval for the released count or mean; null for quantiles (each has its own) and histograms. */
       readonly interval95: Interval | null;
     };
 
@@ -398,19 +399,21 @@ function releaseQuantiles(values: readonly number[], group: Partial<GroupValues>
   if (noisyN < minCellSize) return { group, suppressed: true };
   const total = counts.reduce((a, b) => a + b, 0);
   const width = (range.max - range.min) / bins;
-  const quantiles = QUANTILE_LEVELS.map((level) => {
-    if (total === 0) return { level, value: roundTo((range.min + range.max) / 2, input.decimals) };
+  const intervals = quantileIntervals(counts, binEpsilon, range, input.decimals);
+  const quantiles = QUANTILE_LEVELS.map((level, i) => {
+    const interval95 = intervals[i]!;
+    if (total === 0) return { level, value: roundTo((range.min + range.max) / 2, input.decimals), interval95 };
     const target = level * total;
     let cumulative = 0;
     for (let bin = 0; bin < bins; bin += 1) {
       const count = counts[bin] as number;
       if (count > 0 && cumulative + count >= target) {
         const value = range.min + width * (bin + (target - cumulative) / count);
-        return { level, value: roundTo(clampToRange(value, range), input.decimals) };
+        return { level, value: roundTo(clampToRange(value, range), input.decimals), interval95 };
       }
       cumulative += count;
     }
-    return { level, value: roundTo(range.max, input.decimals) };
+    return { level, value: roundTo(range.max, input.decimals), interval95 };
   });
   return {
     group,
@@ -420,6 +423,51 @@ function releaseQuantiles(values: readonly number[], group: Partial<GroupValues>
     noiseScale: noiseScale(1, binEpsilon),
     interval95: null,
   };
+}
+
+// 95 % intervals for the quantiles read from noisy bins (post-processing, no extra ε). With probability ≥ 95 %
+// every bin's noise is within ±w at once (union bound: w = discreteLaplaceHalfWidth at 5 %/bins per bin; clamping a
+// negative count to 0 only moves it towards the truth). Then the true count up to bin j is within C̃_j ± j·w and the
+// true count above it within R̃_j ± (bins − j)·w, so the true fraction F_j = C_j / (C_j + R_j) lies between
+// Cmin/(Cmin + Rmax) and Cmax/(Cmax + Rmin). The true q-quantile lies in the bin where F first reaches q: it is at or
+// after the first bin whose largest possible F_j reaches q, and at or before the first bin whose smallest possible
+// F_j does. The interval is those bins' outer edges; it holds all five noiseless quantiles at once with ≥ 95 %.
+export function quantileIntervals(
+  noisyBins: readonly number[],
+  binEpsilonMicro: number,
+  range: PlausibleRange,
+  decimals: number,
+  levels: readonly number[] = QUANTILE_LEVELS,
+): Interval[] {
+  const bins = noisyBins.length;
+  const width = (range.max - range.min) / bins;
+  const w = discreteLaplaceHalfWidth(1, binEpsilonMicro, (1 - INTERVAL_LEVEL) / bins);
+  const total = noisyBins.reduce((a, b) => a + b, 0);
+  const bounds: { min: number; max: number }[] = [];
+  let below = 0;
+  for (let j = 0; j < bins; j += 1) {
+    below += noisyBins[j] as number;
+    const above = total - below;
+    const cMin = Math.max(0, below - (j + 1) * w);
+    const cMax = below + (j + 1) * w;
+    const rMin = Math.max(0, above - (bins - j - 1) * w);
+    const rMax = above + (bins - j - 1) * w;
+    bounds.push({
+      min: cMin + rMax === 0 ? 0 : cMin / (cMin + rMax),
+      max: cMax + rMin === 0 ? 1 : cMax / (cMax + rMin),
+    });
+  }
+  const edge = (bin: number) => roundTo(range.min + width * bin, decimals + 2);
+  return levels.map((level): Interval => {
+    const first = bounds.findIndex((b) => b.max >= level);
+    const last = bounds.findIndex((b) => b.min >= level);
+    const low = first < 0 ? range.min : edge(first);
+    const high = last < 0 || last === bins - 1 ? range.max : edge(last + 1);
+    // Outwards to the category's decimals, so that the released (rounded) quantile always lies inside.
+    const unit = 10 ** decimals;
+    const outwards: Interval = [Math.floor(low * unit + 1e-9) / unit, Math.ceil(high * unit - 1e-9) / unit];
+    return [Math.max(range.min, outwards[0]), Math.min(range.max, outwards[1])];
+  });
 }
 
 // A histogram is a grid with one more dimension, the bin: each member lands in one bin of one group, so every

@@ -9,6 +9,8 @@ export interface ApprovedPolicies {
   find(policyId: string, now: Date): Promise<ApprovedPolicy | null>;
   /** Every policy the assembly approved, newest approval first, with its status now. */
   list(now: Date): Promise<ApprovedPolicy[]>;
+  /** Destroys the pseudonym keys of every policy no longer active at `now`; returns the ids whose key existed. */
+  destroyEndedKeys(now: Date): Promise<string[]>;
 }
 
 /** Binds the registry to the policy keys. */
@@ -28,6 +30,9 @@ export function approvedPolicies(
       const all = await registry.list(now);
       await forgetEnded(all);
       return all;
+    },
+    async destroyEndedKeys(now) {
+      return forgetEnded(await registry.list(now));
     },
   };
 }

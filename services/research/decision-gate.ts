@@ -9,6 +9,9 @@ import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { ApprovedPolicy } from './policy-registry.js';
 
 /** Where research writes its audit entries. */
+/** The actor of research's own unprompted acts in the audit log (key destruction, insight releases). */
+export const SERVICE_ACTOR = 'service:research';
+
 export interface ResearchAudit {
   append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number>;
 }

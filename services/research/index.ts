@@ -17,10 +17,11 @@ import { approvedPolicies } from './approved-policies.js';
 import { type Cohort, type CohortMember, type CohortReadScope, readCohort } from './cohort.js';
 import { changeConsent, consentOf, type ConsentView, seedConsent } from './consent.js';
 import { ConsentStore } from './consent-store.js';
-import type { ResearchAudit } from './decision-gate.js';
+import { type ResearchAudit, SERVICE_ACTOR } from './decision-gate.js';
 import { EpsilonLedger } from './epsilon-ledger.js';
 import { fileRequest } from './file-request.js';
-import { impact, type ImpactPreview, proposalImpact } from './impact-preview.js';
+import { type ImpactPreview, proposalImpact } from './impact-preview.js';
+import { ImpactSnapshots } from './impact-snapshots.js';
 import { InsightCache } from './insight-cache.js';
 import { insights, type Insights } from './insights.js';
 import { getRequest, listRequests } from './list-requests.js';
@@ -37,6 +38,7 @@ import { queryHistory, UseRecords } from './use-records.js';
 
 export { consentDocument } from './consent-store.js';
 export { EpsilonLedger } from './epsilon-ledger.js';
+export { destroyEndedKeysOnce, startKeyDestructionJob } from './key-destruction-job.js';
 export type { AccessLogEntry } from './access-log.js';
 export type { Cohort, CohortMember, CohortReadScope } from './cohort.js';
 export type { ConsentView } from './consent.js';
@@ -86,10 +88,10 @@ export interface Research {
   getRequest(actor: Actor, id: string): Promise<ResearchRequestDocument>;
   /** A steward turns a request into an access-policy draft (once), with the impact preview of its policy. */
   proposeRequest(id: string, stewardId: string, now: Date): Promise<{ proposal: ProposalView; impact: ImpactPreview }>;
-  /** The impact preview of an access-policy proposal as of now: counts per category, never who. */
-  proposalImpact(proposalId: string, viewer: 'steward' | 'member' | 'researcher', now: Date): Promise<ImpactPreview>;
-  /** How many members' data each category of `policy` would cover now, and whether cells can reach minCellSize. */
-  impact(policy: AccessPolicy, now: Date): Promise<ImpactPreview>;
+  /** The impact preview of an access-policy proposal (members and stewards): its coarse snapshot, taken once. */
+  proposalImpact(proposalId: string, viewer: 'steward' | 'member', now: Date): Promise<ImpactPreview>;
+  /** Destroys the pseudonym keys of every policy no longer active (the key-destruction job); returns how many. */
+  destroyEndedPolicyKeys(now: Date): Promise<number>;
   /** Approved policies with their status now; keys of ended policies are destroyed on the way. */
   listPolicies(now: Date, status: 'active' | 'all'): Promise<ApprovedPolicy[]>;
   /** Budget of a policy: total and remaining, in ε. */
@@ -137,6 +139,7 @@ export function createResearch(deps: ResearchDeps): Research {
   const uses = new UseRecords(connection, keyring);
   const throttle = new QueryThrottle(connection, options);
   const cache = new InsightCache(connection);
+  const snapshots = new ImpactSnapshots(connection);
   const random = deps.random ?? cryptoRandomSource();
   const cohort = { members, consents, vault: deps.vault };
   const consent = { consents, members };
@@ -150,9 +153,17 @@ export function createResearch(deps: ResearchDeps): Research {
     listRequests: (actor) => listRequests(requests, actor),
     allRequests: () => requests.list(null),
     getRequest: (actor, id) => getRequest(requests, actor, id),
-    proposeRequest: (id, stewardId, now) => proposeRequest({ requests, assembly, audit, cohort }, id, stewardId, now),
-    proposalImpact: (proposalId, viewer, now) => proposalImpact({ assembly, cohort }, proposalId, viewer, now),
-    impact: (policy, now) => impact(cohort, policy, now),
+    proposeRequest: (id, stewardId, now) =>
+      proposeRequest({ requests, assembly, audit, cohort, snapshots }, id, stewardId, now),
+    proposalImpact: (proposalId, viewer, now) =>
+      proposalImpact({ assembly, cohort, snapshots }, proposalId, viewer, now),
+    destroyEndedPolicyKeys: async (now) => {
+      const destroyed = await policies.destroyEndedKeys(now);
+      if (destroyed.length > 0) {
+        await audit.append('research.policy_keys.destroyed', SERVICE_ACTOR, { policyIds: destroyed }, now);
+      }
+      return destroyed.length;
+    },
     listPolicies: (now, status) => listPolicies(policies, now, status),
     budgetOf: (policy) => budgetOf(ledger, policy),
     remainingMicro: (policy) => remainingMicro(ledger, policy),
@@ -170,7 +181,7 @@ export function createResearch(deps: ResearchDeps): Research {
     queryHistory: (researcherId) => queryHistory(uses, researcherId),
     accessLog: (memberId, now) => accessLog({ registry, uses }, memberId, now),
     insights: (memberId, code, now) =>
-      insights({ vault: deps.vault, members, assembly, cohort, cache, random }, memberId, code, now),
+      insights({ vault: deps.vault, members, assembly, cohort, cache, ledger, audit, random }, memberId, code, now),
     eraseMemberData: (memberId) => consents.deleteAll(memberId),
     probes: {
       findPolicy: (policyId, now) => registry.find(policyId, now),

@@ -1,11 +1,18 @@
 // Cohort insights for a member: their own recent value against percentile bands of the consenting cohort,
-// released under the same rule as research quantiles (release decided on a noisy member count), at most once per category and UTC day.
+// released under the same rule as research quantiles (release decided on a noisy member count), at most once per
+// category and period of the bylaws' standing rule, paid from the category's yearly ε budget (issue 18).
 import { type Category, findCategory } from '../../policies/observations/catalogue.js';
 import { consentInForce, levelFor } from '../../policies/research/consent.js';
-import { toMicroEpsilon } from '../../policies/research/access-policy.js';
 import { groupValuesOf } from '../../policies/research/group-by.js';
 import {
+  insightBudgetMicro,
+  insightPeriodOf,
+  insightReleaseCostMicro,
+  insightRuleOf,
+} from '../../policies/research/insight-budget.js';
+import {
   memberValue,
+  microToEpsilon,
   QUANTILE_LEVELS,
   type MemberSeries,
   type RandomSource,
@@ -16,6 +23,8 @@ import { InvalidRequest } from '../errors.js';
 import type { MemberDirectory } from '../members/index.js';
 import type { Vault } from '../vault/index.js';
 import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
+import { appendOrFail, type ResearchAudit, SERVICE_ACTOR } from './decision-gate.js';
+import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { InsightCache } from './insight-cache.js';
 import type { InsightRecord } from './research.model.js';
 
@@ -26,7 +35,17 @@ export interface Insights {
   window: { from: string; to: string };
   suppressed: boolean;
   message: string | null;
+  /** When the bands shown were released (an earlier period's when this year's budget is spent). */
   computedAt: Date;
+  /** What the comparison cost: ε of the release shown, of the category's yearly budget, and spent so far. */
+  release: {
+    periodId: string;
+    fresh: boolean;
+    epsilon: number;
+    epsilonPerYear: number;
+    spentThisYear: number;
+    year: number;
+  };
   components: {
     component: string | null;
     own: number | null;
@@ -41,6 +60,8 @@ export interface InsightDeps {
   assembly: Pick<Assembly, 'bylawsInForce'>;
   cohort: CohortDeps;
   cache: InsightCache;
+  ledger: Pick<EpsilonLedger, 'debit' | 'newest'>;
+  audit: ResearchAudit;
   random: RandomSource;
 }
 
@@ -86,23 +107,58 @@ export async function insights(deps: InsightDeps, memberId: string, code: string
     unit: category.unit,
     window: { from: from.toISOString(), to: now.toISOString() },
     suppressed: cohort.suppressed,
-    message: cohort.suppressed ? 'Not enough members consented yet.' : null,
+    message: !cohort.suppressed
+      ? null
+      : cohort.epsilonMicro === 0
+        ? 'No comparison yet: this year’s privacy budget for it is spent.'
+        : 'Not enough members consented yet.',
     computedAt: cohort.computedAt,
+    release: {
+      periodId: cohort.periodId,
+      fresh: cohort.fresh,
+      epsilon: microToEpsilon(cohort.epsilonMicro),
+      epsilonPerYear: microToEpsilon(cohort.budgetMicro),
+      spentThisYear: microToEpsilon(cohort.spentMicro),
+      year: cohort.year,
+    },
     components: result,
   };
 }
 
-/** Percentile bands of consenting members, computed at most once per category and UTC day (one release a day). */
+/**
+ * Percentile bands of consenting members, released at most once per category and period under the bylaws' standing
+ * rule: the one caller that claims the period debits the category's yearly ledger and releases; everyone else reads
+ * that record. When the year's budget is spent the period shows the last release again (with its date).
+ */
 async function cohortBands(deps: InsightDeps, category: Category, now: Date): Promise<InsightRecord> {
-  const id = `${category.code}:${now.toISOString().slice(0, 10)}`;
+  const bylaws = (await deps.assembly.bylawsInForce(now)).bylaws;
+  const rule = insightRuleOf(bylaws.privacy);
+  const period = insightPeriodOf(now, rule.period);
+  const id = `${category.code}:${period.id}`;
   const cached = await deps.cache.find(id);
   if (cached) return cached;
-  const bylaws = (await deps.assembly.bylawsInForce(now)).bylaws;
+  const ledgerId = `insights:${category.code}:${period.year}`;
+  const budgetMicro = insightBudgetMicro(rule);
+  if (!(await deps.cache.claimRelease(id, now))) {
+    // Another request is releasing this period: its record, or (should it never come) the last one, unstored.
+    const theirs = await deps.cache.awaitRecord(id);
+    if (theirs) return theirs;
+    return reshown(deps, { id, category: category.code, period, budgetMicro, ledgerId }, now);
+  }
+  const components = category.components.length > 0 ? category.components : [null];
+  const costMicro = insightReleaseCostMicro(rule);
+  const perComponent = Math.floor(costMicro / components.length);
+  const debit =
+    perComponent >= 2 ? await deps.ledger.debit(ledgerId, budgetMicro, costMicro, `insight:${id}`, now) : null;
+  if (!debit?.ok) {
+    return deps.cache.keep(await reshown(deps, { id, category: category.code, period, budgetMicro, ledgerId }, now));
+  }
+  // Audited before any member's data is read (fail closed: 503, and the period re-shows the last release).
+  const audited = { category: category.code, period: period.id, epsilonMicro: costMicro, position: debit.position };
+  await appendOrFail(deps.audit, 'research.insight.released', SERVICE_ACTOR, audited, now);
   const scope = { category: category.code, from: new Date(now.getTime() - INSIGHT_WINDOW_MS), to: now };
   const cohort = await readCohort(deps.cohort, scope);
   const consenting = cohort.members.filter((m) => levelFor(consentInForce(m.history, now), category.code) !== 'none');
-  const components = category.components.length > 0 ? category.components : [null];
-  const epsilon = toMicroEpsilon(bylaws.privacy.defaultEpsilon) ?? 1_000_000;
   let suppressed = false;
   const results: InsightRecord['components'] = [];
   for (const component of components) {
@@ -119,7 +175,7 @@ async function cohortBands(deps: InsightDeps, category: Category, now: Date): Pr
       range: component?.plausibleRange ?? category.plausibleRange,
       decimals: category.decimals,
       minCellSize: bylaws.privacy.minCellSize,
-      epsilonMicro: Math.max(2, Math.floor(epsilon / components.length)),
+      epsilonMicro: perComponent,
       random: deps.random,
     });
     const cell = release.cells[0];
@@ -129,13 +185,50 @@ async function cohortBands(deps: InsightDeps, category: Category, now: Date): Pr
       quantiles: cell && !cell.suppressed && cell.quantiles ? [...cell.quantiles] : null,
     });
   }
-  const record: InsightRecord = {
+  return deps.cache.keep({
     _id: id,
+    category: category.code,
+    periodId: period.id,
+    year: period.year,
     computedAt: now,
+    fresh: true,
     suppressed,
     components: suppressed ? results.map((r) => ({ ...r, quantiles: null })) : results,
+    epsilonMicro: costMicro,
+    budgetMicro,
+    spentMicro: budgetMicro - debit.remainingMicro,
+  });
+}
+
+interface PeriodRef {
+  id: string;
+  category: string;
+  period: { id: string; year: number };
+  budgetMicro: number;
+  ledgerId: string;
+}
+
+// The period's record when nothing new is released: the last release again (its bands, date and ε), or "not
+// enough members" when there never was one; the budget figures are this year's.
+async function reshown(deps: InsightDeps, ref: PeriodRef, now: Date): Promise<InsightRecord> {
+  const [last, spent] = await Promise.all([deps.cache.lastRelease(ref.category), deps.ledger.newest(ref.ledgerId)]);
+  const year = {
+    periodId: ref.period.id,
+    year: ref.period.year,
+    budgetMicro: ref.budgetMicro,
+    spentMicro: spent.spentMicro,
   };
-  return deps.cache.keep(record);
+  if (last) return { ...last, _id: ref.id, ...year, fresh: false };
+  return {
+    _id: ref.id,
+    category: ref.category,
+    ...year,
+    computedAt: now,
+    fresh: false,
+    suppressed: true,
+    components: [],
+    epsilonMicro: 0,
+  };
 }
 
 // Where a value sits among the released quantiles: 'below p10', 'p10-p25', …, 'above p90'.

@@ -37,9 +37,19 @@ export class PolicyKeys {
     return this.keyring.unwrapServiceSecret(id, toBuffer(winner.wrapped));
   }
 
-  /** Destroys the keys of these policies (those that exist). */
-  async destroy(policyIds: readonly string[]): Promise<void> {
-    if (policyIds.length === 0) return;
-    await this.keys.deleteMany({ _id: { $in: [...policyIds] } });
+  /**
+   * Destroys the keys of these policies (those that exist) and returns them. Each wrapped key is
+   * first overwritten with random bytes of the same length (SQLite rewrites a same-size row in place, so the old
+   * bytes leave the page), then deleted; a WAL checkpoint afterwards (key-destruction-job.ts) clears the log. Returns the ids destroyed.
+   */
+  async destroy(policyIds: readonly string[]): Promise<string[]> {
+    if (policyIds.length === 0) return [];
+    const existing = await this.keys.find({ _id: { $in: [...policyIds] } }).toArray();
+    for (const document of existing) {
+      const length = toBuffer(document.wrapped).length;
+      await this.keys.updateOne({ _id: document._id }, { $set: { wrapped: randomBytes(length) } });
+    }
+    if (existing.length > 0) await this.keys.deleteMany({ _id: { $in: existing.map((d) => d._id) } });
+    return existing.map((d) => d._id);
   }
 }

@@ -1,11 +1,12 @@
-// A steward turns a request into an access-policy draft, once (a claim), with the impact preview of its policy.
+// A steward turns a request into an access-policy draft, once (a claim), with the (coarse, stored once) impact preview of its policy.
 import { randomUUID } from 'node:crypto';
 import type { Assembly, ProposalView } from '../assembly/index.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { CohortDeps } from './cohort.js';
 import type { ResearchAudit } from './decision-gate.js';
 import { policyFromRequest } from './file-request.js';
-import { impact, type ImpactPreview } from './impact-preview.js';
+import { type ImpactPreview, snapshotImpact } from './impact-preview.js';
+import type { ImpactSnapshots } from './impact-snapshots.js';
 import type { RequestStore } from './request-store.js';
 
 export interface ProposeDeps {
@@ -13,9 +14,10 @@ export interface ProposeDeps {
   assembly: Pick<Assembly, 'bylawsInForce' | 'createDraft'>;
   audit: ResearchAudit;
   cohort: CohortDeps;
+  snapshots: ImpactSnapshots;
 }
 
-/** A steward turns a request into an access-policy draft (once), with the impact preview of its policy. */
+/** A steward turns a request into an access-policy draft (once), with the (coarse, stored once) impact preview of its policy. */
 export async function proposeRequest(
   deps: ProposeDeps,
   id: string,
@@ -53,5 +55,6 @@ export async function proposeRequest(
     { requestId: id, proposalId: proposal.proposal._id, policyId },
     now,
   );
-  return { proposal, impact: await impact(deps.cohort, policy, now) };
+  // The steward's preview is the draft's one snapshot: later reads of the draft return it, never a recount.
+  return { proposal, impact: await snapshotImpact(deps, proposal.proposal._id, policy, 'draft', now) };
 }

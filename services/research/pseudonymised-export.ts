@@ -1,16 +1,22 @@
-// Record-level export under per-study pseudonyms: throttle → decide → audit the decision (no ε is spent), then every
-// in-scope observation of the included members, pseudonymised with a key that exists only for this policy.
-import { randomUUID } from 'node:crypto';
+// Record-level export under per-study pseudonyms, a stated, bounded mode (docs/research.md): throttle → decide →
+// audit the decision (no ε is spent), then every in-scope observation of the included members, values rounded to the
+// catalogue's decimals, the profile k-anonymous (k = the policy's cell size) or nothing at all, records shuffled,
+// pseudonymised with a key that exists only for this policy.
+import { randomInt, randomUUID } from 'node:crypto';
+import { type Category, findCategory } from '../../policies/observations/catalogue.js';
+import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { memberIncluded } from '../../policies/research/consent.js';
 import type { AccessRequest } from '../../policies/research/decide.js';
 import { groupValuesOf } from '../../policies/research/group-by.js';
+import { type Generalisation, kAnonymise } from '../../policies/research/k-anonymity.js';
 import { pseudonymiseObservation, type PseudonymisedRecord } from '../../policies/research/pseudonym.js';
 import type { Actor } from '../auth/index.js';
+import { Forbidden } from '../errors.js';
 import type { MemberDirectory } from '../members/index.js';
 import { openSealedChunk } from '../vault/index.js';
 import type { ApprovedPolicies } from './approved-policies.js';
 import { chunkRefsIn, type CohortDeps, readCohort } from './cohort.js';
-import { auditDecision, decideRequest, refusal, type ResearchAudit } from './decision-gate.js';
+import { appendOrFail, auditDecision, decideRequest, refusal, type ResearchAudit } from './decision-gate.js';
 import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { PolicyKeys } from './policy-keys.js';
 import type { QueryThrottle } from './query-throttle.js';
@@ -32,7 +38,29 @@ export interface ExportAnswer {
   policyId: string;
   policyVersion: number;
   category: string;
+  /** k: every released profile combination is shared by at least this many members. */
+  minimumCohort: number;
+  /** How each profile field the policy names was released: exact, widened or withheld. */
+  generalisation: Generalisation;
   records: PseudonymisedRecord[];
+}
+
+/** The observation with its value (or components) rounded to the category's decimals, as the catalogue shows it. */
+function roundedTo(observation: NormalisedObservation, category: Category): NormalisedObservation {
+  const round = (v: number) => Number(v.toFixed(category.decimals)) + 0;
+  if (observation.components !== undefined) {
+    const components = Object.fromEntries(Object.entries(observation.components).map(([k, v]) => [k, round(v)]));
+    return { ...observation, components };
+  }
+  return observation.value === undefined ? observation : { ...observation, value: round(observation.value) };
+}
+
+/** Fisher–Yates with crypto.randomInt. */
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
 }
 
 /** Record-level export under per-study pseudonyms, if the policy allows it; audited before anything leaves. */
@@ -69,24 +97,46 @@ export async function exportRecords(
   );
   const refs = chunkRefsIn(cohort, included, input.category, from, to);
   const byId = new Map(included.map((m) => [m.id, m]));
-  const records: PseudonymisedRecord[] = [];
-  const contributors = new Set<string>();
+  const category = findCategory(input.category)!;
+  const rows: { memberId: string; observation: NormalisedObservation }[] = [];
   for (const [memberId, list] of refs) {
     const member = byId.get(memberId)!;
-    const groups = groupValuesOf(deps.members.researchProfileOf(member), now);
     for (const ref of list) {
       const document = cohort.sealed.chunks.get(ref.id);
       if (!document) continue;
       for (const observation of openSealedChunk(member, document)) {
         const at = Date.parse(observation.effectiveAt);
-        if (at < from.getTime() || at >= to.getTime()) continue;
-        contributors.add(memberId);
-        records.push(pseudonymiseObservation(observation, memberId, key, policy.deidentification, groups));
+        if (at >= from.getTime() && at < to.getTime())
+          rows.push({ memberId, observation: roundedTo(observation, category) });
       }
     }
   }
-  // Sorted by pseudonym then date, so the order says nothing about members' ids or upload order.
-  records.sort((a, b) => a.pseudonym.localeCompare(b.pseudonym) || a.effective.localeCompare(b.effective));
+  // k-anonymity over the members who appear in the export, with k = the policy's cell size (≥ the bylaws').
+  const contributors = [...new Set(rows.map((r) => r.memberId))].sort();
+  const profiles = contributors.map((id) => groupValuesOf(deps.members.researchProfileOf(byId.get(id)!), now));
+  const anonymity = kAnonymise(profiles, policy.deidentification.profileFields, policy.minCellSize);
+  if (!anonymity.ok) {
+    await appendOrFail(
+      deps.audit,
+      'research.export.withheld',
+      actor.userId,
+      { ...subject, reason: anonymity.reason },
+      now,
+    );
+    throw new Forbidden(
+      anonymity.reason,
+      `Fewer than ${policy.minCellSize} members would be in this export: nothing was released.`,
+    );
+  }
+  const released = new Map(contributors.map((id, i) => [id, anonymity.profiles[i]!]));
+  const deidentification = { ...policy.deidentification, profileFields: [] };
+  const records = rows.map(({ memberId, observation }) => {
+    const record = pseudonymiseObservation(observation, memberId, key, deidentification);
+    const profile = released.get(memberId)!;
+    return Object.keys(profile).length > 0 ? { ...record, profile } : record;
+  });
+  // Shuffled with the CSPRNG: the order says nothing about members, their ids, upload order or time.
+  shuffle(records);
   await deps.uses.record(
     {
       kind: 'export',
@@ -95,9 +145,16 @@ export async function exportRecords(
       researcherId: actor.userId,
       category: input.category,
       statistic: null,
-      contributors,
+      contributors: new Set(contributors),
     },
     now,
   );
-  return { policyId, policyVersion: policy.version, category: input.category, records };
+  return {
+    policyId,
+    policyVersion: policy.version,
+    category: input.category,
+    minimumCohort: policy.minCellSize,
+    generalisation: anonymity.generalisation,
+    records,
+  };
 }

@@ -8,6 +8,7 @@ export const LEDGER_COLLECTION = 'epsilon_ledger';
 export const POLICY_KEY_COLLECTION = 'policy_keys';
 export const THROTTLE_COLLECTION = 'research_throttle';
 export const INSIGHT_COLLECTION = 'cohort_insights';
+export const IMPACT_COLLECTION = 'impact_previews';
 /** Shared "only once" claims (a request becomes a proposal once). */
 export const CLAIM_COLLECTION = 'claims';
 
@@ -85,10 +86,33 @@ export interface PolicyKeyDocument {
   createdAt: Date;
 }
 
-/** The released percentile bands of one category and UTC day. */
+/** The comparison shown for one category and period (`_id` `<category>:<period id>`, e.g. `heart-rate:2026-12`). */
 export interface InsightRecord {
   _id: string;
+  category: string;
+  /** The period id (`2026-12`, `2026-Q4`, `2026`) and the year whose budget it paid from. */
+  periodId: string;
+  year: number;
+  /** When the bands shown were released: this period, or an earlier one when the year's budget was spent. */
   computedAt: Date;
+  /** False when the year's budget was spent: the period shows the last release again, and nothing new left. */
+  fresh: boolean;
   suppressed: boolean;
   components: { component: string | null; quantiles: { level: number; value: number }[] | null }[];
+  /** ε of the release shown, the category's budget for its year and what that year had spent after it (micro-ε). */
+  epsilonMicro: number;
+  budgetMicro: number;
+  spentMicro: number;
+}
+
+/** A proposal's impact preview as released once: coarse bands only, never the exact counts they came from. */
+export interface ImpactSnapshotDocument {
+  /** `<proposal>:draft` (the steward's preview) or `<proposal>:public` (from the first read past draft). */
+  _id: string;
+  proposalId: string;
+  stage: 'draft' | 'public';
+  policyId: string;
+  at: Date;
+  minCellSize: number;
+  categories: { category: string; atLeast: number; fewerThan: number }[];
 }

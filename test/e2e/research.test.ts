@@ -76,7 +76,7 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     await signIn(stewardPage.page, app.baseUrl, steward.email, steward.password, '/steward');
     await stewardPage.page.getByRole('button', { name: `Turn "${title}" into a proposal` }).click();
     await stewardPage.page.getByTestId('impact').waitFor();
-    expect(await stewardPage.page.getByTestId('impact').textContent()).toContain('Heart rate: 80 members');
+    expect(await stewardPage.page.getByTestId('impact').textContent()).toContain('Heart rate: 80 to 89 members');
     await stewardPage.page.getByRole('button', { name: `Open the vote on ${title}` }).click();
     await stewardPage.page.getByText(`The vote on "${title}" is open.`).waitFor();
     expect(await seriousAxeViolations(stewardPage.page)).toEqual([]);
@@ -152,6 +152,10 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     await page.getByRole('heading', { name: 'Who used your data' }).waitFor();
     await page.getByRole('cell', { name: title }).first().waitFor();
     expect(await page.getByLabel('Heart rate').inputValue()).toBe('aggregate');
+    // What a researcher receives under "pseudonymised records", in the member's words.
+    await expect
+      .poll(() => page.getByTestId('pseudonymised-explained').textContent())
+      .toMatch(/exact value rounded.*no noise is added.*different in every study/);
     await page.getByRole('heading', { name: 'What the privacy guarantee means for you' }).waitFor();
     // The study's budget ε 1: any conclusion at most e ≈ 2.72 times more or less likely with the member's data.
     expect(await page.getByTestId('guarantee').textContent()).toMatch(
@@ -181,6 +185,11 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     await page.getByRole('link', { name: 'My data' }).click();
     await page
       .getByText(/How you compare/)
+      .first()
+      .waitFor();
+    // What the comparison cost, from the cooperative's yearly ε for the category (the founding default: ε 1).
+    await page
+      .getByText(/This comparison used ε 0\.083 of the cooperative’s 1 for Heart rate/)
       .first()
       .waitFor();
     expect(problems).toEqual([]);

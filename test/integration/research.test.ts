@@ -68,12 +68,13 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 describe('the story: request → proposal → vote → queries', () => {
-  it('previews the impact per category as counts, never who', () => {
+  it('previews the impact per category as coarse bands, never who', () => {
     expect(impact).toMatchObject({
       minCellSize: 11,
+      stage: 'draft',
       categories: [
-        { category: 'heart-rate', members: 43, minCellSizeMet: true },
-        { category: 'blood-pressure', members: 40, minCellSizeMet: true },
+        { category: 'heart-rate', members: { atLeast: 40, fewerThan: 50 } },
+        { category: 'blood-pressure', members: { atLeast: 40, fewerThan: 50 } },
       ],
     });
     expect(JSON.stringify(impact)).not.toContain(consenting[0]!.id);

@@ -94,6 +94,7 @@ export type DuoModifier = NonNullable<AccessRequestBody['duo']['modifiers']>[num
 export type ResearchRequest = ReturnType<typeof presentRequest>;
 export type Policy = ReturnType<typeof presentPolicy>;
 export type ImpactPreview = ReturnType<typeof presentImpact>;
+export type CategoryImpact = ImpactPreview['categories'][number];
 export type QueryInput = z.input<typeof queryBody>;
 export type QueryAnswer = Json<ReturnType<typeof presentQueryAnswer>>;
 export type Cell = QueryAnswer['results'][number]['cells'][number];

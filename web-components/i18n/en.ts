@@ -161,7 +161,9 @@ export const en = {
   'policyField.epsilon': 'Privacy budget (ε)',
   'policyField.ethicsApproval': 'Ethics approval',
   'level.aggregate': 'Aggregate statistics only (no individual records)',
-  'level.pseudonymised': 'Pseudonymised records (no names, dates by month)',
+  'level.pseudonymised': 'Pseudonymised records (exact values, no noise; no names, dates by month)',
+  'consent.pseudonymisedExplained':
+    'What “pseudonymised records” gives a study the assembly approved: each of your observations in that category with its exact value rounded to the precision shown in this app (no noise is added), its unit and month, under a pseudonym that is different in every study; if the study asks for them, your sex, age band and region, widened or left out until at least as many members share them as the cell size (11 under the founding bylaws). Never your name, notes, sources or exact dates — and nothing at all if fewer members than the cell size would be in it. Someone holding the records of two studies could still match yours by their values.',
 
   'proposal.title': 'Proposal',
   'proposal.back': 'All votes',
@@ -375,6 +377,11 @@ export const en = {
   'insight.above': 'above the {p}th percentile of members who share their data.',
   'insight.between': 'between the {low}th and {high}th percentiles of members who share their data.',
   'insight.median': '(median {value})',
+  'insight.cost':
+    'This comparison used ε {epsilon} of the cooperative’s {budget} for {category} in {year} (ε {spent} spent so far that year).',
+  'insight.stale':
+    'This year’s privacy budget for it is spent: these figures were released on {date}; no new release until next year.',
+  'insight.budgetSpent': 'How you compare: this year’s privacy budget for it is spent.',
 
   'consent.heading': 'Your consent (your key)',
   'consent.explain':
@@ -496,12 +503,12 @@ export const en = {
   'steward.propose': 'Turn into a proposal',
   'steward.proposeWho': 'Turn "{title}" into a proposal',
   'steward.proposed': 'A draft proposal was made from "{title}". Open it for a vote below.',
-  'impact.title': 'Impact today',
-  'impact.heading': 'Impact of "{title}" today',
-  'impact.explain': 'How many members this would cover under their current consent ({when}); never who.',
-  'impact.line': '{category}: {members} members',
-  'impact.met': '— enough for the small-cell rule.',
-  'impact.notMet': '— fewer than {min}: answers would be suppressed.',
+  'impact.title': 'Impact',
+  'impact.heading': 'Impact of "{title}"',
+  'impact.explain':
+    'How many members this covers under their consent, in bands of 10, taken once ({when}); never who, never an exact count.',
+  'impact.band': '{category}: {low} to {high} members',
+  'impact.fewer': '{category}: fewer than {min} members — answers would be suppressed.',
 
   'record.title': 'Public record',
   'record.intro':

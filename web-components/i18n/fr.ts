@@ -164,7 +164,9 @@ export const fr: Record<MessageKey, string> = {
   'policyField.epsilon': 'Budget de confidentialité (ε)',
   'policyField.ethicsApproval': 'Autorisation éthique',
   'level.aggregate': 'Statistiques agrégées seulement (aucune donnée individuelle)',
-  'level.pseudonymised': 'Données pseudonymisées (sans nom, dates au mois)',
+  'level.pseudonymised': 'Données pseudonymisées (valeurs exactes, sans bruit ; sans nom, dates au mois)',
+  'consent.pseudonymisedExplained':
+    'Ce que « données pseudonymisées » donne à une étude approuvée par l’assemblée : chacune de vos observations de la catégorie avec sa valeur exacte arrondie à la précision affichée dans cette application (aucun bruit n’est ajouté), son unité et son mois, sous un pseudonyme différent dans chaque étude ; si l’étude les demande, votre sexe, votre tranche d’âge et votre région, élargis ou omis jusqu’à ce qu’au moins autant de membres les partagent que la taille de cellule (11 selon les statuts fondateurs). Jamais votre nom, vos notes, vos sources ni vos dates exactes — et rien du tout si l’étude compterait moins de membres que la taille de cellule. Quelqu’un qui détient les données de deux études pourrait encore rapprocher les vôtres par leurs valeurs.',
 
   'proposal.title': 'Proposition',
   'proposal.back': 'Tous les votes',
@@ -381,6 +383,11 @@ export const fr: Record<MessageKey, string> = {
   'insight.above': 'au-dessus du {p}e centile des membres qui partagent leurs données.',
   'insight.between': 'entre le {low}e et le {high}e centile des membres qui partagent leurs données.',
   'insight.median': '(médiane {value})',
+  'insight.cost':
+    'Cette comparaison a utilisé ε {epsilon} des {budget} de la coopérative pour {category} en {year} (ε {spent} dépensé cette année-là).',
+  'insight.stale':
+    'Le budget de confidentialité de l’année est épuisé : ces chiffres ont été publiés le {date} ; pas de nouvelle publication avant l’an prochain.',
+  'insight.budgetSpent': 'Votre position : le budget de confidentialité de l’année est épuisé.',
 
   'consent.heading': 'Votre consentement (votre clé)',
   'consent.explain':
@@ -503,12 +510,12 @@ export const fr: Record<MessageKey, string> = {
   'steward.propose': 'En faire une proposition',
   'steward.proposeWho': 'Faire de « {title} » une proposition',
   'steward.proposed': 'Un brouillon de proposition a été créé à partir de « {title} ». Ouvrez le vote ci-dessous.',
-  'impact.title': 'Portée aujourd’hui',
-  'impact.heading': 'Portée de « {title} » aujourd’hui',
-  'impact.explain': 'Combien de membres seraient concernés selon leur consentement actuel ({when}) ; jamais qui.',
-  'impact.line': '{category} : {members} membres',
-  'impact.met': '— assez pour la règle des petits effectifs.',
-  'impact.notMet': '— moins de {min} : les réponses seraient supprimées.',
+  'impact.title': 'Portée',
+  'impact.heading': 'Portée de « {title} »',
+  'impact.explain':
+    'Combien de membres sont concernés selon leur consentement, par tranches de 10, relevé une seule fois ({when}) ; jamais qui, jamais un nombre exact.',
+  'impact.band': '{category} : de {low} à {high} membres',
+  'impact.fewer': '{category} : moins de {min} membres — les réponses seraient supprimées.',
 
   'record.title': 'Registre public',
   'record.intro':

@@ -94,6 +94,7 @@ export class CoopConsentForm extends LitElement {
           </tbody>
         </table>
       </div>
+      <p class="muted" data-testid="pseudonymised-explained">${t('consent.pseudonymisedExplained')}</p>
       <fieldset>
         <legend>${t('consent.conditions')}</legend>
         ${conditions.map(

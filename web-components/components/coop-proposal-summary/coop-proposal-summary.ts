@@ -1,7 +1,7 @@
 // A proposal in plain language: what kind of decision, who asks, why, which data, at what level, for how
 // long, and the voting rules frozen at opening. Draft policy fields the page does not know are listed as-is.
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import type { ImpactPreview } from '../../api/types.js';
+import type { CategoryImpact, ImpactPreview } from '../../api/types.js';
 import type { Proposal } from '../../api/types.js';
 import { LocaleController, formatDate, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -63,13 +63,7 @@ export class CoopProposalSummary extends LitElement {
     return html`<h3>${t('impact.title')}</h3>
       <p class="muted">${t('impact.explain', { when: formatDateTime(impact.at) })}</p>
       <ul>
-        ${impact.categories.map(
-          (c) =>
-            html`<li>
-              ${t('impact.line', { category: t(`category.${c.category}` as MessageKey), members: c.members })}
-              ${c.minCellSizeMet ? t('impact.met') : t('impact.notMet', { min: impact.minCellSize })}
-            </li>`,
-        )}
+        ${impact.categories.map((c) => html`<li>${impactLine(c)}</li>`)}
       </ul>`;
   }
 
@@ -145,4 +139,12 @@ declare global {
   interface HTMLElementTagNameMap {
     'coop-proposal-summary': CoopProposalSummary;
   }
+}
+
+/** One category of an impact preview in words: its coarse band, or "fewer than τ" (never an exact count). */
+export function impactLine(c: CategoryImpact): string {
+  const category = t(`category.${c.category}` as MessageKey);
+  return c.members.atLeast === 0
+    ? t('impact.fewer', { category, min: c.members.fewerThan })
+    : t('impact.band', { category, low: c.members.atLeast, high: c.members.fewerThan - 1 });
 }

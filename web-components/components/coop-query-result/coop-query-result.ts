@@ -21,7 +21,12 @@ function headline(cell: Cell, statistic: string): number | undefined {
 function detail(cell: Cell): string {
   if (cell.suppressed) return '';
   if (cell.quantiles)
-    return cell.quantiles.map((q) => `p${Math.round(q.level * 100)} ${formatNumber(q.value)}`).join(', ');
+    return cell.quantiles
+      .map((q) => {
+        const [low = q.value, high = q.value] = q.interval95;
+        return `p${Math.round(q.level * 100)} ${formatNumber(q.value)} (${formatNumber(low)}–${formatNumber(high)})`;
+      })
+      .join(', ');
   if (cell.histogram)
     return cell.histogram
       .map((b) => `${formatNumber(b.from)}–${formatNumber(b.to)}: ${b.count === null ? '—' : formatNumber(b.count)}`)
@@ -29,10 +34,16 @@ function detail(cell: Cell): string {
   return '';
 }
 
-// The released value's 95 % interval as text ('' when the statistic has none, e.g. quantiles).
+// The headline's 95 % interval: the cell's (count, mean) or, for quantiles, the median's; null for a histogram.
+function headlineInterval(cell: Cell): readonly number[] | null {
+  if (cell.suppressed) return null;
+  if (cell.quantiles) return cell.quantiles.find((q) => Math.abs(q.level - 0.5) < 1e-9)?.interval95 ?? null;
+  return cell.interval95 ?? null;
+}
+
+// The released value's 95 % interval as text ('' when the statistic has none, e.g. a histogram's total).
 function interval(cell: Cell): string {
-  if (cell.suppressed || !cell.interval95) return '';
-  const [low, high] = cell.interval95;
+  const [low, high] = headlineInterval(cell) ?? [];
   return low === undefined || high === undefined ? '' : `${formatNumber(low)} – ${formatNumber(high)}`;
 }
 
@@ -80,8 +91,8 @@ export class CoopQueryResult extends LitElement {
             quote(groupLabel(cell.group)),
             cell.suppressed,
             value ?? '',
-            cell.suppressed ? '' : (cell.interval95?.[0] ?? ''),
-            cell.suppressed ? '' : (cell.interval95?.[1] ?? ''),
+            headlineInterval(cell)?.[0] ?? '',
+            headlineInterval(cell)?.[1] ?? '',
             cell.suppressed ? '' : (cell.noiseScale ?? ''),
             quote(detail(cell)),
           ].join(','),

@@ -202,7 +202,13 @@ export class CoopDashboardPage extends LitElement {
   private renderInsight(data: CategoryData) {
     const insight = data.insight;
     if (!insight) return nothing;
-    if (insight.suppressed) return html`<p class="muted compare">${t('insight.notEnough')}</p>`;
+    if (insight.suppressed && insight.release.epsilon === 0) {
+      return html`<p class="muted compare">${t('insight.budgetSpent')}</p>`;
+    }
+    if (insight.suppressed) {
+      return html`<p class="muted compare">${t('insight.notEnough')}</p>
+        ${this.renderInsightCost(data)}`;
+    }
     return html`<div class="compare">
       <p><strong>${t('insight.heading')}</strong></p>
       <ul>
@@ -226,6 +232,7 @@ export class CoopDashboardPage extends LitElement {
           </li>`;
         })}
       </ul>
+      ${this.renderInsightCost(data)}
     </div>`;
   }
 
@@ -280,6 +287,22 @@ export class CoopDashboardPage extends LitElement {
       <ul class="values">
         ${points.map((p) => html`<li>${formatDate(p.start)}: <strong>${value(p)}</strong> ${unit}</li>`)}
       </ul>`;
+  }
+
+  /** What the comparison cost, from the cooperative's yearly ε for the category, and whether it is a re-showing. */
+  private renderInsightCost(data: CategoryData) {
+    const release = data.insight!.release;
+    const eps = (value: number) => formatNumber(value, 3);
+    return html`<p class="muted insight-cost">
+      ${t('insight.cost', {
+        epsilon: eps(release.epsilon),
+        budget: eps(release.epsilonPerYear),
+        spent: eps(release.spentThisYear),
+        category: t(`category.${data.info.code}` as MessageKey),
+        year: release.year,
+      })}
+      ${release.fresh ? nothing : t('insight.stale', { date: formatDate(data.insight!.computedAt) })}
+    </p>`;
   }
 
   private renderControls() {

@@ -19,6 +19,7 @@ import type { AuditVerification, ImpactPreview, Proposal, RegisterEntry } from '
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
+import { impactLine } from '../../components/coop-proposal-summary/coop-proposal-summary.js';
 
 const HOUR = 3_600_000;
 
@@ -135,13 +136,7 @@ export class CoopStewardPage extends LitElement {
             ? html`<div class="card" data-testid="impact">
                 <h3>${t('impact.heading', { title: this.impact.title })}</h3>
                 <ul>
-                  ${this.impact.preview.categories.map(
-                    (c) =>
-                      html`<li>
-                        ${t('impact.line', { category: t(`category.${c.category}` as MessageKey), members: c.members })}
-                        ${c.minCellSizeMet ? t('impact.met') : t('impact.notMet', { min: this.impact!.preview.minCellSize })}
-                      </li>`,
-                  )}
+                  ${this.impact.preview.categories.map((c) => html`<li>${impactLine(c)}</li>`)}
                 </ul>
               </div>`
             : nothing

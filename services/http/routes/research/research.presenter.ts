@@ -65,7 +65,15 @@ const cellSchema = z
     suppressed: z.boolean(),
     count: z.number().int().optional().describe('The noisy member count the release was decided on'),
     mean: z.number().optional(),
-    quantiles: z.array(z.object({ level: z.number(), value: z.number() })).optional(),
+    quantiles: z
+      .array(
+        z.object({
+          level: z.number(),
+          value: z.number(),
+          interval95: intervalSchema.describe('Holds the noiseless quantile (all five at once) with ≥ 95 %'),
+        }),
+      )
+      .optional(),
     histogram: z
       .array(
         z.object({
@@ -131,7 +139,9 @@ function presentCell(cell: ReleasedCell) {
     suppressed: false as const,
     ...(cell.count !== undefined && { count: cell.count }),
     ...(cell.mean !== undefined && { mean: cell.mean }),
-    ...(cell.quantiles && { quantiles: cell.quantiles.map((q) => ({ level: q.level, value: q.value })) }),
+    ...(cell.quantiles && {
+      quantiles: cell.quantiles.map((q) => ({ level: q.level, value: q.value, interval95: q.interval95 })),
+    }),
     ...(cell.histogram && {
       histogram: cell.histogram.map((b) => ({ from: b.from, to: b.to, count: b.count, interval95: b.interval95 })),
     }),
@@ -146,6 +156,9 @@ export function presentExport(answer: ExportAnswer) {
     policyId: answer.policyId,
     policyVersion: answer.policyVersion,
     category: answer.category,
+    mode: 'pseudonymised records: exact values rounded to the catalogue’s decimals, no noise, shuffled',
+    minimumCohort: answer.minimumCohort,
+    generalisation: answer.generalisation,
     records: answer.records,
   };
 }

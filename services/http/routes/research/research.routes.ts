@@ -2,7 +2,6 @@
 // queries and pseudonymised exports. A query is decided, debited and audited before it is answered, an export
 // decided and audited (services/research/).
 import { z } from 'zod';
-import type { Viewer } from '../../../assembly/index.js';
 import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentProposal } from '../proposals/proposals.presenter.js';
@@ -98,15 +97,22 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
       {
         method: 'get',
         path: '/api/proposals/:id/impact',
-        summary: 'Impact preview of an access-policy proposal now: members covered per category, never who',
+        summary:
+          'Impact preview of an access-policy proposal: members covered per category as coarse bands, snapshot once',
         tag: 'assembly',
-        access: 'authenticated',
+        access: ['member', 'steward'],
         params: idParams,
         success: { status: 200, schema: impactSchema, description: 'The impact preview' },
-        errors: { 400: 'not_an_access_policy, validation_failed', 404: 'not_found (also a draft, for non-stewards)' },
+        errors: {
+          400: 'not_an_access_policy, validation_failed',
+          403: 'role_not_allowed (researchers)',
+          404: 'not_found (also a draft, for non-stewards)',
+        },
       },
       async ({ actor, params }) =>
-        presentImpact(await research.proposalImpact(params.id, actor!.role as Viewer, now())),
+        presentImpact(
+          await research.proposalImpact(params.id, actor!.role === 'steward' ? 'steward' : 'member', now()),
+        ),
     )
     .route(
       {

@@ -80,8 +80,16 @@ export const exportQuery = z.strictObject({ category: code, from: instant.option
 const impactSchema = z.object({
   policyId: z.string(),
   at: z.string(),
+  stage: z.enum(['draft', 'public']).describe('draft: the steward’s preview; public: the snapshot from opening on'),
   minCellSize: z.number().int(),
-  categories: z.array(z.object({ category: z.string(), members: z.number().int(), minCellSizeMet: z.boolean() })),
+  categories: z.array(
+    z.object({
+      category: z.string(),
+      members: z
+        .object({ atLeast: z.number().int(), fewerThan: z.number().int() })
+        .describe('A coarse band, never the exact count: [0, minCellSize) or a band of width 10 (100 from 1,000)'),
+    }),
+  ),
 });
 export { impactSchema };
 
