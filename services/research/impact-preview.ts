@@ -37,11 +37,13 @@ export async function impact(
   const cohort = await readCohort(cohortDeps);
   const from = new Date(policy.period.from);
   const to = new Date(policy.period.to);
-  const categories = policy.categories.map((category) => {
-    const included = cohort.members.filter((m) => memberIncluded(m.history, policy, category, now).included);
-    const withData = chunkRefsIn(cohort, included, category, from, to).size;
-    return { category, members: countBand(withData, policy.minCellSize) };
-  });
+  const categories = await Promise.all(
+    policy.categories.map(async (category) => {
+      const included = cohort.members.filter((m) => memberIncluded(m.history, policy, category, now).included);
+      const withData = (await chunkRefsIn(cohortDeps, included, { category, from, to })).size;
+      return { category, members: countBand(withData, policy.minCellSize) };
+    }),
+  );
   return { policyId: policy.id, at: now, stage, minCellSize: policy.minCellSize, categories };
 }
 

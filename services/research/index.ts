@@ -14,7 +14,7 @@ import type { MemberDirectory } from '../members/index.js';
 import type { Vault } from '../vault/index.js';
 import { accessLog, type AccessLogEntry } from './access-log.js';
 import { approvedPolicies } from './approved-policies.js';
-import { type Cohort, type CohortMember, type CohortReadScope, readCohort } from './cohort.js';
+import { type Cohort, type CohortMember, readCohort } from './cohort.js';
 import { changeConsent, consentOf, type ConsentView, seedConsent } from './consent.js';
 import { ConsentStore } from './consent-store.js';
 import { type ResearchAudit, SERVICE_ACTOR } from './decision-gate.js';
@@ -59,7 +59,7 @@ export interface ResearchDeps {
   keyring: Keyring;
   audit: ResearchAudit;
   assembly: Assembly;
-  vault: Pick<Vault, 'sealedCohort' | 'observationsOf'>;
+  vault: Pick<Vault, 'cohortRefs' | 'cohortValues' | 'cohortObservations' | 'observationsOf'>;
   members: MemberDirectory;
   options?: Partial<ResearchOptions>;
   /** Noise source; the operating system's CSPRNG unless a test injects one. */
@@ -121,7 +121,7 @@ export interface Research {
   readonly probes: {
     findPolicy(policyId: string, now: Date): Promise<ApprovedPolicy | null>;
     remainingMicro(policyId: string, budgetMicro: number): Promise<number>;
-    readCohort(scope?: CohortReadScope): Promise<Cohort>;
+    readCohort(): Promise<Cohort>;
     researchProfileOf(member: CohortMember): ResearchProfile;
   };
 }
@@ -186,7 +186,7 @@ export function createResearch(deps: ResearchDeps): Research {
     probes: {
       findPolicy: (policyId, now) => registry.find(policyId, now),
       remainingMicro: (policyId, budgetMicro) => ledger.remaining(policyId, budgetMicro),
-      readCohort: (scope) => readCohort(cohort, scope),
+      readCohort: () => readCohort(cohort),
       researchProfileOf: (member) => members.researchProfileOf(member),
     },
   };

@@ -157,12 +157,18 @@ async function cohortBands(deps: InsightDeps, category: Category, now: Date): Pr
   const audited = { category: category.code, period: period.id, epsilonMicro: costMicro, position: debit.position };
   await appendOrFail(deps.audit, 'research.insight.released', SERVICE_ACTOR, audited, now);
   const scope = { category: category.code, from: new Date(now.getTime() - INSIGHT_WINDOW_MS), to: now };
-  const cohort = await readCohort(deps.cohort, scope);
+  const cohort = await readCohort(deps.cohort);
   const consenting = cohort.members.filter((m) => levelFor(consentInForce(m.history, now), category.code) !== 'none');
   let suppressed = false;
   const results: InsightRecord['components'] = [];
-  for (const component of components) {
-    const values = valuesIn(cohort, consenting, scope, component?.name);
+  const valuesPerComponent = await valuesIn(
+    deps.cohort,
+    consenting,
+    scope,
+    components.map((c) => c?.name),
+  );
+  for (const [c, component] of components.entries()) {
+    const values = valuesPerComponent[c]!;
     const series: MemberSeries[] = [...values].map(([memberId, own]) => ({
       memberId,
       groups: groupValuesOf({}, now),

@@ -13,9 +13,8 @@ import { pseudonymiseObservation, type PseudonymisedRecord } from '../../policie
 import type { Actor } from '../auth/index.js';
 import { Forbidden } from '../errors.js';
 import type { MemberDirectory } from '../members/index.js';
-import { openSealedChunk } from '../vault/index.js';
 import type { ApprovedPolicies } from './approved-policies.js';
-import { chunkRefsIn, type CohortDeps, readCohort } from './cohort.js';
+import { type CohortDeps, observationsIn, readCohort } from './cohort.js';
 import { appendOrFail, auditDecision, decideRequest, refusal, type ResearchAudit } from './decision-gate.js';
 import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { PolicyKeys } from './policy-keys.js';
@@ -91,25 +90,19 @@ export async function exportRecords(
   const key = await deps.policyKeys.keyFor(policyId, now);
   const from = new Date(decision.period.from);
   const to = new Date(decision.period.to);
-  const cohort = await readCohort(deps.cohort, { category: input.category, from, to });
+  const cohort = await readCohort(deps.cohort);
   const included = cohort.members.filter(
     (m) => memberIncluded(m.history, policy, input.category, now, 'pseudonymised').included,
   );
-  const refs = chunkRefsIn(cohort, included, input.category, from, to);
   const byId = new Map(included.map((m) => [m.id, m]));
   const category = findCategory(input.category)!;
   const rows: { memberId: string; observation: NormalisedObservation }[] = [];
-  for (const [memberId, list] of refs) {
-    const member = byId.get(memberId)!;
-    for (const ref of list) {
-      const document = cohort.sealed.chunks.get(ref.id);
-      if (!document) continue;
-      for (const observation of openSealedChunk(member, document)) {
-        const at = Date.parse(observation.effectiveAt);
-        if (at >= from.getTime() && at < to.getTime())
-          rows.push({ memberId, observation: roundedTo(observation, category) });
-      }
-    }
+  for (const [memberId, observations] of await observationsIn(deps.cohort, included, {
+    category: input.category,
+    from,
+    to,
+  })) {
+    for (const observation of observations) rows.push({ memberId, observation: roundedTo(observation, category) });
   }
   // k-anonymity over the members who appear in the export, with k = the policy's cell size (≥ the bylaws').
   const contributors = [...new Set(rows.map((r) => r.memberId))].sort();

@@ -108,7 +108,7 @@ export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, no
 
   // Released from here on: only members whose consent in force now includes them, only data in scope.
   const scope = { category: category.code, from: new Date(decision.period.from), to: new Date(decision.period.to) };
-  const cohort = await readCohort(deps.cohort, scope);
+  const cohort = await readCohort(deps.cohort);
   const included = cohort.members.filter(
     (m) => memberIncluded(m.history, policy, category.code, now, 'aggregate').included,
   );
@@ -117,8 +117,14 @@ export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, no
   const contributors = new Set<string>();
   const groups = new Map<string, ReturnType<typeof groupValuesOf>>();
   const results: QueryAnswer['results'] = [];
-  for (const component of components) {
-    const values = valuesIn(cohort, included, scope, component?.name);
+  const valuesPerComponent = await valuesIn(
+    deps.cohort,
+    included,
+    scope,
+    components.map((c) => c?.name),
+  );
+  for (const [c, component] of components.entries()) {
+    const values = valuesPerComponent[c]!;
     const series: MemberSeries[] = [];
     for (const member of included) {
       const own = values.get(member.id);

@@ -9,6 +9,7 @@ import { listObservations, type ListQuery } from './list-observations.js';
 import { observationSeries, type SeriesQuery } from './observation-series.js';
 import type { SeriesPoint } from './series.js';
 import { UploadIdempotency } from './upload-idempotency.js';
+import { cohortObservations, cohortRefs, cohortValues, type CohortPeriod } from './cohort-reads.js';
 import { uploadObservations, type UploadBody, type UploadResult } from './upload-observations.js';
 import { VaultStore } from './vault-store.js';
 import {
@@ -17,7 +18,9 @@ import {
   IDEMPOTENCY_COLLECTION,
   INSTANCE_COLLECTION,
   type ChunkFilter,
+  type ChunkRef,
   type CohortScope,
+  type KeyedMember,
   type IdempotencyDocument,
   type InstanceDocument,
   type SealedCohort,
@@ -44,6 +47,7 @@ export type { ListQuery } from './list-observations.js';
 export type { SeriesQuery } from './observation-series.js';
 export type { SeriesBucket, SeriesPoint } from './series.js';
 export type { UploadBody, UploadResult } from './upload-observations.js';
+export type { CohortPeriod } from './cohort-reads.js';
 export type { CsvDialect } from './formats/csv-observations.js';
 export { isTimeZone } from './formats/local-dates.js';
 
@@ -91,8 +95,21 @@ export interface Vault {
   isEmpty(memberId: string): Promise<boolean>;
   /** Stores already validated observations (demo data, benchmarks): no parsing, same storage path. */
   storeObservations(memberId: string, observations: readonly NormalisedObservation[]): Promise<StoreResult>;
-  /** Every member's directories and, given a scope, the sealed chunks of its category and months (research). */
+  /** Every member's directories and, given a scope, the sealed chunks of its category and months (bulk checks, benchmarks). */
   sealedCohort(scope?: CohortScope): Promise<SealedCohort>;
+  /** The chunks of a category and period each of these members lists (research, after consent: cohort-reads.ts). */
+  cohortRefs(members: readonly KeyedMember[], period: CohortPeriod): Promise<Map<string, ChunkRef[]>>;
+  /** These members' values in a category and period, once per component asked, read and decrypted by batch. */
+  cohortValues(
+    members: readonly KeyedMember[],
+    period: CohortPeriod,
+    components: readonly (string | undefined)[],
+  ): Promise<Map<string, number[]>[]>;
+  /** These members' observations in a category and period (the pseudonymised export), read and opened by batch. */
+  cohortObservations(
+    members: readonly KeyedMember[],
+    period: CohortPeriod,
+  ): Promise<Map<string, NormalisedObservation[]>>;
   /** Inserts already sealed chunks and directory versions as they are (bulk seeding of benchmarks only). */
   seedSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void>;
   /** Deletes everything the vault holds of a member (erasure, after the account and its key are gone). */
@@ -140,6 +157,9 @@ export function createVault(deps: VaultDeps): Vault {
     isEmpty: async (memberId) => (await store.readHead(memberId, await dataKeyOf(memberId))).version === 0,
     storeObservations: async (memberId, observations) => store.store(memberId, await dataKeyOf(memberId), observations),
     sealedCohort: (scope) => store.sealedCohort(scope),
+    cohortRefs: (members, period) => cohortRefs(store, members, period),
+    cohortValues: (members, period, components) => cohortValues(store, members, period, components),
+    cohortObservations: (members, period) => cohortObservations(store, members, period),
     seedSealed: (chunks, directories) => store.insertSealed(chunks, directories),
     eraseMemberData: (memberId) => eraseMemberData({ store, idempotencyRecords }, memberId),
   };

@@ -5,13 +5,9 @@ import { toBuffer } from '../db/connection.js';
 import { monthOf, openChunk, type ChunkMeta } from './chunk-codec.js';
 import { chunkValues } from './chunk-values.js';
 import { openHeadDocument } from './vault-store.js';
-import type { ChunkDocument, ChunkRef, HeadDocument } from './vault.model.js';
+import type { ChunkDocument, ChunkRef, HeadDocument, KeyedMember } from './vault.model.js';
 
-/** A member whose vault may be opened: their id and unwrapped data key. */
-export interface KeyedMember {
-  id: string;
-  key: Buffer;
-}
+export type { KeyedMember } from './vault.model.js';
 
 /** The UTC months (inclusive) a period [from, to) touches. */
 export function monthsOf(from: Date, to: Date): { from: string; to: string } {

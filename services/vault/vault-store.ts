@@ -23,6 +23,7 @@ import {
   type CohortScope,
   type Head,
   type HeadDocument,
+  type KeyedMember,
   type SealedCohort,
   type StoredObservation,
   type StoreResult,
@@ -192,6 +193,55 @@ export class VaultStore {
       scope ? readByCategoryAndMonths(this.chunks, scope.category, scope.months) : [],
     ]);
     return { directories, chunks: new Map(chunks.map((c) => [c._id, c])) };
+  }
+
+  /**
+   * The newest directory of each of `members`, opened with their key: one `_id $in` read of the hints, one of the
+   * hinted versions, then one per version found newer (usually one), each in batches (document-reads.ts). Only
+   * these members' documents are read — never the whole collection.
+   */
+  async newestDirectories(members: readonly KeyedMember[]): Promise<Map<string, ChunkRef[]>> {
+    const hints = await readByIds(
+      this.heads,
+      members.map((m) => hintId(m.id)),
+      READ_CONCURRENCY,
+    );
+    const found = new Map<string, HeadDocument>();
+    let probing = members.map((member, i) => ({
+      member,
+      version: Math.max(Number((hints[i] as { version?: number } | null)?.version ?? 0), 0),
+      first: true,
+    }));
+    while (probing.length > 0) {
+      // First the hinted version itself (when there is one), then the next one up, until none is newer.
+      const ids = probing.map((p) => headId(p.member.id, p.first && p.version > 0 ? p.version : p.version + 1));
+      const documents = await readByIds(this.heads, ids, READ_CONCURRENCY);
+      const next: typeof probing = [];
+      probing.forEach((p, i) => {
+        const document = documents[i];
+        if (document) {
+          found.set(p.member.id, document);
+          next.push({ member: p.member, version: document.version ?? p.version + 1, first: false });
+        } else if (p.first && p.version > 0) {
+          next.push({ ...p, version: 0, first: false }); // a hint past what exists (never written): probe from 1
+        }
+      });
+      probing = next;
+    }
+    const result = new Map<string, ChunkRef[]>();
+    for (const member of members) {
+      const document = found.get(member.id);
+      if (!document) continue;
+      if (!document.sealed) throw new Error(`directory version ${document._id} is pruned but newest`);
+      result.set(member.id, openHeadDocument(member.id, member.key, document as { _id: string; sealed: unknown }));
+    }
+    return result;
+  }
+
+  /** The sealed chunks with these ids, by id (ciphertext; the caller opens them with each member's key). */
+  async sealedChunks(ids: readonly string[]): Promise<Map<string, ChunkDocument>> {
+    const documents = await readByIds(this.chunks, ids, READ_CONCURRENCY);
+    return new Map(documents.flatMap((d) => (d ? [[d._id, d] as const] : [])));
   }
 
   /** Inserts sealed chunks and directory versions as they are (bulk seeding; uploads use `store`). */

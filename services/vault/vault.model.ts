@@ -76,6 +76,12 @@ export interface InstanceDocument {
   beatAt: Date;
 }
 
+/** A member whose vault may be opened: their id and unwrapped data key. */
+export interface KeyedMember {
+  id: string;
+  key: Buffer;
+}
+
 /** What research may read of every vault at once: directories and sealed chunks, ciphertext only. */
 export interface SealedCohort {
   /** Every directory version still holding content (the newest of each member among them). */
