@@ -80,6 +80,8 @@ export interface RegisterEntry {
   commitment?: string;
   /** Open mode only: the link is public by the bylaws' choice. */
   receipt?: string;
+  /** Set when the member's proxy cast this ballot for them; the member's own ballot replaces it. */
+  castBy?: 'proxy';
 }
 
 /** A ballot: `_id` is `<proposalId>:<receipt>`; no time, no member — except `voterId` in open mode. */
@@ -88,6 +90,28 @@ export interface BallotBoxEntry {
   proposalId: string;
   choice: BallotChoice;
   voterId?: string;
+  /**
+   * A ballot cast by proxy: a keyed hash of (proposal, principal) under the service's key (proxy-keys.ts), so the
+   * principal's own ballot can void it; the database alone cannot tell whose it is.
+   */
+  proxyTag?: string;
+}
+
+/**
+ * One side of a proxy mandate: `_id` is `<proposalId>:<userId>`, so each member holds at most one mandate per
+ * proposal (as principal or as proxy) — Art. 886 CO, and no chains. Written as two unique inserts.
+ */
+export interface MandateDocument {
+  _id: string;
+  proposalId: string;
+  userId: string;
+  role: 'principal' | 'proxy';
+  partnerId: string;
+  namedAt: Date;
+  /** Set first when the principal revokes, so a proxy ballot racing the revocation undoes itself. */
+  revokedAt?: Date;
+  /** On the principal's side: the receipt of the ballot the proxy cast, sealed (proxy-keys.ts). */
+  sealedReceipt?: Buffer;
 }
 
 /** A bylaws version adopted by an approved amendment; `_id` is the amendment's proposal id. */
@@ -107,6 +131,7 @@ export interface AssemblyCollections {
   register: Collection<RegisterEntry>;
   ballots: Collection<BallotBoxEntry>;
   bylaws: Collection<BylawsVersionDocument>;
+  mandates: Collection<MandateDocument>;
   claims: Collection<mongo.Document>;
 }
 
@@ -135,6 +160,18 @@ export interface AssemblyStores extends AssemblyCollections {
   openings: OpeningCache;
   /** The ballot path's inserts into the register and the box, sent in batches (see db/insert-batcher.ts). */
   inserts: { register: InsertBatcher; ballots: InsertBatcher };
+  /** Keyed tags and sealing for proxy ballots (proxy-keys.ts). */
+  proxyKeys: ProxyKeys;
+}
+
+/** The service-keyed operations proxy ballots need; the key never leaves the implementation. */
+export interface ProxyKeys {
+  /** A keyed, deterministic tag of (proposal, principal) marking the ballot a proxy cast for that principal. */
+  ballotTag(proposalId: string, principalId: string): string;
+  /** Seals the receipt of a proxy ballot for its principal. */
+  sealReceipt(proposalId: string, principalId: string, receipt: string): Buffer;
+  /** Opens a receipt sealed by sealReceipt. */
+  openReceipt(proposalId: string, principalId: string, sealed: Buffer): string;
 }
 
 /** What finalising a vote touches: the transitions, the box, the outcomes, the bylaws versions, the audit. */
@@ -157,6 +194,7 @@ export function assemblyCollections(connection: Connection): AssemblyCollections
     register: db.collection<RegisterEntry>('participation_register'),
     ballots: db.collection<BallotBoxEntry>('ballot_box'),
     bylaws: db.collection<BylawsVersionDocument>('bylaws_versions'),
+    mandates: db.collection<MandateDocument>('proxy_mandates'),
     claims: db.collection('claims'),
   };
 }
@@ -168,6 +206,7 @@ export async function ensureAssemblyIndexes(collections: AssemblyCollections): P
     collections.bylaws.createIndex({ version: 1 }, { unique: true }),
     collections.register.createIndex({ proposalId: 1 }),
     collections.ballots.createIndex({ proposalId: 1 }),
+    collections.mandates.createIndex({ proposalId: 1 }),
     collections.proposals.createIndex({ createdAt: 1 }),
   ]);
 }

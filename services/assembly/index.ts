@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { BallotChoice } from '../../policies/assembly/ballot-receipts.js';
 import type { AuditTrail } from '../audit/index.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { InsertBatcher } from '../db/insert-batcher.js';
 import {
   assemblyCollections,
@@ -25,6 +26,9 @@ import { OpeningMemo } from './opening-cache.js';
 import { createDraft, editDraft, withdraw } from './proposal-drafts.js';
 import { extend, open } from './proposal-opening.js';
 import { get, list, policyVotes } from './proposal-view.js';
+import { castProxyBallot } from './proxy-ballots.js';
+import { createProxyKeys } from './proxy-keys.js';
+import { mandateView, nameProxy, revokeProxy } from './proxy-mandates.js';
 import { membersToRemindOf, pendingVotes, reminders } from './reminders.js';
 import { results } from './results.js';
 
@@ -45,6 +49,7 @@ export type {
 } from './assembly.model.js';
 export { FINALISATION_GRACE_MS } from './finalisation.js';
 export type { Enactment } from './enactment.js';
+export type { MandateView } from './proxy-mandates.js';
 
 export interface AssemblyDeps {
   connection: Connection;
@@ -53,6 +58,8 @@ export interface AssemblyDeps {
   log?: Logger;
   /** Proposal events go to the audit log (drafted, opened, withdrawn, extended, finalised). */
   audit?: AuditTrail;
+  /** Keys proxy ballots' tags and sealed receipts; without it (some tests) a random per-process key is used. */
+  keyring?: Pick<Keyring, 'blindIndex'>;
 }
 
 /** Binds the assembly's use cases to its collections; call `ensureIndexes` once at start-up. */
@@ -65,6 +72,7 @@ export function createAssembly(deps: AssemblyDeps) {
     ...(deps.log && { log: deps.log }),
     openings: new OpeningMemo(),
     inserts: { register: new InsertBatcher(db.register as never), ballots: new InsertBatcher(db.ballots as never) },
+    proxyKeys: createProxyKeys(deps.keyring),
   };
 
   return {
@@ -121,6 +129,19 @@ export function createAssembly(deps: AssemblyDeps) {
     reminders: (id: string, now: Date) => reminders(stores, id, now),
     /** Ids of the members to remind (for an in-process notifier; not served over HTTP, see docs/assembly.md). */
     membersToRemind: (id: string, now: Date) => membersToRemindOf(stores, id, now),
+
+    // ---- proxies (Art. 886 CO) -------------------------------------------------------------------------------
+
+    /** A member names another member as proxy for one open proposal (`proxyId` null: nobody was found). */
+    nameProxy: (id: string, principalId: string, proxyId: string | null, now: Date) =>
+      nameProxy(stores, id, principalId, proxyId, now),
+    /** The principal revokes their proxy until close; a ballot the proxy cast for them is voided. */
+    revokeProxy: (id: string, principalId: string, now: Date) => revokeProxy(stores, id, principalId, now),
+    /** The caller's mandates on one proposal: the proxy they named (and the receipt), or whom they represent. */
+    mandates: (id: string, userId: string) => mandateView(stores, id, userId),
+    /** A proxy casts or changes the ballot of the member they represent. */
+    castProxyBallot: (id: string, proxyId: string, choice: BallotChoice, secret: string | undefined, now: Date) =>
+      castProxyBallot(stores, id, proxyId, choice, secret, now),
 
     // ---- closing --------------------------------------------------------------------------------------------
 
