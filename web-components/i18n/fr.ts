@@ -193,6 +193,35 @@ export const fr: Record<MessageKey, string> = {
   'ballotError.ballot_secret_invalid':
     'Ce navigateur ne détient pas le secret de votre vote précédent ; il ne peut pas être modifié d’ici.',
   'ballotError.network_error': 'Le service est injoignable. Votre vote n’a pas été enregistré.',
+  'proxy.heading': 'Procuration',
+  'proxy.explain':
+    'Si vous ne pouvez pas voter vous-même, vous pouvez désigner un autre membre pour voter pour vous sur cette proposition (art. 886 CO). Un membre ne peut représenter qu’un seul membre. Votre propre vote remplace toujours celui de votre représentant.',
+  'proxy.emailLabel': 'Adresse e-mail du membre que vous désignez',
+  'proxy.name': 'Désigner comme représentant',
+  'proxy.named':
+    'Vous avez désigné un représentant le {when}. Vous pouvez révoquer la procuration jusqu’à la clôture du vote.',
+  'proxy.revoke': 'Révoquer ma procuration',
+  'proxy.revoked': 'Votre procuration est révoquée.',
+  'proxy.nameDone': 'Votre représentant est désigné.',
+  'proxy.votedForYou': 'Votre représentant a voté pour vous. Récépissé de ce bulletin :',
+  'proxy.notYetVoted': 'Votre représentant n’a pas encore voté.',
+  'proxy.representing':
+    'Un membre vous a désigné comme représentant le {when}. Vous pouvez voter pour lui ci-dessous ; s’il vote lui-même, son propre bulletin compte.',
+  'proxy.voteHeading': 'Voter pour le membre que vous représentez',
+  'proxy.recorded': 'Le bulletin ({choice}) du membre que vous représentez est enregistré.',
+  'proxyError.proxy_not_eligible': 'Aucun membre pouvant voter sur cette proposition n’a cette adresse.',
+  'proxyError.proxy_is_self': 'Vous ne pouvez pas vous désigner vous-même.',
+  'proxyError.proxy_already_named': 'Vous avez déjà désigné un représentant ; révoquez d’abord la procuration.',
+  'proxyError.proxy_chain':
+    'Un représentant ne peut pas désigner de représentant, et un membre qui a désigné un représentant ne peut représenter personne.',
+  'proxyError.proxy_already_representing': 'Ce membre représente déjà un autre membre sur cette proposition.',
+  'proxyError.already_voted': 'Vous avez voté vous-même ; votre bulletin compte.',
+  'proxyError.proxies_not_allowed': 'Les statuts n’autorisent pas la représentation.',
+  'proxyError.principal_voted': 'Le membre que vous représentez a voté lui-même ; son bulletin compte.',
+  'proxyError.not_a_proxy': 'Aucun membre ne vous a désigné comme représentant pour cette proposition.',
+  'proxyError.principal_not_eligible':
+    'Le membre que vous représentez ne peut pas voter sur cette proposition maintenant.',
+  'proxyError.no_proxy_named': 'Vous n’avez pas désigné de représentant.',
   'choice.yes': 'Oui',
   'choice.no': 'Non',
   'choice.abstain': 'Abstention',
