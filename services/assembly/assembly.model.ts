@@ -30,6 +30,8 @@ export interface ProposalDocument {
   kind: ProposalKind;
   /** The policy the vote is about; `bylaws` for amendments, so only one amendment is under vote at a time. */
   targetPolicyId: string;
+  /** The researcher whose request this access policy comes from (set by research), who may join the discussion. */
+  requestedBy?: string;
   content: ProposalContent;
   createdBy: string;
   createdAt: Date;
@@ -114,6 +116,29 @@ export interface MandateDocument {
   sealedReceipt?: Buffer;
 }
 
+/** A proposal announced for discussion before its vote: `_id` is the proposal id, inserted once. */
+export interface AnnouncementDocument {
+  _id: string;
+  announcedAt: Date;
+  announcedBy: string;
+}
+
+/**
+ * A post in a proposal's discussion thread. The author is referred to by account id (never a name): the name is
+ * read at display time, so an erased author shows as "a former member". Stewards may hide a post, never edit it.
+ */
+export interface PostDocument {
+  _id: string;
+  proposalId: string;
+  authorId: string;
+  authorRole: 'member' | 'steward' | 'researcher';
+  /** A reply names the post it answers (one level deep); null for a post that starts a conversation. */
+  parentId: string | null;
+  text: string;
+  postedAt: Date;
+  hidden?: { by: string; reason: string; at: Date };
+}
+
 /** A bylaws version adopted by an approved amendment; `_id` is the amendment's proposal id. */
 export interface BylawsVersionDocument {
   _id: string;
@@ -132,6 +157,8 @@ export interface AssemblyCollections {
   ballots: Collection<BallotBoxEntry>;
   bylaws: Collection<BylawsVersionDocument>;
   mandates: Collection<MandateDocument>;
+  announcements: Collection<AnnouncementDocument>;
+  posts: Collection<PostDocument>;
   claims: Collection<mongo.Document>;
 }
 
@@ -181,7 +208,7 @@ export type FinalisationStores = Pick<
 >;
 
 /** What reading a proposal touches: its parts, the turnout, and finalisation of a due vote on the way. */
-export type ReadingStores = FinalisationStores & Pick<AssemblyStores, 'proposals' | 'register'>;
+export type ReadingStores = FinalisationStores & Pick<AssemblyStores, 'proposals' | 'register' | 'announcements'>;
 
 /** The assembly's collections on a connection (plain driver collections: the hot path needs no hydration). */
 export function assemblyCollections(connection: Connection): AssemblyCollections {
@@ -195,6 +222,8 @@ export function assemblyCollections(connection: Connection): AssemblyCollections
     ballots: db.collection<BallotBoxEntry>('ballot_box'),
     bylaws: db.collection<BylawsVersionDocument>('bylaws_versions'),
     mandates: db.collection<MandateDocument>('proxy_mandates'),
+    announcements: db.collection<AnnouncementDocument>('proposal_announcements'),
+    posts: db.collection<PostDocument>('proposal_posts'),
     claims: db.collection('claims'),
   };
 }
@@ -207,6 +236,7 @@ export async function ensureAssemblyIndexes(collections: AssemblyCollections): P
     collections.register.createIndex({ proposalId: 1 }),
     collections.ballots.createIndex({ proposalId: 1 }),
     collections.mandates.createIndex({ proposalId: 1 }),
+    collections.posts.createIndex({ proposalId: 1, postedAt: 1 }),
     collections.proposals.createIndex({ createdAt: 1 }),
   ]);
 }
@@ -215,6 +245,8 @@ export async function ensureAssemblyIndexes(collections: AssemblyCollections): P
 
 export interface DraftInput {
   kind: ProposalKind;
+  /** The requesting researcher, for an access policy drafted from their request. */
+  requestedBy?: string;
   title: string;
   summary: string;
   targetPolicyId?: string;
@@ -237,6 +269,8 @@ export interface ProposalView {
   proposal: ProposalDocument;
   transition: TransitionDocument | null;
   outcome: OutcomeDocument | null;
+  /** Announced for discussion before opening, if it was. */
+  announcement: AnnouncementDocument | null;
   status: ProposalStatus;
   /** Who has voted so far (never how); present once the proposal has opened. */
   turnout: number | null;

@@ -25,8 +25,10 @@ import { finalise } from './finalisation.js';
 import { OpeningMemo } from './opening-cache.js';
 import { createDraft, editDraft, withdraw } from './proposal-drafts.js';
 import { extend, open } from './proposal-opening.js';
-import { get, list, policyVotes } from './proposal-view.js';
+import { get, list, policyVotes, type ProposalFilter } from './proposal-view.js';
 import { castProxyBallot } from './proxy-ballots.js';
+import { announce } from './proposal-announcement.js';
+import { hidePost, post, thread, type NewPost, type Participant } from './discussion.js';
 import { createProxyKeys } from './proxy-keys.js';
 import { mandateView, nameProxy, revokeProxy } from './proxy-mandates.js';
 import { membersToRemindOf, pendingVotes, reminders } from './reminders.js';
@@ -50,6 +52,9 @@ export type {
 export { FINALISATION_GRACE_MS } from './finalisation.js';
 export type { Enactment } from './enactment.js';
 export type { MandateView } from './proxy-mandates.js';
+export type { NewPost, Participant } from './discussion.js';
+export type { PostDocument } from './assembly.model.js';
+export type { ProposalFilter } from './proposal-view.js';
 
 export interface AssemblyDeps {
   connection: Connection;
@@ -95,6 +100,18 @@ export function createAssembly(deps: AssemblyDeps) {
     /** Withdraws a draft: the one transition out of draft, so it excludes a concurrent opening. */
     withdraw: (id: string, stewardId: string, now: Date) => withdraw(stores, id, stewardId, now),
 
+    // ---- deliberation --------------------------------------------------------------------------------------
+
+    /** A steward announces a draft for discussion before its vote (the bylaws may require a minimum period). */
+    announce: (id: string, stewardId: string, now: Date) => announce(stores, id, stewardId, now),
+    /** The discussion thread, oldest first, for a participant who may read it. */
+    thread: (id: string, who: Participant, now: Date) => thread(stores, id, who, now),
+    /** Adds a post or a reply while the proposal is announced or open (plain text, rate-limited per author). */
+    post: (id: string, who: Participant, input: NewPost, now: Date) => post(stores, id, who, input, now),
+    /** A steward hides a post with a reason (never edits it); audited. */
+    hidePost: (id: string, postId: string, stewardId: string, reason: string, now: Date) =>
+      hidePost(stores, id, postId, stewardId, reason, now),
+
     // ---- opening and deadline -------------------------------------------------------------------------------
 
     /** Opens the vote: freezes content, rules and bylaws version with their digests, and fixes the electorate. */
@@ -107,7 +124,7 @@ export function createAssembly(deps: AssemblyDeps) {
     /** One proposal with its status at `now`, finalising it first if its vote is over. */
     get: (id: string, now: Date, viewer: Viewer) => get(stores, id, now, viewer),
     /** Proposals by status group, newest first; drafts and withdrawn ones are shown to stewards only. */
-    list: (filter: 'open' | 'closed' | 'draft' | 'all', now: Date, viewer: Viewer) => list(stores, filter, now, viewer),
+    list: (filter: ProposalFilter, now: Date, viewer: Viewer) => list(stores, filter, now, viewer),
     /** Opened policy votes with their outcomes; the research service derives approved policies from these. */
     policyVotes: (now: Date, policyId?: string) => policyVotes(stores, now, policyId),
     /** The access policies the approved votes enacted (on one id, or all) and the approved votes refused. */

@@ -119,6 +119,7 @@ export const en = {
   'votes.colStatus': 'Status',
   'votes.colDeadline': 'Deadline',
 
+  'status.announced': 'Under discussion',
   'status.draft': 'Draft',
   'status.open': 'Open for voting',
   'status.closed': 'Closed, counting',

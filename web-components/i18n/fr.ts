@@ -122,6 +122,7 @@ export const fr: Record<MessageKey, string> = {
   'votes.colStatus': 'Statut',
   'votes.colDeadline': 'Échéance',
 
+  'status.announced': 'En discussion',
   'status.draft': 'Brouillon',
   'status.open': 'Vote ouvert',
   'status.closed': 'Clos, dépouillement en cours',

@@ -2,10 +2,10 @@
 // (docs/migrations.md says how); released entries are never edited, renumbered or removed.
 import { baseline } from './0001-baseline.js';
 import { admittedMembers } from './0002-admitted-members.js';
-import { proxyMandates } from './0003-proxy-mandates.js';
+import { proxiesAndDiscussion } from './0003-proxies-and-discussion.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [baseline, admittedMembers, proxyMandates];
+export const MIGRATIONS: readonly Migration[] = [baseline, admittedMembers, proxiesAndDiscussion];
 
 /** The schema version this code reads and writes: the newest migration's. */
 export const CODE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,9 +1,9 @@
-// Migration 3 on a database from before proxies: it creates the mandates collection and its index, leaves existing
+// Migration 3 on a database from before proxies: it creates the new collections and their indexes, leaves existing
 // register and ballot-box entries as they are (they are members' own ballots), and may run again.
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../../../services/db/connection.js';
-import { proxyMandates } from '../../../../services/db/migrations/0003-proxy-mandates.js';
+import { proxiesAndDiscussion } from '../../../../services/db/migrations/0003-proxies-and-discussion.js';
 import type { MigrationContext } from '../../../../services/db/migrations/index.js';
 import { testDatabaseUri } from '../../../helpers/test-app.js';
 
@@ -35,15 +35,17 @@ const everything = async () => ({
   box: await connection.db!.collection('ballot_box').find({}).toArray(),
 });
 
-describe('migration 0003 proxy-mandates', () => {
-  it('creates proxy_mandates with its proposal index and rewrites nothing, also when run twice', async () => {
+describe('migration 0003 proxies-and-discussion', () => {
+  it('creates the mandates, announcements and posts collections with their indexes and rewrites nothing, also when run twice', async () => {
     const before = await everything();
-    await proxyMandates.up(context());
-    await proxyMandates.up(context());
-    const collections = await connection.db!.listCollections({ name: 'proxy_mandates' }).toArray();
-    expect(collections).toHaveLength(1);
-    const indexes = await connection.db!.collection('proxy_mandates').indexes();
-    expect(indexes.map((index) => index.key)).toContainEqual({ proposalId: 1 });
+    await proxiesAndDiscussion.up(context());
+    await proxiesAndDiscussion.up(context());
+    const names = (await connection.db!.listCollections().toArray()).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['proxy_mandates', 'proposal_announcements', 'proposal_posts']));
+    const mandateIndexes = await connection.db!.collection('proxy_mandates').indexes();
+    expect(mandateIndexes.map((index) => index.key)).toContainEqual({ proposalId: 1 });
+    const postIndexes = await connection.db!.collection('proposal_posts').indexes();
+    expect(postIndexes.map((index) => index.key)).toContainEqual({ proposalId: 1, postedAt: 1 });
     expect(await everything()).toEqual(before);
   });
 });
