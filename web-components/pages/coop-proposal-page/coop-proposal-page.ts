@@ -13,14 +13,17 @@ import {
   nameProxy,
   revokeProxy,
 } from '../../api/assembly.api.js';
+import { hidePost, fetchThread, postToThread } from '../../api/discussion.api.js';
 import { fetchImpact } from '../../api/research.api.js';
 import { ballotSecret, rememberReceipt, storedReceipt } from '../../api/ballot-secrets.js';
-import type { Account, Choice, ImpactPreview, Mandate, Proposal, Results } from '../../api/types.js';
+import type { Account, Choice, ImpactPreview, Mandate, Proposal, Results, Thread } from '../../api/types.js';
 import '../../components/coop-ballot-form/coop-ballot-form.js';
 import type { CoopBallotForm } from '../../components/coop-ballot-form/coop-ballot-form.js';
 import '../../components/coop-chart/coop-chart.js';
 import '../../components/coop-proposal-summary/coop-proposal-summary.js';
 import '../../components/coop-proxy-panel/coop-proxy-panel.js';
+import '../../components/coop-discussion/coop-discussion.js';
+import type { CoopDiscussion } from '../../components/coop-discussion/coop-discussion.js';
 import '../../components/coop-receipt/coop-receipt.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -61,13 +64,15 @@ export class CoopProposalPage extends LitElement {
   private readonly data = new Task(this, {
     task: async ([id]) => {
       const proposal = await fetchProposal(id);
-      const opened = proposal.status !== 'draft' && proposal.status !== 'withdrawn';
-      const [results, impact, mandate] = await Promise.all([
+      const opened = !['draft', 'announced', 'withdrawn'].includes(proposal.status);
+      const [results, impact, mandate, thread] = await Promise.all([
         opened ? fetchResults(id) : null,
         proposal.kind === 'access-policy' ? fetchImpact(id).catch(() => null) : null,
         opened && this.account?.role === 'member' ? fetchMandate(id).catch(() => null) : null,
+        // Account holders and researchers who did not ask are refused: the page simply shows no thread.
+        fetchThread(id).catch(() => null),
       ]);
-      return { proposal, results, impact, mandate };
+      return { proposal, results, impact, mandate, thread };
     },
     args: () => [this.proposalId, this.account?.role] as const,
   });
@@ -116,8 +121,8 @@ export class CoopProposalPage extends LitElement {
     }
   }
 
-  /** Runs one proxy action, shows its message or its refusal, and reloads the page's data. */
-  private async proxyAction(action: () => Promise<string>): Promise<void> {
+  /** Runs one action (proxy or discussion), shows its message or its refusal, and reloads the page's data. */
+  private async act(action: () => Promise<string>): Promise<void> {
     this.busy = true;
     this.error = '';
     this.message = '';
@@ -126,7 +131,7 @@ export class CoopProposalPage extends LitElement {
       void this.data.run();
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'network_error';
-      const key = [`proxyError.${code}`, `ballotError.${code}`].find((k) => hasMessage(k));
+      const key = [`proxyError.${code}`, `discussionError.${code}`, `ballotError.${code}`].find((k) => hasMessage(k));
       this.error = key ? t(key as MessageKey) : t('common.failed');
     } finally {
       this.busy = false;
@@ -136,14 +141,14 @@ export class CoopProposalPage extends LitElement {
   }
 
   private onProxyNamed(event: CustomEvent<{ email: string }>): Promise<void> {
-    return this.proxyAction(async () => {
+    return this.act(async () => {
       await nameProxy(this.proposalId, event.detail.email);
       return t('proxy.nameDone');
     });
   }
 
   private onProxyRevoked(): Promise<void> {
-    return this.proxyAction(async () => {
+    return this.act(async () => {
       await revokeProxy(this.proposalId);
       return t('proxy.revoked');
     });
@@ -151,13 +156,44 @@ export class CoopProposalPage extends LitElement {
 
   private onProxyBallot(event: CustomEvent<{ choice: Choice }>): Promise<void> {
     const form = event.target as CoopBallotForm;
-    return this.proxyAction(async () => {
+    return this.act(async () => {
       // The proxy's own secret for the principal's ballot, kept apart from the secret of their own ballot.
       const secret = ballotSecret(this.account!.id, `${this.proposalId}.proxy`);
       const answer = await castProxyBallot(this.proposalId, event.detail.choice, secret);
       form.reset();
       return t('proxy.recorded', { choice: t(`choice.${answer.choice}`) });
     });
+  }
+
+  private onPostSubmitted(event: CustomEvent<{ text: string; parentId?: string }>): Promise<void> {
+    const discussion = event.target as CoopDiscussion;
+    return this.act(async () => {
+      await postToThread(this.proposalId, event.detail.text, event.detail.parentId);
+      discussion.reset();
+      return t('discussion.posted');
+    });
+  }
+
+  private onPostHidden(event: CustomEvent<{ postId: string; reason: string }>): Promise<void> {
+    return this.act(async () => {
+      await hidePost(this.proposalId, event.detail.postId, event.detail.reason);
+      return t('discussion.hidden');
+    });
+  }
+
+  private renderDiscussion(thread: Thread | null): TemplateResult | typeof nothing {
+    if (!thread) return nothing;
+    return html`<section class="card" aria-labelledby="discussion-heading" data-testid="discussion">
+      <h2 id="discussion-heading">${t('discussion.heading')}</h2>
+      <p class="muted">${t('discussion.explain')}</p>
+      <coop-discussion
+        .thread=${thread}
+        .busy=${this.busy}
+        ?steward=${this.account?.role === 'steward'}
+        @coop-post-submitted=${this.onPostSubmitted}
+        @coop-post-hidden=${this.onPostHidden}
+      ></coop-discussion>
+    </section>`;
   }
 
   private renderProxy(proposal: Proposal, mandate: Mandate | null): TemplateResult | typeof nothing {
@@ -317,11 +353,13 @@ export class CoopProposalPage extends LitElement {
     results,
     impact,
     mandate,
+    thread,
   }: {
     proposal: Proposal;
     results: Results | null;
     impact: ImpactPreview | null;
     mandate: Mandate | null;
+    thread: Thread | null;
   }): TemplateResult {
     return html`
       <p><a href="/votes">← ${t('proposal.back')}</a></p>
@@ -336,7 +374,7 @@ export class CoopProposalPage extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.receipt && proposal.status === 'open' ? html`<coop-receipt .receipt=${this.receipt}></coop-receipt>` : nothing}
       ${this.renderVoting(proposal)} ${this.renderProxy(proposal, mandate)}
-      ${this.renderResults(results, mandate?.asPrincipal?.receipt ?? undefined)}
+      ${this.renderResults(results, mandate?.asPrincipal?.receipt ?? undefined)} ${this.renderDiscussion(thread)}
     `;
   }
 }
