@@ -41,7 +41,10 @@ describe('discussion and register in the browser', { timeout: 120_000 }, () => {
   it('announces, posts, hides with a reason, and excludes a member with a reason', async () => {
     const asSteward = await openPage(browser);
     await signIn(asSteward.page, app.baseUrl, steward.email, steward.password, '/steward');
-    await asSteward.page.getByRole('button', { name: `Announce "${title}" for discussion` }).click();
+    const announce = asSteward.page.getByRole('button', { name: `Announce for discussion: ${title}` });
+    await announce.waitFor();
+    expect(await seriousAxeViolations(asSteward.page)).toEqual([]);
+    await announce.click();
     await asSteward.page.getByText(`"${title}" is announced: members can read and discuss it.`).waitFor();
     await asSteward.page.getByRole('link', { name: /Under discussion since/ }).waitFor();
 

@@ -222,7 +222,7 @@ export const en = {
   'discussionError.reply_too_deep': 'Reply to the post that started the conversation.',
   'discussionError.not_a_member': 'Only members take part in the discussion.',
   'steward.announce': 'Announce for discussion',
-  'steward.announceWho': 'Announce "{title}" for discussion',
+  'steward.announceWho': 'Announce for discussion: {title}',
   'steward.announced': '"{title}" is announced: members can read and discuss it.',
   'steward.underDiscussion': 'Under discussion since {when}.',
   'stewardError.discussion_required': 'The bylaws require a discussion period: announce the proposal first.',

@@ -227,7 +227,7 @@ export const fr: Record<MessageKey, string> = {
   'discussionError.reply_too_deep': 'Répondez à la contribution qui a ouvert la conversation.',
   'discussionError.not_a_member': 'Seuls les membres participent à la discussion.',
   'steward.announce': 'Annoncer pour discussion',
-  'steward.announceWho': 'Annoncer « {title} » pour discussion',
+  'steward.announceWho': 'Annoncer pour discussion : {title}',
   'steward.announced': '« {title} » est annoncée : les membres peuvent la lire et en discuter.',
   'steward.underDiscussion': 'En discussion depuis le {when}.',
   'stewardError.discussion_required':
