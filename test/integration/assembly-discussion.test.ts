@@ -61,6 +61,9 @@ describe('announcing a proposal for discussion', () => {
     expect(announced.status, announced.text).toBe(200);
     expect(announced.body).toMatchObject({ status: 'announced', announcedAt: expect.any(String) });
     expect((await call('GET', `/api/proposals/${id}`, member)).body.status).toBe('announced');
+    // Members see the impact preview as soon as the proposal is announced.
+    const impact = await call('GET', `/api/proposals/${id}/impact`, member);
+    expect(impact.status, impact.text).toBe(200);
     const listed = await call('GET', '/api/proposals?status=announced', member);
     expect(listed.body.proposals.map((p: { id: string }) => p.id)).toContain(id);
     expect(code(await announce(id))).toEqual([409, 'already_announced']);
