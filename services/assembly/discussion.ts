@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   discussionRefusal,
   hideReasonProblem,
+  POST_WINDOW_MS,
   POSTS_PER_WINDOW,
   postTextProblem,
   postWindowOf,
@@ -63,8 +64,9 @@ export async function post(
       throw refusedOn('parentId', 'reply_too_deep', 'Reply to the post that started the conversation.');
   }
   // Exact under concurrency: each of the window's slots is handed out once.
-  const slot = await takeSlot(deps.claims, `post-rate:${who.userId}:${postWindowOf(now.getTime())}`, POSTS_PER_WINDOW);
-  if (slot === null) throw new TooManyRequests(60, 'post_rate_limited');
+  const window = postWindowOf(now.getTime());
+  const slot = await takeSlot(deps.claims, `post-rate:${who.userId}:${window}`, POSTS_PER_WINDOW);
+  if (slot === null) throw new TooManyRequests(((window + 1) * POST_WINDOW_MS - now.getTime()) / 1000);
   const document: PostDocument = {
     _id: randomUUID(),
     proposalId: id,

@@ -30,7 +30,7 @@ import { castProxyBallot } from './proxy-ballots.js';
 import { announce } from './proposal-announcement.js';
 import { hidePost, post, thread, type NewPost, type Participant } from './discussion.js';
 import { createProxyKeys } from './proxy-keys.js';
-import { mandateView, nameProxy, revokeProxy } from './proxy-mandates.js';
+import { mandatesOn, nameProxy, revokeProxy } from './proxy-mandates.js';
 import { membersToRemindOf, pendingVotes, reminders } from './reminders.js';
 import { results } from './results.js';
 
@@ -155,7 +155,7 @@ export function createAssembly(deps: AssemblyDeps) {
     /** The principal revokes their proxy until close; a ballot the proxy cast for them is voided. */
     revokeProxy: (id: string, principalId: string, now: Date) => revokeProxy(stores, id, principalId, now),
     /** The caller's mandates on one proposal: the proxy they named (and the receipt), or whom they represent. */
-    mandates: (id: string, userId: string) => mandateView(stores, id, userId),
+    mandates: (id: string, userId: string) => mandatesOn(stores, id, userId),
     /** A proxy casts or changes the ballot of the member they represent. */
     castProxyBallot: (id: string, proxyId: string, choice: BallotChoice, secret: string | undefined, now: Date) =>
       castProxyBallot(stores, id, proxyId, choice, secret, now),

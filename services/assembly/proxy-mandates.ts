@@ -86,6 +86,13 @@ export async function revokeProxy(
   return mandateView(deps, proposalId, principalId);
 }
 
+/** The caller's mandates on one opened proposal; a draft answers like a missing proposal (stewards' working copy). */
+export async function mandatesOn(deps: MandateStores, proposalId: string, userId: string): Promise<MandateView> {
+  const transition = await deps.transitions.findOne({ _id: proposalId }, { projection: { openedAt: 1 } });
+  if (!transition?.openedAt) throw new NotFound();
+  return mandateView(deps, proposalId, userId);
+}
+
 /** The caller's mandates on one proposal (as principal and as proxy). */
 export async function mandateView(deps: MandateStores, proposalId: string, userId: string): Promise<MandateView> {
   const side = await deps.mandates.findOne({ _id: mandateId(proposalId, userId) });

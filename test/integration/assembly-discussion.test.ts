@@ -139,7 +139,7 @@ describe('the discussion thread', () => {
     const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => postAs(token, id, `Point ${i}`)));
     expect(responses.filter((r) => r.status === 201)).toHaveLength(5);
     expect(responses.filter((r) => r.status === 429).map((r) => r.body.error.code)).toEqual(
-      Array(3).fill('post_rate_limited'),
+      Array(3).fill('rate_limited'),
     );
     app.clock.advance(10 * 60_000);
     expect((await postAs(await asMember(members[5]!), id, 'Later')).status).toBe(201);

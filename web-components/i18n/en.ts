@@ -216,7 +216,7 @@ export const en = {
   'discussionError.post_empty': 'Write something first.',
   'discussionError.post_too_long': 'A post may have 2,000 characters at most.',
   'discussionError.invalid_characters': 'Use no control characters or direction overrides.',
-  'discussionError.post_rate_limited': 'You have posted a lot in a short time; please wait a few minutes.',
+  'discussionError.rate_limited': 'You have posted a lot in a short time; please wait a few minutes.',
   'discussionError.discussion_closed': 'The discussion is closed.',
   'discussionError.reason_required': 'Give a reason of 3 to 500 characters.',
   'discussionError.reply_too_deep': 'Reply to the post that started the conversation.',

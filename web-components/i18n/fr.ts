@@ -221,7 +221,7 @@ export const fr: Record<MessageKey, string> = {
   'discussionError.post_empty': 'Écrivez d’abord quelque chose.',
   'discussionError.post_too_long': 'Une contribution compte au plus 2 000 caractères.',
   'discussionError.invalid_characters': 'N’utilisez ni caractères de contrôle ni inversions de sens.',
-  'discussionError.post_rate_limited': 'Vous avez beaucoup publié en peu de temps ; attendez quelques minutes.',
+  'discussionError.rate_limited': 'Vous avez beaucoup publié en peu de temps ; attendez quelques minutes.',
   'discussionError.discussion_closed': 'La discussion est close.',
   'discussionError.reason_required': 'Indiquez un motif de 3 à 500 caractères.',
   'discussionError.reply_too_deep': 'Répondez à la contribution qui a ouvert la conversation.',

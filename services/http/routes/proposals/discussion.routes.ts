@@ -87,7 +87,7 @@ export function discussionRoutes(
           403: 'not_a_member',
           404: 'not_found',
           409: 'discussion_not_open, discussion_closed',
-          429: 'post_rate_limited',
+          429: 'rate_limited',
         },
       },
       async ({ params, body, actor }) => {

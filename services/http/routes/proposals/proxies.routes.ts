@@ -30,6 +30,7 @@ export function proxyRoutes(
         access: ['member'],
         params: proposalIdParams,
         success: { status: 200, schema: mandateSchema, description: 'Your mandates' },
+        errors: { 404: 'not_found (also a proposal never opened)' },
       },
       async ({ params, actor }) => presentMandate(await assembly.mandates(params.id, actor!.userId)),
     )
