@@ -1,5 +1,6 @@
 // Deliberation through HTTP against the real database: announcing a draft for discussion, the minimum discussion
-// period, the thread (posts, replies, limits, who may read and write), hiding by stewards, and erased authors.
+// period, the thread (posts, replies, limits, who may read and write), hiding by stewards, and erased authors; and
+// bylaws that forbid proxies.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
@@ -208,14 +209,14 @@ describe('the discussion thread', () => {
   });
 });
 
-describe('a minimum discussion period from the bylaws', () => {
-  it('refuses opening before it ends, and without an announcement', async () => {
-    // Adopt bylaws version 2 with a 48-hour discussion period.
+describe('bylaws version 2: a minimum discussion period, and no proxies', () => {
+  it('refuses opening before the period ends or without an announcement, and refuses naming a proxy', async () => {
+    // Adopt bylaws version 2 with a 48-hour discussion period and proxies not allowed.
     const amendment = await call('POST', '/api/proposals', await asSteward(), {
       kind: 'amend-bylaws',
       title: 'Discuss before voting',
       summary: 'Two days of discussion before every vote.',
-      amendment: { assembly: { minDiscussionHours: 48 } },
+      amendment: { assembly: { minDiscussionHours: 48, proxies: { allowed: false } } },
     });
     expect(amendment.status, amendment.text).toBe(201);
     const opened = await call('POST', `/api/proposals/${amendment.body.id}/open`, await asSteward(), {
@@ -230,7 +231,7 @@ describe('a minimum discussion period from the bylaws', () => {
     }
     app.clock.advance(15 * DAY + FINALISATION_GRACE_MS + 1_000);
     const bylaws = await app.request('GET', '/api/bylaws');
-    expect(bylaws.body.inForce.bylaws.assembly).toEqual({ minDiscussionHours: 48 });
+    expect(bylaws.body.inForce.bylaws.assembly).toEqual({ minDiscussionHours: 48, proxies: { allowed: false } });
 
     const id = await draft();
     expect(code(await openVote(id))).toEqual([409, 'discussion_required']);
@@ -240,5 +241,11 @@ describe('a minimum discussion period from the bylaws', () => {
     expect((await call('GET', `/api/proposals/${id}`, await asSteward())).body.status).toBe('announced');
     app.clock.advance(HOUR);
     expect((await openVote(id)).status).toBe(200);
+
+    const named = await call('PUT', `/api/proposals/${id}/proxy`, await asMember(members[0]!), {
+      proxyEmail: members[1]!.email,
+    });
+    expect(code(named)).toEqual([409, 'proxies_not_allowed']);
+    expect((await call('GET', `/api/proposals/${id}/proxy`, await asMember(members[0]!))).body.asPrincipal).toBeNull();
   });
 });
