@@ -52,13 +52,15 @@ export async function nameProxy(
   await clearRevoked(deps, proposalId, proxyId);
   const fields = { proposalId, namedAt: now };
   const principalSide = { ...fields, userId: principalId, role: 'principal' as const, partnerId: proxyId };
-  if (!(await claimOnce(deps.mandates as never, mandateId(proposalId, principalId), principalSide))) {
-    refuseNaming(principalId, proxyId, await sideOf(deps, proposalId, principalId), null, bylaws);
-    return mandateView(deps, proposalId, principalId);
-  }
+  const fresh = await claimOnce(deps.mandates as never, mandateId(proposalId, principalId), principalSide);
+  // Not fresh: refused unless it is this same mandate again (a retry, perhaps of a request that died half-way).
+  if (!fresh) refuseNaming(principalId, proxyId, await sideOf(deps, proposalId, principalId), null, bylaws);
   const proxySide = { ...fields, userId: proxyId, role: 'proxy' as const, partnerId: principalId };
   if (!(await claimOnce(deps.mandates as never, mandateId(proposalId, proxyId), proxySide))) {
     const proxyHolds = await sideOf(deps, proposalId, proxyId);
+    if (!fresh && proxyHolds?.role === 'proxy' && proxyHolds.partnerId === principalId) {
+      return mandateView(deps, proposalId, principalId); // the same mandate, complete: a safe retry
+    }
     await deps.mandates.deleteOne({ _id: mandateId(proposalId, principalId), partnerId: proxyId });
     refuseNaming(principalId, proxyId, null, proxyHolds, bylaws);
     throw refusedOn(409, 'proxy_already_representing', namingMessages.proxy_already_representing!);

@@ -60,6 +60,7 @@ const voteAsProxy = async (id: string, proxy: { id: string }, choice: string, ba
   call('POST', `/api/proposals/${id}/proxy-ballots`, await asMember(proxy), { choice, secret: ballotSecret });
 const mandates = async (id: string, member: { id: string }) =>
   (await call('GET', `/api/proposals/${id}/proxy`, await asMember(member))).body;
+const code = (response: TestResponse) => [response.status, response.body?.error?.code];
 const turnout = async (id: string) => (await call('GET', `/api/proposals/${id}`, await asSteward())).body.turnout;
 
 async function countedResults(id: string) {
@@ -141,6 +142,26 @@ describe('a proxy votes for the member who named them', () => {
     expect([late.status, late.body.error.code]).toEqual([409, 'voting_closed']);
     const result = await countedResults(id);
     expect(result.totals).toMatchObject({ yes: 0, no: 1, cast: 1 });
+  });
+});
+
+describe('a naming interrupted half-way', () => {
+  it('is completed by the retry, and the proxy can vote', async () => {
+    const [principal, proxy] = await electorate(2);
+    const id = await openProposal();
+    // The request died after the principal's side was written and before the proxy's.
+    await app.connection.db!.collection('proxy_mandates').insertOne({
+      _id: `${id}:${principal!.id}` as never,
+      proposalId: id,
+      userId: principal!.id,
+      role: 'principal',
+      partnerId: proxy!.id,
+      namedAt: app.clock.now(),
+    });
+    expect(code(await voteAsProxy(id, proxy!, 'yes'))).toEqual([409, 'not_a_proxy']);
+    expect((await name(id, principal!, proxy!)).status).toBe(200);
+    expect((await voteAsProxy(id, proxy!, 'yes')).status).toBe(200);
+    expect(await turnout(id)).toBe(1);
   });
 });
 
