@@ -14,6 +14,8 @@ import { securityHeaders } from './http/middleware/security-headers.js';
 import { auditRoutes } from './http/routes/audit/audit.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
+import { proxyRoutes } from './http/routes/proposals/proxies.routes.js';
+import { discussionRoutes } from './http/routes/proposals/discussion.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { observationRoutes } from './http/routes/observations/observations.routes.js';
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
@@ -68,6 +70,8 @@ export function createApp(deps: AppDeps): Koa {
   membershipRoutes(api, members, deps.assembly, now);
   auditRoutes(api, deps.audit, now);
   proposalRoutes(api, deps.assembly, now);
+  proxyRoutes(api, deps.assembly, members, now);
+  discussionRoutes(api, deps.assembly, members, now);
   researchRoutes(api, deps.research, now);
   memberResearchRoutes(api, deps.research, now);
   publicRoutes(api, deps.record, now);

@@ -56,7 +56,7 @@ export async function createServices(
     audit,
   });
   await members.ensureIndexes();
-  const assembly = createAssembly({ connection, members, audit });
+  const assembly = createAssembly({ connection, members, audit, keyring });
   await assembly.ensureIndexes();
   // What research and the vault may know of members: ids, data keys and sealed profiles of active members.
   const directory = createMemberDirectory({ connection, keyring });

@@ -56,8 +56,16 @@ export function bylawsInForce(history: readonly Bylaws[], openedAt: Instant): By
 
 function withoutVersioning(bylaws: Bylaws): Omit<Bylaws, 'version' | 'adoptedAt'> {
   // Listed by name: a field added to Bylaws fails to compile here until someone decides if it is amendable.
-  const { proposalKinds, privacy, publication, reminderLeadHours } = bylaws;
-  return { proposalKinds, privacy, publication, reminderLeadHours };
+  const { proposalKinds, privacy, publication, reminderLeadHours, membership, assembly } = bylaws;
+  return {
+    proposalKinds,
+    privacy,
+    publication,
+    reminderLeadHours,
+    // Optional sections: present only when a version has them, so the founding version's text is unchanged.
+    ...(membership && { membership }),
+    ...(assembly && { assembly }),
+  };
 }
 
 // RFC 7396, section 2: the algorithm is short enough to keep here rather than take a dependency.

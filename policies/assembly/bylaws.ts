@@ -66,6 +66,16 @@ export interface Bylaws {
   readonly reminderLeadHours: number;
   /** Admission and its end; while no version has adopted this section, the founding membership rules apply. */
   readonly membership?: MembershipRules;
+  /** Proxies and deliberation; absent, proxies are allowed (the statute) and no discussion period is required. */
+  readonly assembly?: AssemblyRules;
+}
+
+/** How the general assembly works beyond counting (docs/assembly.md: proxies, deliberation). */
+export interface AssemblyRules {
+  /** Art. 886 CO: representation by another member; absent → allowed. */
+  readonly proxies?: { readonly allowed: boolean };
+  /** Hours a proposal must be announced for discussion before it may open; absent → none. */
+  readonly minDiscussionHours?: number;
 }
 
 // Carries every problem found, so a steward fixing an amendment sees them all at once.
@@ -153,6 +163,10 @@ export const bylawsSchema = section({
   publication: section({ participationListMinVoters: integerFrom(1) }),
   reminderLeadHours: integerFrom(1),
   membership: membershipRulesSchema.optional(),
+  assembly: section({
+    proxies: section({ allowed: z.boolean({ error: 'must be true or false' }) }).optional(),
+    minDiscussionHours: integerFrom(0).optional(),
+  }).optional(),
 });
 
 // A problem as one line a steward reads: the field, then what is wrong with it.

@@ -1,7 +1,7 @@
 import type { VotingWindow } from './bylaws.js';
 import { type Instant, MS_PER_HOUR, toEpochMs, toOptionalEpochMs } from '../shared/instant.js';
 
-export type ProposalStatus = 'draft' | 'open' | 'closed' | 'approved' | 'rejected' | 'withdrawn';
+export type ProposalStatus = 'draft' | 'announced' | 'open' | 'closed' | 'approved' | 'rejected' | 'withdrawn';
 export type FinalOutcome = 'approved' | 'rejected';
 
 // The stored facts from which a proposal's status is derived; the status itself is never stored.
@@ -9,6 +9,8 @@ export interface ProposalTimeline {
   readonly openedAt?: Instant | null;
   readonly closesAt?: Instant | null;
   readonly withdrawnAt?: Instant | null;
+  /** Announced for discussion: still editable by stewards, now visible to members (deliberation). */
+  readonly announcedAt?: Instant | null;
   /** Written once by whichever service instance finalises first. */
   readonly outcome?: FinalOutcome | null;
 }
@@ -27,7 +29,8 @@ export function proposalStatus(proposal: ProposalTimeline, now: Instant): Propos
   const closesAt = toOptionalEpochMs(proposal.closesAt, 'closesAt');
   if (openedAt === null) {
     if (proposal.outcome) throw new Error('a proposal that never opened cannot have an outcome');
-    return proposal.withdrawnAt === null || proposal.withdrawnAt === undefined ? 'draft' : 'withdrawn';
+    if (proposal.withdrawnAt !== null && proposal.withdrawnAt !== undefined) return 'withdrawn';
+    return proposal.announcedAt === null || proposal.announcedAt === undefined ? 'draft' : 'announced';
   }
   if (proposal.withdrawnAt !== null && proposal.withdrawnAt !== undefined) {
     throw new Error('an opened proposal cannot have been withdrawn');
@@ -66,9 +69,34 @@ export function validateDeadlineExtension(
   return window.ok ? allowed : refuse('window_too_long');
 }
 
-// Content may be edited only in draft: once open, members vote on exactly what was frozen at opening.
+// Content may be edited only before opening (in draft or under discussion): once open, members vote on exactly
+// what was frozen at opening.
 export function validateEdit(proposal: ProposalTimeline, now: Instant): Check<'proposal_not_draft'> {
-  return proposalStatus(proposal, now) === 'draft' ? allowed : refuse('proposal_not_draft');
+  const status = proposalStatus(proposal, now);
+  return status === 'draft' || status === 'announced' ? allowed : refuse('proposal_not_draft');
+}
+
+// A draft may be announced for discussion once; announcing again, or after opening, is refused.
+export function validateAnnouncement(
+  proposal: ProposalTimeline,
+  now: Instant,
+): Check<'proposal_not_draft' | 'already_announced'> {
+  const status = proposalStatus(proposal, now);
+  if (status === 'announced') return refuse('already_announced');
+  return status === 'draft' ? allowed : refuse('proposal_not_draft');
+}
+
+// Opening must wait for the bylaws' minimum discussion period, counted from the announcement (none when absent).
+export function validateDiscussionPeriod(
+  proposal: ProposalTimeline,
+  minDiscussionHours: number,
+  now: Instant,
+): Check<'discussion_required' | 'discussion_period_not_over'> {
+  if (minDiscussionHours <= 0) return allowed;
+  const announcedAt = toOptionalEpochMs(proposal.announcedAt, 'announcedAt');
+  if (announcedAt === null) return refuse('discussion_required');
+  const endsAt = announcedAt + minDiscussionHours * MS_PER_HOUR;
+  return toEpochMs(now, 'now') >= endsAt ? allowed : refuse('discussion_period_not_over');
 }
 
 // A proposal may be withdrawn only in draft; once open, only the assembly can end it, by voting.
@@ -88,7 +116,8 @@ export function validateBallotTiming(
 ): Check<'proposal_not_open' | 'voting_closed'> {
   const status = proposalStatus(proposal, now);
   if (status === 'open') return allowed;
-  return refuse(status === 'draft' || status === 'withdrawn' ? 'proposal_not_open' : 'voting_closed');
+  const before = status === 'draft' || status === 'announced' || status === 'withdrawn';
+  return refuse(before ? 'proposal_not_open' : 'voting_closed');
 }
 
 // Whether the deadline is near enough that members who have not voted should be reminded.

@@ -30,6 +30,8 @@ export interface ProposalDocument {
   kind: ProposalKind;
   /** The policy the vote is about; `bylaws` for amendments, so only one amendment is under vote at a time. */
   targetPolicyId: string;
+  /** The researcher whose request this access policy comes from (set by research), who may join the discussion. */
+  requestedBy?: string;
   content: ProposalContent;
   createdBy: string;
   createdAt: Date;
@@ -80,6 +82,8 @@ export interface RegisterEntry {
   commitment?: string;
   /** Open mode only: the link is public by the bylaws' choice. */
   receipt?: string;
+  /** Set when the member's proxy cast this ballot for them; the member's own ballot replaces it. */
+  castBy?: 'proxy';
 }
 
 /** A ballot: `_id` is `<proposalId>:<receipt>`; no time, no member — except `voterId` in open mode. */
@@ -88,6 +92,51 @@ export interface BallotBoxEntry {
   proposalId: string;
   choice: BallotChoice;
   voterId?: string;
+  /**
+   * A ballot cast by proxy: a keyed hash of (proposal, principal) under the service's key (proxy-keys.ts), so the
+   * principal's own ballot can void it; the database alone cannot tell whose it is.
+   */
+  proxyTag?: string;
+}
+
+/**
+ * One side of a proxy mandate: `_id` is `<proposalId>:<userId>`, so each member holds at most one mandate per
+ * proposal (as principal or as proxy) — Art. 886 CO, and no chains. Written as two unique inserts.
+ */
+export interface MandateDocument {
+  _id: string;
+  proposalId: string;
+  userId: string;
+  role: 'principal' | 'proxy';
+  partnerId: string;
+  namedAt: Date;
+  /** Set first when the principal revokes, so a proxy ballot racing the revocation undoes itself. */
+  revokedAt?: Date;
+  /** On the principal's side: the receipt of the ballot the proxy cast, sealed (proxy-keys.ts). */
+  sealedReceipt?: Buffer;
+}
+
+/** A proposal announced for discussion before its vote: `_id` is the proposal id, inserted once. */
+export interface AnnouncementDocument {
+  _id: string;
+  announcedAt: Date;
+  announcedBy: string;
+}
+
+/**
+ * A post in a proposal's discussion thread. The author is referred to by account id (never a name): the name is
+ * read at display time, so an erased author shows as "a former member". Stewards may hide a post, never edit it.
+ */
+export interface PostDocument {
+  _id: string;
+  proposalId: string;
+  authorId: string;
+  authorRole: 'member' | 'steward' | 'researcher';
+  /** A reply names the post it answers (one level deep); null for a post that starts a conversation. */
+  parentId: string | null;
+  text: string;
+  postedAt: Date;
+  hidden?: { by: string; reason: string; at: Date };
 }
 
 /** A bylaws version adopted by an approved amendment; `_id` is the amendment's proposal id. */
@@ -107,6 +156,9 @@ export interface AssemblyCollections {
   register: Collection<RegisterEntry>;
   ballots: Collection<BallotBoxEntry>;
   bylaws: Collection<BylawsVersionDocument>;
+  mandates: Collection<MandateDocument>;
+  announcements: Collection<AnnouncementDocument>;
+  posts: Collection<PostDocument>;
   claims: Collection<mongo.Document>;
 }
 
@@ -135,6 +187,18 @@ export interface AssemblyStores extends AssemblyCollections {
   openings: OpeningCache;
   /** The ballot path's inserts into the register and the box, sent in batches (see db/insert-batcher.ts). */
   inserts: { register: InsertBatcher; ballots: InsertBatcher };
+  /** Keyed tags and sealing for proxy ballots (proxy-keys.ts). */
+  proxyKeys: ProxyKeys;
+}
+
+/** The service-keyed operations proxy ballots need; the key never leaves the implementation. */
+export interface ProxyKeys {
+  /** A keyed, deterministic tag of (proposal, principal) marking the ballot a proxy cast for that principal. */
+  ballotTag(proposalId: string, principalId: string): string;
+  /** Seals the receipt of a proxy ballot for its principal. */
+  sealReceipt(proposalId: string, principalId: string, receipt: string): Buffer;
+  /** Opens a receipt sealed by sealReceipt. */
+  openReceipt(proposalId: string, principalId: string, sealed: Buffer): string;
 }
 
 /** What finalising a vote touches: the transitions, the box, the outcomes, the bylaws versions, the audit. */
@@ -144,7 +208,7 @@ export type FinalisationStores = Pick<
 >;
 
 /** What reading a proposal touches: its parts, the turnout, and finalisation of a due vote on the way. */
-export type ReadingStores = FinalisationStores & Pick<AssemblyStores, 'proposals' | 'register'>;
+export type ReadingStores = FinalisationStores & Pick<AssemblyStores, 'proposals' | 'register' | 'announcements'>;
 
 /** The assembly's collections on a connection (plain driver collections: the hot path needs no hydration). */
 export function assemblyCollections(connection: Connection): AssemblyCollections {
@@ -157,6 +221,9 @@ export function assemblyCollections(connection: Connection): AssemblyCollections
     register: db.collection<RegisterEntry>('participation_register'),
     ballots: db.collection<BallotBoxEntry>('ballot_box'),
     bylaws: db.collection<BylawsVersionDocument>('bylaws_versions'),
+    mandates: db.collection<MandateDocument>('proxy_mandates'),
+    announcements: db.collection<AnnouncementDocument>('proposal_announcements'),
+    posts: db.collection<PostDocument>('proposal_posts'),
     claims: db.collection('claims'),
   };
 }
@@ -168,6 +235,8 @@ export async function ensureAssemblyIndexes(collections: AssemblyCollections): P
     collections.bylaws.createIndex({ version: 1 }, { unique: true }),
     collections.register.createIndex({ proposalId: 1 }),
     collections.ballots.createIndex({ proposalId: 1 }),
+    collections.mandates.createIndex({ proposalId: 1 }),
+    collections.posts.createIndex({ proposalId: 1, postedAt: 1 }),
     collections.proposals.createIndex({ createdAt: 1 }),
   ]);
 }
@@ -176,6 +245,8 @@ export async function ensureAssemblyIndexes(collections: AssemblyCollections): P
 
 export interface DraftInput {
   kind: ProposalKind;
+  /** The requesting researcher, for an access policy drafted from their request. */
+  requestedBy?: string;
   title: string;
   summary: string;
   targetPolicyId?: string;
@@ -198,6 +269,8 @@ export interface ProposalView {
   proposal: ProposalDocument;
   transition: TransitionDocument | null;
   outcome: OutcomeDocument | null;
+  /** Announced for discussion before opening, if it was. */
+  announcement: AnnouncementDocument | null;
   status: ProposalStatus;
   /** Who has voted so far (never how); present once the proposal has opened. */
   turnout: number | null;

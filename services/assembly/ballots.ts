@@ -9,14 +9,18 @@ import type { AssemblyStores, TransitionDocument } from './assembly.model.js';
 import type { BallotReceipt, Voter } from './assembly.model.js';
 import { commitmentFromSecret, sameDigest } from './ballot-secret.js';
 import { loadMembership, membershipRecord } from './electorate.js';
+import { voidProxyBallot } from './proxy-mandates.js';
 import { timelineOf } from './proposal-view.js';
 import { ballotSecretInvalid, describe, refuseUnless } from './refusals.js';
 
 /** What the ballot path touches: the opening, the register, the box, members' standing, the batched inserts. */
 export type BallotStores = Pick<
   AssemblyStores,
-  'transitions' | 'register' | 'ballots' | 'roll' | 'openings' | 'inserts'
+  'transitions' | 'register' | 'ballots' | 'roll' | 'openings' | 'inserts' | 'proxyKeys'
 >;
+
+/** How often a member's ballot voids a racing proxy ballot and claims again before it gives up. */
+const SUPERSEDE_ATTEMPTS = 3;
 
 /**
  * Casts or changes a member's ballot. Secret mode: the first ballot claims the member's register entry (with a
@@ -54,14 +58,23 @@ export async function castBallot(
   const commitment = commitmentFromSecret(id, secret);
   const boxId = `${id}:${receipt}`;
   // Both inserts are unique-index claims, sent in batches with other members' ballots (db/insert-batcher.ts).
-  if (await deps.inserts.register.insert({ _id: registerId, proposalId: id, userId, commitment })) {
-    if (await deps.inserts.ballots.insert({ _id: boxId, proposalId: id, choice })) {
-      return { proposalId: id, receipt, choice, changed: false };
+  for (let attempt = 1; ; attempt++) {
+    if (await deps.inserts.register.insert({ _id: registerId, proposalId: id, userId, commitment })) {
+      const inserted = await deps.inserts.ballots.insert({ _id: boxId, proposalId: id, choice });
+      // A proxy ballot written between our void and our claim is voided again: the member's own ballot counts.
+      if (attempt > 1) await voidProxyBallot(deps, id, userId, boxId);
+      if (inserted) return { proposalId: id, receipt, choice, changed: false };
+      // Not inserted: the same secret was presented concurrently by this member's other request; the last choice counts.
+      break;
     }
-    // Not inserted: the same secret was presented concurrently by this member's other request; the last choice counts.
-  } else {
     const entry = await deps.register.findOne({ _id: registerId });
+    if (entry?.castBy === 'proxy' && attempt < SUPERSEDE_ATTEMPTS) {
+      // The member's own ballot supersedes the one their proxy cast: void it and claim the entry again.
+      await voidProxyBallot(deps, id, userId);
+      continue;
+    }
     if (!entry?.commitment || !sameDigest(entry.commitment, commitment)) throw ballotSecretInvalid();
+    break;
   }
   // Replace the choice, or insert it if a failure after the register claim left the box entry missing.
   await deps.ballots.updateOne({ _id: boxId }, { $set: { choice, proposalId: id } }, { upsert: true });
@@ -73,7 +86,7 @@ export async function castBallot(
  * except its deadline, which only moves later: a stale copy can refuse a ballot just after an extension (the
  * member retries), never accept a late one.
  */
-async function openingOf(
+export async function openingOf(
   deps: Pick<AssemblyStores, 'transitions' | 'openings'>,
   id: string,
   now: Date,
@@ -86,7 +99,7 @@ async function openingOf(
 }
 
 async function castOpenBallot(
-  deps: Pick<AssemblyStores, 'register' | 'ballots'>,
+  deps: Pick<AssemblyStores, 'register' | 'ballots' | 'proxyKeys'>,
   id: string,
   userId: string,
   registerId: string,
@@ -96,11 +109,11 @@ async function castOpenBallot(
   if (secret !== undefined && !isHex32(secret)) throw ballotSecretInvalid();
   // Open mode links member and ballot by design; the receipt only names the ballot in the published list.
   const fresh = secret ? receiptFromSecret(secret) : randomBytes(32).toString('hex');
-  const claimed = await claimOnce(deps.register as never, registerId, {
-    proposalId: id,
-    userId,
-    receipt: fresh,
-  });
+  let claimed = await claimOnce(deps.register as never, registerId, { proposalId: id, userId, receipt: fresh });
+  if (!claimed && (await deps.register.findOne({ _id: registerId }))?.castBy === 'proxy') {
+    await voidProxyBallot(deps, id, userId);
+    claimed = await claimOnce(deps.register as never, registerId, { proposalId: id, userId, receipt: fresh });
+  }
   const receipt = claimed ? fresh : ((await deps.register.findOne({ _id: registerId }))?.receipt ?? fresh);
   await deps.ballots.updateOne(
     { _id: `${id}:${receipt}` },

@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { BallotChoice } from '../../policies/assembly/ballot-receipts.js';
 import type { AuditTrail } from '../audit/index.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { InsertBatcher } from '../db/insert-batcher.js';
 import {
   assemblyCollections,
@@ -24,7 +25,12 @@ import { finalise } from './finalisation.js';
 import { OpeningMemo } from './opening-cache.js';
 import { createDraft, editDraft, withdraw } from './proposal-drafts.js';
 import { extend, open } from './proposal-opening.js';
-import { get, list, policyVotes } from './proposal-view.js';
+import { get, list, policyVotes, type ProposalFilter } from './proposal-view.js';
+import { castProxyBallot } from './proxy-ballots.js';
+import { announce } from './proposal-announcement.js';
+import { hidePost, post, thread, type NewPost, type Participant } from './discussion.js';
+import { createProxyKeys } from './proxy-keys.js';
+import { mandatesOn, nameProxy, revokeProxy } from './proxy-mandates.js';
 import { membersToRemindOf, pendingVotes, reminders } from './reminders.js';
 import { results } from './results.js';
 
@@ -45,6 +51,10 @@ export type {
 } from './assembly.model.js';
 export { FINALISATION_GRACE_MS } from './finalisation.js';
 export type { Enactment } from './enactment.js';
+export type { MandateView } from './proxy-mandates.js';
+export type { NewPost, Participant } from './discussion.js';
+export type { PostDocument } from './assembly.model.js';
+export type { ProposalFilter } from './proposal-view.js';
 
 export interface AssemblyDeps {
   connection: Connection;
@@ -53,6 +63,8 @@ export interface AssemblyDeps {
   log?: Logger;
   /** Proposal events go to the audit log (drafted, opened, withdrawn, extended, finalised). */
   audit?: AuditTrail;
+  /** Keys proxy ballots' tags and sealed receipts; without it (some tests) a random per-process key is used. */
+  keyring?: Pick<Keyring, 'blindIndex'>;
 }
 
 /** Binds the assembly's use cases to its collections; call `ensureIndexes` once at start-up. */
@@ -65,6 +77,7 @@ export function createAssembly(deps: AssemblyDeps) {
     ...(deps.log && { log: deps.log }),
     openings: new OpeningMemo(),
     inserts: { register: new InsertBatcher(db.register as never), ballots: new InsertBatcher(db.ballots as never) },
+    proxyKeys: createProxyKeys(deps.keyring),
   };
 
   return {
@@ -87,6 +100,18 @@ export function createAssembly(deps: AssemblyDeps) {
     /** Withdraws a draft: the one transition out of draft, so it excludes a concurrent opening. */
     withdraw: (id: string, stewardId: string, now: Date) => withdraw(stores, id, stewardId, now),
 
+    // ---- deliberation --------------------------------------------------------------------------------------
+
+    /** A steward announces a draft for discussion before its vote (the bylaws may require a minimum period). */
+    announce: (id: string, stewardId: string, now: Date) => announce(stores, id, stewardId, now),
+    /** The discussion thread, oldest first, for a participant who may read it. */
+    thread: (id: string, who: Participant, now: Date) => thread(stores, id, who, now),
+    /** Adds a post or a reply while the proposal is announced or open (plain text, rate-limited per author). */
+    post: (id: string, who: Participant, input: NewPost, now: Date) => post(stores, id, who, input, now),
+    /** A steward hides a post with a reason (never edits it); audited. */
+    hidePost: (id: string, postId: string, stewardId: string, reason: string, now: Date) =>
+      hidePost(stores, id, postId, stewardId, reason, now),
+
     // ---- opening and deadline -------------------------------------------------------------------------------
 
     /** Opens the vote: freezes content, rules and bylaws version with their digests, and fixes the electorate. */
@@ -99,7 +124,7 @@ export function createAssembly(deps: AssemblyDeps) {
     /** One proposal with its status at `now`, finalising it first if its vote is over. */
     get: (id: string, now: Date, viewer: Viewer) => get(stores, id, now, viewer),
     /** Proposals by status group, newest first; drafts and withdrawn ones are shown to stewards only. */
-    list: (filter: 'open' | 'closed' | 'draft' | 'all', now: Date, viewer: Viewer) => list(stores, filter, now, viewer),
+    list: (filter: ProposalFilter, now: Date, viewer: Viewer) => list(stores, filter, now, viewer),
     /** Opened policy votes with their outcomes; the research service derives approved policies from these. */
     policyVotes: (now: Date, policyId?: string) => policyVotes(stores, now, policyId),
     /** The access policies the approved votes enacted (on one id, or all) and the approved votes refused. */
@@ -121,6 +146,19 @@ export function createAssembly(deps: AssemblyDeps) {
     reminders: (id: string, now: Date) => reminders(stores, id, now),
     /** Ids of the members to remind (for an in-process notifier; not served over HTTP, see docs/assembly.md). */
     membersToRemind: (id: string, now: Date) => membersToRemindOf(stores, id, now),
+
+    // ---- proxies (Art. 886 CO) -------------------------------------------------------------------------------
+
+    /** A member names another member as proxy for one open proposal (`proxyId` null: nobody was found). */
+    nameProxy: (id: string, principalId: string, proxyId: string | null, now: Date) =>
+      nameProxy(stores, id, principalId, proxyId, now),
+    /** The principal revokes their proxy until close; a ballot the proxy cast for them is voided. */
+    revokeProxy: (id: string, principalId: string, now: Date) => revokeProxy(stores, id, principalId, now),
+    /** The caller's mandates on one proposal: the proxy they named (and the receipt), or whom they represent. */
+    mandates: (id: string, userId: string) => mandatesOn(stores, id, userId),
+    /** A proxy casts or changes the ballot of the member they represent. */
+    castProxyBallot: (id: string, proxyId: string, choice: BallotChoice, secret: string | undefined, now: Date) =>
+      castProxyBallot(stores, id, proxyId, choice, secret, now),
 
     // ---- closing --------------------------------------------------------------------------------------------
 

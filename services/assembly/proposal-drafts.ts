@@ -22,6 +22,7 @@ export async function createDraft(
     _id: randomUUID(),
     kind: input.kind,
     targetPolicyId,
+    ...(input.requestedBy && { requestedBy: input.requestedBy }),
     content,
     createdBy: stewardId,
     createdAt: now,
@@ -29,7 +30,7 @@ export async function createDraft(
   };
   await deps.proposals.insertOne(proposal);
   await deps.audit.append('proposal.drafted', stewardId, { proposalId: proposal._id, kind: proposal.kind }, now);
-  return { proposal, transition: null, outcome: null, status: 'draft', turnout: null };
+  return { proposal, transition: null, outcome: null, announcement: null, status: 'draft', turnout: null };
 }
 
 /** Changes a draft's text or content; refused once the proposal has opened or been withdrawn. */

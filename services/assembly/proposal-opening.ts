@@ -4,6 +4,7 @@ import { electorateSize } from '../../policies/assembly/eligibility.js';
 import {
   proposalStatus,
   validateDeadlineExtension,
+  validateDiscussionPeriod,
   validateOpening,
   validateVotingWindow,
 } from '../../policies/assembly/proposal-lifecycle.js';
@@ -31,6 +32,8 @@ export async function open(
   refuseUnless(validateOpening(timelineOf(view), now), Conflict);
   const { proposal } = view;
   const inForce = await bylawsInForce(deps, now);
+  const minDiscussionHours = inForce.bylaws.assembly?.minDiscussionHours ?? 0;
+  refuseUnless(validateDiscussionPeriod(timelineOf(view), minDiscussionHours, now), Conflict);
   const rules = rulesForProposal(inForce.bylaws, proposal.kind);
   refuseUnless(validateVotingWindow(rules, now, closesAt), InvalidRequest);
   // The motion must still be enactable under the version it will be voted under, and when it is counted.

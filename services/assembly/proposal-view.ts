@@ -16,6 +16,9 @@ import type {
 import type { ProposalView, Viewer } from './assembly.model.js';
 import { finaliseIfDue } from './finalisation.js';
 
+/** Which proposals a list shows. */
+export type ProposalFilter = 'open' | 'closed' | 'draft' | 'announced' | 'all';
+
 /** One proposal with its status at `now`, finalising it first if its vote is over. */
 export async function get(deps: ReadingStores, id: string, now: Date, viewer: Viewer): Promise<ProposalView> {
   const view = await readView(deps, id, now);
@@ -26,16 +29,18 @@ export async function get(deps: ReadingStores, id: string, now: Date, viewer: Vi
 /** Proposals by status group, newest first; drafts and withdrawn ones are shown to stewards only. */
 export async function list(
   deps: ReadingStores,
-  filter: 'open' | 'closed' | 'draft' | 'all',
+  filter: ProposalFilter,
   now: Date,
   viewer: Viewer,
 ): Promise<ProposalView[]> {
   const proposals = await deps.proposals.find({}).sort({ createdAt: -1 }).limit(500).toArray();
   const ids = proposals.map((p) => p._id);
-  const [transitions, outcomes] = await Promise.all([
+  const [transitions, outcomes, announcements] = await Promise.all([
     deps.transitions.find({ _id: { $in: ids } }).toArray(),
     deps.outcomes.find({ _id: { $in: ids } }).toArray(),
+    deps.announcements.find({ _id: { $in: ids } }).toArray(),
   ]);
+  const announcementById = new Map(announcements.map((a) => [a._id, a]));
   const transitionById = new Map(transitions.map((t) => [t._id, t]));
   const outcomeById = new Map(outcomes.map((o) => [o._id, o]));
   const views: ProposalView[] = [];
@@ -43,7 +48,8 @@ export async function list(
     const transition = transitionById.get(proposal._id) ?? null;
     let outcome = outcomeById.get(proposal._id) ?? null;
     if (transition && !outcome) outcome = await finaliseIfDue(deps, transition, now);
-    const view = await complete(deps, { proposal, transition, outcome }, now);
+    const announcement = announcementById.get(proposal._id) ?? null;
+    const view = await complete(deps, { proposal, transition, outcome, announcement }, now);
     if (mayView(view, viewer) && inGroup(view.status, filter)) views.push(view);
   }
   return views;
@@ -75,20 +81,21 @@ export async function policyVotes(
 
 /** A proposal as every use case starts from it, regardless of viewer; finalises a due vote first. */
 export async function readView(deps: ReadingStores, id: string, now: Date): Promise<ProposalView> {
-  const [proposal, transition, storedOutcome] = await Promise.all([
+  const [proposal, transition, storedOutcome, announcement] = await Promise.all([
     deps.proposals.findOne({ _id: id }),
     deps.transitions.findOne({ _id: id }),
     deps.outcomes.findOne({ _id: id }),
+    deps.announcements.findOne({ _id: id }),
   ]);
   if (!proposal) throw new NotFound();
   const outcome = storedOutcome ?? (transition ? await finaliseIfDue(deps, transition, now) : null);
-  return complete(deps, { proposal, transition, outcome }, now);
+  return complete(deps, { proposal, transition, outcome, announcement }, now);
 }
 
 /** Adds the derived status and turnout to stored parts, so every path derives them the same way. */
 export async function complete(
   deps: Pick<AssemblyStores, 'register'>,
-  parts: Pick<ProposalView, 'proposal' | 'transition' | 'outcome'>,
+  parts: Pick<ProposalView, 'proposal' | 'transition' | 'outcome' | 'announcement'>,
   now: Date,
 ): Promise<ProposalView> {
   const status = proposalStatus(timelineOf(parts), now);
@@ -99,9 +106,12 @@ export async function complete(
 }
 
 /** The stored dates and outcome in the shape the lifecycle policy decides on. */
-export function timelineOf(parts: Pick<ProposalView, 'transition' | 'outcome'>): ProposalTimeline {
+export function timelineOf(
+  parts: Pick<ProposalView, 'transition' | 'outcome'> & Partial<Pick<ProposalView, 'announcement'>>,
+): ProposalTimeline {
   const { transition, outcome } = parts;
   return {
+    announcedAt: parts.announcement?.announcedAt ?? null,
     openedAt: transition?.openedAt ?? null,
     closesAt: transition?.closesAt ?? null,
     withdrawnAt: transition?.withdrawnAt ?? null,
@@ -113,9 +123,11 @@ function mayView(view: ProposalView, viewer: Viewer): boolean {
   return viewer === 'steward' || (view.status !== 'draft' && view.status !== 'withdrawn');
 }
 
-function inGroup(status: ProposalStatus, filter: 'open' | 'closed' | 'draft' | 'all'): boolean {
+function inGroup(status: ProposalStatus, filter: ProposalFilter): boolean {
   if (filter === 'all') return true;
   if (filter === 'open') return status === 'open';
-  if (filter === 'draft') return status === 'draft';
+  if (filter === 'announced') return status === 'announced';
+  // Stewards' "before the vote" list: drafts and proposals under discussion, both still to be opened.
+  if (filter === 'draft') return status === 'draft' || status === 'announced';
   return status === 'closed' || status === 'approved' || status === 'rejected';
 }

@@ -29,7 +29,7 @@ export async function pendingVotes(
   for (const transition of pending.sort((a, b) => a.closesAt!.getTime() - b.closesAt!.getTime())) {
     const proposal = byId.get(transition._id);
     if (!proposal) continue;
-    const view = await complete(deps, { proposal, transition, outcome: null }, now);
+    const view = await complete(deps, { proposal, transition, outcome: null, announcement: null }, now);
     result.push({ view, reminderDue: isReminderDue(timelineOf(view), transition.rules!.reminderLeadHours, now) });
   }
   return result;

@@ -25,6 +25,7 @@ const HOUR = 3_600_000;
 
 export const APPROVED_STUDY_TITLE = 'Resting heart rate and sleep by age and sex';
 export const OPEN_STUDY_TITLE = 'Weekday and weekend sleep and activity';
+export const ANNOUNCED_STUDY_TITLE = 'Daily steps and resting heart rate by age';
 
 const person = z.object({ email: z.string(), password: z.string(), name: z.string() });
 const holder = person.extend({
@@ -51,7 +52,7 @@ export type DemoResearch = Pick<
 
 /** The services the living scenario goes through (all optional: without them only accounts are seeded). */
 export interface DemoScenarioServices {
-  assembly: Pick<Assembly, 'open' | 'castBallot'>;
+  assembly: Pick<Assembly, 'open' | 'castBallot' | 'announce' | 'post' | 'nameProxy' | 'castProxyBallot'>;
   research: DemoResearch;
 }
 
@@ -184,6 +185,42 @@ export async function seedDemoCooperative(
   return summary;
 }
 
+/**
+ * On the open vote: one member (who has not voted) names another as proxy, who votes for them; and a short
+ * discussion, a question from a member answered by the steward. Through the assembly's interface, like any request.
+ */
+async function playProxyAndDiscussion(
+  assembly: DemoScenarioServices['assembly'],
+  id: string,
+  stewardId: string,
+  members: readonly { id: string; email: string }[],
+  voted: number,
+  at: Date,
+): Promise<void> {
+  const later = (minutes: number) => new Date(at.getTime() + minutes * 60_000);
+  // Members after the voters (and not Anna, who is the demo's own voter) have not voted on this proposal.
+  const free = members.filter((m) => m.email !== 'anna@demo.datacoop.ch').slice(voted + 1);
+  const [principal, proxy, asker] = free;
+  if (principal && proxy) {
+    await assembly.nameProxy(id, principal.id, proxy.id, later(0));
+    await assembly.castProxyBallot(id, proxy.id, 'yes', randomBytes(32).toString('hex'), later(5));
+  }
+  if (asker) {
+    const question = await assembly.post(
+      id,
+      { userId: asker.id, role: 'member' },
+      { text: 'Are weekend naps counted as sleep, or only the night?' },
+      later(10),
+    );
+    await assembly.post(
+      id,
+      { userId: stewardId, role: 'steward' },
+      { text: 'Every sleep period your device records counts, naps included.', parentId: question._id },
+      later(40),
+    );
+  }
+}
+
 /** The consent body of a level for heart rate and sleep (none: an explicit empty consent). */
 function consentBody(level: 'aggregate' | 'pseudonymised' | 'none', categories = ['heart-rate', 'sleep-duration']) {
   return { categories: level === 'none' ? {} : Object.fromEntries(categories.map((c) => [c, level])) };
@@ -288,6 +325,31 @@ async function playScenario(
     await assembly.open(id, ago(-10), stewardId, ago(1));
     const voters = members.filter((m) => m.email !== 'anna@demo.datacoop.ch').slice(0, 6);
     await vote(id, voters, (i) => (i === 4 ? 'no' : 'yes'), ago(1, 1));
+    await playProxyAndDiscussion(assembly, id, stewardId, members, voters.length, ago(1, 20));
+    summary.proposals++;
+  }
+  if (!titles.has(ANNOUNCED_STUDY_TITLE)) {
+    // Filed two days ago and announced for discussion yesterday: members read and discuss it before any vote.
+    const filed = await research.fileRequest(
+      researcher,
+      request(ANNOUNCED_STUDY_TITLE, 'Whether members who walk more have a lower resting heart rate, by age.', [
+        'steps',
+        'heart-rate',
+      ]),
+      ago(2),
+    );
+    const { proposal } = await research.proposeRequest(filed._id, stewardId, ago(1, 2));
+    const id = proposal.proposal._id;
+    await assembly.announce(id, stewardId, ago(1, 3));
+    const anna = members.find((m) => m.email === 'anna@demo.datacoop.ch');
+    if (anna) {
+      await assembly.post(
+        id,
+        { userId: anna.id, role: 'member' },
+        { text: 'Will the results show anything about a single person?' },
+        ago(1, 4),
+      );
+    }
     summary.proposals++;
   }
   // Reading the policies finalises the past vote, so the approved policy is active from the first request on.

@@ -50,8 +50,19 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
         'POST /api/auth/login',
         'POST /api/research/queries',
         'GET /api/research/policies/{id}/export',
+        'POST /api/proposals/{id}/discussion',
       ].sort(),
     );
+  });
+
+  it('limits discussion posts per author per ten minutes, not other authors', async () => {
+    const post = (token: string) =>
+      json('POST', `/api/proposals/${world.proposals.open}/discussion`, { text: 'A question' }, token);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(world.member.accessToken)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201]);
+    expectLimited(await post(world.member.accessToken), 600);
+    expect((await post(world.steward.accessToken)).status).toBe(201);
   });
 
   it('limits failed log-ins per account, then refuses even the right password, and not another account', async () => {

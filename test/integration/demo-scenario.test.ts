@@ -21,8 +21,8 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 describe('demo scenario', () => {
-  it('creates the named and 30 generated members with data, consent and two proposals, quickly', () => {
-    expect(first).toMatchObject({ created: 39, membersWithData: 35, consents: 36, proposals: 2 });
+  it('creates the named and 30 generated members with data, consent and three proposals, quickly', () => {
+    expect(first).toMatchObject({ created: 39, membersWithData: 35, consents: 36, proposals: 3 });
     expect(firstMs).toBeLessThan(60_000);
   });
 
@@ -61,6 +61,22 @@ describe('demo scenario', () => {
     const tom = await login(app, 'tom@demo.datacoop.ch', 'demo-member-2026');
     const pending = await app.request('GET', '/api/me/pending-votes', { token: tom.accessToken });
     expect(pending.body.votes).toEqual([]);
+  });
+
+  it('shows a ballot cast by proxy, a discussion on the open vote, and a proposal announced for discussion', async () => {
+    const steward = await login(app, 'steward@demo.datacoop.ch', 'demo-steward-2026');
+    const token = steward.accessToken;
+    const open = (await app.request('GET', '/api/proposals?status=open', { token })).body.proposals;
+    expect(open).toHaveLength(1);
+    // Six members voted themselves and one member's proxy voted for them: seven of the electorate.
+    expect(open[0].turnout).toBe(7);
+    const thread = await app.request('GET', `/api/proposals/${open[0].id}/discussion`, { token });
+    expect(thread.body.posts).toHaveLength(2);
+    expect(thread.body.posts[1]).toMatchObject({ parentId: thread.body.posts[0].id, author: { role: 'steward' } });
+    const announced = (await app.request('GET', '/api/proposals?status=announced', { token })).body.proposals;
+    expect(announced.map((p: { title: string }) => p.title)).toEqual(['Daily steps and resting heart rate by age']);
+    const question = await app.request('GET', `/api/proposals/${announced[0].id}/discussion`, { token });
+    expect(question.body.posts).toHaveLength(1);
   });
 
   it('creates nothing on a second seeding', async () => {

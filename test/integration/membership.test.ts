@@ -116,7 +116,8 @@ describe('sock-puppet accounts, through HTTP', () => {
     expect((await call('GET', `/api/proposals/${next}`, await asSteward())).body.electorate).toBe(
       opened.electorate + 1,
     );
-  });
+    // Sixteen registrations hash sixteen passwords (Argon2): slow on a loaded machine, with no timed assertion.
+  }, 120_000);
 });
 
 describe('application and admission', () => {

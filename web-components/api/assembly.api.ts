@@ -1,6 +1,6 @@
 // The general assembly: proposals, pending votes, ballots and results.
 import { requestJson } from './session.js';
-import type { BallotReceipt, Bylaws, Choice, PendingVote, Proposal, Results } from './types.js';
+import type { BallotReceipt, Bylaws, Choice, Mandate, PendingVote, Proposal, Results } from './types.js';
 
 /** GET /api/proposals?status= */
 export async function fetchProposals(status: 'open' | 'closed' | 'draft' | 'all' = 'all'): Promise<Proposal[]> {
@@ -37,4 +37,29 @@ export function openProposal(id: string, closesAt: Date): Promise<Proposal> {
 /** GET /api/bylaws */
 export function fetchBylaws(): Promise<Bylaws> {
   return requestJson<Bylaws>('GET', '/api/bylaws');
+}
+
+const proxyPath = (id: string) => `/api/proposals/${encodeURIComponent(id)}/proxy`;
+
+/** GET /api/proposals/:id/proxy (member): the proxy you named, or the member you represent. */
+export function fetchMandate(id: string): Promise<Mandate> {
+  return requestJson<Mandate>('GET', proxyPath(id));
+}
+
+/** PUT /api/proposals/:id/proxy: name the member with this e-mail address as your proxy. */
+export function nameProxy(id: string, proxyEmail: string): Promise<Mandate> {
+  return requestJson<Mandate>('PUT', proxyPath(id), { proxyEmail });
+}
+
+/** DELETE /api/proposals/:id/proxy: revoke your proxy. */
+export function revokeProxy(id: string): Promise<Mandate> {
+  return requestJson<Mandate>('DELETE', proxyPath(id));
+}
+
+/** POST /api/proposals/:id/proxy-ballots: as proxy, vote for the member you represent, with your own secret. */
+export function castProxyBallot(id: string, choice: Choice, secret: string): Promise<BallotReceipt> {
+  return requestJson<BallotReceipt>('POST', `/api/proposals/${encodeURIComponent(id)}/proxy-ballots`, {
+    choice,
+    secret,
+  });
 }

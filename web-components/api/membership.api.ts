@@ -38,3 +38,8 @@ export function admitApplicant(
 export function refuseApplicant(id: string, reason: string): Promise<Account> {
   return requestJson<Account>('POST', `/api/steward/members/${encodeURIComponent(id)}/refuse`, { reason });
 }
+
+/** POST /api/steward/members/:id/exclude: a steward's decision with a reason; voting rights end at once. */
+export function excludeMember(id: string, reason: string): Promise<Account> {
+  return requestJson<Account>('POST', `/api/steward/members/${encodeURIComponent(id)}/exclude`, { reason });
+}

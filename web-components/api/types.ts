@@ -26,6 +26,8 @@ import type {
   presentResults,
 } from '../../services/http/routes/proposals/proposals.presenter.js';
 import type { ballotReceiptSchema } from '../../services/http/routes/proposals/proposals.schema.js';
+import type { mandateSchema } from '../../services/http/routes/proposals/proxies.schema.js';
+import type { postSchema, threadSchema } from '../../services/http/routes/proposals/discussion.schema.js';
 import type { publicRecordSchema } from '../../services/http/routes/public/public.schema.js';
 import type {
   presentAccessLogEntry,
@@ -77,6 +79,11 @@ export type ProposalStatus = Proposal['status'];
 export type ProposalKind = Proposal['kind'];
 export type PendingVote = ReturnType<typeof presentPendingVotes>['votes'][number];
 export type BallotReceipt = z.infer<typeof ballotReceiptSchema>;
+/** GET /api/proposals/:id/proxy: the proxy you named, or the member you represent. */
+export type Mandate = z.infer<typeof mandateSchema>;
+/** GET /api/proposals/:id/discussion */
+export type Thread = z.infer<typeof threadSchema>;
+export type ThreadPost = z.infer<typeof postSchema>;
 export type Results = ReturnType<typeof presentResults>;
 type BylawsAnswer = ReturnType<typeof presentBylaws>;
 /** GET /api/bylaws; the bylaws in force are sent whole, in the shape policies/assembly/bylaws.ts checks. */

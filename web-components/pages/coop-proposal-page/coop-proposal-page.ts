@@ -4,14 +4,26 @@
 import { Task } from '@lit/task';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { ApiError } from '../../api/api-error.js';
-import { castBallot, fetchProposal, fetchResults } from '../../api/assembly.api.js';
+import {
+  castBallot,
+  castProxyBallot,
+  fetchMandate,
+  fetchProposal,
+  fetchResults,
+  nameProxy,
+  revokeProxy,
+} from '../../api/assembly.api.js';
+import { hidePost, fetchThread, postToThread } from '../../api/discussion.api.js';
 import { fetchImpact } from '../../api/research.api.js';
 import { ballotSecret, rememberReceipt, storedReceipt } from '../../api/ballot-secrets.js';
-import type { Account, Choice, ImpactPreview, Proposal, Results } from '../../api/types.js';
+import type { Account, Choice, ImpactPreview, Mandate, Proposal, Results, Thread } from '../../api/types.js';
 import '../../components/coop-ballot-form/coop-ballot-form.js';
 import type { CoopBallotForm } from '../../components/coop-ballot-form/coop-ballot-form.js';
 import '../../components/coop-chart/coop-chart.js';
 import '../../components/coop-proposal-summary/coop-proposal-summary.js';
+import '../../components/coop-proxy-panel/coop-proxy-panel.js';
+import '../../components/coop-discussion/coop-discussion.js';
+import type { CoopDiscussion } from '../../components/coop-discussion/coop-discussion.js';
 import '../../components/coop-receipt/coop-receipt.js';
 import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -52,13 +64,17 @@ export class CoopProposalPage extends LitElement {
   private readonly data = new Task(this, {
     task: async ([id]) => {
       const proposal = await fetchProposal(id);
-      const [results, impact] = await Promise.all([
-        proposal.status === 'draft' || proposal.status === 'withdrawn' ? null : fetchResults(id),
+      const opened = !['draft', 'announced', 'withdrawn'].includes(proposal.status);
+      const [results, impact, mandate, thread] = await Promise.all([
+        opened ? fetchResults(id) : null,
         proposal.kind === 'access-policy' ? fetchImpact(id).catch(() => null) : null,
+        opened && this.account?.role === 'member' ? fetchMandate(id).catch(() => null) : null,
+        // Account holders and researchers who did not ask are refused: the page simply shows no thread.
+        fetchThread(id).catch(() => null),
       ]);
-      return { proposal, results, impact };
+      return { proposal, results, impact, mandate, thread };
     },
-    args: () => [this.proposalId] as const,
+    args: () => [this.proposalId, this.account?.role] as const,
   });
 
   constructor() {
@@ -105,6 +121,110 @@ export class CoopProposalPage extends LitElement {
     }
   }
 
+  /** Runs one action (proxy or discussion), shows its message or its refusal, and reloads the page's data. */
+  private async act(action: () => Promise<string>): Promise<void> {
+    this.busy = true;
+    this.error = '';
+    this.message = '';
+    try {
+      this.message = await action();
+      void this.data.run();
+    } catch (error) {
+      const code = error instanceof ApiError ? error.code : 'network_error';
+      const key = [`proxyError.${code}`, `discussionError.${code}`, `ballotError.${code}`].find((k) => hasMessage(k));
+      this.error = key ? t(key as MessageKey) : t('common.failed');
+    } finally {
+      this.busy = false;
+      await this.updateComplete;
+      (this.renderRoot.querySelector('[data-focus-after-ballot]') as HTMLElement | null)?.focus();
+    }
+  }
+
+  private onProxyNamed(event: CustomEvent<{ email: string }>): Promise<void> {
+    return this.act(async () => {
+      await nameProxy(this.proposalId, event.detail.email);
+      return t('proxy.nameDone');
+    });
+  }
+
+  private onProxyRevoked(): Promise<void> {
+    return this.act(async () => {
+      await revokeProxy(this.proposalId);
+      return t('proxy.revoked');
+    });
+  }
+
+  private onProxyBallot(event: CustomEvent<{ choice: Choice }>): Promise<void> {
+    const form = event.target as CoopBallotForm;
+    return this.act(async () => {
+      // The proxy's own secret for the principal's ballot, kept apart from the secret of their own ballot.
+      const secret = ballotSecret(this.account!.id, `${this.proposalId}.proxy`);
+      const answer = await castProxyBallot(this.proposalId, event.detail.choice, secret);
+      form.reset();
+      return t('proxy.recorded', { choice: t(`choice.${answer.choice}`) });
+    });
+  }
+
+  private onPostSubmitted(event: CustomEvent<{ text: string; parentId?: string }>): Promise<void> {
+    const discussion = event.target as CoopDiscussion;
+    return this.act(async () => {
+      await postToThread(this.proposalId, event.detail.text, event.detail.parentId);
+      discussion.reset();
+      return t('discussion.posted');
+    });
+  }
+
+  private onPostHidden(event: CustomEvent<{ postId: string; reason: string }>): Promise<void> {
+    return this.act(async () => {
+      await hidePost(this.proposalId, event.detail.postId, event.detail.reason);
+      return t('discussion.hidden');
+    });
+  }
+
+  private renderDiscussion(thread: Thread | null): TemplateResult | typeof nothing {
+    if (!thread) return nothing;
+    return html`<section class="card" aria-labelledby="discussion-heading" data-testid="discussion">
+      <h2 id="discussion-heading">${t('discussion.heading')}</h2>
+      <p class="muted">${t('discussion.explain')}</p>
+      <coop-discussion
+        .thread=${thread}
+        .busy=${this.busy}
+        ?steward=${this.account?.role === 'steward'}
+        @coop-post-submitted=${this.onPostSubmitted}
+        @coop-post-hidden=${this.onPostHidden}
+      ></coop-discussion>
+    </section>`;
+  }
+
+  private renderProxy(proposal: Proposal, mandate: Mandate | null): TemplateResult | typeof nothing {
+    if (this.account?.role !== 'member' || !mandate) return nothing;
+    const open = proposal.status === 'open';
+    if (mandate.asProxy) {
+      if (!open) return nothing;
+      return html`<section class="card" aria-labelledby="proxy-vote-heading" data-testid="proxy-vote">
+        <h2 id="proxy-vote-heading">${t('proxy.voteHeading')}</h2>
+        <p>${t('proxy.representing', { when: formatDateTime(mandate.asProxy.namedAt) })}</p>
+        <coop-ballot-form
+          .changing=${mandate.asProxy.voted}
+          .busy=${this.busy}
+          @coop-ballot-confirmed=${this.onProxyBallot}
+        ></coop-ballot-form>
+      </section>`;
+    }
+    // Naming a proxy makes sense only before one's own vote; a named proxy stays visible until close.
+    if (!mandate.asPrincipal && (!open || this.receipt !== undefined)) return nothing;
+    return html`<section class="card" aria-labelledby="proxy-heading">
+      <h2 id="proxy-heading">${t('proxy.heading')}</h2>
+      <coop-proxy-panel
+        .mandate=${mandate}
+        .busy=${this.busy}
+        .open=${open}
+        @coop-proxy-named=${this.onProxyNamed}
+        @coop-proxy-revoked=${this.onProxyRevoked}
+      ></coop-proxy-panel>
+    </section>`;
+  }
+
   private onSearch(event: Event): void {
     this.search = (event.target as HTMLInputElement).value.trim().toLowerCase();
   }
@@ -123,7 +243,7 @@ export class CoopProposalPage extends LitElement {
     </section>`;
   }
 
-  private renderResults(results: Results | null): TemplateResult | typeof nothing {
+  private renderResults(results: Results | null, proxyReceipt?: string): TemplateResult | typeof nothing {
     if (!results) return nothing;
     const result = results.result;
     if (!result) {
@@ -135,7 +255,9 @@ export class CoopProposalPage extends LitElement {
         <p>${t('results.counting', { when: formatDateTime(results.finalisesAt) })}</p>
       </section>`;
     }
-    const mine = this.receipt ? result.ballots.find((b) => b.receipt === this.receipt) : undefined;
+    // The member's own receipt, or the receipt of the ballot their proxy cast for them.
+    const myReceipt = this.receipt ?? proxyReceipt;
+    const mine = myReceipt ? result.ballots.find((b) => b.receipt === myReceipt) : undefined;
     const filtered = this.search
       ? result.ballots.filter((b) => b.receipt.startsWith(this.search))
       : result.ballots.slice(0, LIST_PREVIEW);
@@ -170,7 +292,7 @@ export class CoopProposalPage extends LitElement {
       </p>
       <h3>${t('results.myReceipt')}</h3>
       ${
-        this.receipt
+        myReceipt
           ? mine
             ? html`<p class="success" data-testid="receipt-found">
                 ${t('results.found', { choice: t(`choice.${mine.choice}`) })}
@@ -192,8 +314,8 @@ export class CoopProposalPage extends LitElement {
           <tbody>
             ${filtered.map(
               (b) =>
-                html`<tr class=${b.receipt === this.receipt ? 'mine' : ''}>
-                  <td class="mono">${b.receipt}${b.receipt === this.receipt ? html` (${t('results.yours')})` : ''}</td>
+                html`<tr class=${b.receipt === myReceipt ? 'mine' : ''}>
+                  <td class="mono">${b.receipt}${b.receipt === myReceipt ? html` (${t('results.yours')})` : ''}</td>
                   <td>${t(`choice.${b.choice}`)}</td>
                 </tr>`,
             )}
@@ -214,7 +336,7 @@ export class CoopProposalPage extends LitElement {
       // While refreshing after a ballot, keep showing what is there (no flash, focus stays).
       pending: () =>
         this.data.value
-          ? this.renderProposal(this.data.value.proposal, this.data.value.results, this.data.value.impact)
+          ? this.renderProposal(this.data.value)
           : html`<h1 tabindex="-1">${t('proposal.title')}</h1>
               <p role="status">${t('common.loading')}</p>`,
       error: (error) =>
@@ -222,11 +344,23 @@ export class CoopProposalPage extends LitElement {
           <p class="error" role="alert">
             ${error instanceof ApiError && error.status === 404 ? t('proposal.notFound') : t('common.failed')}
           </p>`,
-      complete: ({ proposal, results, impact }) => this.renderProposal(proposal, results, impact),
+      complete: (value) => this.renderProposal(value),
     });
   }
 
-  private renderProposal(proposal: Proposal, results: Results | null, impact: ImpactPreview | null): TemplateResult {
+  private renderProposal({
+    proposal,
+    results,
+    impact,
+    mandate,
+    thread,
+  }: {
+    proposal: Proposal;
+    results: Results | null;
+    impact: ImpactPreview | null;
+    mandate: Mandate | null;
+    thread: Thread | null;
+  }): TemplateResult {
     return html`
       <p><a href="/votes">← ${t('proposal.back')}</a></p>
       <h1 tabindex="-1">${proposal.title}</h1>
@@ -239,7 +373,8 @@ export class CoopProposalPage extends LitElement {
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.receipt && proposal.status === 'open' ? html`<coop-receipt .receipt=${this.receipt}></coop-receipt>` : nothing}
-      ${this.renderVoting(proposal)} ${this.renderResults(results)}
+      ${this.renderVoting(proposal)} ${this.renderProxy(proposal, mandate)}
+      ${this.renderResults(results, mandate?.asPrincipal?.receipt ?? undefined)} ${this.renderDiscussion(thread)}
     `;
   }
 }

@@ -5,7 +5,15 @@ import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
 import { fetchRequests, proposeFromRequest } from '../../api/research.api.js';
-import { admitApplicant, fetchMembershipRules, fetchRegister, refuseApplicant } from '../../api/membership.api.js';
+import {
+  admitApplicant,
+  excludeMember,
+  fetchMembershipRules,
+  fetchRegister,
+  refuseApplicant,
+} from '../../api/membership.api.js';
+import { announceProposal } from '../../api/discussion.api.js';
+import '../../components/coop-member-register/coop-member-register.js';
 import {
   AFFILIATION_REASONS,
   changeAffiliation,
@@ -267,41 +275,40 @@ export class CoopStewardPage extends LitElement {
     </li>`;
   }
 
+  private async onExcluded(event: CustomEvent<{ id: string; name: string; reason: string }>): Promise<void> {
+    this.message = '';
+    this.error = '';
+    try {
+      await excludeMember(event.detail.id, event.detail.reason);
+      this.message = t('register.excluded', { name: event.detail.name });
+      void this.admissions.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
   private renderRegister() {
     return this.admissions.render({
       pending: () => nothing,
       error: () => nothing,
       complete: ({ register }) =>
-        register.length === 0
-          ? html`<p>${t('register.empty')}</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th scope="col">${t('register.name')}</th>
-                  <th scope="col">${t('register.status')}</th>
-                  <th scope="col">${t('register.since')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${register.map(
-                  (entry) =>
-                    html`<tr>
-                      <td>${entry.name}</td>
-                      <td>${t(`membership.status.${entry.membership.status}`)}</td>
-                      <td>
-                        ${
-                          entry.membership.status !== 'applicant' &&
-                          entry.membership.status !== 'refused' &&
-                          entry.membership.decidedAt
-                            ? formatDateTime(entry.membership.decidedAt)
-                            : ''
-                        }
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`,
+        html`<coop-member-register
+          .register=${register}
+          @coop-member-excluded=${this.onExcluded}
+        ></coop-member-register>`,
     });
+  }
+
+  private async onAnnounce(proposal: Proposal): Promise<void> {
+    this.message = '';
+    this.error = '';
+    try {
+      await announceProposal(proposal.id);
+      this.message = t('steward.announced', { title: proposal.title });
+      void this.proposals.run();
+    } catch (error) {
+      this.error = errorText(error);
+    }
   }
 
   private async onOpen(event: SubmitEvent, proposal: Proposal): Promise<void> {
@@ -428,6 +435,23 @@ export class CoopStewardPage extends LitElement {
                   return html`<li class="card">
                     <p><strong>${p.title}</strong> — ${t(`kind.${p.kind}`)}</p>
                     <p>${p.summary}</p>
+                    ${
+                      p.announcedAt
+                        ? html`<p>
+                            <a href=${`/votes/${p.id}`}>
+                              ${t('steward.underDiscussion', { when: formatDateTime(p.announcedAt) })}
+                            </a>
+                          </p>`
+                        : html`<div class="actions">
+                            <button
+                              class="secondary"
+                              aria-label=${t('steward.announceWho', { title: p.title })}
+                              @click=${() => this.onAnnounce(p)}
+                            >
+                              ${t('steward.announce')}
+                            </button>
+                          </div>`
+                    }
                     <form @submit=${(e: SubmitEvent) => this.onOpen(e, p)}>
                       <label for=${`closes-${p.id}`}>${t('steward.closesAt')}</label>
                       <input

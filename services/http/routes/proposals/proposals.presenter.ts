@@ -33,6 +33,7 @@ export function presentProposal(view: ProposalView): z.infer<typeof proposalSche
     ...(content.policy && { policy: content.policy }),
     ...(content.amendment && { amendment: content.amendment }),
     createdAt: proposal.createdAt.toISOString(),
+    ...(view.announcement && { announcedAt: view.announcement.announcedAt.toISOString() }),
     ...(transition?.openedAt && { openedAt: transition.openedAt.toISOString() }),
     ...(transition?.closesAt && { closesAt: transition.closesAt.toISOString() }),
     ...(transition?.withdrawnAt && { withdrawnAt: transition.withdrawnAt.toISOString() }),

@@ -94,10 +94,27 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
         params: proposalIdParams,
         body: openProposalBody,
         success: { status: 200, schema: proposalSchema, description: 'The open proposal' },
-        errors: { ...lifecycleErrors, 400: 'window_too_short, window_too_long, validation_failed' },
+        errors: {
+          ...lifecycleErrors,
+          400: 'window_too_short, window_too_long, validation_failed',
+          409: 'proposal_not_draft, target_under_vote, discussion_required, discussion_period_not_over',
+        },
       },
       async ({ params, body, actor }) =>
         presentProposal(await assembly.open(params.id, body.closesAt, actor!.userId, now())),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/proposals/:id/announce',
+        summary: 'Announce a draft for discussion before its vote: members see it and its thread opens',
+        tag: 'assembly',
+        access: ['steward'],
+        params: proposalIdParams,
+        success: { status: 200, schema: proposalSchema, description: 'The announced proposal' },
+        errors: { 404: 'not_found', 409: 'proposal_not_draft, already_announced' },
+      },
+      async ({ params, actor }) => presentProposal(await assembly.announce(params.id, actor!.userId, now())),
     )
     .route(
       {

@@ -7,7 +7,7 @@ export const proposalIdParams = z.object({ id: z.uuid() });
 
 export const listProposalsQuery = z.strictObject({
   status: z
-    .enum(['open', 'closed', 'draft', 'all'])
+    .enum(['open', 'closed', 'draft', 'announced', 'all'])
     .default('all')
     .describe('closed = closed, approved or rejected; draft is visible to stewards only'),
 });
@@ -95,13 +95,14 @@ const fraction = z.object({ num: z.number().int(), den: z.number().int() });
 export const proposalSchema = z.object({
   id: z.string(),
   kind: z.enum(proposalKinds),
-  status: z.enum(['draft', 'open', 'closed', 'approved', 'rejected', 'withdrawn']),
+  status: z.enum(['draft', 'announced', 'open', 'closed', 'approved', 'rejected', 'withdrawn']),
   targetPolicyId: z.string(),
   title: z.string(),
   summary: z.string(),
   policy: z.record(z.string(), z.unknown()).optional(),
   amendment: z.record(z.string(), z.unknown()).optional(),
   createdAt: iso,
+  announcedAt: iso.optional().describe('When it was announced for discussion, if it was'),
   openedAt: iso.optional(),
   closesAt: iso.optional(),
   withdrawnAt: iso.optional(),

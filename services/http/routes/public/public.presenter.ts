@@ -62,7 +62,7 @@ export function presentPublicRequest({
   organisation,
   status,
 }: RequestRecord): z.infer<typeof publicRequestSchema> {
-  const shown = status === 'draft' ? 'filed' : status;
+  const shown = status === 'draft' || status === 'announced' ? 'filed' : status;
   return {
     id: request._id,
     title: request.request.title,
