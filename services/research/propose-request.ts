@@ -36,6 +36,8 @@ export async function proposeRequest(
     proposal = await deps.assembly.createDraft(
       {
         kind: 'access-policy',
+        // The requesting researcher may then read and post in the proposal's discussion (assembly/discussion.ts).
+        requestedBy: document.researcherId,
         title: document.request.title,
         summary: document.request.purpose,
         targetPolicyId: policyId,

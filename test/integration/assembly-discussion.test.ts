@@ -13,6 +13,7 @@ import {
   type InsertedMember,
 } from '../helpers/builders.js';
 import { createTestApp, type TestApp, type TestResponse } from '../helpers/test-app.js';
+import { requestBody, verifiedResearcher } from './research-fixture.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -153,6 +154,25 @@ describe('the discussion thread', () => {
     const researcher = await registerAndLogin(app, { role: 'researcher', organisation: 'Uni Bern' });
     expect((await threadAs(researcher.accessToken, id)).status).toBe(404);
     expect((await postAs(researcher.accessToken, id, 'Hello')).status).toBe(404);
+  });
+
+  it('lets the researcher whose request became the proposal read the thread and answer questions', async () => {
+    const researcher = await verifiedResearcher(app, stewardId);
+    const other = await verifiedResearcher(app, stewardId);
+    const filed = await call('POST', '/api/research/requests', await researcher.token(), requestBody());
+    expect(filed.status, filed.text).toBe(201);
+    const proposed = await call('POST', `/api/research/requests/${filed.body.id}/proposal`, await asSteward());
+    expect(proposed.status, proposed.text).toBe(201);
+    const id = proposed.body.proposal.id as string;
+    expect((await announce(id)).status).toBe(200);
+    expect((await postAs(await asMember(members[5]!), id, 'Who will see my region?')).status).toBe(201);
+    const answer = await postAs(await researcher.token(), id, 'Only counts per region, never below the cell size.');
+    expect(answer.status, answer.text).toBe(201);
+    const thread = await threadAs(await researcher.token(), id);
+    expect(thread.status).toBe(200);
+    expect(JSON.stringify(thread.body)).toContain('never below the cell size');
+    // Another researcher, even a verified one, stays out.
+    expect((await threadAs(await other.token(), id)).status).toBe(404);
   });
 
   it('keeps a draft thread closed to members, and to stewards until announced', async () => {
