@@ -16,6 +16,7 @@ import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { observationRoutes } from './http/routes/observations/observations.routes.js';
+import { importRoutes } from './http/routes/imports/imports.routes.js';
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { membershipRoutes } from './http/routes/membership/membership.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Koa {
   authRoutes(api, members, now);
   meRoutes(api, members, now);
   observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
+  importRoutes(api, deps.vault, now, { bodyLimitBytes: config.imports.bodyLimitBytes });
   researcherRoutes(api, members, now);
   membershipRoutes(api, members, deps.assembly, now);
   auditRoutes(api, deps.audit, now);
