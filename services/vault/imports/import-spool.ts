@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PayloadTooLarge } from '../../errors.js';
+import { AppError, PayloadTooLarge } from '../../errors.js';
 
 export interface SpooledFile {
   path: string;
@@ -29,7 +29,7 @@ export async function withSpooledBody<T>(
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
-        if (bytes > options.limitBytes) return done(new PayloadTooLarge(options.limitBytes));
+        if (bytes > options.limitBytes) return done(bodyTooLarge(options.limitBytes));
         hmac.update(chunk);
         done(null, chunk);
       },
@@ -39,4 +39,10 @@ export async function withSpooledBody<T>(
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** 413 while streaming: the rest of the body is not read, so the connection is closed rather than reused. */
+function bodyTooLarge(limitBytes: number): AppError {
+  const { status, code, message } = new PayloadTooLarge(limitBytes);
+  return new AppError(status, code, message, undefined, { Connection: 'close' });
 }
