@@ -1,7 +1,7 @@
 // The member's own observations: series for charts, the latest values, uploads and exports.
 import { parseApiError } from './api-error.js';
 import { authorizedFetch, currentAccessToken, refreshSession, requestJson } from './session.js';
-import type { Bucket, NewObservation, Observation, Series, UploadResult } from './types.js';
+import type { Bucket, ImportFormat, ImportResult, NewObservation, Observation, Series, UploadResult } from './types.js';
 
 /** GET /api/me/series for one category. */
 export function fetchSeries(category: string, bucket: Bucket, from?: Date, to?: Date): Promise<Series> {
@@ -35,12 +35,34 @@ export async function uploadMediaType(file: File): Promise<string> {
  * The Idempotency-Key makes the one retry after a token refresh safe.
  */
 export async function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<UploadResult> {
-  const type = await uploadMediaType(file);
+  return sendFile<UploadResult>('/api/me/observations', await uploadMediaType(file), file, onProgress);
+}
+
+/** POST /api/me/imports/:format with an Apple Health or Google Takeout file, reporting upload progress. */
+export function importFile(
+  format: ImportFormat,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<ImportResult> {
+  const type = /\.zip$/i.test(file.name)
+    ? 'application/zip'
+    : /\.xml$/i.test(file.name)
+      ? 'application/xml'
+      : /\.csv$/i.test(file.name)
+        ? 'text/csv'
+        : /\.json$/i.test(file.name)
+          ? 'application/json'
+          : 'application/octet-stream';
+  return sendFile<ImportResult>(`/api/me/imports/${format}`, type, file, onProgress);
+}
+
+/** Sends a file with XHR (for its upload progress) under one Idempotency-Key, retried once after a token refresh. */
+async function sendFile<T>(path: string, type: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   const key = crypto.randomUUID();
   const send = (token: string | null) =>
     new Promise<{ status: number; text: string }>((resolve) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', '/api/me/observations');
+      xhr.open('POST', path);
       xhr.setRequestHeader('content-type', type);
       xhr.setRequestHeader('idempotency-key', key);
       if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
@@ -55,7 +77,7 @@ export async function uploadFile(file: File, onProgress: (fraction: number) => v
   if (answer.status === 401 && (await refreshSession())) answer = await send(await currentAccessToken());
   if (answer.status < 200 || answer.status >= 300) throw parseApiError(answer.status, answer.text);
   onProgress(1);
-  return JSON.parse(answer.text) as UploadResult;
+  return JSON.parse(answer.text) as T;
 }
 
 /** GET /api/me/export as a file the browser saves (the token goes in a header, never in the URL). */
