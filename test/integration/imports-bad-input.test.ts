@@ -161,7 +161,7 @@ describe('a bad Apple Health export is refused with a clear 4xx and stores nothi
 
   it('refuses an unknown format and an unsupported media type', async () => {
     const unknown = await postImport(app, member.accessToken, 'fitbit', valid);
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(404);
     const media = await postImport(app, member.accessToken, 'apple-health', valid, { 'content-type': 'image/png' });
     expect(media.status).toBe(415);
     expect(media.body.error.code).toBe('unsupported_media_type');

@@ -1,21 +1,34 @@
 // POST /api/me/imports/:format — a health app's export (Apple Health, Google Fit Takeout), streamed to the vault.
-import type { Vault } from '../../../vault/index.js';
+import { IMPORT_FORMATS, type ImportFormat, type Vault } from '../../../vault/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { idempotencyKeyOf } from '../../idempotency-key.js';
 import { presentImport } from './imports.presenter.js';
-import { IMPORT_MEDIA_TYPES, importParams, importResultSchema } from './imports.schema.js';
+import { IMPORT_MEDIA_TYPES, importResultSchema } from './imports.schema.js';
 
-/** Adds the import route (members only: only members have a vault). */
+const SUMMARIES: Record<ImportFormat, string> = {
+  'apple-health': 'Import an Apple Health export (export.zip or export.xml)',
+  'google-fit': 'Import a Google Fit Takeout (the zip, or its daily CSV or one "All data" JSON file)',
+};
+
+/** Adds one import route per format (members only: only members have a vault); no path parameter, no id. */
 export function importRoutes(api: ApiRouter, vault: Vault, now: () => Date, limits: { bodyLimitBytes: number }): void {
+  for (const format of IMPORT_FORMATS) importRoute(api, vault, now, limits, format);
+}
+
+function importRoute(
+  api: ApiRouter,
+  vault: Vault,
+  now: () => Date,
+  limits: { bodyLimitBytes: number },
+  format: ImportFormat,
+): void {
   api.route(
     {
       method: 'post',
-      path: '/api/me/imports/:format',
-      summary:
-        'Import an Apple Health export (export.zip or export.xml) or a Google Fit Takeout (zip, daily CSV or JSON); checked whole, then stored in batches; Idempotency-Key makes retries safe',
+      path: `/api/me/imports/${format}`,
+      summary: `${SUMMARIES[format]}; checked whole, then stored in batches; Idempotency-Key makes retries safe`,
       tag: 'vault',
       access: ['member'],
-      params: importParams,
       rawBody: { types: IMPORT_MEDIA_TYPES, limitBytes: limits.bodyLimitBytes, streamed: true },
       success: {
         status: 201,
@@ -29,9 +42,9 @@ export function importRoutes(api: ApiRouter, vault: Vault, now: () => Date, limi
         415: 'unsupported_media_type',
       },
     },
-    async ({ actor, params, ctx }) => {
+    async ({ actor, ctx }) => {
       const key = idempotencyKeyOf(ctx);
-      const result = await vault.importExport(actor!.userId, { format: params.format, body: ctx.req }, key, now());
+      const result = await vault.importExport(actor!.userId, { format, body: ctx.req }, key, now());
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
       return presentImport(result);
     },

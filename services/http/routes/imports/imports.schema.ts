@@ -1,4 +1,4 @@
-// Shapes of the health-app import route: the format in the path, the summary it answers.
+// Shapes of the health-app import routes: the media types they take, the summary they answer.
 import { z } from 'zod';
 import { IMPORT_FORMATS } from '../../../vault/index.js';
 
@@ -12,8 +12,6 @@ export const IMPORT_MEDIA_TYPES = [
   'text/csv',
   'application/json',
 ] as const;
-
-export const importParams = z.object({ format: z.enum(IMPORT_FORMATS) });
 
 const countsByType = z.record(z.string(), z.number().int());
 
