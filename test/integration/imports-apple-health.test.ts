@@ -88,4 +88,19 @@ describe('Apple Health import', () => {
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_key_reused');
   });
+  it('completes an import that stopped half-way: importing the whole file again stores only what was missing', async () => {
+    const resumer = await registerAndLogin(app);
+    const whole = appleHealthExport({ firstDay: '2024-09-01', days: 20, heartRatePerDay: 24 });
+    // What an interrupted store pass had committed: the batches of the first days (same records, same values).
+    const firstHalf = appleHealthExport({ firstDay: '2024-09-01', days: 10, heartRatePerDay: 24 });
+    const partial = await postImport(app, resumer.accessToken, 'apple-health', firstHalf.text);
+    expect(partial.body.stored).toBe(firstHalf.expected.received);
+    const resumed = await postImport(app, resumer.accessToken, 'apple-health', whole.text);
+    expect(resumed.status).toBe(201);
+    expect(resumed.body).toMatchObject({
+      stored: whole.expected.received - firstHalf.expected.received,
+      duplicates: firstHalf.expected.received,
+    });
+    expect((await storedOf(app, resumer.accessToken)).length).toBe(whole.expected.received);
+  });
 });

@@ -118,6 +118,7 @@ export const en = {
   'importError.takeout_fit_missing': 'This archive has no Google Fit data.',
   'importError.invalid_encoding': 'The file is not valid UTF-8 text.',
   'importError.truncated_export': 'The export is incomplete (it ends too early). Export it again.',
+  'importError.xml_node_too_large': 'The export holds a text too long to be a record, and was refused.',
   'importError.invalid_xml': 'The export is not valid XML.',
   'importError.entities_not_allowed': 'The export declares XML entities, which are refused.',
   'importError.not_an_apple_health_export': 'This XML file is not an Apple Health export.',

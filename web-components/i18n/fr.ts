@@ -122,6 +122,8 @@ export const fr: Record<MessageKey, string> = {
   'importError.takeout_fit_missing': 'Cette archive ne contient pas de données Google Fit.',
   'importError.invalid_encoding': 'Le fichier n’est pas un texte UTF-8 valide.',
   'importError.truncated_export': 'L’export est incomplet (il s’arrête trop tôt). Exportez-le à nouveau.',
+  'importError.xml_node_too_large':
+    'L’export contient un texte trop long pour être un enregistrement ; il a été refusé.',
   'importError.invalid_xml': 'L’export n’est pas un XML valide.',
   'importError.entities_not_allowed': 'L’export déclare des entités XML, qui sont refusées.',
   'importError.not_an_apple_health_export': 'Ce fichier XML n’est pas un export Apple Health.',

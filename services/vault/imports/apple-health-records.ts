@@ -16,6 +16,13 @@ export interface AppleRecord {
   parts: AppleRecord[];
 }
 
+/**
+ * Longest run of input without a tag (a text node, an attribute, a comment): saxes holds such a run whole, so one
+ * 1 GB attribute would otherwise be held in memory (the bound is this plus one chunk). An export's longest is a few
+ * hundred characters.
+ */
+export const MAX_XML_RUN_CHARS = 8 * 1024 * 1024;
+
 /** The records of an export, read from its bytes, in batches of what one chunk of input held. */
 export async function* appleHealthRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<AppleRecord[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -25,6 +32,7 @@ export async function* appleHealthRecords(bytes: AsyncIterable<Buffer>): AsyncGe
   let correlation: AppleRecord | undefined;
   let depth = 0;
   let sawRoot = false;
+  let sinceTag = 0;
 
   parser.on('error', (error) => {
     failure ??= new InvalidRequest('invalid_xml', `The export is not well-formed XML: ${error.message}`);
@@ -38,6 +46,7 @@ export async function* appleHealthRecords(bytes: AsyncIterable<Buffer>): AsyncGe
     }
   });
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    sinceTag = 0;
     depth += 1;
     if (depth === 1) sawRoot = tag.name === 'HealthData';
     if (tag.name === 'Correlation' && depth === 2) correlation = toRecord(tag);
@@ -48,6 +57,7 @@ export async function* appleHealthRecords(bytes: AsyncIterable<Buffer>): AsyncGe
     }
   });
   parser.on('closetag', (tag) => {
+    sinceTag = 0;
     if (tag.name === 'Correlation' && depth === 2 && correlation) {
       ready.push(correlation);
       correlation = undefined;
@@ -56,8 +66,13 @@ export async function* appleHealthRecords(bytes: AsyncIterable<Buffer>): AsyncGe
   });
 
   const feed = (text: string) => {
+    // Counted before writing: a tag ending inside this chunk resets the count while saxes reads it.
+    sinceTag += text.length;
     parser.write(text);
     if (failure) throw failure;
+    if (sinceTag > MAX_XML_RUN_CHARS) {
+      throw new InvalidRequest('xml_node_too_large', 'The export holds a text or attribute too long to be a record.');
+    }
   };
   for await (const chunk of bytes) {
     feed(decodeStrictly(decoder, chunk));

@@ -36,7 +36,7 @@ function importRoute(
         description: 'Stored, duplicates, skipped and refused by type',
       },
       errors: {
-        400: 'invalid_import (details: type, code, count), invalid_xml, entities_not_allowed, truncated_export, invalid_encoding, export_xml_missing, takeout_fit_missing, zip_entry_too_large, zip_ratio_too_high, invalid_zip, invalid_json, invalid_csv, invalid_idempotency_key',
+        400: 'invalid_import (details: type, code, count), invalid_xml, xml_node_too_large, entities_not_allowed, truncated_export, invalid_encoding, export_xml_missing, takeout_fit_missing, zip_entry_too_large, zip_ratio_too_high, invalid_zip, invalid_json, invalid_csv, invalid_idempotency_key',
         409: 'idempotency_key_reused, upload_in_progress',
         413: 'payload_too_large',
         415: 'unsupported_media_type',
