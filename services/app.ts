@@ -18,6 +18,7 @@ import { proxyRoutes } from './http/routes/proposals/proxies.routes.js';
 import { discussionRoutes } from './http/routes/proposals/discussion.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { observationRoutes } from './http/routes/observations/observations.routes.js';
+import { importRoutes } from './http/routes/imports/imports.routes.js';
 import { researcherRoutes } from './http/routes/steward/researchers.routes.js';
 import { membershipRoutes } from './http/routes/membership/membership.routes.js';
 import { buildOpenApi } from './http/routes/system/openapi.js';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Koa {
   authRoutes(api, members, now);
   meRoutes(api, members, now);
   observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
+  importRoutes(api, deps.vault, now, { bodyLimitBytes: config.imports.bodyLimitBytes });
   researcherRoutes(api, members, now);
   membershipRoutes(api, members, deps.assembly, now);
   auditRoutes(api, deps.audit, now);

@@ -27,6 +27,12 @@ const envSchema = z.object({
   JSON_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
   UPLOAD_BODY_LIMIT_BYTES: positiveInt(20 * 1024 * 1024),
   UPLOAD_MAX_ROWS: positiveInt(100_000),
+  // Health-app imports (Apple Health, Google Fit): spooled to a temporary file, read as a stream.
+  IMPORT_BODY_LIMIT_BYTES: positiveInt(2 * 1024 ** 3),
+  IMPORT_MAX_ENTRY_BYTES: positiveInt(8 * 1024 ** 3),
+  IMPORT_MAX_COMPRESSION_RATIO: positiveInt(400),
+  IMPORT_MAX_JSON_BYTES: positiveInt(64 * 1024 ** 2),
+  IMPORT_TEMP_DIR: z.string().min(1).optional(),
   DATACOOP_PREVIOUS_MASTER_KEY: z.string().optional(),
   DATACOOP_PREVIOUS_MASTER_KEY_FILE: z.string().min(1).optional(),
   LOGIN_WINDOW_SECONDS: positiveInt(15 * 60),
@@ -53,6 +59,14 @@ export interface Config {
   jsonBodyLimitBytes: number;
   /** Observation uploads: largest body (413 above) and most rows (413 above). */
   upload: { bodyLimitBytes: number; maxRows: number };
+  /** Health-app imports: largest body, zip guards, largest Takeout JSON file, spool folder (the OS temp dir if unset). */
+  imports: {
+    bodyLimitBytes: number;
+    maxEntryBytes: number;
+    maxCompressionRatio: number;
+    maxJsonBytes: number;
+    tempDir: string | undefined;
+  };
   /** The master key being replaced, while `rotate-master-key` rewraps every key under the current one. */
   previousMasterKey:
     { source: 'env'; key: Buffer } | { source: 'file'; path: string; createIfMissing: false } | undefined;
@@ -136,6 +150,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
     upload: { bodyLimitBytes: e.UPLOAD_BODY_LIMIT_BYTES, maxRows: e.UPLOAD_MAX_ROWS },
+    imports: {
+      bodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
+      maxEntryBytes: e.IMPORT_MAX_ENTRY_BYTES,
+      maxCompressionRatio: e.IMPORT_MAX_COMPRESSION_RATIO,
+      maxJsonBytes: e.IMPORT_MAX_JSON_BYTES,
+      tempDir: e.IMPORT_TEMP_DIR,
+    },
     previousMasterKey,
     loginThrottle: {
       windowSeconds: e.LOGIN_WINDOW_SECONDS,

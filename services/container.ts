@@ -1,4 +1,5 @@
 // Wires the service's parts on an open connection; shared by main.ts, the CLI and the test harness.
+import { tmpdir } from 'node:os';
 import type { Connection } from 'mongoose';
 import { createAuth, type TokenService } from './auth/index.js';
 import type { Config } from './config.js';
@@ -9,7 +10,7 @@ import { createAudit, type AuditLog } from './audit/index.js';
 import { createMembers, createMemberDirectory, type Members } from './members/index.js';
 import { createAssembly, type Assembly } from './assembly/index.js';
 import { createErasure, type Erasure } from './erasure/index.js';
-import { createVault, type Vault } from './vault/index.js';
+import { createVault, IMPORT_BATCH_SIZE, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 
@@ -64,7 +65,10 @@ export async function createServices(
     connection,
     keyring,
     members: directory,
-    options: { uploadMaxRows: config.upload.maxRows },
+    options: {
+      uploadMaxRows: config.upload.maxRows,
+      imports: { ...config.imports, tempDir: config.imports.tempDir ?? tmpdir(), batchSize: IMPORT_BATCH_SIZE },
+    },
     audit,
   });
   const research = createResearch({ connection, keyring, audit, assembly, vault, members: directory });

@@ -6,7 +6,7 @@ import type { Actor, Role } from '../auth/index.js';
 import { type ErrorDetail, Forbidden, InvalidRequest } from '../errors.js';
 import { noneMatchNames } from './conditional-get.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
-import { readJsonBody, readTextBody } from './middleware/json-body.js';
+import { checkStreamedBody, readJsonBody, readTextBody } from './middleware/json-body.js';
 import { checkWith } from '../../policies/shared/problem.js';
 import { parseInput } from './validate.js';
 
@@ -48,6 +48,8 @@ export interface InvalidBodySpec {
 export interface RawBodySpec {
   types: readonly string[];
   limitBytes: number;
+  /** Leave the body unread for the handler to stream from `ctx.req` (type and declared length checked first). */
+  streamed?: boolean;
 }
 
 /** The unparsed body of a `rawBody` route: its media type (one of the declared ones) and its text. */
@@ -94,7 +96,11 @@ export class ApiRouter {
         throw new Forbidden('role_not_allowed', 'Your role may not do this.');
       }
       const rawBody = spec.body ? await readJsonBody(ctx, spec.bodyLimitBytes ?? jsonBodyLimitBytes) : undefined;
-      const text = spec.rawBody ? await readTextBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes) : undefined;
+      if (spec.rawBody?.streamed) checkStreamedBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes);
+      const text =
+        spec.rawBody && !spec.rawBody.streamed
+          ? await readTextBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes)
+          : undefined;
       const input = {
         body: spec.body ? await readBody(spec.body, rawBody, spec.invalidBody, actor) : undefined,
         rawBody: text,

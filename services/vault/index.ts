@@ -1,5 +1,6 @@
 // The vault's public interface: members' observations sealed under their own data keys, and the narrow bulk read
 // research is allowed (directories and sealed chunks, opened only with each member's key).
+import type { Readable } from 'node:stream';
 import type { Connection } from 'mongoose';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import type { Keyring } from '../crypto/keyring.js';
@@ -10,6 +11,8 @@ import { observationSeries, type SeriesQuery } from './observation-series.js';
 import type { SeriesPoint } from './series.js';
 import { UploadIdempotency } from './upload-idempotency.js';
 import { cohortObservations, cohortRefs, cohortValues, type CohortPeriod } from './cohort-reads.js';
+import { importObservations, type ImportOptions, type ImportResult } from './imports/import-observations.js';
+import type { ImportFormat } from './imports/import-sources.js';
 import { uploadObservations, type UploadBody, type UploadResult } from './upload-observations.js';
 import { VaultStore } from './vault-store.js';
 import {
@@ -50,9 +53,15 @@ export type { UploadBody, UploadResult } from './upload-observations.js';
 export type { CohortPeriod } from './cohort-reads.js';
 export type { CsvDialect } from './formats/csv-observations.js';
 export { isTimeZone } from './formats/local-dates.js';
+export { IMPORT_FORMATS, type ImportFormat } from './imports/import-sources.js';
+export type { ImportResult } from './imports/import-observations.js';
+/** Observations stored per batch by an import: what its memory holds at once. */
+export const IMPORT_BATCH_SIZE = 5_000;
 
 export interface VaultOptions {
   uploadMaxRows: number;
+  /** Health-app imports (spool folder, body limit, zip guards, batch size). */
+  imports: ImportOptions;
 }
 
 export interface VaultDeps {
@@ -69,6 +78,16 @@ export interface VaultDeps {
 export interface Vault {
   /** Validates an upload (all or nothing) and stores its new observations; a repeated Idempotency-Key replays. */
   upload(memberId: string, body: UploadBody, idempotencyKey: string | undefined, now: Date): Promise<UploadResult>;
+  /**
+   * Imports a health app's export (Apple Health export.zip/export.xml, Google Fit Takeout zip/CSV/JSON), streamed
+   * from `body`: checked whole first (nothing stored on a refusal), then stored per batch; resumable by a retry.
+   */
+  importExport(
+    memberId: string,
+    input: { format: ImportFormat; body: Readable },
+    idempotencyKey: string | undefined,
+    now: Date,
+  ): Promise<ImportResult>;
   /**
    * One page of the member's observations in time order, filtered; `nextCursor` continues after it; `tag` is the
    * ETag of the answer (it changes with every upload).
@@ -138,6 +157,14 @@ export function createVault(deps: VaultDeps): Vault {
         { store, idempotency, dataKeyOf, uploadMaxRows: deps.options.uploadMaxRows },
         memberId,
         body,
+        idempotencyKey,
+        now,
+      ),
+    importExport: (memberId, input, idempotencyKey, now) =>
+      importObservations(
+        { store, idempotency, dataKeyOf, options: deps.options.imports },
+        memberId,
+        input,
         idempotencyKey,
         now,
       ),

@@ -10,6 +10,7 @@ import type { ConsentConditions } from '../../policies/research/consent.js';
 import type { GroupByDimension } from '../../policies/research/group-by.js';
 import type { AuditVerification as ServerAuditVerification } from '../../services/audit/index.js';
 import type { ErrorDetail as ServerErrorDetail } from '../../services/errors.js';
+import type { importResultSchema } from '../../services/http/routes/imports/imports.schema.js';
 import type { presentAccount } from '../../services/http/routes/auth/account.presenter.js';
 import type { tokenPairSchema } from '../../services/http/routes/auth/auth.schema.js';
 import type { presentRegisterEntry } from '../../services/http/routes/membership/membership.presenter.js';
@@ -71,6 +72,8 @@ export type NewObservation = Omit<Observation, 'id' | 'source'>;
 export type Series = z.infer<typeof seriesSchema>;
 export type Bucket = Series['bucket'];
 export type UploadResult = z.infer<typeof uploadResultSchema>;
+export type ImportResult = z.infer<typeof importResultSchema>;
+export type ImportFormat = ImportResult['format'];
 
 // The general assembly.
 export type Choice = BallotChoice;

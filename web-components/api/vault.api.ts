@@ -1,7 +1,7 @@
 // The member's own observations: series for charts, the latest values, uploads and exports.
 import { parseApiError } from './api-error.js';
 import { authorizedFetch, currentAccessToken, refreshSession, requestJson } from './session.js';
-import type { Bucket, NewObservation, Observation, Series, UploadResult } from './types.js';
+import type { Bucket, ImportFormat, ImportResult, NewObservation, Observation, Series, UploadResult } from './types.js';
 
 /** GET /api/me/series for one category. */
 export function fetchSeries(category: string, bucket: Bucket, from?: Date, to?: Date): Promise<Series> {
@@ -39,15 +39,37 @@ export async function uploadFile(
   onProgress: (fraction: number) => void,
   dateOrder?: 'day-first' | 'month-first',
 ): Promise<UploadResult> {
-  const type = await uploadMediaType(file);
-  const key = crypto.randomUUID();
   // Local times in a CSV (14.03.2024 08:05) are read in this browser's time zone.
   const query = new URLSearchParams({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   if (dateOrder) query.set('dateOrder', dateOrder);
+  return sendFile<UploadResult>(`/api/me/observations?${query}`, await uploadMediaType(file), file, onProgress);
+}
+
+/** POST /api/me/imports/:format with an Apple Health or Google Takeout file, reporting upload progress. */
+export function importFile(
+  format: ImportFormat,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<ImportResult> {
+  const type = /\.zip$/i.test(file.name)
+    ? 'application/zip'
+    : /\.xml$/i.test(file.name)
+      ? 'application/xml'
+      : /\.csv$/i.test(file.name)
+        ? 'text/csv'
+        : /\.json$/i.test(file.name)
+          ? 'application/json'
+          : 'application/octet-stream';
+  return sendFile<ImportResult>(`/api/me/imports/${format}`, type, file, onProgress);
+}
+
+/** Sends a file with XHR (for its upload progress) under one Idempotency-Key, retried once after a token refresh. */
+async function sendFile<T>(path: string, type: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+  const key = crypto.randomUUID();
   const send = (token: string | null) =>
     new Promise<{ status: number; text: string }>((resolve) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `/api/me/observations?${query}`);
+      xhr.open('POST', path);
       xhr.setRequestHeader('content-type', type);
       xhr.setRequestHeader('idempotency-key', key);
       if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
@@ -62,7 +84,7 @@ export async function uploadFile(
   if (answer.status === 401 && (await refreshSession())) answer = await send(await currentAccessToken());
   if (answer.status < 200 || answer.status >= 300) throw parseApiError(answer.status, answer.text);
   onProgress(1);
-  return JSON.parse(answer.text) as UploadResult;
+  return JSON.parse(answer.text) as T;
 }
 
 /** GET /api/me/export as a file the browser saves (the token goes in a header, never in the URL). */

@@ -14,6 +14,12 @@ export async function readTextBody(
   return { type, text: await readLimited(ctx, limitBytes, types) };
 }
 
+/** Checks a body left for the handler to stream: its media type and its declared length (the handler counts too). */
+export function checkStreamedBody(ctx: Context, types: readonly string[], limitBytes: number): void {
+  if (!ctx.request.is(...types)) throw new UnsupportedMediaType([...types]);
+  if (Number(ctx.get('content-length') || 0) > limitBytes) throw new PayloadTooLarge(limitBytes);
+}
+
 async function readLimited(ctx: Context, limitBytes: number, types: readonly string[]): Promise<string> {
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limitBytes) throw new PayloadTooLarge(limitBytes);

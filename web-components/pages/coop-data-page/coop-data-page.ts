@@ -7,6 +7,7 @@ import { addObservations, uploadFile } from '../../api/vault.api.js';
 import '../../components/coop-observation-form/coop-observation-form.js';
 import type { CoopObservationForm } from '../../components/coop-observation-form/coop-observation-form.js';
 import '../../components/coop-row-errors/coop-row-errors.js';
+import '../coop-import-section/coop-import-section.js';
 import { LocaleController, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -154,6 +155,7 @@ export class CoopDataPage extends LitElement {
         ${this.uploadError ? html`<p class="error" role="alert">${this.uploadError}</p>` : nothing}
         <coop-row-errors .errors=${this.rowErrors} .csv=${this.csv}></coop-row-errors>
       </section>
+      <coop-import-section></coop-import-section>
       <section class="card" aria-labelledby="manual-heading">
         <h2 id="manual-heading">${t('manual.heading')}</h2>
         <coop-observation-form

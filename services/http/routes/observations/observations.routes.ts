@@ -1,15 +1,14 @@
 // The member's own data: upload, list, series, export — and erasure of the whole account.
-import { InvalidRequest } from '../../../errors.js';
 import type { Erasure } from '../../../erasure/index.js';
 import { UPLOAD_MEDIA_TYPES, type Vault } from '../../../vault/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { tagPrivately } from '../../conditional-get.js';
+import { idempotencyKeyOf } from '../../idempotency-key.js';
 import { exportStream, EXPORT_CONTENT_TYPES } from './export-stream.js';
 import { presentObservation } from './observations.presenter.js';
 import {
   eraseBody,
   exportQuery,
-  idempotencyKeySchema,
   listQuery,
   observationPageSchema,
   seriesQuery,
@@ -49,15 +48,7 @@ export function observationRoutes(
         },
       },
       async ({ actor, rawBody, query, ctx }) => {
-        const header = ctx.get('idempotency-key');
-        const key = header === '' ? undefined : idempotencyKeySchema.safeParse(header);
-        if (key && !key.success) {
-          throw new InvalidRequest(
-            'invalid_idempotency_key',
-            'Idempotency-Key must be 1–255 visible ASCII characters.',
-          );
-        }
-        const result = await vault.upload(actor!.userId, { ...rawBody!, dialect: query }, key?.data, now());
+        const result = await vault.upload(actor!.userId, { ...rawBody!, dialect: query }, idempotencyKeyOf(ctx), now());
         if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
         return result;
       },

@@ -81,6 +81,3 @@ export const seriesSchema = z.object({
     }),
   ),
 });
-
-/** An Idempotency-Key: 1–255 visible ASCII characters. */
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
