@@ -1,6 +1,8 @@
 // createTestApp(): the real service (real middleware, real FerretDB database of its own) on a random port.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { createApp } from '../../services/app.js';
@@ -78,6 +80,8 @@ export async function createTestApp(
     MONGODB_URI: uri,
     DATACOOP_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
+    // A data directory per database (instances on one database share it, as on one host): the audit anchor lives there.
+    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', dbName),
     ...env,
   });
   const connection = await connectDatabase(uri, {
