@@ -70,7 +70,8 @@ export interface Config {
     origin: string;
     checkpointEvery: number;
     checkpointSeconds: number;
-    anchorPath: string;
+    /** Where the anchor file (pins and newest checkpoint) lives: the data directory, beside the master key. */
+    anchorDir: string;
     pinnedVerifierKey: string | undefined;
   };
 }
@@ -157,7 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       origin: e.DATACOOP_AUDIT_ORIGIN,
       checkpointEvery: e.DATACOOP_AUDIT_CHECKPOINT_EVERY,
       checkpointSeconds: e.DATACOOP_AUDIT_CHECKPOINT_SECONDS,
-      anchorPath: resolve(dataDir, 'audit-anchor.json'),
+      anchorDir: dataDir,
       pinnedVerifierKey: e.DATACOOP_AUDIT_VERIFIER_KEY,
     },
     loginThrottle: {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     );
   }
   log.info(
-    { verifierKey: services.audit.verifierKey, anchor: config.audit.anchorPath },
+    { verifierKey: services.audit.verifierKey, anchor: services.audit.anchorPath },
     'audit checkpoints are signed by this pinned key',
   );
   const checkpoints = scheduleAuditCheckpoints(services.audit, config.audit.checkpointSeconds, now, log);

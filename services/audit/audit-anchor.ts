@@ -28,9 +28,14 @@ export function readAnchor(path: string): AuditAnchor | null {
 
 /** Replaces the anchor atomically (write beside it, then rename), so a crash leaves the old or the new one. */
 export function writeAnchor(path: string, anchor: AuditAnchor): void {
+  writeJsonAtomically(path, anchor);
+}
+
+/** Writes JSON beside `path` and renames it into place, readable by its owner only. */
+export function writeJsonAtomically(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
   const staging = `${path}.${process.pid}.tmp`;
-  writeFileSync(staging, `${JSON.stringify(anchor, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(staging, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   renameSync(staging, path);
 }
 

@@ -118,6 +118,11 @@ export class AuditLog {
     return this.key.signing.publicJwk;
   }
 
+  /** The anchor file that pins the key and remembers the newest checkpoint signed here. */
+  get anchorPath(): string {
+    return this.options.anchorPath;
+  }
+
   /** The C2SP verifier key string that verifies every checkpoint. */
   get verifierKey(): string {
     return this.key.verifier;

@@ -1,4 +1,5 @@
 // The audit context's interface: the tamper-evident log (append, verify, checkpoints, proofs) and its pure rules.
+import { join } from 'node:path';
 import type { Connection } from 'mongoose';
 import type { Keyring } from '../crypto/keyring.js';
 import { AuditLog } from './audit-log.js';
@@ -17,6 +18,14 @@ export type { AuditKeyOptions } from './audit-key.js';
 export { AuditKeyError } from './audit-anchor.js';
 export { ProofOutOfRange } from './audit-tree.js';
 export { scheduleAuditCheckpoints } from './audit-schedule.js';
+export {
+  loadWitnessState,
+  saveWitnessState,
+  WitnessAlarm,
+  witnessOnce,
+  witnessPublicKey,
+  type WitnessState,
+} from './witness.js';
 export { entryHash, entryLeaf, GENESIS_HASH } from './audit-chain.js';
 export * as merkle from './domain/merkle-tree.js';
 export * as signedNote from './domain/signed-note.js';
@@ -30,8 +39,15 @@ export interface AuditTrail {
 export async function createAudit(deps: {
   connection: Connection;
   keyring: Keyring;
-  options: AuditKeyOptions;
+  options: Omit<AuditKeyOptions, 'anchorPath'> & { anchorDir: string };
   now?: Date;
 }): Promise<AuditLog> {
-  return AuditLog.open(deps.connection, deps.keyring, deps.options, deps.now ?? new Date());
+  const { anchorDir, ...options } = deps.options;
+  const anchorPath = auditAnchorPath(anchorDir, deps.connection.db!.databaseName);
+  return AuditLog.open(deps.connection, deps.keyring, { ...options, anchorPath }, deps.now ?? new Date());
+}
+
+/** The anchor file of one database's audit log: one per database, so that several logs never share a pin. */
+export function auditAnchorPath(anchorDir: string, databaseName: string): string {
+  return join(anchorDir, `audit-anchor.${databaseName}.json`);
 }

@@ -1,6 +1,8 @@
 // The service's start-up (services/main.ts): migrations run after connecting and before it listens; a database
 // migrated by a newer Datacoop is refused in one sentence.
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appliedMigrations, MIGRATIONS } from '../../services/db/migrations/index.js';
@@ -23,6 +25,7 @@ function startService(dbName: string): Promise<{ code: number | null; stdout: st
       MONGODB_URI: url.toString(),
       DATACOOP_MASTER_KEY: randomBytes(32).toString('base64'),
       DATACOOP_DEMO: 'false',
+      DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', dbName),
       PORT: '0',
       LOG_LEVEL: 'info',
     },
