@@ -172,7 +172,7 @@ async function witness(args: string[]): Promise<number> {
     const { state: next, result } = await witnessOnce(url, state, { verifierKey: values.key, now: new Date() });
     saveWitnessState(statePath, next);
     if (result.firstUse)
-      console.log(`Pinned the log's verifier key on first use: ${next.logs[url.replace(/\/+$/, '')]!.verifierKey}`);
+      console.log(`Pinned the log's verifier key on first use: ${next.logs[result.origin]!.verifierKey}`);
     const since =
       result.previousSize === null ? 'first checkpoint seen' : `consistent with size ${result.previousSize}`;
     console.log(`Cosigned ${result.origin} at size ${result.size} (${since}):\n${result.cosignature.trimEnd()}`);

@@ -10,7 +10,7 @@ import { entryLeaf } from './audit-chain.js';
 import type { CheckpointKey } from './audit-key.js';
 import type { AuditEntryDocument, SignedCheckpointDocument } from './audit.model.js';
 import { appendLeaf, emptyRange, isWellFormed, rangeRoot, type CompactRange } from './domain/compact-range.js';
-import { assembleNote, formatCheckpoint, signatureLine, verifyNote } from './domain/signed-note.js';
+import { assembleNote, formatCheckpoint, parseVerifierKey, signatureLine, verifyNote } from './domain/signed-note.js';
 
 /** Why a checkpoint was not signed. */
 export class CheckpointRefused extends Error {
@@ -123,5 +123,5 @@ export class Checkpointer {
 }
 
 function keyIdOf(key: CheckpointKey): Buffer {
-  return Buffer.from(key.verifier.split('+')[1]!, 'hex');
+  return parseVerifierKey(key.verifier)!.keyId;
 }

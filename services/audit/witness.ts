@@ -61,10 +61,12 @@ export async function witnessOnce(
   const get = options.fetch ?? fetch;
   const url = baseUrl.replace(/\/+$/, '');
   const served = await getJson(get, `${url}/api/public/audit/checkpoint`);
-  const known = state.logs[url];
-  const pinned = options.verifierKey ?? known?.verifierKey ?? String(served.verifierKey);
-  if (!parseVerifierKey(pinned))
-    throw new WitnessAlarm(`the verifier key ${pinned} is not a valid Ed25519 verifier key`);
+  // Logs are known by their origin (the key name), not by the address they are reached at.
+  const given = options.verifierKey ?? String(served.verifierKey);
+  const origin = parseVerifierKey(given)?.name;
+  if (!origin) throw new WitnessAlarm(`the verifier key ${given} is not a valid Ed25519 verifier key`);
+  const known = state.logs[origin];
+  const pinned = options.verifierKey ?? known?.verifierKey ?? given;
   if (known && known.verifierKey !== pinned) {
     throw new WitnessAlarm(
       `the verifier key given (${pinned}) is not the one this witness pinned (${known.verifierKey})`,
@@ -111,7 +113,7 @@ export async function witnessOnce(
   const cosignature = cosignatureLine(state.witness.name, publicKey, time, signature);
   const next: WitnessState = {
     ...state,
-    logs: { ...state.logs, [url]: { verifierKey: pinned, size: body.size, note: checkpoint.note, cosignature } },
+    logs: { ...state.logs, [origin]: { verifierKey: pinned, size: body.size, note: checkpoint.note, cosignature } },
   };
   return {
     state: next,

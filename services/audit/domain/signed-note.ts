@@ -53,8 +53,10 @@ export function verifierKey(name: string, publicKey: Uint8Array): string {
 
 /** Parses a verifier key string; null unless it is a well-formed Ed25519 key whose ID matches. */
 export function parseVerifierKey(text: string): { name: string; keyId: Buffer; publicKey: Buffer } | null {
-  const parts = text.trim().split('+');
-  if (parts.length !== 3 || !parts[0] || !/^[0-9a-f]{8}$/.test(parts[1]!)) return null;
+  // The base64 key may itself contain '+': only the first two separate the fields.
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim());
+  const parts = match ? [match[1]!, match[2]!, match[3]!] : [];
+  if (parts.length !== 3 || !parts[0]) return null;
   const bytes = Buffer.from(parts[2]!, 'base64');
   if (bytes.length !== 33 || bytes[0] !== ED25519) return null;
   const publicKey = bytes.subarray(1);
