@@ -47,6 +47,8 @@ describe('start-up', () => {
   it('migrates a new database before it listens', async () => {
     const started = await startService(database.connection.name);
     expect(started.stdout).toContain('Datacoop is listening');
+    // The pinned checkpoint key is in the start-up log, as a C2SP verifier key string.
+    expect(started.stdout).toMatch(/"verifierKey":"datacoop\.local\/audit\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*"/);
     expect(started.stdout.indexOf('database schema is current')).toBeGreaterThan(-1);
     expect(started.stdout.indexOf('database schema is current')).toBeLessThan(
       started.stdout.indexOf('Datacoop is listening'),
