@@ -267,8 +267,8 @@ export class AuditLog {
 
   /** Stored leaves of these entries (hex), for inclusion proofs. */
   async leavesOf(seqs: readonly number[]): Promise<Map<number, string>> {
-    const docs = await this.entries.find({ _id: { $in: [...seqs] } }, { leaf: 1 }).lean();
-    return new Map(docs.map((d) => [d._id, d.leaf]));
+    const docs = await this.entries.find({ _id: { $in: [...seqs] } }).lean();
+    return new Map(docs.map((d) => [d._id, d.leaf ?? entryLeaf({ ...d, seq: d._id })]));
   }
 
   private async hashAt(seq: number): Promise<string> {

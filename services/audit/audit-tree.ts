@@ -4,6 +4,7 @@
 // O(256 · log n) leaves once a process has seen the tree (the first proof over n leaves reads them once).
 import type { Model } from 'mongoose';
 import { consistencyProof, inclusionProof, nodeHash, splitPoint, type SubtreeHash } from './domain/merkle-tree.js';
+import { entryLeaf } from './audit-chain.js';
 import type { AuditEntryDocument } from './audit.model.js';
 
 /** Blocks of 2^READ_LEVEL leaves are read from the database at once. */
@@ -65,11 +66,11 @@ export class AuditTree {
       const first = index * 2 ** level + 1;
       const count = 2 ** level;
       const docs = await this.entries
-        .find({ _id: { $gte: first, $lt: first + count } }, { leaf: 1 })
+        .find({ _id: { $gte: first, $lt: first + count } })
         .sort({ _id: 1 })
         .lean();
       if (docs.length !== count || docs.some((d, i) => d._id !== first + i)) throw new ProofOutOfRange();
-      let level0: Buffer[] = docs.map((d) => Buffer.from(d.leaf, 'hex'));
+      let level0: Buffer[] = docs.map((d) => Buffer.from(d.leaf ?? entryLeaf({ ...d, seq: d._id }), 'hex'));
       while (level0.length > 1) {
         const next: Buffer[] = [];
         for (let i = 0; i < level0.length; i += 2) next.push(nodeHash(level0[i]!, level0[i + 1]!));

@@ -9,7 +9,7 @@ import { appendLeaf, emptyRange, rangeRoot } from './domain/compact-range.js';
 import { parseCheckpoint, verifyNote } from './domain/signed-note.js';
 
 export interface VerifierInput {
-  entries: AsyncIterable<ChainEntry & { hash: string; leaf: string }>;
+  entries: AsyncIterable<ChainEntry & { hash: string; leaf?: string | undefined }>;
   signed: readonly Omit<SignedCheckpointDocument, 'frontier'>[];
   legacy: readonly AuditCheckpointDocument[];
   verifier: string;
@@ -35,7 +35,7 @@ export async function verifyAuditTree(input: VerifierInput): Promise<TreeVerific
   const tapped = (async function* () {
     for await (const entry of input.entries) {
       const leaf = entryLeaf(entry);
-      if (leaf !== entry.leaf) problems.push({ seq: entry.seq, problem: 'leaf_mismatch' });
+      if (entry.leaf !== undefined && leaf !== entry.leaf) problems.push({ seq: entry.seq, problem: 'leaf_mismatch' });
       range = appendLeaf(range, Buffer.from(leaf, 'hex'));
       if (wanted.has(range.size)) roots.set(range.size, rangeRoot(range).toString('base64'));
       yield entry;

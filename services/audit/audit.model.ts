@@ -14,8 +14,11 @@ export interface AuditEntryDocument {
   data: Record<string, unknown>;
   prevHash: string;
   hash: string;
-  /** Hex Merkle leaf, SHA-256(0x00 ‖ entry bytes): what the signed tree is built of (migration 0003 adds it). */
-  leaf: string;
+  /**
+   * Hex Merkle leaf, SHA-256(0x00 ‖ entry bytes): what the signed tree is built of. Written with every entry and by
+   * migration 0003 for older ones; where it is still absent it is computed from the entry (it is derived data).
+   */
+  leaf?: string;
 }
 
 /** Legacy (before 0003): a signed statement "entry `_id` has hash `hash`": rewriting history before it becomes detectable. */
@@ -55,7 +58,7 @@ const entrySchema = new Schema<AuditEntryDocument>(
     data: { type: Schema.Types.Mixed, required: true },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
-    leaf: { type: String, required: true },
+    leaf: { type: String },
   },
   { collection: 'audit_log', versionKey: false, minimize: false },
 );
