@@ -533,6 +533,14 @@ export const en = {
   'policyStatus.expired': 'Expired',
   'policyStatus.revoked': 'Revoked',
   'policyStatus.superseded': 'Replaced',
+  'auditWatch.title': 'Warning: the audit log was rewritten',
+  'auditWatch.inconsistent':
+    'The audit log this browser saw on an earlier visit is not part of the log the cooperative shows now: entries were changed or removed.',
+  'auditWatch.shrunk': 'The audit log is shorter than when this browser last saw it: entries were removed.',
+  'auditWatch.keyChanged': 'The audit log is now signed with a different key than the one this browser saw before.',
+  'auditWatch.badSignature': 'The audit log’s latest checkpoint does not carry a valid signature.',
+  'auditWatch.whatToDo':
+    'Tell the stewards and the members’ assembly; do not trust what the audit log says until this is explained.',
 } as const;
 
 export type MessageKey = keyof typeof en;

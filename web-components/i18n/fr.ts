@@ -540,4 +540,14 @@ export const fr: Record<MessageKey, string> = {
   'policyStatus.expired': 'Expirée',
   'policyStatus.revoked': 'Révoquée',
   'policyStatus.superseded': 'Remplacée',
+  'auditWatch.title': 'Attention : le journal d’audit a été réécrit',
+  'auditWatch.inconsistent':
+    'Le journal d’audit que ce navigateur a vu lors d’une visite précédente ne fait pas partie du journal affiché maintenant : des entrées ont été modifiées ou supprimées.',
+  'auditWatch.shrunk':
+    'Le journal d’audit est plus court que lors de la dernière visite de ce navigateur : des entrées ont été supprimées.',
+  'auditWatch.keyChanged':
+    'Le journal d’audit est désormais signé avec une autre clé que celle que ce navigateur a vue auparavant.',
+  'auditWatch.badSignature': 'Le dernier point de contrôle du journal d’audit ne porte pas de signature valide.',
+  'auditWatch.whatToDo':
+    'Prévenez les stewards et l’assemblée des membres ; ne vous fiez pas au journal d’audit tant que ce n’est pas expliqué.',
 };
