@@ -76,7 +76,9 @@ export async function witnessOnce(
     throw new WitnessAlarm(`the log now signs with ${String(served.verifierKey)}, not the pinned key ${pinned}`);
   }
   const checkpoint = served.checkpoint as { note?: unknown } | null;
-  if (!checkpoint || typeof checkpoint.note !== 'string') throw new WitnessAlarm('the log has no checkpoint yet');
+  if (!checkpoint || typeof checkpoint.note !== 'string') {
+    throw new WitnessAlarm(known ? shrank(known.size, 0) : 'the log has no checkpoint yet');
+  }
   const text = verifyNote(checkpoint.note, pinned)?.text;
   const body = text === undefined ? null : parseCheckpoint(text);
   if (!text || !body || body.origin !== parseVerifierKey(pinned)!.name) {
@@ -84,11 +86,7 @@ export async function witnessOnce(
   }
   if (known) {
     const before = parseCheckpoint(verifyNote(known.note, pinned)!.text)!;
-    if (body.size < before.size) {
-      throw new WitnessAlarm(
-        `the log shrank from ${before.size} to ${body.size} entries: its history was cut (a fork)`,
-      );
-    }
+    if (body.size < before.size) throw new WitnessAlarm(shrank(before.size, body.size));
     if (body.size === before.size && !body.root.equals(before.root)) {
       throw new WitnessAlarm(`the log at size ${body.size} has a different root than before: a fork`);
     }
@@ -131,6 +129,10 @@ export async function witnessOnce(
 export function witnessPublicKey(state: WitnessState): Buffer {
   const key = createPrivateKey({ key: Buffer.from(state.witness.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
   return Buffer.from(String(key.export({ format: 'jwk' }).x), 'base64url');
+}
+
+function shrank(from: number, to: number): string {
+  return `the log shrank from ${from} to ${to} entries: its history was cut (a fork)`;
 }
 
 async function getJson(get: typeof fetch, url: string): Promise<Record<string, unknown>> {
