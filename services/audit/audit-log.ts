@@ -255,9 +255,9 @@ export class AuditLog {
     return doc ? { size: doc._id, root: doc.root, note: doc.note, at: doc.at } : null;
   }
 
-  /** The audit path of entry `seq` in the tree of the first `size` entries (ProofOutOfRange outside it). */
-  async inclusionProof(seq: number, size: number): Promise<Buffer[]> {
-    return this.tree.inclusion(seq, size);
+  /** The audit paths of these entries in the tree of the first `size` entries (ProofOutOfRange outside it). */
+  async inclusionProofs(seqs: readonly number[], size: number): Promise<Buffer[][]> {
+    return this.tree.inclusions(seqs, size);
   }
 
   /** The consistency proof between the trees of the first `from` and `to` entries. */

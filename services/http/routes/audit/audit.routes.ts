@@ -84,11 +84,11 @@ export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): v
         const proven = checkpoint ? page.entries.filter((e) => e.seq <= checkpoint.size).map((e) => e.seq) : [];
         const leaves = await audit.leavesOf(proven);
         const bySeq = new Map<number, PresentedInclusion>();
-        for (const seq of proven) {
-          const path = await audit.inclusionProof(seq, checkpoint!.size);
+        const paths = checkpoint ? await audit.inclusionProofs(proven, checkpoint.size) : [];
+        proven.forEach((seq, i) => {
           const leaf = Buffer.from(leaves.get(seq) ?? '', 'hex').toString('base64');
-          bySeq.set(seq, { leafIndex: seq - 1, leaf, auditPath: presentHashes(path) });
-        }
+          bySeq.set(seq, { leafIndex: seq - 1, leaf, auditPath: presentHashes(paths[i]!) });
+        });
         return presentEntryPage(page, { checkpoint, bySeq });
       },
     )
