@@ -14,6 +14,9 @@ import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js
 import { createLogger } from '../../services/logger.js';
 import type { Connection } from 'mongoose';
 
+/** This test file's run: data directories never outlive it. */
+const RUN = randomUUID();
+
 export interface TestApp {
   baseUrl: string;
   config: Readonly<Config>;
@@ -80,8 +83,9 @@ export async function createTestApp(
     MONGODB_URI: uri,
     DATACOOP_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
-    // A data directory per database (instances on one database share it, as on one host): the audit anchor lives there.
-    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', dbName),
+    // A data directory per database and test file (instances on one database share it, as on one host): the audit
+    // anchor lives there, and a database name reused by another file or run must not meet an older pin.
+    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', RUN, dbName),
     ...env,
   });
   const connection = await connectDatabase(uri, {

@@ -2,7 +2,7 @@
 // directory and verifies (checksums, counts, audit log, the newest chunk of every member under the master key);
 // a damaged backup, a non-empty target and altered data are refused.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,8 +38,16 @@ let backupDir: string;
 let manifest: BackupManifest;
 let uploadsDuringBackup = 0;
 
+/** Where this run's verifications keep their audit anchor. */
+const anchorDir = join(tmpdir(), 'datacoop-test', randomUUID());
 const config = () =>
-  loadConfig({ NODE_ENV: 'test', DATACOOP_MASTER_KEY: masterKey.toString('base64'), LOG_LEVEL: 'silent' });
+  loadConfig({
+    NODE_ENV: 'test',
+    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+    LOG_LEVEL: 'silent',
+    // The audit anchor of this run's verifications, never ./data (a database name reused by a later run).
+    DATACOOP_DATA_DIR: anchorDir,
+  });
 const restoreInto = (dataDir: string, from = backupDir, key = masterKey) =>
   restoreEmbeddedBackup({
     backupDir: from,
