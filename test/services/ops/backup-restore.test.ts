@@ -38,15 +38,13 @@ let backupDir: string;
 let manifest: BackupManifest;
 let uploadsDuringBackup = 0;
 
-/** Where this run's verifications keep their audit anchor. */
-const anchorDir = join(tmpdir(), 'datacoop-test', randomUUID());
 const config = () =>
   loadConfig({
     NODE_ENV: 'test',
     DATACOOP_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
-    // The audit anchor of this run's verifications, never ./data (a database name reused by a later run).
-    DATACOOP_DATA_DIR: anchorDir,
+    // Each verification is of another restored copy: its own audit anchor, never ./data.
+    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', randomUUID()),
   });
 const restoreInto = (dataDir: string, from = backupDir, key = masterKey) =>
   restoreEmbeddedBackup({
