@@ -94,7 +94,11 @@ export async function createTestApp(
   });
   // As in production (services/main.ts): the stored format is brought up to date before the services start.
   await runMigrations(connection.db!, MIGRATIONS);
-  const services = await createServices(connection, masterKey, config);
+  // A service that refuses to start (e.g. a missing audit key) must not leave its connection open.
+  const services = await createServices(connection, masterKey, config).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
   const clock = new TestClock();
   const log = createLogger(config.logLevel);
   const app = createApp({ config, log, connection, ...services, now: clock.now });
