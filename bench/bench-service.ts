@@ -183,6 +183,8 @@ function serviceEnv(db: BenchDatabase, extra: Record<string, string> = {}): Reco
   return {
     NODE_ENV: 'test',
     DATACOOP_MASTER_KEY: db.masterKey.toString('base64'),
+    // The run's own data directory: the audit anchor pins this run's key, never ./data.
+    DATACOOP_DATA_DIR: db.dir,
     LOG_LEVEL: 'silent',
     ACCESS_TOKEN_TTL_SECONDS: '900',
     ...extra,

@@ -1,5 +1,5 @@
 // Operator commands (`npm run coop -- <command>`): migrate the database, appoint a steward, rotate the master key,
-// verify the audit log, back up, restore and verify the data. Prints nothing secret.
+// verify and witness the audit log, back up, restore and verify the data. Prints nothing secret.
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import {
 } from './db/migrations/index.js';
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
+import { AuditKeyError, loadWitnessState, saveWitnessState, WitnessAlarm, witnessOnce } from './audit/index.js';
 
 const usage = `Usage:
   npm run coop -- migrate
@@ -39,8 +40,14 @@ const usage = `Usage:
       under the old key with DATACOOP_PREVIOUS_MASTER_KEY(_FILE). No data is re-encrypted. Safe to interrupt
       and run again; once it reports success, remove the previous key from the configuration.
   npm run coop -- verify-audit
-      Recomputes the audit log's hash chain and checks its signed checkpoints; exit code 1 if anything was
-      edited, removed, reordered, inserted or truncated.
+      Recomputes the audit log's hash chain and Merkle tree and checks a signed checkpoint at every required
+      position, each checkpoint's root and the checkpoint recorded in the data directory's anchor; exit code 1 if
+      anything was edited, removed, reordered, inserted, truncated or re-signed. Writes nothing.
+  npm run coop -- witness <url> [--key <verifier key>] [--state <file>] [--name <witness name>]
+      Fetches the log's latest checkpoint from <url>, checks its signature against the pinned verifier key (given,
+      or remembered in the state file, default ./witness-state.json) and its consistency with the last checkpoint
+      this witness saw, then cosigns it (C2SP tlog-cosignature) and remembers it. Exit code 1 on a fork, a
+      rollback, a changed key or a bad signature. Needs no database: anyone can run it.
   npm run coop -- backup <dir>
       Writes a consistent copy of the embedded database into the new or empty directory <dir>, with a manifest
       (time, version, collections and counts, checksums); safe while the service runs. The master key is NOT in
@@ -146,6 +153,35 @@ async function verifyAudit(): Promise<number> {
     for (const { seq, problem } of result.problems) console.log(`  position ${seq}: ${problem}`);
     return 1;
   });
+}
+
+async function witness(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { key: { type: 'string' }, state: { type: 'string' }, name: { type: 'string' } },
+  });
+  const url = positionals[0];
+  if (!url || positionals.length !== 1 || !/^https?:\/\//.test(url)) {
+    console.error(`witness needs one http(s) URL.\n${usage}`);
+    return 2;
+  }
+  const statePath = resolve(values.state ?? 'witness-state.json');
+  const state = loadWitnessState(statePath, values.name ?? 'witness.local/datacoop');
+  try {
+    const { state: next, result } = await witnessOnce(url, state, { verifierKey: values.key, now: new Date() });
+    saveWitnessState(statePath, next);
+    if (result.firstUse)
+      console.log(`Pinned the log's verifier key on first use: ${next.logs[result.origin]!.verifierKey}`);
+    const since =
+      result.previousSize === null ? 'first checkpoint seen' : `consistent with size ${result.previousSize}`;
+    console.log(`Cosigned ${result.origin} at size ${result.size} (${since}):\n${result.cosignature.trimEnd()}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof WitnessAlarm)) throw error;
+    console.log(`WITNESS ALARM: ${error.message}.`);
+    return 1;
+  }
 }
 
 /** The configuration with the master key file never created: checking data under a new key proves nothing. */
@@ -269,6 +305,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'create-steward') return createSteward(rest);
   if (command === 'rotate-master-key') return rotateKey();
   if (command === 'verify-audit') return verifyAudit();
+  if (command === 'witness') return witness(rest);
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);
   if (command === 'verify-data') return verifyDataCommand();
@@ -287,7 +324,8 @@ main(process.argv.slice(2)).then(
       error instanceof MigrationFailed ||
       error instanceof EmbeddedDatabaseUnavailable ||
       error instanceof MasterKeyError ||
-      error instanceof MasterKeyMismatch;
+      error instanceof MasterKeyMismatch ||
+      error instanceof AuditKeyError;
     if (expected) console.error(error.message);
     else console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -40,6 +40,14 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5).pipe(z.number().max(1_000)),
   // Log-in attempts and registrations per client address and window.
   LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(50),
+  // The audit log's checkpoints: note key name (a schema-less URL), interval (pinned at first start), schedule.
+  DATACOOP_AUDIT_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'a schema-less URL without spaces or +')
+    .default('datacoop.local/audit'),
+  DATACOOP_AUDIT_CHECKPOINT_EVERY: positiveInt(16).pipe(z.number().max(1_000_000)),
+  DATACOOP_AUDIT_CHECKPOINT_SECONDS: positiveInt(60),
+  DATACOOP_AUDIT_VERIFIER_KEY: z.string().min(1).optional(),
 });
 
 /** The validated, frozen configuration every other module receives as a value. */
@@ -71,6 +79,15 @@ export interface Config {
   previousMasterKey:
     { source: 'env'; key: Buffer } | { source: 'file'; path: string; createIfMissing: false } | undefined;
   loginThrottle: { windowSeconds: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number };
+  /** Audit checkpoints: origin, a checkpoint every N entries, a scheduled one every S seconds, the pins. */
+  audit: {
+    origin: string;
+    checkpointEvery: number;
+    checkpointSeconds: number;
+    /** Where the anchor file (pins and newest checkpoint) lives: the data directory, beside the master key. */
+    anchorDir: string;
+    pinnedVerifierKey: string | undefined;
+  };
 }
 
 /** Raised when the environment is invalid; `problems` lists every one, so a person fixes them all at once. */
@@ -158,6 +175,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tempDir: e.IMPORT_TEMP_DIR,
     },
     previousMasterKey,
+    audit: {
+      origin: e.DATACOOP_AUDIT_ORIGIN,
+      checkpointEvery: e.DATACOOP_AUDIT_CHECKPOINT_EVERY,
+      checkpointSeconds: e.DATACOOP_AUDIT_CHECKPOINT_SECONDS,
+      anchorDir: dataDir,
+      pinnedVerifierKey: e.DATACOOP_AUDIT_VERIFIER_KEY,
+    },
     loginThrottle: {
       windowSeconds: e.LOGIN_WINDOW_SECONDS,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -44,7 +44,7 @@ export async function createServices(
     audience: config.jwt.audience,
     accessTtlSeconds: config.jwt.accessTtlSeconds,
   });
-  const audit = await createAudit({ connection, keyring });
+  const audit = await createAudit({ connection, keyring, options: config.audit });
   const passwords = await createPasswordHasher();
   const members = createMembers({
     connection,

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices } from './container.js';
+import { AuditKeyError, scheduleAuditCheckpoints } from './audit/index.js';
 import { loadMasterKey, MasterKeyError } from './crypto/master-key.js';
 import { MasterKeyMismatch } from './crypto/keyring.js';
 import { isDatabaseUnavailable } from './db/connection.js';
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
     ? null
     : resolve(config.dataDir, 'db', `${database.connection.db!.databaseName}.sqlite`);
   const keyJob = startKeyDestructionJob({ research: services.research, now, sqliteFile, log });
+  log.info(
+    { verifierKey: services.audit.verifierKey, anchor: services.audit.anchorPath },
+    'audit checkpoints are signed by this pinned key',
+  );
+  const checkpoints = scheduleAuditCheckpoints(services.audit, config.audit.checkpointSeconds, now, log);
   const app = createApp({ config, log, connection: database.connection, ...services, now });
   const server = app.listen(config.port, config.host, () => {
     log.info(
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     keyJob.stop();
+    clearInterval(checkpoints);
     server.close();
     server.closeIdleConnections();
     await services.close();
@@ -78,7 +85,8 @@ main().catch((error: unknown) => {
     error instanceof MasterKeyError ||
     error instanceof MasterKeyMismatch ||
     error instanceof DatabaseNewerThanCode ||
-    error instanceof MigrationFailed;
+    error instanceof MigrationFailed ||
+    error instanceof AuditKeyError;
   // Expected start-up failures get one clear sentence; anything else its stack, for the operator only.
   if (expected) console.error(`Datacoop cannot start: ${(error as Error).message}`);
   else if (isDatabaseUnavailable(error))

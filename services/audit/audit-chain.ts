@@ -1,5 +1,6 @@
 // The hash chain itself: how an entry's hash is computed, and how a chain is checked. No I/O.
 import { canonicalJson, sha256Hex } from '../../policies/shared/canonical-digest.js';
+import { leafHash } from './domain/merkle-tree.js';
 
 /** The `prevHash` of entry 1. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -13,18 +14,20 @@ export interface ChainEntry {
   prevHash: string;
 }
 
-/** SHA-256 over the canonical JSON of everything in the entry except its own hash. */
+/** The entry's bytes: the canonical JSON of everything in it except its own hash (also the Merkle leaf's input). */
+export function entryBytes(entry: ChainEntry): Buffer {
+  const { seq, type, actor, data, prevHash } = entry;
+  return Buffer.from(canonicalJson({ seq, at: entry.at.toISOString(), type, actor, data, prevHash }), 'utf8');
+}
+
+/** SHA-256 over the entry's bytes: its link in the hash chain. */
 export function entryHash(entry: ChainEntry): string {
-  return sha256Hex(
-    canonicalJson({
-      seq: entry.seq,
-      at: entry.at.toISOString(),
-      type: entry.type,
-      actor: entry.actor,
-      data: entry.data,
-      prevHash: entry.prevHash,
-    }),
-  );
+  return sha256Hex(entryBytes(entry));
+}
+
+/** The entry's Merkle leaf, hex: SHA-256(0x00 ‖ entry bytes). */
+export function entryLeaf(entry: ChainEntry): string {
+  return leafHash(entryBytes(entry)).toString('hex');
 }
 
 /** What a check found wrong at a position of the chain. */
@@ -36,7 +39,10 @@ export interface ChainProblem {
     | 'broken_link'
     | 'checkpoint_mismatch'
     | 'checkpoint_signature_invalid'
-    | 'truncated';
+    | 'truncated'
+    | 'leaf_mismatch'
+    | 'checkpoint_missing'
+    | 'anchored_checkpoint_missing';
 }
 
 /**

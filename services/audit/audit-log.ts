@@ -1,21 +1,23 @@
-// The tamper-evident audit log: append-only hash chain, signed checkpoints, and a verifier.
-import { compactVerify, CompactSign, importJWK, type JWK } from 'jose';
+// The tamper-evident audit log: append-only hash chain whose entries are the leaves of an RFC 6962 Merkle tree,
+// signed C2SP checkpoints at every N-th entry and on a schedule, proofs, and a verifier that writes nothing.
 import type { Connection, Model } from 'mongoose';
-import { canonicalJson } from '../../policies/shared/canonical-digest.js';
+import type { JWK } from 'jose';
 import type { Keyring } from '../crypto/keyring.js';
-import { loadOrCreateSigningKey, type SigningKey } from '../crypto/signing-key.js';
 import { isDuplicateKey } from '../db/connection.js';
-import { checkChain, checkCheckpoints, entryHash, GENESIS_HASH, type ChainProblem } from './audit-chain.js';
+import { readAnchor, writeAnchor } from './audit-anchor.js';
+import { entryHash, entryLeaf, GENESIS_HASH, type ChainProblem } from './audit-chain.js';
+import { Checkpointer } from './audit-checkpointer.js';
+import { loadCheckpointKey, type AuditKeyOptions, type CheckpointKey } from './audit-key.js';
+import { AuditTree } from './audit-tree.js';
+import { verifyAuditTree } from './audit-verifier.js';
 import {
   auditModels,
   type AuditCheckpointDocument,
   type AuditEntryDocument,
   type AuditHeadDocument,
+  type SignedCheckpointDocument,
 } from './audit.model.js';
 
-const AUDIT_KEY_ID = 'audit-signing-1';
-/** A checkpoint every this many entries; reading or verifying never writes one. */
-const CHECKPOINT_EVERY = 16;
 const MAX_APPEND_ATTEMPTS = 1_000;
 
 /** The fields of an entry's data that name a member or account (entries "about" that account). */
@@ -52,34 +54,78 @@ export interface AuditVerification {
   valid: boolean;
   entries: number;
   checkpoints: number;
+  /** Hex root of the tree recomputed from the entries. */
+  root: string;
   problems: ChainProblem[];
 }
 
-/** Appends entries race-free across instances (each position is claimed by a unique insert) and verifies the chain. */
+/** A signed checkpoint as published: its size, hex root and the C2SP signed note. */
+export interface PublishedCheckpoint {
+  size: number;
+  root: string;
+  note: string;
+  at: Date;
+}
+
+/** Appends entries race-free across instances (each position is claimed by a unique insert) and verifies the log. */
 export class AuditLog {
   private readonly entries: Model<AuditEntryDocument>;
-  private readonly checkpoints: Model<AuditCheckpointDocument>;
+  private readonly legacy: Model<AuditCheckpointDocument>;
+  private readonly signed: Model<SignedCheckpointDocument>;
   private readonly head: Model<AuditHeadDocument>;
+  private readonly checkpointer: Checkpointer;
+  private readonly tree: AuditTree;
   private queue: Promise<unknown> = Promise.resolve();
   /** The last entry this instance wrote: the usual place to append the next one. */
   private last: { seq: number; hash: string } | undefined;
 
   private constructor(
     connection: Connection,
-    private readonly key: SigningKey,
+    private readonly key: CheckpointKey,
     private readonly keyring: Keyring,
+    private readonly options: AuditKeyOptions,
   ) {
-    ({ entries: this.entries, checkpoints: this.checkpoints, head: this.head } = auditModels(connection));
+    const models = auditModels(connection);
+    ({ entries: this.entries, checkpoints: this.legacy, signed: this.signed, head: this.head } = models);
+    this.checkpointer = new Checkpointer({
+      entries: this.entries,
+      signed: this.signed,
+      key,
+      checkpointEvery: options.checkpointEvery,
+      anchorPath: options.anchorPath,
+    });
+    this.tree = new AuditTree(this.entries);
   }
 
-  /** Loads (or creates) the checkpoint signing key. */
-  static async open(connection: Connection, keyring: Keyring): Promise<AuditLog> {
-    return new AuditLog(connection, await loadOrCreateSigningKey(keyring, AUDIT_KEY_ID, 'audit-signing'), keyring);
+  /**
+   * Loads the checkpoint key and checks it against its pins (AuditKeyError if missing or changed). At first start it
+   * pins the key in the anchor file and, for a log from before migration 0003 whose chain verifies, signs the
+   * checkpoints it should have.
+   */
+  static async open(connection: Connection, keyring: Keyring, options: AuditKeyOptions, now: Date): Promise<AuditLog> {
+    const { entries } = auditModels(connection);
+    const { key, anchor } = await loadCheckpointKey(keyring, options, () => entries.countDocuments());
+    const log = new AuditLog(connection, key, keyring, options);
+    if (!anchor) {
+      writeAnchor(options.anchorPath, { verifierKey: key.verifier, checkpointEvery: options.checkpointEvery });
+      await log.signExistingLog(now);
+    }
+    return log;
   }
 
-  /** The public key that verifies checkpoints. */
+  /** The public key that verified the chain checkpoints written before migration 0003 (the same key). */
   get publicJwk(): JWK {
-    return this.key.publicJwk;
+    return this.key.signing.publicJwk;
+  }
+
+  /** The anchor file that pins the key and remembers the newest checkpoint signed here. */
+  get anchorPath(): string {
+    return this.options.anchorPath;
+  }
+
+  /** The C2SP verifier key string that verifies every checkpoint. */
+  get verifierKey(): string {
+    return this.key.verifier;
   }
 
   /** Writes one entry at the next free position and resolves once it is stored; throws if it cannot be stored. */
@@ -95,9 +141,10 @@ export class AuditLog {
     let { seq, hash: prevHash } = this.last ?? (await this.readHead());
     seq++;
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const hash = entryHash({ seq, at: now, type, actor, data, prevHash });
+      const entry = { seq, at: now, type, actor, data, prevHash };
+      const hash = entryHash(entry);
       try {
-        await this.entries.create({ _id: seq, at: now, type, actor, data, prevHash, hash });
+        await this.entries.create({ _id: seq, at: now, type, actor, data, prevHash, hash, leaf: entryLeaf(entry) });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         // Another instance took this position: move to the end of the chain as it stands now.
@@ -108,7 +155,9 @@ export class AuditLog {
       }
       this.last = { seq, hash };
       await this.head.updateOne({ _id: 'head' }, { $max: { seq } }, { upsert: true }).catch(() => {});
-      if (seq % CHECKPOINT_EVERY === 0) await this.writeCheckpoint(seq, hash, now);
+      // A checkpoint that cannot be signed now (an entry before it still in flight, or a rewritten history) is
+      // reported by verify as missing; the schedule signs it once the entries are all there.
+      if (seq % this.options.checkpointEvery === 0) await this.checkpointer.checkpointAt(seq, now).catch(() => {});
       return seq;
     }
     throw new Error('audit log: no free position after many attempts');
@@ -120,33 +169,32 @@ export class AuditLog {
     return { seq, hash: seq === 0 ? GENESIS_HASH : await this.hashAt(seq) };
   }
 
-  /** Checks every entry and every checkpoint; writes nothing (checkpoints come from appends alone). */
+  /** The schedule's step: signs the log's current end if anything was appended since the last checkpoint. */
+  async checkpointNow(now: Date): Promise<number | null> {
+    return this.checkpointer.checkpointHead(now);
+  }
+
+  /** Checks every entry, leaf and checkpoint against the recomputed tree and the anchor; writes nothing. */
   async verify(_now: Date): Promise<AuditVerification> {
     const cursor = this.entries.find().sort({ _id: 1 }).lean().cursor();
-    const chain = await checkChain(
-      (async function* () {
+    const [signed, legacy] = await Promise.all([
+      this.signed.find({}, { frontier: 0 }).sort({ _id: 1 }).lean(),
+      this.legacy.find().sort({ _id: 1 }).lean(),
+    ]);
+    const result = await verifyAuditTree({
+      entries: (async function* () {
         for await (const doc of cursor) yield { ...doc, seq: doc._id };
       })(),
-    );
-    const problems = [...chain.problems];
-    const checkpoints = await this.checkpoints.find().sort({ _id: 1 }).lean();
-    const verifyKey = await importJWK(this.key.publicJwk, 'EdDSA');
-    const signedCheckpoints: { seq: number; hash: string }[] = [];
-    for (const checkpoint of checkpoints) {
-      const payload = await compactVerify(checkpoint.jws, verifyKey).catch(() => null);
-      const signed = payload
-        ? (JSON.parse(new TextDecoder().decode(payload.payload)) as { seq: number; hash: string })
-        : null;
-      if (!signed || signed.seq !== checkpoint._id || signed.hash !== checkpoint.hash) {
-        problems.push({ seq: checkpoint._id, problem: 'checkpoint_signature_invalid' });
-      } else {
-        signedCheckpoints.push(signed);
-      }
-    }
-    problems.push(...checkCheckpoints(chain, signedCheckpoints));
-    problems.sort((a, b) => a.seq - b.seq);
-    const valid = problems.length === 0;
-    return { valid, entries: chain.count, checkpoints: checkpoints.length, problems };
+      signed,
+      legacy,
+      verifier: this.key.verifier,
+      origin: this.key.name,
+      legacyKey: this.key.signing.publicJwk,
+      checkpointEvery: this.options.checkpointEvery,
+      anchored: readAnchor(this.options.anchorPath)?.latest,
+    });
+    const { count, root, problems } = result;
+    return { valid: problems.length === 0, entries: count, checkpoints: signed.length, root, problems };
   }
 
   /**
@@ -185,9 +233,42 @@ export class AuditLog {
     return `member:${this.keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
   }
 
-  /** Signed checkpoints, oldest first, for anyone to verify with the published key. */
-  async listCheckpoints(): Promise<AuditCheckpointDocument[]> {
-    return this.checkpoints.find().sort({ _id: 1 }).lean();
+  /** Signed checkpoints, oldest first (at most `limit`, from size `from` on), for anyone to verify. */
+  async listCheckpoints(options: { from?: number; limit?: number } = {}): Promise<PublishedCheckpoint[]> {
+    const docs = await this.signed
+      .find({ _id: { $gte: options.from ?? 0 } }, { frontier: 0 })
+      .sort({ _id: 1 })
+      .limit(options.limit ?? 1_000)
+      .lean();
+    return docs.map(({ _id, root, note, at }) => ({ size: _id, root, note, at }));
+  }
+
+  /** The newest `limit` signed checkpoints, newest first. */
+  async recentCheckpoints(limit: number): Promise<PublishedCheckpoint[]> {
+    const docs = await this.signed.find({}, { frontier: 0 }).sort({ _id: -1 }).limit(limit).lean();
+    return docs.map(({ _id, root, note, at }) => ({ size: _id, root, note, at }));
+  }
+
+  /** The newest signed checkpoint, or null before the first one. */
+  async latestCheckpoint(): Promise<PublishedCheckpoint | null> {
+    const [doc] = await this.signed.find({}, { frontier: 0 }).sort({ _id: -1 }).limit(1).lean();
+    return doc ? { size: doc._id, root: doc.root, note: doc.note, at: doc.at } : null;
+  }
+
+  /** The audit paths of these entries in the tree of the first `size` entries (ProofOutOfRange outside it). */
+  async inclusionProofs(seqs: readonly number[], size: number): Promise<Buffer[][]> {
+    return this.tree.inclusions(seqs, size);
+  }
+
+  /** The consistency proof between the trees of the first `from` and `to` entries. */
+  async consistencyProof(from: number, to: number): Promise<Buffer[]> {
+    return this.tree.consistency(from, to);
+  }
+
+  /** Stored leaves of these entries (hex), for inclusion proofs. */
+  async leavesOf(seqs: readonly number[]): Promise<Map<number, string>> {
+    const docs = await this.entries.find({ _id: { $in: [...seqs] } }).lean();
+    return new Map(docs.map((d) => [d._id, d.leaf ?? entryLeaf({ ...d, seq: d._id })]));
   }
 
   private async hashAt(seq: number): Promise<string> {
@@ -196,15 +277,11 @@ export class AuditLog {
     return entry.hash;
   }
 
-  private async writeCheckpoint(seq: number, hash: string, now: Date): Promise<void> {
-    const payload = canonicalJson({ seq, hash, at: now.toISOString() });
-    const jws = await new CompactSign(new TextEncoder().encode(payload))
-      .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid })
-      .sign(this.key.privateKey);
-    try {
-      await this.checkpoints.create({ _id: seq, hash, at: now, jws });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error; // that position is already checkpointed
-    }
+  /** First start with a pin: signs the required checkpoints of an existing log, only if everything else verifies. */
+  private async signExistingLog(now: Date): Promise<void> {
+    if ((await this.signed.estimatedDocumentCount()) > 0) return;
+    const result = await this.verify(now);
+    if (result.entries === 0 || result.problems.some((p) => p.problem !== 'checkpoint_missing')) return;
+    await this.checkpointer.checkpointAt(result.entries, now);
   }
 }

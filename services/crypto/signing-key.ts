@@ -38,6 +38,16 @@ export async function loadOrCreateSigningKey(
       if (!stored) throw error;
     }
   }
+  return openSigningKey(keyring, id, stored);
+}
+
+/** Loads the Ed25519 key stored under `id`; null if there is none (it is never created here). */
+export async function readSigningKey(keyring: Keyring, id: string): Promise<SigningKey | null> {
+  const stored: KeyringDocument | null = await keyring.model.findById(id).lean();
+  return stored && openSigningKey(keyring, id, stored);
+}
+
+async function openSigningKey(keyring: Keyring, id: string, stored: KeyringDocument): Promise<SigningKey> {
   const privateJwk = JSON.parse(keyring.unwrapServiceSecret(id, toBuffer(stored.wrapped)).toString('utf8')) as JWK;
   return {
     kid: id,

@@ -1,7 +1,7 @@
 // The cooperative's public record, read without sign-in: what the assembly decided and what research may do under
 // it. Assembled from the other contexts' interfaces only; it reads, never writes (no finalisation is skipped, and
 // no checkpoint is written: reading the audit's checkpoints is a plain read).
-import type { AuditLog } from '../audit/index.js';
+import type { AuditLog, PublishedCheckpoint } from '../audit/index.js';
 import type { Assembly, Enactment, ProposalView, PublishedResults } from '../assembly/index.js';
 import type { Members } from '../members/index.js';
 import type { ApprovedPolicy, Research, ResearchRequestDocument } from '../research/index.js';
@@ -10,7 +10,7 @@ import { NotFound } from '../errors.js';
 export interface PublicRecordDeps {
   assembly: Pick<Assembly, 'list' | 'results' | 'enactmentsOf'>;
   research: Pick<Research, 'listPolicies' | 'budgetOf' | 'allRequests'>;
-  audit: Pick<AuditLog, 'listCheckpoints' | 'publicJwk'>;
+  audit: Pick<AuditLog, 'recentCheckpoints' | 'publicJwk' | 'verifierKey'>;
   /** Only for the organisation a researcher named (never anything else of the account). */
   members: Pick<Members, 'getAccount'>;
 }
@@ -37,8 +37,11 @@ export interface PublicRecord {
   policies: PolicyRecord[];
   requests: RequestRecord[];
   proposals: ProposalRecord[];
-  checkpoints: { publicKey: Record<string, unknown>; list: Awaited<ReturnType<AuditLog['listCheckpoints']>> };
+  checkpoints: { verifierKey: string; publicKey: Record<string, unknown>; list: PublishedCheckpoint[] };
 }
+
+/** How many of the newest checkpoints the record lists (all of them: GET /api/audit/checkpoints). */
+const RECENT_CHECKPOINTS = 20;
 
 const counted = new Set<ProposalView['status']>(['approved', 'rejected']);
 
@@ -49,7 +52,7 @@ export async function publicRecord(deps: PublicRecordDeps, now: Date): Promise<P
     deps.assembly.list('all', now, 'member'),
     deps.research.listPolicies(now, 'all'),
     deps.research.allRequests(),
-    deps.audit.listCheckpoints(),
+    deps.audit.recentCheckpoints(RECENT_CHECKPOINTS),
   ]);
   const closed = views.filter((v) => counted.has(v.status) && v.transition && v.outcome);
   const enactments = await deps.assembly.enactmentsOf(
@@ -79,7 +82,7 @@ export async function publicRecord(deps: PublicRecordDeps, now: Date): Promise<P
       })),
     ),
     proposals: closed.map((view) => ({ view, enactment: enactments.get(view.proposal._id) ?? null })),
-    checkpoints: { publicKey: { ...deps.audit.publicJwk }, list: checkpoints },
+    checkpoints: { verifierKey: deps.audit.verifierKey, publicKey: { ...deps.audit.publicJwk }, list: checkpoints },
   };
 }
 

@@ -1,6 +1,8 @@
 // createTestApp(): the real service (real middleware, real FerretDB database of its own) on a random port.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { createApp } from '../../services/app.js';
@@ -11,6 +13,9 @@ import { connectDatabase } from '../../services/db/connection.js';
 import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js';
 import { createLogger } from '../../services/logger.js';
 import type { Connection } from 'mongoose';
+
+/** This test file's run: data directories never outlive it. */
+const RUN = randomUUID();
 
 export interface TestApp {
   baseUrl: string;
@@ -78,6 +83,9 @@ export async function createTestApp(
     MONGODB_URI: uri,
     DATACOOP_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
+    // A data directory per database and test file (instances on one database share it, as on one host): the audit
+    // anchor lives there, and a database name reused by another file or run must not meet an older pin.
+    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', RUN, dbName),
     ...env,
   });
   const connection = await connectDatabase(uri, {
@@ -86,7 +94,11 @@ export async function createTestApp(
   });
   // As in production (services/main.ts): the stored format is brought up to date before the services start.
   await runMigrations(connection.db!, MIGRATIONS);
-  const services = await createServices(connection, masterKey, config);
+  // A service that refuses to start (e.g. a missing audit key) must not leave its connection open.
+  const services = await createServices(connection, masterKey, config).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
   const clock = new TestClock();
   const log = createLogger(config.logLevel);
   const app = createApp({ config, log, connection, ...services, now: clock.now });

@@ -26,6 +26,8 @@ function coop(args: string[], stdin: string) {
       ...process.env,
       MONGODB_URI: url.toString(),
       DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+      // The app's data directory: the audit anchor that pins the checkpoint key is there.
+      DATACOOP_DATA_DIR: app.config.dataDir,
       LOG_LEVEL: 'silent',
     },
   });

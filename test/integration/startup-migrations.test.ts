@@ -1,6 +1,8 @@
 // The service's start-up (services/main.ts): migrations run after connecting and before it listens; a database
 // migrated by a newer Datacoop is refused in one sentence.
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appliedMigrations, MIGRATIONS } from '../../services/db/migrations/index.js';
@@ -23,6 +25,7 @@ function startService(dbName: string): Promise<{ code: number | null; stdout: st
       MONGODB_URI: url.toString(),
       DATACOOP_MASTER_KEY: randomBytes(32).toString('base64'),
       DATACOOP_DEMO: 'false',
+      DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', dbName),
       PORT: '0',
       LOG_LEVEL: 'info',
     },
@@ -44,6 +47,8 @@ describe('start-up', () => {
   it('migrates a new database before it listens', async () => {
     const started = await startService(database.connection.name);
     expect(started.stdout).toContain('Datacoop is listening');
+    // The pinned checkpoint key is in the start-up log, as a C2SP verifier key string.
+    expect(started.stdout).toMatch(/"verifierKey":"datacoop\.local\/audit\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*"/);
     expect(started.stdout.indexOf('database schema is current')).toBeGreaterThan(-1);
     expect(started.stdout.indexOf('database schema is current')).toBeLessThan(
       started.stdout.indexOf('Datacoop is listening'),

@@ -2,7 +2,7 @@
 // service as a child process (`node --import tsx services/main.ts`) that can be killed, an in-process view of the
 // same database for setting up and checking, and HTTP with a deadline and a measured duration on every request.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -267,6 +267,8 @@ export async function openDirect(uri: string, masterKey: Buffer): Promise<Direct
     MONGODB_URI: uri,
     DATACOOP_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
+    // Its own audit anchor, never ./data: database names recur between runs.
+    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', randomUUID()),
   });
   const connection = await connectDatabase(uri, { embedded: true });
   const services = await createServices(connection, masterKey, config);

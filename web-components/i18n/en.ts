@@ -642,9 +642,11 @@ export const en = {
   'record.enacted': 'in force',
   'record.notEnacted': 'approved but not enacted: {reason}',
   'record.checkpoints': 'Signed audit checkpoints',
-  'record.checkpointsIntro': '{count} checkpoints; verify each signature with the public key below.',
-  'record.colSeq': 'Entry',
-  'record.colHash': 'Hash',
+  'record.checkpointsIntro':
+    'The {count} newest checkpoints of the audit log (a Merkle tree over every entry); verify each signed note with the verifier key below, or run a witness (docs/operations.md).',
+  'record.verifierKey': 'Checkpoint verifier key, pinned at first start:',
+  'record.colSeq': 'Entries',
+  'record.colHash': 'Root hash',
   'record.colAt': 'Signed at',
   'enactment.policy_outside_bylaws': 'the bylaws changed during the vote and no longer allow this policy',
   'enactment.policy_id_mismatch': 'the policy does not match its proposal',
@@ -655,6 +657,14 @@ export const en = {
   'policyStatus.expired': 'Expired',
   'policyStatus.revoked': 'Revoked',
   'policyStatus.superseded': 'Replaced',
+  'auditWatch.title': 'Warning: the audit log was rewritten',
+  'auditWatch.inconsistent':
+    'The audit log this browser saw on an earlier visit is not part of the log the cooperative shows now: entries were changed or removed.',
+  'auditWatch.shrunk': 'The audit log is shorter than when this browser last saw it: entries were removed.',
+  'auditWatch.keyChanged': 'The audit log is now signed with a different key than the one this browser saw before.',
+  'auditWatch.badSignature': 'The audit log’s latest checkpoint does not carry a valid signature.',
+  'auditWatch.whatToDo':
+    'Tell the stewards and the members’ assembly; do not trust what the audit log says until this is explained.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -655,9 +655,11 @@ export const fr: Record<MessageKey, string> = {
   'record.enacted': 'en vigueur',
   'record.notEnacted': 'approuvée mais non appliquée : {reason}',
   'record.checkpoints': 'Points de contrôle signés du journal d’audit',
-  'record.checkpointsIntro': '{count} points de contrôle ; vérifiez chaque signature avec la clé publique ci-dessous.',
-  'record.colSeq': 'Entrée',
-  'record.colHash': 'Empreinte',
+  'record.checkpointsIntro':
+    'Les {count} points de contrôle les plus récents du journal d’audit (un arbre de Merkle sur toutes les entrées) ; vérifiez chaque note signée avec la clé de vérification ci-dessous, ou faites tourner un témoin (docs/operations.md).',
+  'record.verifierKey': 'Clé de vérification des points de contrôle, fixée au premier démarrage :',
+  'record.colSeq': 'Entrées',
+  'record.colHash': 'Empreinte racine',
   'record.colAt': 'Signé le',
   'enactment.policy_outside_bylaws': 'les statuts ont changé pendant le vote et n’autorisent plus cette politique',
   'enactment.policy_id_mismatch': 'la politique ne correspond pas à sa proposition',
@@ -668,4 +670,14 @@ export const fr: Record<MessageKey, string> = {
   'policyStatus.expired': 'Expirée',
   'policyStatus.revoked': 'Révoquée',
   'policyStatus.superseded': 'Remplacée',
+  'auditWatch.title': 'Attention : le journal d’audit a été réécrit',
+  'auditWatch.inconsistent':
+    'Le journal d’audit que ce navigateur a vu lors d’une visite précédente ne fait pas partie du journal affiché maintenant : des entrées ont été modifiées ou supprimées.',
+  'auditWatch.shrunk':
+    'Le journal d’audit est plus court que lors de la dernière visite de ce navigateur : des entrées ont été supprimées.',
+  'auditWatch.keyChanged':
+    'Le journal d’audit est désormais signé avec une autre clé que celle que ce navigateur a vue auparavant.',
+  'auditWatch.badSignature': 'Le dernier point de contrôle du journal d’audit ne porte pas de signature valide.',
+  'auditWatch.whatToDo':
+    'Prévenez les stewards et l’assemblée des membres ; ne vous fiez pas au journal d’audit tant que ce n’est pas expliqué.',
 };

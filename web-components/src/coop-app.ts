@@ -6,6 +6,7 @@ import { fetchPendingVotes } from '../api/assembly.api.js';
 import { clearSession, hasSession, onSessionEnded, signOut } from '../api/session.js';
 import type { Account } from '../api/types.js';
 import '../components/coop-language-switch/coop-language-switch.js';
+import '../pages/coop-checkpoint-watch/coop-checkpoint-watch.js';
 import { LocaleController, setLocale, t, type Locale } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
 import { homeOf, matchRoute, navigate, pageLoaders, routeAccess, type RouteMatch } from './router.js';
@@ -326,6 +327,7 @@ export class CoopApp extends LitElement {
         </div>
       </header>
       <main id="main" tabindex="-1">
+        ${this.account?.role === 'member' ? html`<coop-checkpoint-watch></coop-checkpoint-watch>` : nothing}
         ${this.notice ? html`<p class="card success" role="status">${this.notice}</p>` : nothing} ${this.renderPage()}
       </main>
     `;

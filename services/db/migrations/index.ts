@@ -4,9 +4,16 @@ import { baseline } from './0001-baseline.js';
 import { admittedMembers } from './0002-admitted-members.js';
 import { budgetedInsights } from './0003-budgeted-insights.js';
 import { proxiesAndDiscussion } from './0004-proxies-and-discussion.js';
+import { auditMerkleLeaves } from './0005-audit-merkle-leaves.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [baseline, admittedMembers, budgetedInsights, proxiesAndDiscussion];
+export const MIGRATIONS: readonly Migration[] = [
+  baseline,
+  admittedMembers,
+  budgetedInsights,
+  proxiesAndDiscussion,
+  auditMerkleLeaves,
+];
 
 /** The schema version this code reads and writes: the newest migration's. */
 export const CODE_SCHEMA_VERSION = MIGRATIONS.length;

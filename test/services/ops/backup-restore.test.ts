@@ -2,7 +2,7 @@
 // directory and verifies (checksums, counts, audit log, the newest chunk of every member under the master key);
 // a damaged backup, a non-empty target and altered data are refused.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,13 @@ let manifest: BackupManifest;
 let uploadsDuringBackup = 0;
 
 const config = () =>
-  loadConfig({ NODE_ENV: 'test', DATACOOP_MASTER_KEY: masterKey.toString('base64'), LOG_LEVEL: 'silent' });
+  loadConfig({
+    NODE_ENV: 'test',
+    DATACOOP_MASTER_KEY: masterKey.toString('base64'),
+    LOG_LEVEL: 'silent',
+    // Each verification is of another restored copy: its own audit anchor, never ./data.
+    DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', randomUUID()),
+  });
 const restoreInto = (dataDir: string, from = backupDir, key = masterKey) =>
   restoreEmbeddedBackup({
     backupDir: from,

@@ -137,14 +137,14 @@ export class CoopRecordPage extends LitElement {
       <section class="card" aria-labelledby="checkpoints-heading">
         <h2 id="checkpoints-heading">${t('record.checkpoints')}</h2>
         <p>${t('record.checkpointsIntro', { count: checkpoints.list.length })}</p>
-        <p><code>${JSON.stringify(checkpoints.publicKey)}</code></p>
+        <p>${t('record.verifierKey')} <code class="verifier-key">${checkpoints.verifierKey}</code></p>
         ${this.table(
           ['record.colSeq', 'record.colHash', 'record.colAt'],
           checkpoints.list.map(
             (c) =>
               html`<tr>
-                <td>${c.seq}</td>
-                <td><code>${c.hash}</code></td>
+                <td>${c.size}</td>
+                <td><code>${c.root}</code></td>
                 <td>${formatDateTime(c.at)}</td>
               </tr>`,
           ),

@@ -1,73 +1,40 @@
-// Verifying the tamper-evident audit log (stewards) and publishing its signed checkpoints (anyone).
-import { z } from 'zod';
+// The audit log over HTTP: verification (stewards), entries (stewards; members their own, each with an inclusion
+// proof), and for anyone the signed checkpoints and consistency proofs between them.
 import type { AuditLog } from '../../../audit/index.js';
+import { ProofOutOfRange } from '../../../audit/index.js';
+import { InvalidRequest } from '../../../errors.js';
 import type { ApiRouter } from '../../api-router.js';
-import { canonicalInstantSchema } from '../../../../policies/shared/schemas.js';
-import { presentCheckpoints, presentEntryPage, presentVerification } from './audit.presenter.js';
+import {
+  presentCheckpoint,
+  presentCheckpoints,
+  presentEntryPage,
+  presentHashes,
+  presentVerification,
+  type PresentedInclusion,
+} from './audit.presenter.js';
+import {
+  auditEntriesQuery,
+  auditEntryPageSchema,
+  checkpointsQuery,
+  checkpointsSchema,
+  consistencyQuery,
+  consistencySchema,
+  latestCheckpointSchema,
+  ownAuditEntriesQuery,
+  ownAuditEntryPageSchema,
+  verificationSchema,
+} from './audit.schema.js';
 
-const pageFields = {
-  before: z.coerce.number().int().min(1).optional().describe("The previous page's nextBefore: older entries only"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-};
-
-/** Stewards' filters: by type, time range [from, to), actor pseudonym; newest first, paginated. */
-export const auditEntriesQuery = z.strictObject({
-  type: z.string().min(1).max(100).optional().describe('e.g. proposal.opened, research.decision'),
-  actor: z.string().min(1).max(200).optional().describe('An account id or audit pseudonym (member:…)'),
-  from: canonicalInstantSchema.optional(),
-  to: canonicalInstantSchema.optional(),
-  ...pageFields,
-});
-
-export const ownAuditEntriesQuery = z.strictObject(pageFields);
-
-export const auditEntryPageSchema = z.object({
-  entries: z.array(
-    z.object({
-      seq: z.number().int(),
-      at: z.string(),
-      type: z.string(),
-      actor: z.string(),
-      data: z.record(z.string(), z.unknown()).describe('Reason codes, ids and counts; never a personal value'),
-    }),
-  ),
-  nextBefore: z.number().int().nullable(),
-});
-
-const verificationSchema = z.object({
-  valid: z.boolean(),
-  entries: z.number().int(),
-  checkpoints: z.number().int(),
-  problems: z.array(
-    z.object({
-      seq: z.number().int(),
-      problem: z.enum([
-        'missing_entry',
-        'hash_mismatch',
-        'broken_link',
-        'checkpoint_mismatch',
-        'checkpoint_signature_invalid',
-        'truncated',
-      ]),
-    }),
-  ),
-});
-
-const checkpointsSchema = z.object({
-  publicKey: z.record(z.string(), z.unknown()).describe('Ed25519 JWK that verifies every checkpoint'),
-  checkpoints: z.array(
-    z.object({ seq: z.number().int(), hash: z.string(), at: z.string(), jws: z.string().describe('Compact JWS') }),
-  ),
-});
-
-/** Adds /api/audit/verify, /api/audit/entries, /api/me/audit-entries and /api/audit/checkpoints. */
+/** Adds /api/audit/{verify,entries,checkpoints}, /api/me/audit-entries and /api/public/audit/{checkpoint,consistency}. */
 export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): void {
+  const keys = () => ({ verifierKey: audit.verifierKey, publicKey: { ...audit.publicJwk } });
   api
     .route(
       {
         method: 'get',
         path: '/api/audit/verify',
-        summary: 'Recompute the whole hash chain and check every signed checkpoint; lists each problem found',
+        summary:
+          'Recompute the hash chain and the Merkle tree; check a signed checkpoint at every required position, each root, and the anchored checkpoint. Lists each problem; writes nothing',
         tag: 'audit',
         access: ['steward'],
         success: { status: 200, schema: verificationSchema, description: 'The verification result' },
@@ -100,30 +67,82 @@ export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): v
       {
         method: 'get',
         path: '/api/me/audit-entries',
-        summary: 'The audit entries about you: your own acts, and events that name your account; newest first',
+        summary:
+          'The audit entries about you, newest first, each with an inclusion proof against the latest signed checkpoint',
         tag: 'audit',
         access: ['member', 'researcher'],
         query: ownAuditEntriesQuery,
-        success: { status: 200, schema: auditEntryPageSchema, description: 'One page of entries' },
+        success: { status: 200, schema: ownAuditEntryPageSchema, description: 'One page of entries with proofs' },
       },
-      async ({ query, actor }) =>
-        presentEntryPage(
-          await audit.listEntries({
-            about: actor!.userId,
-            ...(query.before !== undefined && { before: query.before }),
-            limit: query.limit,
-          }),
-        ),
+      async ({ query, actor }) => {
+        const page = await audit.listEntries({
+          about: actor!.userId,
+          ...(query.before !== undefined && { before: query.before }),
+          limit: query.limit,
+        });
+        const checkpoint = await audit.latestCheckpoint();
+        const proven = checkpoint ? page.entries.filter((e) => e.seq <= checkpoint.size).map((e) => e.seq) : [];
+        const leaves = await audit.leavesOf(proven);
+        const bySeq = new Map<number, PresentedInclusion>();
+        const paths = checkpoint ? await audit.inclusionProofs(proven, checkpoint.size) : [];
+        proven.forEach((seq, i) => {
+          const leaf = Buffer.from(leaves.get(seq) ?? '', 'hex').toString('base64');
+          bySeq.set(seq, { leafIndex: seq - 1, leaf, auditPath: presentHashes(paths[i]!) });
+        });
+        return presentEntryPage(page, { checkpoint, bySeq });
+      },
     )
     .route(
       {
         method: 'get',
         path: '/api/audit/checkpoints',
-        summary: 'Signed checkpoints of the audit chain and the public key that verifies them',
+        summary: 'Signed checkpoints of the audit log, oldest first from a tree size, with the key that verifies them',
         tag: 'audit',
         access: 'public',
+        query: checkpointsQuery,
         success: { status: 200, schema: checkpointsSchema, description: 'Checkpoints, oldest first' },
       },
-      async () => presentCheckpoints({ ...audit.publicJwk }, await audit.listCheckpoints()),
+      async ({ query }) =>
+        presentCheckpoints(keys(), await audit.listCheckpoints({ from: query.from, limit: query.limit })),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/public/audit/checkpoint',
+        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) and its verifier key: what witnesses cosign',
+        tag: 'audit',
+        access: 'public',
+        success: { status: 200, schema: latestCheckpointSchema, description: 'null before the first checkpoint' },
+      },
+      async () => {
+        const latest = await audit.latestCheckpoint();
+        return { ...keys(), checkpoint: latest && presentCheckpoint(latest) };
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/public/audit/consistency',
+        summary:
+          'Consistency proof between two tree sizes up to the latest checkpoint: proves the older checkpoint is a prefix of the newer',
+        tag: 'audit',
+        access: 'public',
+        query: consistencyQuery,
+        success: { status: 200, schema: consistencySchema, description: 'The proof' },
+        errors: { 400: 'proof_out_of_range (from > to, or to beyond the latest checkpoint)' },
+      },
+      async ({ query }) => {
+        const latest = await audit.latestCheckpoint();
+        if (query.from > query.to) throw outOfRange('from', 'from must not exceed to.');
+        if (!latest || query.to > latest.size) throw outOfRange('to', 'to is beyond the latest checkpoint.');
+        const proof = await audit.consistencyProof(query.from, query.to).catch((error: unknown) => {
+          throw error instanceof ProofOutOfRange ? outOfRange('to', 'Those entries are not all stored.') : error;
+        });
+        return { from: query.from, to: query.to, proof: presentHashes(proof) };
+      },
     );
+}
+
+function outOfRange(field: 'from' | 'to', message: string): InvalidRequest {
+  return new InvalidRequest('proof_out_of_range', message, [{ field, code: 'proof_out_of_range', message }]);
 }

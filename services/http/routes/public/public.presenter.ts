@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { PublishedResults } from '../../../assembly/index.js';
 import type { PolicyRecord, ProposalRecord, PublicRecord, RequestRecord } from '../../../record/index.js';
+import { presentCheckpoint } from '../audit/audit.presenter.js';
 import { presentEnactment } from '../proposals/proposals.presenter.js';
 import type {
   publicPolicySchema,
@@ -20,8 +21,9 @@ export function presentPublicRecord(record: PublicRecord, at: Date): z.infer<typ
     requests: record.requests.map(presentPublicRequest),
     proposals: record.proposals.map(presentPublicProposal),
     checkpoints: {
+      verifierKey: record.checkpoints.verifierKey,
       publicKey: record.checkpoints.publicKey,
-      list: record.checkpoints.list.map((c) => ({ seq: c._id, hash: c.hash, at: c.at.toISOString(), jws: c.jws })),
+      list: record.checkpoints.list.map(presentCheckpoint),
     },
   };
 }

@@ -1,5 +1,6 @@
 // Shapes of the public record's endpoints (no sign-in); also the source of their OpenAPI description.
 import { z } from 'zod';
+import { checkpointSchema } from '../audit/audit.schema.js';
 import { ballotChoices } from '../../../../policies/assembly/ballot-receipts.js';
 import { proposalKinds } from '../../../../policies/assembly/bylaws.js';
 import { enactmentSchema, proposalIdParams } from '../proposals/proposals.schema.js';
@@ -75,8 +76,9 @@ export const publicRecordSchema = z.object({
   requests: z.array(publicRequestSchema),
   proposals: z.array(publicProposalSchema).describe('Counted proposals only, newest first'),
   checkpoints: z.object({
-    publicKey: z.record(z.string(), z.unknown()).describe('Ed25519 JWK that verifies every checkpoint'),
-    list: z.array(z.object({ seq: z.number().int(), hash: z.string(), at: iso, jws: z.string() })),
+    verifierKey: z.string().describe('C2SP verifier key string that verifies every checkpoint (pinned at first start)'),
+    publicKey: z.record(z.string(), z.unknown()).describe('The same Ed25519 key as a JWK'),
+    list: z.array(checkpointSchema).describe('The newest signed checkpoints, newest first'),
   }),
 });
 

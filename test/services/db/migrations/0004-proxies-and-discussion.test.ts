@@ -1,4 +1,4 @@
-// Migration 3 on a database from before proxies: it creates the new collections and their indexes, leaves existing
+// Migration 4 on a database from before proxies: it creates the new collections and their indexes, leaves existing
 // register and ballot-box entries as they are (they are members' own ballots), and may run again.
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
