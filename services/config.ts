@@ -34,6 +34,19 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5).pipe(z.number().max(1_000)),
   // Log-in attempts and registrations per client address and window.
   LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt(50),
+  // Outgoing e-mail: without SMTP_URL every message goes to the local outbox (files under the data directory).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Datacoop <no-reply@datacoop.invalid>'),
+  SMTP_REQUIRE_TLS: booleanFlag.default(false),
+  SMTP_TLS_REJECT_UNAUTHORIZED: booleanFlag.default(true),
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  MAIL_RETRY_BASE_MS: positiveInt(30_000),
+  MAIL_MAX_ATTEMPTS: positiveInt(8).pipe(z.number().max(30)),
+  // The address members reach the service at, for links in e-mails (verification, reset, unsubscribe).
+  PUBLIC_URL: z.url().optional(),
 });
 
 /** The validated, frozen configuration every other module receives as a value. */
@@ -57,6 +70,18 @@ export interface Config {
   previousMasterKey:
     { source: 'env'; key: Buffer } | { source: 'file'; path: string; createIfMissing: false } | undefined;
   loginThrottle: { windowSeconds: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number };
+  /** Outgoing e-mail: SMTP when `smtpUrl` is set, else files in `outboxDir`; retries back off from `retryBaseMs`. */
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    requireTls: boolean;
+    tlsRejectUnauthorized: boolean;
+    outboxDir: string;
+    retryBaseMs: number;
+    maxAttempts: number;
+  };
+  /** Base of the links in e-mails, without a trailing slash. */
+  publicUrl: string;
 }
 
 /** Raised when the environment is invalid; `problems` lists every one, so a person fixes them all at once. */
@@ -142,5 +167,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
     },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      requireTls: e.SMTP_REQUIRE_TLS,
+      tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
+      outboxDir: resolve(e.MAIL_OUTBOX_DIR ?? resolve(dataDir, 'outbox')),
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+    },
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   });
 }
