@@ -13,6 +13,9 @@ import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { auditRoutes } from './http/routes/audit/audit.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { accountLinkRoutes } from './http/routes/auth/account-links.routes.js';
+import { mailRoutes } from './http/routes/mail/mail.routes.js';
+import type { Mail } from './mail/index.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { observationRoutes } from './http/routes/observations/observations.routes.js';
@@ -44,6 +47,7 @@ export interface AppDeps {
   research: Research;
   erasure: Erasure;
   record: PublicRecordReader;
+  mail: Mail;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -62,6 +66,8 @@ export function createApp(deps: AppDeps): Koa {
   const metrics = createMetrics();
   const api = new ApiRouter({ auth: { tokens, members, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
   authRoutes(api, members, now);
+  accountLinkRoutes(api, members, now);
+  mailRoutes(api, deps.mail, now, { demo: config.demo });
   meRoutes(api, members, now);
   observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, members, now);

@@ -12,6 +12,7 @@ import { createErasure, type Erasure } from './erasure/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
+import { createMail, type Mail } from './mail/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -24,6 +25,8 @@ export interface Services {
   research: Research;
   erasure: Erasure;
   record: PublicRecordReader;
+  /** Outgoing e-mail; its sender runs only once `mail.startSender()` is called (the service, not the CLI). */
+  mail: Mail;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export async function createServices(
   connection: Connection,
   masterKey: Buffer,
   config: Readonly<Config>,
+  /** The clock of the background work (the mail sender); tests pass theirs. */
+  options: { now?: () => Date } = {},
 ): Promise<Services> {
   // During a master-key rotation the previous key still opens what is not rewrapped yet.
   const previous = config.previousMasterKey && loadMasterKey(config.previousMasterKey, () => {});
@@ -45,6 +50,15 @@ export async function createServices(
   });
   const audit = await createAudit({ connection, keyring });
   const passwords = await createPasswordHasher();
+  const mail = await createMail({
+    connection,
+    keyring,
+    settings: config.mail,
+    publicUrl: config.publicUrl,
+    audit,
+    ...(options.now && { now: options.now }),
+  });
+  await mail.ensureIndexes();
   const members = createMembers({
     connection,
     keyring,
@@ -54,6 +68,8 @@ export async function createServices(
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
     throttle: config.loginThrottle,
     audit,
+    mail,
+    publicUrl: config.publicUrl,
   });
   await members.ensureIndexes();
   const assembly = createAssembly({ connection, members, audit });
@@ -81,6 +97,10 @@ export async function createServices(
     research,
     erasure,
     record,
-    close: () => passwords.close(),
+    mail,
+    close: async () => {
+      await mail.close();
+      await passwords.close();
+    },
   };
 }

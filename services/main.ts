@@ -32,6 +32,13 @@ async function main(): Promise<void> {
   log.info({ schemaVersion: migrated.schemaVersion, applied: migrated.applied }, 'database schema is current');
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
+  services.mail.startSender({ onError: (error) => log.error({ err: error }, 'mail sender pass failed') });
+  if (!config.mail.smtpUrl) {
+    log[config.env === 'production' ? 'warn' : 'info'](
+      { outbox: config.mail.outboxDir },
+      'no SMTP_URL: e-mail goes to the local outbox (npm run coop -- outbox)',
+    );
+  }
   if (config.demo) {
     const seedStarted = Date.now();
     const seeded = await seedDemoCooperative(services.members, demoFixture, now, services.vault, services);

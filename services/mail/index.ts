@@ -79,7 +79,7 @@ export async function createMail(deps: MailDeps) {
     },
 
     /** Starts the background sender (idempotent). */
-    startSender(options: { pollMs?: number } = {}): MailSender {
+    startSender(options: { pollMs?: number; onError?: (error: unknown) => void } = {}): MailSender {
       sender ??= startMailSender({
         collections,
         key,

@@ -26,6 +26,8 @@ export function toAccount(keyring: Keyring, user: UserDocument): Account {
     ...(user.membership && { membership: user.membership }),
     ...(user.admission && { admission: openAdmission(key, user._id, user.admission) }),
     ...(user.researcher && { researcher: user.researcher }),
+    locale: user.locale ?? 'en',
+    ...(user.emailVerifiedAt && { emailVerifiedAt: user.emailVerifiedAt }),
     createdAt: user.createdAt,
   };
 }

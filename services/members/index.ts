@@ -6,7 +6,13 @@ import type { AccessClaims, Revocations, Role, TokenService } from '../auth/inde
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { Admission, MembershipRules } from '../../policies/members/membership.js';
+import type { MailQueue } from '../mail/index.js';
 import { findIdByEmail, getAccount } from './account-records.js';
+import type { AccountMailDeps } from './account-mail.js';
+import { accountTokenStores } from './account-tokens.js';
+import { verifyEmail } from './email-verification.js';
+import { offerUnlock, unlockLogin } from './login-unlock.js';
+import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
 import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
@@ -66,6 +72,10 @@ export interface MembersDeps {
   throttle: LoginThrottleOptions;
   /** Log-ins (success and failure) go to the audit log, under the account id or a keyed hash of the e-mail. */
   audit?: AuditTrail;
+  /** The account's own mail (verification, reset, unlock); without it nothing is mailed. */
+  mail?: MailQueue;
+  /** Base of the links in that mail. */
+  publicUrl?: string;
 }
 
 /** Binds the members' use cases to their collections; call `ensureIndexes` once at start-up. */
@@ -80,6 +90,35 @@ export function createMembers(deps: MembersDeps) {
   const creation = { users, keyring, passwords };
   const sessionStores = { users, sessions, refreshTokens, tokens, revocations };
   const admissionStores = { users, claims, keyring, revocations, ...(audit && { audit }) };
+  const accountMail: AccountMailDeps = {
+    keyring,
+    claims,
+    ...(deps.mail && { mail: deps.mail }),
+    publicUrl: deps.publicUrl ?? '',
+  };
+  const accountTokens = accountTokenStores(connection);
+  const unlocking = {
+    users,
+    keyring,
+    throttle,
+    accountMail,
+    accountTokens,
+    windowSeconds: deps.throttle.windowSeconds,
+    ...(audit && { audit }),
+  };
+  const resetting = {
+    users,
+    sessions,
+    refreshTokens,
+    claims,
+    keyring,
+    passwords,
+    revocations,
+    throttle,
+    accountMail,
+    accountTokens,
+    ...(audit && { audit }),
+  };
 
   return {
     /**
@@ -102,14 +141,29 @@ export function createMembers(deps: MembersDeps) {
 
     /** Creates the collections' indexes; run once at start-up. */
     async ensureIndexes(): Promise<void> {
-      await Promise.all([users.createIndexes(), sessions.createIndexes(), refreshTokens.createIndexes()]);
+      await Promise.all([
+        users.createIndexes(),
+        sessions.createIndexes(),
+        refreshTokens.createIndexes(),
+        accountTokens.tokens.createIndex({ userId: 1 }),
+      ]);
     },
 
     // ---- registration and appointment -------------------------------------------------------------------
 
     /** Registers an account holder (not yet a member) or a researcher (pending); over HTTP, throttled per address. */
     register: (input: RegistrationInput, now: Date, clientAddress?: string) =>
-      registerAccount({ ...creation, throttle }, input, now, clientAddress),
+      registerAccount({ ...creation, throttle, accountMail, accountTokens }, input, now, clientAddress),
+    /** Confirms the account's e-mail address with the link sent at registration (once). */
+    verifyEmail: (token: string, now: Date) =>
+      verifyEmail({ users, accountTokens, ...(audit && { audit }) }, token, now),
+    /** Mails a reset link if the address has an account; the same (silent) outcome when it has none. */
+    requestPasswordReset: (email: string, clientAddress: string, now: Date) =>
+      requestPasswordReset(resetting, email, clientAddress, now),
+    /** Sets a new password with a reset token (once) and ends every session of the account. */
+    resetPassword: (token: string, password: string, now: Date) => resetPassword(resetting, token, password, now),
+    /** The mailed unlock link: lifts the account's log-in delays for the address presenting it (once). */
+    unlockLogin: (token: string, clientAddress: string, now: Date) => unlockLogin(unlocking, token, clientAddress, now),
     /** Creates the first (or another) steward; used by the CLI, never over HTTP. */
     createSteward: (input: Omit<RegistrationInput, 'role'>, now: Date) => appointSteward(creation, input, now),
 
@@ -118,7 +172,15 @@ export function createMembers(deps: MembersDeps) {
     /** Checks the password and opens a new session; unknown e-mail and wrong password look the same. */
     login: (email: string, password: string, clientAddress: string, now: Date) =>
       logIn(
-        { ...sessionStores, keyring, passwords, throttle, refreshTtlSeconds: deps.refreshTtlSeconds, audit },
+        {
+          ...sessionStores,
+          keyring,
+          passwords,
+          throttle,
+          refreshTtlSeconds: deps.refreshTtlSeconds,
+          audit,
+          offerUnlock: (emailIndex, at) => offerUnlock(unlocking, emailIndex, at),
+        },
         email,
         password,
         clientAddress,

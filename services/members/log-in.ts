@@ -22,6 +22,8 @@ export interface LogInDeps {
   throttle: LoginThrottle;
   tokens: TokenService;
   refreshTtlSeconds: number;
+  /** Mails the owner an unlock link when their account is slowed down (not awaited: the answer stays the same). */
+  offerUnlock?: (emailIndex: string, now: Date) => Promise<void>;
   /** Log-ins (success and failure) go to the audit log, under the account id or a keyed hash of the e-mail. */
   audit?: AuditTrail;
 }
@@ -43,7 +45,13 @@ export async function logIn(
 ): Promise<TokenPair> {
   const { users, keyring, passwords, throttle, audit } = deps;
   const emailIndex = emailIndexOf(keyring, email);
-  const attempt = await throttle.beforeAttempt(emailIndex, keyring.blindIndex('ip', clientAddress), now);
+  let attempt: Attempt;
+  try {
+    attempt = await throttle.beforeAttempt(emailIndex, keyring.blindIndex('ip', clientAddress), now);
+  } catch (error) {
+    if (error instanceof TooManyRequests) void deps.offerUnlock?.(emailIndex, now).catch(() => {});
+    throw error;
+  }
   const user = await users.findOne({ emailIndex }).lean();
   if (!user) {
     await passwords.verifyAgainstDummy(password);

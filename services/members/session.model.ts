@@ -8,7 +8,7 @@ export interface SessionDocument {
   createdAt: Date;
   expiresAt: Date;
   revokedAt?: Date;
-  revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed';
+  revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed' | 'password_reset';
 }
 
 /** One refresh token, identified by the SHA-256 of its value; used once (claimed in `claims`), then replaced. */

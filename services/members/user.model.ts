@@ -51,6 +51,10 @@ export interface UserDocument {
     decidedAt?: Date;
     decidedBy?: string;
   };
+  /** The language of the account's e-mail (`en` when absent: accounts from before migration 3). */
+  locale?: 'en' | 'fr';
+  /** When the owner confirmed the e-mail address by the link sent at registration. */
+  emailVerifiedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,6 +111,8 @@ const userSchema = new Schema<UserDocument>(
         { _id: false },
       ),
     },
+    locale: { type: String, enum: ['en', 'fr'] },
+    emailVerifiedAt: Date,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

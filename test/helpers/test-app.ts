@@ -1,5 +1,8 @@
 // createTestApp(): the real service (real middleware, real FerretDB database of its own) on a random port.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
@@ -73,11 +76,14 @@ export async function createTestApp(
   const uri = options.uri ?? fresh.uri;
   const dbName = options.dbName ?? fresh.dbName;
   const masterKey = options.masterKey ?? randomBytes(32);
+  // Without SMTP_URL the app's e-mail goes to an outbox of its own, removed with the app.
+  const outboxDir = mkdtempSync(join(tmpdir(), 'datacoop-test-outbox-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     MONGODB_URI: uri,
     DATACOOP_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
+    MAIL_OUTBOX_DIR: outboxDir,
     ...env,
   });
   const connection = await connectDatabase(uri, {
@@ -86,8 +92,9 @@ export async function createTestApp(
   });
   // As in production (services/main.ts): the stored format is brought up to date before the services start.
   await runMigrations(connection.db!, MIGRATIONS);
-  const services = await createServices(connection, masterKey, config);
   const clock = new TestClock();
+  const services = await createServices(connection, masterKey, config, { now: clock.now });
+  services.mail.startSender({ pollMs: 100 });
   const log = createLogger(config.logLevel);
   const app = createApp({ config, log, connection, ...services, now: clock.now });
   const server: Server = await new Promise((resolve) => {
@@ -127,6 +134,7 @@ export async function createTestApp(
       await services.close();
       await connection.dropDatabase().catch(() => {});
       await connection.close();
+      rmSync(outboxDir, { recursive: true, force: true });
     },
   };
 }

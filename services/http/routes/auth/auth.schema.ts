@@ -20,6 +20,8 @@ export const sexSchema = z.enum(sexes);
 export const birthYearSchema = z.number().int().min(1800).max(2200);
 export const organisationSchema = displayTextSchema(2, 200);
 
+export const localeSchema = z.enum(['en', 'fr']).describe('The language of your e-mail');
+
 export const registerBody = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
@@ -29,6 +31,7 @@ export const registerBody = z.strictObject({
   sex: sexSchema.optional(),
   region: regionSchema.optional(),
   organisation: organisationSchema.optional(),
+  locale: localeSchema.optional(),
 });
 
 export const loginBody = z.strictObject({
@@ -71,5 +74,14 @@ export const accountSchema = z.object({
   membership: membershipSchema.optional().describe('Account holders (role member): their membership'),
   verification: z.enum(['pending', 'verified', 'rejected']).optional().describe('Researchers only'),
   nonProfit: z.boolean().optional().describe('Researchers only, once verified'),
+  locale: localeSchema,
+  emailVerified: z.boolean().describe('Whether the owner confirmed the address by the link sent at registration'),
   createdAt: z.string(),
 });
+
+/** A token from a link the service mailed (verification, reset, unlock): base64url, 43 characters. */
+export const mailedTokenSchema = z.string().regex(/^[\w-]{20,200}$/, 'Not a token from one of our links.');
+
+export const tokenBody = z.strictObject({ token: mailedTokenSchema });
+export const passwordResetRequestBody = z.strictObject({ email: z.string().min(1).max(254) });
+export const passwordResetBody = z.strictObject({ token: mailedTokenSchema, password: passwordSchema });
