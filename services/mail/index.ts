@@ -17,7 +17,7 @@ export type { AccountMailKind, MailKind, MailLocale, NotificationMailKind } from
 export type { MailRequest } from './mail-queue.js';
 export type { MailTransport, OutgoingMail } from './mail-transport.js';
 export type { OutboxEntry } from './outbox-reader.js';
-export { listOutbox, readOutboxMessage } from './outbox-reader.js';
+export { decodeMimeWords, decodeQuotedPrintable, listOutbox, readOutboxMessage } from './outbox-reader.js';
 
 export interface MailSettings {
   smtpUrl: string | undefined;

@@ -16,6 +16,25 @@ function header(raw: string, name: string): string {
   return match?.[1]?.trim() ?? '';
 }
 
+/** The text of RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`), as nodemailer writes non-ASCII headers. */
+export function decodeMimeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, type: string, data: string) =>
+      type.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replaceAll('_', ' ')),
+    );
+}
+
+/** Quoted-printable (RFC 2045) to text: soft line breaks joined, `=XX` bytes read as UTF-8. */
+export function decodeQuotedPrintable(value: string): string {
+  const latin = value
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(latin, 'latin1').toString('utf8');
+}
+
 /** The outbox's messages, newest first (`[]` when nothing was sent yet). */
 export async function listOutbox(dir: string): Promise<OutboxEntry[]> {
   let files: string[];
@@ -28,7 +47,12 @@ export async function listOutbox(dir: string): Promise<OutboxEntry[]> {
   const entries = await Promise.all(
     files.map(async (file) => {
       const raw = await readFile(join(dir, file), 'utf8');
-      return { file, date: header(raw, 'Date'), to: header(raw, 'To'), subject: header(raw, 'Subject') };
+      return {
+        file,
+        date: header(raw, 'Date'),
+        to: header(raw, 'To'),
+        subject: decodeMimeWords(header(raw, 'Subject')),
+      };
     }),
   );
   return entries.sort((a, b) => b.file.localeCompare(a.file));

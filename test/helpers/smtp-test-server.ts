@@ -2,6 +2,7 @@
 // told to refuse the next few, or to answer slowly.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { decodeMimeWords, decodeQuotedPrintable } from '../../services/mail/index.js';
 
 export interface ReceivedMail {
   raw: string;
@@ -89,7 +90,7 @@ function parseMail(raw: string, to: string[]): ReceivedMail {
     if ((parsed.headers['content-type'] ?? '').startsWith('text/html')) html = decoded;
     else text = decoded;
   }
-  return { raw, to, headers, subject: decodeWords(headers.subject ?? ''), text, html };
+  return { raw, to, headers, subject: decodeMimeWords(headers.subject ?? ''), text, html };
 }
 
 function splitHeaders(raw: string): { headers: Record<string, string>; body: string } {
@@ -107,22 +108,4 @@ function decodeBody(body: string, encoding: string): string {
   if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (/quoted-printable/i.test(encoding)) return decodeQuotedPrintable(body);
   return body;
-}
-
-function decodeQuotedPrintable(value: string): string {
-  const latin = value
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(latin, 'latin1').toString('utf8');
-}
-
-// RFC 2047 encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=), as nodemailer writes non-ASCII subjects.
-function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, type: string, data: string) =>
-      type.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64').toString('utf8')
-        : decodeQuotedPrintable(data.replaceAll('_', ' ')),
-    );
 }

@@ -2,9 +2,10 @@
 // (docs/migrations.md says how); released entries are never edited, renumbered or removed.
 import { baseline } from './0001-baseline.js';
 import { admittedMembers } from './0002-admitted-members.js';
+import { accountLocale } from './0003-account-locale.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [baseline, admittedMembers];
+export const MIGRATIONS: readonly Migration[] = [baseline, admittedMembers, accountLocale];
 
 /** The schema version this code reads and writes: the newest migration's. */
 export const CODE_SCHEMA_VERSION = MIGRATIONS.length;
