@@ -27,6 +27,7 @@ export function toAccount(keyring: Keyring, user: UserDocument): Account {
     ...(user.admission && { admission: openAdmission(key, user._id, user.admission) }),
     ...(user.researcher && { researcher: user.researcher }),
     locale: user.locale ?? 'en',
+    secondFactor: user.secondFactor?.totpConfirmedAt !== undefined,
     ...(user.emailVerifiedAt && { emailVerifiedAt: user.emailVerifiedAt }),
     createdAt: user.createdAt,
   };

@@ -5,13 +5,14 @@ import type { Connection, mongo } from 'mongoose';
 import { claimOnce } from '../db/claims.js';
 import { InvalidRequest } from '../errors.js';
 
-export type AccountTokenPurpose = 'email-verification' | 'password-reset' | 'login-unlock';
+export type AccountTokenPurpose = 'email-verification' | 'password-reset' | 'login-unlock' | 'login-challenge';
 
 /** How long each kind of token works. */
 export const ACCOUNT_TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
   'email-verification': 24 * 3600_000,
   'password-reset': 30 * 60_000,
   'login-unlock': 30 * 60_000,
+  'login-challenge': 5 * 60_000,
 };
 
 export interface AccountTokenDocument {
@@ -21,6 +22,8 @@ export interface AccountTokenDocument {
   userId: string;
   createdAt: Date;
   expiresAt: Date;
+  /** What the token's use needs besides the account (a log-in challenge: the throttle's attempt). */
+  data?: Record<string, unknown>;
 }
 
 const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -40,6 +43,7 @@ export async function issueAccountToken(
   purpose: AccountTokenPurpose,
   userId: string,
   now: Date,
+  data?: Record<string, unknown>,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await stores.tokens.insertOne({
@@ -48,6 +52,7 @@ export async function issueAccountToken(
     userId,
     createdAt: now,
     expiresAt: new Date(now.getTime() + ACCOUNT_TOKEN_TTL_MS[purpose]),
+    ...(data && { data }),
   });
   return token;
 }
@@ -64,12 +69,22 @@ export async function consumeAccountToken(
   token: string,
   now: Date,
 ): Promise<string> {
+  return (await consumeAccountTokenWithData(stores, purpose, token, now)).userId;
+}
+
+/** As consumeAccountToken, with the data the token was issued with. */
+export async function consumeAccountTokenWithData(
+  stores: AccountTokenStores,
+  purpose: AccountTokenPurpose,
+  token: string,
+  now: Date,
+): Promise<{ userId: string; data: Record<string, unknown> }> {
   const hash = hashOf(token);
   const stored = await stores.tokens.findOne({ _id: hash });
   if (!stored || stored.purpose !== purpose || stored.expiresAt.getTime() <= now.getTime()) throw invalidToken();
   if (!(await claimOnce(stores.claims, `account-token-used:${hash}`, { at: now }))) throw invalidToken();
   await stores.tokens.deleteOne({ _id: hash });
-  return stored.userId;
+  return { userId: stored.userId, data: stored.data ?? {} };
 }
 
 /** Drops every unused token of an account for `purpose` (a password reset makes older reset links useless). */

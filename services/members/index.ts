@@ -13,6 +13,8 @@ import { accountTokenStores } from './account-tokens.js';
 import { verifyEmail } from './email-verification.js';
 import { offerUnlock, unlockLogin } from './login-unlock.js';
 import { requestPasswordReset, resetPassword } from './password-reset.js';
+import { beginTotpEnrolment, confirmTotpEnrolment, hasSecondFactor, type SecondFactorProof } from './second-factor.js';
+import { completeSecondFactorLogin } from './second-factor-login.js';
 import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
 import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
@@ -58,6 +60,10 @@ export type { LoginThrottleOptions } from './login-throttle.js';
 export { ACCOUNT_WIDE_FACTOR, ACCOUNT_WIDE_MAX_DELAY_SECONDS } from './login-throttle.js';
 export type { RegisterFilter } from './member-register.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
+export type { SecondFactorChallenge } from './log-in.js';
+export type { SecondFactorProof } from './second-factor.js';
+// What an authenticator app computes from the enrolment's secret (tests and the demo use it).
+export { base32Decode, hotp, totp, totpStep } from './domain/totp.js';
 // What research, the vault and erasure use: the directory of active members and the erasure of account records.
 export { createMemberDirectory, type DirectoryMember, type MemberDirectory } from './member-directory.js';
 export { eraseAccountRecords, verifyAccountPassword } from './account-erasure.js';
@@ -179,6 +185,7 @@ export function createMembers(deps: MembersDeps) {
           throttle,
           refreshTtlSeconds: deps.refreshTtlSeconds,
           audit,
+          accountTokens,
           offerUnlock: (emailIndex, at) => offerUnlock(unlocking, emailIndex, at),
         },
         email,
@@ -186,6 +193,33 @@ export function createMembers(deps: MembersDeps) {
         clientAddress,
         now,
       ),
+    /** The second step of a log-in with a second factor: the challenge and a code or recovery code. */
+    loginSecondFactor: (challenge: string, proof: SecondFactorProof, now: Date) =>
+      completeSecondFactorLogin(
+        {
+          ...sessionStores,
+          keyring,
+          passwords,
+          throttle,
+          claims,
+          accountTokens,
+          refreshTtlSeconds: deps.refreshTtlSeconds,
+          ...(audit && { audit }),
+        },
+        challenge,
+        proof,
+        now,
+      ),
+    /** Starts a TOTP enrolment: the secret for the authenticator app (shown once). */
+    beginTotpEnrolment: (userId: string) => beginTotpEnrolment({ users, claims, keyring, audit }, userId),
+    /** Confirms the enrolment with a first code; returns the ten recovery codes (shown once). */
+    confirmTotpEnrolment: (userId: string, code: string, now: Date) =>
+      confirmTotpEnrolment({ users, claims, keyring, audit }, userId, code, now),
+    /** Whether the account has a confirmed second factor. */
+    async hasSecondFactor(userId: string): Promise<boolean> {
+      const user = await users.findById(userId, { secondFactor: 1 }).lean();
+      return user !== null && hasSecondFactor(user);
+    },
     /** Exchanges a refresh token for a new pair; presenting a used token again revokes the whole session. */
     refresh: (refreshToken: string, now: Date) => refreshSession({ ...sessionStores, claims }, refreshToken, now),
     /** Ends the session the refresh token belongs to. */

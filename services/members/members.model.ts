@@ -48,6 +48,8 @@ export interface Account {
   researcher?: UserDocument['researcher'];
   locale: 'en' | 'fr';
   emailVerifiedAt?: Date;
+  /** Whether a second factor (TOTP) is set up. */
+  secondFactor: boolean;
   createdAt: Date;
 }
 

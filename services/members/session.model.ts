@@ -7,6 +7,8 @@ export interface SessionDocument {
   userId: string;
   createdAt: Date;
   expiresAt: Date;
+  /** When the session's log-in passed a second factor (absent: password only). */
+  secondFactorAt?: Date;
   revokedAt?: Date;
   revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed' | 'password_reset';
 }
@@ -28,6 +30,7 @@ const sessionSchema = new Schema<SessionDocument>(
     expiresAt: { type: Date, required: true },
     revokedAt: Date,
     revokedReason: String,
+    secondFactorAt: Date,
   },
   { collection: 'sessions', versionKey: false },
 );

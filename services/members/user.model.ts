@@ -27,6 +27,15 @@ export interface AdmissionRecord {
   endsAt?: Date;
 }
 
+/** TOTP enrolment and recovery codes; only keyed hashes of the codes are stored, each usable once (a claim). */
+export interface SecondFactorRecord {
+  /** The sealed secret, pending until `totpConfirmedAt`; `enrolmentId` names this enrolment (one confirmation each). */
+  totp?: Buffer;
+  enrolmentId?: string;
+  totpConfirmedAt?: Date;
+  recoveryCodes?: string[];
+}
+
 export interface UserDocument {
   _id: string;
   schemaVersion: number;
@@ -51,6 +60,8 @@ export interface UserDocument {
     decidedAt?: Date;
     decidedBy?: string;
   };
+  /** The second factor: a TOTP secret (sealed under the member's key), confirmed once a code matched. */
+  secondFactor?: SecondFactorRecord;
   /** The language of the account's e-mail (`en` when absent: accounts from before migration 3). */
   locale?: 'en' | 'fr';
   /** When the owner confirmed the e-mail address by the link sent at registration. */
@@ -108,6 +119,12 @@ const userSchema = new Schema<UserDocument>(
           decidedAt: Date,
           decidedBy: String,
         },
+        { _id: false },
+      ),
+    },
+    secondFactor: {
+      type: new Schema(
+        { totp: Buffer, enrolmentId: String, totpConfirmedAt: Date, recoveryCodes: { type: [String], default: undefined } },
         { _id: false },
       ),
     },

@@ -26,6 +26,24 @@ export function base32Encode(bytes: Buffer): string {
   return out;
 }
 
+/** Decodes RFC 4648 base32 (case-insensitive, padding and spaces ignored). */
+export function base32Decode(text: string): Buffer {
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const char of text.toUpperCase().replace(/[=\s]/g, '')) {
+    const index = BASE32.indexOf(char);
+    if (index < 0) throw new Error('not base32');
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
 /** The HOTP value of `counter` (RFC 4226 §5.3: dynamic truncation), `digits` long with leading zeros. */
 export function hotp(secret: Buffer, counter: number, digits = TOTP_DIGITS): string {
   const message = Buffer.alloc(8);

@@ -38,6 +38,7 @@ export function presentAccount(account: Account, now: Date): z.infer<typeof acco
     ...(account.researcher?.nonProfit !== undefined && { nonProfit: account.researcher.nonProfit }),
     locale: account.locale,
     emailVerified: account.emailVerifiedAt !== undefined,
+    secondFactor: account.secondFactor,
     createdAt: account.createdAt.toISOString(),
   };
 }

@@ -76,6 +76,7 @@ export const accountSchema = z.object({
   nonProfit: z.boolean().optional().describe('Researchers only, once verified'),
   locale: localeSchema,
   emailVerified: z.boolean().describe('Whether the owner confirmed the address by the link sent at registration'),
+  secondFactor: z.boolean().describe('Whether a second factor (an authenticator app) is set up'),
   createdAt: z.string(),
 });
 
@@ -85,3 +86,27 @@ export const mailedTokenSchema = z.string().regex(/^[\w-]{20,200}$/, 'Not a toke
 export const tokenBody = z.strictObject({ token: mailedTokenSchema });
 export const passwordResetRequestBody = z.strictObject({ email: z.string().min(1).max(254) });
 export const passwordResetBody = z.strictObject({ token: mailedTokenSchema, password: passwordSchema });
+
+export const secondFactorChallengeSchema = z.object({
+  secondFactorRequired: z.literal(true),
+  challenge: z.string().describe('Send it with a code to /api/auth/login/second-factor within 5 minutes, once'),
+});
+
+export const loginAnswerSchema = z.union([tokenPairSchema, secondFactorChallengeSchema]);
+
+const totpCodeSchema = z.string().regex(/^\d{6}$/, 'Six digits from your authenticator app.');
+const recoveryCodeSchema = z.string().regex(/^[a-z2-7]{5}-?[a-z2-7]{5}$/i, 'A recovery code (xxxxx-xxxxx).');
+
+export const secondFactorLoginBody = z.union([
+  z.strictObject({ challenge: mailedTokenSchema, code: totpCodeSchema }),
+  z.strictObject({ challenge: mailedTokenSchema, recoveryCode: recoveryCodeSchema }),
+]);
+
+export const totpConfirmBody = z.strictObject({ code: totpCodeSchema });
+export const totpEnrolmentSchema = z.object({
+  secret: z.string().describe('Base32, for typing into the authenticator app'),
+  otpauthUri: z.string().describe('The same as an otpauth:// URI (for a QR code)'),
+});
+export const recoveryCodesSchema = z.object({
+  recoveryCodes: z.array(z.string()).describe('Ten single-use codes: keep them on paper; shown only now'),
+});

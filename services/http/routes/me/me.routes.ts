@@ -2,7 +2,7 @@
 import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
-import { accountSchema } from '../auth/auth.schema.js';
+import { accountSchema, recoveryCodesSchema, totpConfirmBody, totpEnrolmentSchema } from '../auth/auth.schema.js';
 import { patchMeBody } from './me.schema.js';
 
 /** Adds GET and PATCH /api/me. */
@@ -30,5 +30,30 @@ export function meRoutes(api: ApiRouter, members: Members, now: () => Date): voi
         success: { status: 200, schema: accountSchema, description: 'Your updated account' },
       },
       async ({ actor, body }) => presentAccount(await members.updateProfile(actor!.userId, body, now()), now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/totp',
+        summary: 'Start setting up an authenticator app: a new secret, shown once (confirm it with a code)',
+        tag: 'me',
+        access: 'authenticated',
+        success: { status: 201, schema: totpEnrolmentSchema, description: 'The secret for the app' },
+        errors: { 409: 'second_factor_enrolled' },
+      },
+      async ({ actor }) => members.beginTotpEnrolment(actor!.userId),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/totp/confirm',
+        summary: 'Confirm the authenticator app with its current code; answers the ten recovery codes, once',
+        tag: 'me',
+        access: 'authenticated',
+        body: totpConfirmBody,
+        success: { status: 200, schema: recoveryCodesSchema, description: 'The second factor is on' },
+        errors: { 400: 'invalid_code', 409: 'second_factor_enrolled or no_enrolment' },
+      },
+      async ({ actor, body }) => members.confirmTotpEnrolment(actor!.userId, body.code, now()),
     );
 }
