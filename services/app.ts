@@ -64,7 +64,11 @@ export function createApp(deps: AppDeps): Koa {
   const { config, log, members, tokens, now } = deps;
   const app = new Koa({ proxy: config.trustProxy });
   const metrics = createMetrics();
-  const api = new ApiRouter({ auth: { tokens, members, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
+  const api = new ApiRouter({
+    auth: { tokens, members, now },
+    jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+    stewardSecondFactor: config.stewardSecondFactor === 'required',
+  });
   authRoutes(api, members, now);
   accountLinkRoutes(api, members, now);
   mailRoutes(api, deps.mail, now, { demo: config.demo });

@@ -45,6 +45,8 @@ const envSchema = z.object({
   MAIL_OUTBOX_DIR: z.string().min(1).optional(),
   MAIL_RETRY_BASE_MS: positiveInt(30_000),
   MAIL_MAX_ATTEMPTS: positiveInt(8).pipe(z.number().max(30)),
+  // Stewards' routes need a log-in with a second factor; `optional` (the default outside production) only warns.
+  STEWARD_SECOND_FACTOR: z.enum(['required', 'optional']).optional(),
   // The address members reach the service at, for links in e-mails (verification, reset, unsubscribe).
   PUBLIC_URL: z.url().optional(),
 });
@@ -82,6 +84,8 @@ export interface Config {
   };
   /** Base of the links in e-mails, without a trailing slash. */
   publicUrl: string;
+  /** Whether stewards' routes refuse a session that did not pass a second factor (required in production). */
+  stewardSecondFactor: 'required' | 'optional';
 }
 
 /** Raised when the environment is invalid; `problems` lists every one, so a person fixes them all at once. */
@@ -176,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.MAIL_RETRY_BASE_MS,
       maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
+    stewardSecondFactor: e.STEWARD_SECOND_FACTOR ?? (production ? 'required' : 'optional'),
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   });
 }

@@ -124,7 +124,12 @@ const userSchema = new Schema<UserDocument>(
     },
     secondFactor: {
       type: new Schema(
-        { totp: Buffer, enrolmentId: String, totpConfirmedAt: Date, recoveryCodes: { type: [String], default: undefined } },
+        {
+          totp: Buffer,
+          enrolmentId: String,
+          totpConfirmedAt: Date,
+          recoveryCodes: { type: [String], default: undefined },
+        },
         { _id: false },
       ),
     },

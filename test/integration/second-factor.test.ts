@@ -124,3 +124,45 @@ describe('log-in with a second factor', () => {
     expect(response.body.error.code).toBe('invalid_second_factor');
   });
 });
+
+describe('stewards and the second factor (STEWARD_SECOND_FACTOR=required, the production default)', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await createTestApp({ STEWARD_SECOND_FACTOR: 'required' });
+  });
+  afterAll(() => strict.close());
+
+  it('refuses steward routes to a password-only session, lets the steward enrol, then lets them in', async () => {
+    const credentials = { email: `steward-${Date.now()}@example.org`, password: 'steward password 2026' };
+    await strict.services.members.createSteward({ ...credentials, name: 'Strict Steward' }, strict.clock.now());
+    const login = await strict.request('POST', '/api/auth/login', { body: credentials });
+    const token = login.body.accessToken;
+    const refused = await strict.request('GET', '/api/steward/researchers', { token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('second_factor_required');
+    expect((await strict.request('GET', '/api/me', { token })).status).toBe(200);
+    const started = await strict.request('POST', '/api/me/second-factor/totp', { token });
+    const step = totpStep(strict.clock.now());
+    const secret = base32Decode(started.body.secret);
+    await strict.request('POST', '/api/me/second-factor/totp/confirm', { token, body: { code: hotp(secret, step) } });
+    const challenge = (await strict.request('POST', '/api/auth/login', { body: credentials })).body.challenge;
+    const signedIn = await strict.request('POST', '/api/auth/login/second-factor', {
+      body: { challenge, code: hotp(secret, step + 1) },
+    });
+    const allowed = await strict.request('GET', '/api/steward/researchers', {
+      token: signedIn.body.accessToken,
+    });
+    expect(allowed.status).toBe(200);
+  });
+
+  it('refuses a forged second-factor claim: the token is signed', async () => {
+    const credentials = { email: `steward-f-${Date.now()}@example.org`, password: 'steward password 2026' };
+    await strict.services.members.createSteward({ ...credentials, name: 'Forging Steward' }, strict.clock.now());
+    const token: string = (await strict.request('POST', '/api/auth/login', { body: credentials })).body.accessToken;
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sf: true })).toString('base64url')}.${signature}`;
+    const response = await strict.request('GET', '/api/steward/researchers', { token: forged });
+    expect(response.status).toBe(401);
+  });
+});
