@@ -16,6 +16,8 @@ import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { accountLinkRoutes } from './http/routes/auth/account-links.routes.js';
 import { mailRoutes } from './http/routes/mail/mail.routes.js';
 import type { Mail } from './mail/index.js';
+import type { Notifications } from './notifications/index.js';
+import { notificationRoutes } from './http/routes/me/notifications.routes.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { meRoutes } from './http/routes/me/me.routes.js';
 import { observationRoutes } from './http/routes/observations/observations.routes.js';
@@ -48,6 +50,7 @@ export interface AppDeps {
   erasure: Erasure;
   record: PublicRecordReader;
   mail: Mail;
+  notifications: Notifications;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -73,6 +76,7 @@ export function createApp(deps: AppDeps): Koa {
   accountLinkRoutes(api, members, now);
   mailRoutes(api, deps.mail, now, { demo: config.demo });
   meRoutes(api, members, now);
+  notificationRoutes(api, deps.notifications, now);
   observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   researcherRoutes(api, members, now);
   membershipRoutes(api, members, deps.assembly, now);

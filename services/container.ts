@@ -13,6 +13,7 @@ import { createVault, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 import { createMail, type Mail } from './mail/index.js';
+import { createNotifications, type Notifications } from './notifications/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -27,6 +28,7 @@ export interface Services {
   record: PublicRecordReader;
   /** Outgoing e-mail; its sender runs only once `mail.startSender()` is called (the service, not the CLI). */
   mail: Mail;
+  notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,8 @@ export async function createServices(
     ...(options.now && { now: options.now }),
   });
   await mail.ensureIndexes();
+  const notifications = createNotifications({ connection, mail });
+  await notifications.ensureIndexes();
   const members = createMembers({
     connection,
     keyring,
@@ -70,6 +74,7 @@ export async function createServices(
     audit,
     mail,
     publicUrl: config.publicUrl,
+    notifier: notifications,
   });
   await members.ensureIndexes();
   const assembly = createAssembly({ connection, members, audit });
@@ -98,6 +103,7 @@ export async function createServices(
     erasure,
     record,
     mail,
+    notifications,
     close: async () => {
       await mail.close();
       await passwords.close();

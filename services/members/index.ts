@@ -7,6 +7,8 @@ import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { Admission, MembershipRules } from '../../policies/members/membership.js';
 import type { MailQueue } from '../mail/index.js';
+import type { Notifier } from '../notifications/index.js';
+import type { Account } from './members.model.js';
 import { findIdByEmail, getAccount } from './account-records.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { accountTokenStores } from './account-tokens.js';
@@ -82,6 +84,8 @@ export interface MembersDeps {
   mail?: MailQueue;
   /** Base of the links in that mail. */
   publicUrl?: string;
+  /** Tells applicants that their membership was decided (in-app and e-mail). */
+  notifier?: Notifier;
 }
 
 /** Binds the members' use cases to their collections; call `ensureIndexes` once at start-up. */
@@ -103,6 +107,26 @@ export function createMembers(deps: MembersDeps) {
     publicUrl: deps.publicUrl ?? '',
   };
   const accountTokens = accountTokenStores(connection);
+  // The applicant learns of the decision in their own language; the reason of a refusal stays in the app.
+  const notifyDecision = async (account: Account, decision: 'admitted' | 'refused', now: Date) => {
+    const words = { en: { admitted: 'admitted', refused: 'refused' }, fr: { admitted: 'admission', refused: 'refus' } };
+    await deps.notifier?.notify(
+      {
+        kind: 'membership-decided',
+        eventId: `${decision}:${now.getTime()}`,
+        userId: account.id,
+        params: { decision },
+        email: {
+          to: account.profile.email,
+          locale: account.locale,
+          name: account.profile.name,
+          url: `${deps.publicUrl ?? ''}/account`,
+          params: { decision: words[account.locale][decision] },
+        },
+      },
+      now,
+    );
+  };
   const unlocking = {
     users,
     keyring,
@@ -256,11 +280,17 @@ export function createMembers(deps: MembersDeps) {
     /** An account holder applies for membership (again only after a refusal). */
     applyForMembership: (userId: string, now: Date) => applyForMembership(admissionStores, userId, now),
     /** A steward admits an applicant after the bylaws' checks; voting rights start now. */
-    admit: (userId: string, admission: Admission, rules: MembershipRules, stewardId: string, now: Date) =>
-      admitMember(admissionStores, userId, admission, rules, stewardId, now),
+    async admit(userId: string, admission: Admission, rules: MembershipRules, stewardId: string, now: Date) {
+      const account = await admitMember(admissionStores, userId, admission, rules, stewardId, now);
+      await notifyDecision(account, 'admitted', now);
+      return account;
+    },
     /** A steward refuses an application, with a reason the applicant reads. */
-    refuseApplication: (userId: string, reason: string, stewardId: string, now: Date) =>
-      refuseApplication(admissionStores, userId, reason, stewardId, now),
+    async refuseApplication(userId: string, reason: string, stewardId: string, now: Date) {
+      const account = await refuseApplication(admissionStores, userId, reason, stewardId, now);
+      await notifyDecision(account, 'refused', now);
+      return account;
+    },
     /** A member resigns; rights end after the bylaws' notice. */
     resign: (userId: string, rules: MembershipRules, now: Date) =>
       resignMembership(admissionStores, userId, rules, now),
