@@ -13,7 +13,7 @@ import { createVault, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 import { createMail, type Mail } from './mail/index.js';
-import { createNotifications, type Notifications } from './notifications/index.js';
+import { createNotifications, runVoteNotices, type Notifications } from './notifications/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -29,6 +29,8 @@ export interface Services {
   /** Outgoing e-mail; its sender runs only once `mail.startSender()` is called (the service, not the CLI). */
   mail: Mail;
   notifications: Notifications;
+  /** One run of the vote notifications (opened, reminder, outcome); main.ts runs it every few minutes. */
+  runVoteNotices(now: Date): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,11 @@ export async function createServices(
     record,
     mail,
     notifications,
+    runVoteNotices: (now) =>
+      runVoteNotices(
+        { assembly, members, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },
+        now,
+      ),
     close: async () => {
       await mail.close();
       await passwords.close();

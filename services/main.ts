@@ -15,6 +15,7 @@ import { DatabaseNewerThanCode, MIGRATIONS, MigrationFailed, runMigrations } fro
 import { createLogger } from './logger.js';
 import { seedDemoCooperative } from './demo/demo-cooperative.js';
 
+const VOTE_NOTICE_INTERVAL_MS = 5 * 60_000;
 const demoFixture = resolve(fileURLToPath(new URL('../fixtures/demo-cooperative.json', import.meta.url)));
 
 async function main(): Promise<void> {
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
   services.mail.startSender({ onError: (error) => log.error({ err: error }, 'mail sender pass failed') });
+  // Vote opened / reminder / outcome: every few minutes; each member is notified once per event, whatever runs.
+  const voteNotices = setInterval(() => {
+    services.runVoteNotices(now()).catch((error: unknown) => log.error({ err: error }, 'vote notifications failed'));
+  }, VOTE_NOTICE_INTERVAL_MS);
+  voteNotices.unref();
   if (!config.mail.smtpUrl) {
     log[config.env === 'production' ? 'warn' : 'info'](
       { outbox: config.mail.outboxDir },
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    clearInterval(voteNotices);
     server.close();
     server.closeIdleConnections();
     await services.close();

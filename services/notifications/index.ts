@@ -7,6 +7,7 @@ import type { Mail, MailLocale, NotificationMailKind } from '../mail/index.js';
 import { notificationCollection, type NotificationDocument } from './notifications.model.js';
 
 export type { NotificationDocument } from './notifications.model.js';
+export { runVoteNotices, type VoteNoticeDeps } from './vote-notices.js';
 
 /** One event for one account: the in-app entry, and the e-mail unless the member switched the kind off. */
 export interface NotificationRequest {
