@@ -5,7 +5,8 @@ import type { Connection, mongo } from 'mongoose';
 import { claimOnce } from '../db/claims.js';
 import { InvalidRequest } from '../errors.js';
 
-export type AccountTokenPurpose = 'email-verification' | 'password-reset' | 'login-unlock' | 'login-challenge';
+export type AccountTokenPurpose =
+  'email-verification' | 'password-reset' | 'login-unlock' | 'login-challenge' | 'passkey-registration';
 
 /** How long each kind of token works. */
 export const ACCOUNT_TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
@@ -13,6 +14,7 @@ export const ACCOUNT_TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
   'password-reset': 30 * 60_000,
   'login-unlock': 30 * 60_000,
   'login-challenge': 5 * 60_000,
+  'passkey-registration': 5 * 60_000,
 };
 
 export interface AccountTokenDocument {
@@ -36,6 +38,23 @@ export function accountTokenStores(connection: Connection) {
   };
 }
 export type AccountTokenStores = ReturnType<typeof accountTokenStores>;
+
+/** Stores a token made elsewhere (a WebAuthn challenge) as issueAccountToken stores its own: hashed, expiring. */
+export async function storeAccountToken(
+  stores: AccountTokenStores,
+  purpose: AccountTokenPurpose,
+  token: string,
+  userId: string,
+  now: Date,
+): Promise<void> {
+  await stores.tokens.insertOne({
+    _id: hashOf(token),
+    purpose,
+    userId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ACCOUNT_TOKEN_TTL_MS[purpose]),
+  });
+}
 
 /** Issues a token for `purpose`: 32 random bytes, base64url; stored hashed with its expiry. */
 export async function issueAccountToken(

@@ -17,6 +17,8 @@ import { offerUnlock, unlockLogin } from './login-unlock.js';
 import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { beginTotpEnrolment, confirmTotpEnrolment, hasSecondFactor, type SecondFactorProof } from './second-factor.js';
 import { completeSecondFactorLogin } from './second-factor-login.js';
+import { passkeyRegistrationOptions, registerPasskey, type RelyingParty } from './passkeys.js';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
 import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
@@ -107,6 +109,9 @@ export function createMembers(deps: MembersDeps) {
     publicUrl: deps.publicUrl ?? '',
   };
   const accountTokens = accountTokenStores(connection);
+  const publicUrl = new URL(deps.publicUrl || 'http://localhost');
+  const relyingParty: RelyingParty = { id: publicUrl.hostname, origin: publicUrl.origin, name: 'Datacoop' };
+  const passkeyDeps = { users, keyring, accountTokens, relyingParty, ...(audit && { audit }) };
   // The applicant learns of the decision in their own language; the reason of a refusal stays in the app.
   const notifyDecision = async (account: Account, decision: 'admitted' | 'refused', now: Date) => {
     const words = { en: { admitted: 'admitted', refused: 'refused' }, fr: { admitted: 'admission', refused: 'refus' } };
@@ -227,6 +232,7 @@ export function createMembers(deps: MembersDeps) {
           throttle,
           claims,
           accountTokens,
+          relyingParty,
           refreshTtlSeconds: deps.refreshTtlSeconds,
           ...(audit && { audit }),
         },
@@ -239,6 +245,11 @@ export function createMembers(deps: MembersDeps) {
     /** Confirms the enrolment with a first code; returns the ten recovery codes (shown once). */
     confirmTotpEnrolment: (userId: string, code: string, now: Date) =>
       confirmTotpEnrolment({ users, claims, keyring, audit }, userId, code, now),
+    /** The options for registering a passkey (navigator.credentials.create), with a single-use challenge. */
+    passkeyRegistrationOptions: (userId: string, now: Date) => passkeyRegistrationOptions(passkeyDeps, userId, now),
+    /** Verifies the authenticator's registration response and keeps the passkey as a second factor. */
+    registerPasskey: (userId: string, response: RegistrationResponseJSON, now: Date) =>
+      registerPasskey(passkeyDeps, userId, response, now),
     /** Whether the account has a confirmed second factor. */
     async hasSecondFactor(userId: string): Promise<boolean> {
       const user = await users.findById(userId, { secondFactor: 1 }).lean();

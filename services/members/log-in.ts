@@ -17,7 +17,10 @@ import { hasSecondFactor } from './second-factor.js';
 /** The answer to a right password of an account with a second factor: prove it with this challenge next. */
 export interface SecondFactorChallenge {
   secondFactorRequired: true;
+  /** Also the WebAuthn challenge for a passkey. */
   challenge: string;
+  /** The account's passkeys (credential ids) for navigator.credentials.get(). */
+  passkeys: string[];
 }
 import type { UserDocument } from './user.model.js';
 
@@ -79,7 +82,7 @@ export async function logIn(
     // The password was right, but the attempt counts as a success only once the second factor is too.
     const challenge = await issueAccountToken(deps.accountTokens, 'login-challenge', user._id, now, { attempt });
     await audit?.append('login.second_factor_requested', user._id, {}, now);
-    return { secondFactorRequired: true, challenge };
+    return { secondFactorRequired: true, challenge, passkeys: (user.secondFactor?.passkeys ?? []).map((p) => p.id) };
   }
   await throttle.recordSuccess(attempt, now);
   return openSession(deps, user, now);

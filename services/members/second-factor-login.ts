@@ -26,7 +26,7 @@ export async function completeSecondFactorLogin(
   const attempt = consumed.data.attempt as Attempt;
   const user = await deps.users.findById(consumed.userId).lean();
   if (!user || user.status !== 'active') throw refused();
-  if (!(await checkSecondFactor(deps, user, proof, now))) {
+  if (!(await checkSecondFactor(deps, user, proof, now, challenge))) {
     await deps.throttle.recordFailure(attempt, now);
     await deps.audit?.append('login.failed', user._id, { step: 'second_factor' }, now);
     throw refused();

@@ -12,6 +12,8 @@ import { Conflict, InvalidRequest, NotFound } from '../errors.js';
 import { openProfile } from './profile.js';
 import { base32Encode, matchTotp, otpauthUri } from './domain/totp.js';
 import type { UserDocument } from './user.model.js';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { checkPasskey, type RelyingParty } from './passkeys.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = 'Datacoop';
@@ -21,10 +23,12 @@ export interface SecondFactorDeps {
   claims: mongo.Collection<mongo.Document>;
   keyring: Keyring;
   audit?: AuditTrail;
+  /** Needed to check passkeys. */
+  relyingParty?: RelyingParty;
 }
 
-/** What the owner proves at log-in: a code from the authenticator app, or one of the recovery codes. */
-export type SecondFactorProof = { code: string } | { recoveryCode: string };
+/** What the owner proves at log-in: a code from the authenticator app, a recovery code, or a passkey assertion. */
+export type SecondFactorProof = { code: string } | { recoveryCode: string } | { passkey: AuthenticationResponseJSON };
 
 function totpBinding(userId: string): Binding {
   return { collection: 'users.totp', recordId: userId, memberId: userId, schemaVersion: 1 };
@@ -47,9 +51,9 @@ function openSecret(deps: SecondFactorDeps, user: UserDocument): Buffer | null {
   return Buffer.from(openJson<string>(key, toBuffer(user.secondFactor.totp), totpBinding(user._id)), 'base64');
 }
 
-/** True when the account has a confirmed second factor. */
+/** True when the account has a confirmed second factor (an authenticator app or a passkey). */
 export function hasSecondFactor(user: Pick<UserDocument, 'secondFactor'>): boolean {
-  return user.secondFactor?.totpConfirmedAt !== undefined;
+  return user.secondFactor?.totpConfirmedAt !== undefined || (user.secondFactor?.passkeys?.length ?? 0) > 0;
 }
 
 /** Starts (or restarts) a TOTP enrolment: a new sealed secret, shown once as base32 and as an otpauth:// URI. */
@@ -58,11 +62,16 @@ export async function beginTotpEnrolment(
   userId: string,
 ): Promise<{ secret: string; otpauthUri: string }> {
   const user = await loadUser(deps, userId);
-  if (hasSecondFactor(user)) throw new Conflict('second_factor_enrolled', 'A second factor is already set up.');
+  if (user.secondFactor?.totpConfirmedAt) {
+    throw new Conflict('second_factor_enrolled', 'An authenticator app is already set up.');
+  }
   const key = deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
   const secret = randomBytes(20);
   const sealed = sealJson(key, secret.toString('base64'), totpBinding(userId));
-  await deps.users.updateOne({ _id: userId }, { $set: { secondFactor: { totp: sealed, enrolmentId: randomUUID() } } });
+  await deps.users.updateOne(
+    { _id: userId },
+    { $set: { secondFactor: { ...user.secondFactor, totp: sealed, enrolmentId: randomUUID() } } },
+  );
   const email = openProfile(key, user._id, toBuffer(user.profile)).email;
   return { secret: base32Encode(secret), otpauthUri: otpauthUri(secret, email, ISSUER) };
 }
@@ -75,7 +84,9 @@ export async function confirmTotpEnrolment(
   now: Date,
 ): Promise<{ recoveryCodes: string[] }> {
   const user = await loadUser(deps, userId);
-  if (hasSecondFactor(user)) throw new Conflict('second_factor_enrolled', 'A second factor is already set up.');
+  if (user.secondFactor?.totpConfirmedAt) {
+    throw new Conflict('second_factor_enrolled', 'An authenticator app is already set up.');
+  }
   const secret = openSecret(deps, user);
   if (!secret) throw new Conflict('no_enrolment', 'Start the enrolment first.');
   if (!(await useTotpCode(deps, userId, secret, code, now))) throw invalidCode();
@@ -107,9 +118,17 @@ export async function checkSecondFactor(
   user: UserDocument,
   proof: SecondFactorProof,
   now: Date,
+  /** The log-in challenge: a passkey signs it. */
+  loginChallenge = '',
 ): Promise<boolean> {
+  if ('passkey' in proof) {
+    return (
+      deps.relyingParty !== undefined &&
+      checkPasskey({ users: deps.users, relyingParty: deps.relyingParty }, user, loginChallenge, proof.passkey, now)
+    );
+  }
   if ('code' in proof) {
-    const secret = hasSecondFactor(user) ? openSecret(deps, user) : null;
+    const secret = user.secondFactor?.totpConfirmedAt ? openSecret(deps, user) : null;
     return secret !== null && useTotpCode(deps, user._id, secret, proof.code, now);
   }
   const hash = recoveryHash(deps.keyring, user._id, proof.recoveryCode);

@@ -34,6 +34,16 @@ export interface SecondFactorRecord {
   enrolmentId?: string;
   totpConfirmedAt?: Date;
   recoveryCodes?: string[];
+  /** WebAuthn credentials: public keys (not secret) and their signature counters. */
+  passkeys?: PasskeyRecord[];
+}
+
+export interface PasskeyRecord {
+  id: string;
+  publicKey: Buffer;
+  counter: number;
+  transports?: string[];
+  createdAt: Date;
 }
 
 export interface UserDocument {
@@ -129,6 +139,15 @@ const userSchema = new Schema<UserDocument>(
           enrolmentId: String,
           totpConfirmedAt: Date,
           recoveryCodes: { type: [String], default: undefined },
+          passkeys: {
+            type: [
+              new Schema(
+                { id: String, publicKey: Buffer, counter: Number, transports: [String], createdAt: Date },
+                { _id: false },
+              ),
+            ],
+            default: undefined,
+          },
         },
         { _id: false },
       ),

@@ -1,4 +1,5 @@
 // Registration, log-in, token refresh and log-out.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from './account.presenter.js';
@@ -59,7 +60,12 @@ export function authRoutes(api: ApiRouter, members: Members, now: () => Date): v
         errors: { 401: 'invalid_second_factor (wrong or used code, expired or used challenge: sign in again)' },
       },
       async ({ body }) => {
-        const proof = 'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode };
+        const proof =
+          'code' in body
+            ? { code: body.code }
+            : 'recoveryCode' in body
+              ? { recoveryCode: body.recoveryCode }
+              : { passkey: body.passkey as unknown as AuthenticationResponseJSON };
         return members.loginSecondFactor(body.challenge, proof, now());
       },
     )

@@ -89,8 +89,22 @@ export const passwordResetBody = z.strictObject({ token: mailedTokenSchema, pass
 
 export const secondFactorChallengeSchema = z.object({
   secondFactorRequired: z.literal(true),
-  challenge: z.string().describe('Send it with a code to /api/auth/login/second-factor within 5 minutes, once'),
+  challenge: z
+    .string()
+    .describe('Send it with a code to /api/auth/login/second-factor within 5 minutes, once; a passkey signs it'),
+  passkeys: z.array(z.string()).describe('Credential ids of your passkeys (allowCredentials)'),
 });
+
+/** A WebAuthn response as @simplewebauthn/browser sends it (checked in depth by @simplewebauthn/server). */
+export const webAuthnResponseSchema = z
+  .looseObject({
+    id: z.string().max(1024),
+    rawId: z.string().max(1024),
+    type: z.literal('public-key'),
+    response: z.looseObject({ clientDataJSON: z.string().max(4096) }),
+    clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ description: 'PublicKeyCredential as JSON' });
 
 export const loginAnswerSchema = z.union([tokenPairSchema, secondFactorChallengeSchema]);
 
@@ -100,7 +114,9 @@ const recoveryCodeSchema = z.string().regex(/^[a-z2-7]{5}-?[a-z2-7]{5}$/i, 'A re
 export const secondFactorLoginBody = z.union([
   z.strictObject({ challenge: mailedTokenSchema, code: totpCodeSchema }),
   z.strictObject({ challenge: mailedTokenSchema, recoveryCode: recoveryCodeSchema }),
+  z.strictObject({ challenge: mailedTokenSchema, passkey: webAuthnResponseSchema }),
 ]);
+export const passkeyRegistrationBody = z.strictObject({ response: webAuthnResponseSchema });
 
 export const totpConfirmBody = z.strictObject({ code: totpCodeSchema });
 export const totpEnrolmentSchema = z.object({
