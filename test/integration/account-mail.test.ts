@@ -78,7 +78,7 @@ describe('registration without enumeration', () => {
 
 describe('password reset', () => {
   it('answers alike for a known and an unknown address, and mails only the known one', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email); // the verification link
     smtp.received.length = 0;
     const known = await app.request('POST', '/api/auth/password-reset', { body: { email: account.email } });
@@ -91,7 +91,7 @@ describe('password reset', () => {
   });
 
   it('sets the new password once, ends every session, and makes the old password useless', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email);
     smtp.received.length = 0;
     await app.request('POST', '/api/auth/password-reset', { body: { email: account.email } });
@@ -120,7 +120,7 @@ describe('password reset', () => {
   });
 
   it('lets only one of two concurrent uses of a reset token through', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email);
     smtp.received.length = 0;
     await app.request('POST', '/api/auth/password-reset', { body: { email: account.email } });
@@ -134,7 +134,7 @@ describe('password reset', () => {
   });
 
   it('refuses a reset token after 30 minutes', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email);
     smtp.received.length = 0;
     await app.request('POST', '/api/auth/password-reset', { body: { email: account.email } });
@@ -148,7 +148,7 @@ describe('password reset', () => {
   });
 
   it('mails an account at most three reset links an hour, answering every request alike', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email);
     smtp.received.length = 0;
     const answers = [];
@@ -164,7 +164,7 @@ describe('password reset', () => {
 
 describe('the unlock link', () => {
   it('mails the owner of a slowed-down account a link that lets them in at once', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email);
     smtp.received.length = 0;
     for (let i = 0; i < 2; i++) {
@@ -199,7 +199,7 @@ describe('the unlock link', () => {
 
 describe('one-click unsubscribe over HTTP', () => {
   it('switches a kind off by the List-Unsubscribe POST, without sign-in; a visit only shows a button', async () => {
-    const account = await registerAndLogin(app);
+    const account = await registerAndLogin(app, {}, { admitted: false });
     await onlyMailTo(account.email);
     smtp.received.length = 0;
     await app.services.mail.enqueue(
