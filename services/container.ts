@@ -108,7 +108,7 @@ export async function createServices(
     notifications,
     runVoteNotices: (now) =>
       runVoteNotices(
-        { assembly, members, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },
+        { assembly, members, research, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },
         now,
       ),
     close: async () => {
