@@ -1,6 +1,7 @@
 // The only reader of process.env: validates the environment once at start-up and lists every problem.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { MailSettings } from './mail/index.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -73,15 +74,7 @@ export interface Config {
     { source: 'env'; key: Buffer } | { source: 'file'; path: string; createIfMissing: false } | undefined;
   loginThrottle: { windowSeconds: number; maxFailuresPerAccount: number; maxAttemptsPerIp: number };
   /** Outgoing e-mail: SMTP when `smtpUrl` is set, else files in `outboxDir`; retries back off from `retryBaseMs`. */
-  mail: {
-    smtpUrl: string | undefined;
-    from: string;
-    requireTls: boolean;
-    tlsRejectUnauthorized: boolean;
-    outboxDir: string;
-    retryBaseMs: number;
-    maxAttempts: number;
-  };
+  mail: MailSettings;
   /** Base of the links in e-mails, without a trailing slash. */
   publicUrl: string;
   /** Whether stewards' routes refuse a session that did not pass a second factor (required in production). */

@@ -46,6 +46,7 @@ export async function storeAccountToken(
   token: string,
   userId: string,
   now: Date,
+  data?: Record<string, unknown>,
 ): Promise<void> {
   await stores.tokens.insertOne({
     _id: hashOf(token),
@@ -53,6 +54,7 @@ export async function storeAccountToken(
     userId,
     createdAt: now,
     expiresAt: new Date(now.getTime() + ACCOUNT_TOKEN_TTL_MS[purpose]),
+    ...(data && { data }),
   });
 }
 
@@ -65,14 +67,7 @@ export async function issueAccountToken(
   data?: Record<string, unknown>,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  await stores.tokens.insertOne({
-    _id: hashOf(token),
-    purpose,
-    userId,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + ACCOUNT_TOKEN_TTL_MS[purpose]),
-    ...(data && { data }),
-  });
+  await storeAccountToken(stores, purpose, token, userId, now, data);
   return token;
 }
 

@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { decodeMimeWords, decodeQuotedPrintable } from '../../services/mail/index.js';
+import { createTestApp, type TestApp } from './test-app.js';
 
 export interface ReceivedMail {
   raw: string;
@@ -74,6 +75,22 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
       return received;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The real app sending its mail to an SMTP server of its own, with links to http://coop.test. */
+export async function createAppWithSmtp(
+  env: Record<string, string> = {},
+): Promise<{ app: TestApp; smtp: SmtpTestServer; close(): Promise<void> }> {
+  const smtp = await startSmtpTestServer();
+  const app = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://coop.test', ...env });
+  return {
+    app,
+    smtp,
+    async close() {
+      await app.close();
+      await smtp.close();
+    },
   };
 }
 

@@ -3,19 +3,16 @@
 // still sees it in the app.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { admitAccountHolder, BUILDER_STEWARD, login, registerAndLogin } from '../helpers/builders.js';
-import { startSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createAppWithSmtp, type SmtpTestServer } from '../helpers/smtp-test-server.js';
+import type { TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
 let smtp: SmtpTestServer;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  smtp = await startSmtpTestServer();
-  app = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://coop.test' });
+  ({ app, smtp, close } = await createAppWithSmtp());
 });
-afterAll(async () => {
-  await app.close();
-  await smtp.close();
-});
+afterAll(() => close());
 beforeEach(() => {
   smtp.received.length = 0;
 });

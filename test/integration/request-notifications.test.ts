@@ -1,20 +1,17 @@
 // A researcher hears once, by e-mail and in the app, that the vote their request became was decided.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStewardAndLogin, issueAccessToken } from '../helpers/builders.js';
-import { startSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createAppWithSmtp, type SmtpTestServer } from '../helpers/smtp-test-server.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { carryPolicy, seedMembers, verifiedResearcher } from './research-fixture.js';
 
 let app: TestApp;
 let smtp: SmtpTestServer;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  smtp = await startSmtpTestServer();
-  app = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://coop.test' });
+  ({ app, smtp, close } = await createAppWithSmtp());
 });
-afterAll(async () => {
-  await app.close();
-  await smtp.close();
-});
+afterAll(() => close());
 
 describe('request decided', () => {
   it('tells the researcher the outcome once, however often the job runs', async () => {

@@ -5,22 +5,18 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import { buildAccessPolicy, createStewardAndLogin, issueAccessToken, registerAndLogin } from '../helpers/builders.js';
-import { startSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createAppWithSmtp, type SmtpTestServer } from '../helpers/smtp-test-server.js';
+import type { TestApp } from '../helpers/test-app.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 let app: TestApp;
 let smtp: SmtpTestServer;
-
+let close: () => Promise<void>;
 beforeAll(async () => {
-  smtp = await startSmtpTestServer();
-  app = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://coop.test' });
+  ({ app, smtp, close } = await createAppWithSmtp());
 });
-afterAll(async () => {
-  await app.close();
-  await smtp.close();
-});
+afterAll(() => close());
 
 const mailsOf = (address: string, subject: RegExp) =>
   smtp.received.filter((m) => m.to.includes(address) && subject.test(m.subject));
