@@ -94,7 +94,8 @@ export async function createTestApp(
   await runMigrations(connection.db!, MIGRATIONS);
   const clock = new TestClock();
   const services = await createServices(connection, masterKey, config, { now: clock.now });
-  services.mail.startSender({ pollMs: 100 });
+  // Queuing wakes the sender at once; the poll only picks up retries (and other instances' messages).
+  services.mail.startSender({ pollMs: 500 });
   const log = createLogger(config.logLevel);
   const app = createApp({ config, log, connection, ...services, now: clock.now });
   const server: Server = await new Promise((resolve) => {
