@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRegistration, registerAndLogin } from '../helpers/builders.js';
 import { startSmtpTestServer, type ReceivedMail, type SmtpTestServer } from '../helpers/smtp-test-server.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { postFrom } from '../helpers/from-address.js';
 
 let app: TestApp;
 let smtp: SmtpTestServer;
@@ -186,6 +187,26 @@ describe('the unlock link', () => {
     });
     expect(after.status).toBe(200);
     expect((await app.request('POST', '/api/auth/unlock', { body: { token } })).status).toBe(400);
+  });
+
+  it('lifts the delay only for the address that opens the link: an attacker elsewhere keeps waiting', async () => {
+    const account = await registerAndLogin(app, {}, { admitted: false });
+    await onlyMailTo(account.email);
+    smtp.received.length = 0;
+    const attacker = (password: string) =>
+      postFrom(app.baseUrl, '127.0.0.2', '/api/auth/login', { email: account.email, password });
+    for (let i = 0; i < 2; i++) expect((await attacker(`guess ${i}`)).status).toBe(401);
+    expect((await attacker('guess 2')).status).toBe(429);
+    const token = tokenIn(await onlyMailTo(account.email), '/unlock');
+    const unlocked = await postFrom(app.baseUrl, '127.0.0.3', '/api/auth/unlock', { token });
+    expect(unlocked.status).toBe(204);
+    const owner = await postFrom(app.baseUrl, '127.0.0.3', '/api/auth/login', {
+      email: account.email,
+      password: account.password,
+    });
+    expect(owner.status).toBe(200);
+    // Even the right password from the attacker's address waits: the unlock was not for it.
+    expect((await attacker(account.password)).status).toBe(429);
   });
 
   it('mails nothing for an unknown address under the same throttling', async () => {
