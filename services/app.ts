@@ -13,6 +13,11 @@ import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { auditRoutes } from './http/routes/audit/audit.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { accountLinkRoutes } from './http/routes/auth/account-links.routes.js';
+import { mailRoutes } from './http/routes/mail/mail.routes.js';
+import type { Mail } from './mail/index.js';
+import type { Notifications } from './notifications/index.js';
+import { notificationRoutes } from './http/routes/me/notifications.routes.js';
 import { proposalRoutes } from './http/routes/proposals/proposals.routes.js';
 import { proxyRoutes } from './http/routes/proposals/proxies.routes.js';
 import { discussionRoutes } from './http/routes/proposals/discussion.routes.js';
@@ -47,6 +52,8 @@ export interface AppDeps {
   research: Research;
   erasure: Erasure;
   record: PublicRecordReader;
+  mail: Mail;
+  notifications: Notifications;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -63,9 +70,16 @@ export function createApp(deps: AppDeps): Koa {
   const { config, log, members, tokens, now } = deps;
   const app = new Koa({ proxy: config.trustProxy });
   const metrics = createMetrics();
-  const api = new ApiRouter({ auth: { tokens, members, now }, jsonBodyLimitBytes: config.jsonBodyLimitBytes });
+  const api = new ApiRouter({
+    auth: { tokens, members, now },
+    jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+    stewardSecondFactor: config.stewardSecondFactor === 'required',
+  });
   authRoutes(api, members, now);
+  accountLinkRoutes(api, members, now);
+  mailRoutes(api, deps.mail, now, { demo: config.demo });
   meRoutes(api, members, now);
+  notificationRoutes(api, deps.notifications, now);
   observationRoutes(api, deps.vault, deps.erasure, now, { uploadBodyLimitBytes: config.upload.bodyLimitBytes });
   importRoutes(api, deps.vault, now, { bodyLimitBytes: config.imports.bodyLimitBytes });
   researcherRoutes(api, members, now);

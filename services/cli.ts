@@ -27,6 +27,7 @@ import {
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
 import { AuditKeyError, loadWitnessState, saveWitnessState, WitnessAlarm, witnessOnce } from './audit/index.js';
+import { listOutbox, readOutboxMessage } from './mail/index.js';
 
 const usage = `Usage:
   npm run coop -- migrate
@@ -57,7 +58,10 @@ const usage = `Usage:
       counts, audit log, the newest chunk of every member under the master key); keeps it only if all pass.
   npm run coop -- verify-data
       Verifies the configured database as restore does (e.g. a MongoDB after mongorestore); exit code 1 on any
-      problem.`;
+      problem.
+  npm run coop -- outbox [<file> | --latest]
+      Without SMTP_URL, e-mail is kept in the local outbox (MAIL_OUTBOX_DIR, by default <data dir>/outbox): lists
+      its messages newest first, or prints one message as sent (a file name from the list, or the newest).`;
 
 /** Opens the configured database and the service's use cases for one command, and closes them afterwards. */
 async function withServices<T>(
@@ -299,6 +303,26 @@ async function migrate(): Promise<number> {
   return 0;
 }
 
+/** Lists the local outbox, or prints one message (by file name, or the newest with --latest). */
+async function outbox(args: string[]): Promise<number> {
+  const dir = loadConfig().mail.outboxDir;
+  const entries = await listOutbox(dir);
+  const [which] = args;
+  if (which === undefined) {
+    if (entries.length === 0) console.log(`The outbox (${dir}) is empty.`);
+    for (const entry of entries) console.log(`${entry.file}\t${entry.to}\t${entry.subject}`);
+    return 0;
+  }
+  const file = which === '--latest' ? entries[0]?.file : which;
+  const raw = file === undefined ? null : await readOutboxMessage(dir, file);
+  if (raw === null) {
+    console.error(`No message "${which}" in the outbox (${dir}).`);
+    return 1;
+  }
+  console.log(raw);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'migrate') return migrate();
@@ -309,6 +333,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);
   if (command === 'verify-data') return verifyDataCommand();
+  if (command === 'outbox') return outbox(rest);
   console.error(command && command !== 'help' ? `Unknown command "${command}".\n${usage}` : usage);
   return command && command !== 'help' ? 2 : 0;
 }

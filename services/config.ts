@@ -1,6 +1,7 @@
 // The only reader of process.env: validates the environment once at start-up and lists every problem.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { MailSettings } from './mail/index.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -48,6 +49,21 @@ const envSchema = z.object({
   DATACOOP_AUDIT_CHECKPOINT_EVERY: positiveInt(16).pipe(z.number().max(1_000_000)),
   DATACOOP_AUDIT_CHECKPOINT_SECONDS: positiveInt(60),
   DATACOOP_AUDIT_VERIFIER_KEY: z.string().min(1).optional(),
+  // Outgoing e-mail: without SMTP_URL every message goes to the local outbox (files under the data directory).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Datacoop <no-reply@datacoop.invalid>'),
+  SMTP_REQUIRE_TLS: booleanFlag.default(false),
+  SMTP_TLS_REJECT_UNAUTHORIZED: booleanFlag.default(true),
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  MAIL_RETRY_BASE_MS: positiveInt(30_000),
+  MAIL_MAX_ATTEMPTS: positiveInt(8).pipe(z.number().max(30)),
+  // Stewards' routes need a log-in with a second factor; `optional` (the default outside production) only warns.
+  STEWARD_SECOND_FACTOR: z.enum(['required', 'optional']).optional(),
+  // The address members reach the service at, for links in e-mails (verification, reset, unsubscribe).
+  PUBLIC_URL: z.url().optional(),
 });
 
 /** The validated, frozen configuration every other module receives as a value. */
@@ -88,6 +104,12 @@ export interface Config {
     anchorDir: string;
     pinnedVerifierKey: string | undefined;
   };
+  /** Outgoing e-mail: SMTP when `smtpUrl` is set, else files in `outboxDir`; retries back off from `retryBaseMs`. */
+  mail: MailSettings;
+  /** Base of the links in e-mails, without a trailing slash. */
+  publicUrl: string;
+  /** Whether stewards' routes refuse a session that did not pass a second factor (required in production). */
+  stewardSecondFactor: 'required' | 'optional';
 }
 
 /** Raised when the environment is invalid; `problems` lists every one, so a person fixes them all at once. */
@@ -187,5 +209,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
     },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      requireTls: e.SMTP_REQUIRE_TLS,
+      tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
+      outboxDir: resolve(e.MAIL_OUTBOX_DIR ?? resolve(dataDir, 'outbox')),
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+    },
+    stewardSecondFactor: e.STEWARD_SECOND_FACTOR ?? (production ? 'required' : 'optional'),
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   });
 }

@@ -13,6 +13,8 @@ import { createErasure, type Erasure } from './erasure/index.js';
 import { createVault, IMPORT_BATCH_SIZE, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
+import { createMail, type Mail } from './mail/index.js';
+import { createNotifications, runVoteNotices, type Notifications } from './notifications/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -25,6 +27,11 @@ export interface Services {
   research: Research;
   erasure: Erasure;
   record: PublicRecordReader;
+  /** Outgoing e-mail; its sender runs only once `mail.startSender()` is called (the service, not the CLI). */
+  mail: Mail;
+  notifications: Notifications;
+  /** One run of the vote notifications (opened, reminder, outcome); main.ts runs it every few minutes. */
+  runVoteNotices(now: Date): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,8 @@ export async function createServices(
   connection: Connection,
   masterKey: Buffer,
   config: Readonly<Config>,
+  /** The clock of the background work (the mail sender); tests pass theirs. */
+  options: { now?: () => Date } = {},
 ): Promise<Services> {
   // During a master-key rotation the previous key still opens what is not rewrapped yet.
   const previous = config.previousMasterKey && loadMasterKey(config.previousMasterKey, () => {});
@@ -46,6 +55,17 @@ export async function createServices(
   });
   const audit = await createAudit({ connection, keyring, options: config.audit });
   const passwords = await createPasswordHasher();
+  const mail = await createMail({
+    connection,
+    keyring,
+    settings: config.mail,
+    publicUrl: config.publicUrl,
+    audit,
+    ...(options.now && { now: options.now }),
+  });
+  await mail.ensureIndexes();
+  const notifications = createNotifications({ connection, mail });
+  await notifications.ensureIndexes();
   const members = createMembers({
     connection,
     keyring,
@@ -55,6 +75,9 @@ export async function createServices(
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
     throttle: config.loginThrottle,
     audit,
+    mail,
+    publicUrl: config.publicUrl,
+    notifier: notifications,
   });
   await members.ensureIndexes();
   const assembly = createAssembly({ connection, members, audit, keyring });
@@ -85,6 +108,16 @@ export async function createServices(
     research,
     erasure,
     record,
-    close: () => passwords.close(),
+    mail,
+    notifications,
+    runVoteNotices: (now) =>
+      runVoteNotices(
+        { assembly, members, research, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },
+        now,
+      ),
+    close: async () => {
+      await mail.close();
+      await passwords.close();
+    },
   };
 }

@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { startKeyDestructionJob } from './research/index.js';
 import { seedDemoCooperative } from './demo/demo-cooperative.js';
 
+const VOTE_NOTICE_INTERVAL_MS = 5 * 60_000;
 const demoFixture = resolve(fileURLToPath(new URL('../fixtures/demo-cooperative.json', import.meta.url)));
 
 async function main(): Promise<void> {
@@ -34,6 +35,18 @@ async function main(): Promise<void> {
   log.info({ schemaVersion: migrated.schemaVersion, applied: migrated.applied }, 'database schema is current');
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
+  services.mail.startSender({ onError: (error) => log.error({ err: error }, 'mail sender pass failed') });
+  // Vote opened / reminder / outcome: every few minutes; each member is notified once per event, whatever runs.
+  const voteNotices = setInterval(() => {
+    services.runVoteNotices(now()).catch((error: unknown) => log.error({ err: error }, 'vote notifications failed'));
+  }, VOTE_NOTICE_INTERVAL_MS);
+  voteNotices.unref();
+  if (!config.mail.smtpUrl) {
+    log[config.env === 'production' ? 'warn' : 'info'](
+      { outbox: config.mail.outboxDir },
+      'no SMTP_URL: e-mail goes to the local outbox (npm run coop -- outbox)',
+    );
+  }
   if (config.demo) {
     const seedStarted = Date.now();
     const seeded = await seedDemoCooperative(services.members, demoFixture, now, services.vault, services);
@@ -68,6 +81,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     keyJob.stop();
     clearInterval(checkpoints);
+    clearInterval(voteNotices);
     server.close();
     server.closeIdleConnections();
     await services.close();

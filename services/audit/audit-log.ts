@@ -99,7 +99,7 @@ export class AuditLog {
 
   /**
    * Loads the checkpoint key and checks it against its pins (AuditKeyError if missing or changed). At first start it
-   * pins the key in the anchor file and, for a log from before migration 0003 whose chain verifies, signs the
+   * pins the key in the anchor file and, for a log from before migration 0005 whose chain verifies, signs the
    * checkpoints it should have.
    */
   static async open(connection: Connection, keyring: Keyring, options: AuditKeyOptions, now: Date): Promise<AuditLog> {
@@ -113,7 +113,7 @@ export class AuditLog {
     return log;
   }
 
-  /** The public key that verified the chain checkpoints written before migration 0003 (the same key). */
+  /** The public key that verified the chain checkpoints written before migration 0005 (the same key). */
   get publicJwk(): JWK {
     return this.key.signing.publicJwk;
   }

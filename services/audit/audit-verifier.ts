@@ -76,7 +76,7 @@ function checkSignedCheckpoints(input: VerifierInput, count: number, roots: Map<
   return problems;
 }
 
-/** The chain checkpoints written before migration 0003 (compact JWS over {seq, hash}), checked as before. */
+/** The chain checkpoints written before migration 0005 (compact JWS over {seq, hash}), checked as before. */
 async function checkLegacyCheckpoints(
   input: VerifierInput,
   chain: { count: number; hashes: ReadonlyMap<number, string> },

@@ -1,5 +1,5 @@
 // The audit log's storage: an append-only chain of entries (each a Merkle leaf), the signed tree checkpoints over
-// them, and the legacy chain checkpoints (JWS, before migration 0003) that are still verified.
+// them, and the legacy chain checkpoints (JWS, before migration 0005) that are still verified.
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /** One audited event; `_id` is its position in the chain (1, 2, 3 …), claimed by a unique insert. */
@@ -16,7 +16,7 @@ export interface AuditEntryDocument {
   hash: string;
   /**
    * Hex Merkle leaf, SHA-256(0x00 ‖ entry bytes): what the signed tree is built of. Written with every entry and by
-   * migration 0003 for older ones; where it is still absent it is computed from the entry (it is derived data).
+   * migration 0005 for older ones; where it is still absent it is computed from the entry (it is derived data).
    */
   leaf?: string;
 }

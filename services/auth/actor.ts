@@ -14,4 +14,6 @@ export interface Actor {
   researcherVerified: boolean;
   /** Members: the membership record (the assembly checks eligibility with it). */
   membership?: MembershipState;
+  /** The session's log-in passed a second factor (stewards need it for their routes, see api-router.ts). */
+  secondFactor?: boolean;
 }

@@ -25,6 +25,8 @@ export interface AccessClaims {
   stateAt: number;
   researcherVerified: boolean;
   membership?: MembershipState;
+  /** The session's log-in passed a second factor. */
+  secondFactor?: boolean;
 }
 
 export interface TokenService {
@@ -92,6 +94,7 @@ function encodeState(claims: AccessClaims): Record<string, unknown> {
   return {
     st: claims.stateAt,
     rv: claims.researcherVerified,
+    ...(claims.secondFactor && { sf: true }),
     ...(m && {
       mbr: {
         j: m.joinedAt.getTime(),
@@ -106,9 +109,10 @@ function encodeState(claims: AccessClaims): Record<string, unknown> {
 
 /** Reads the state claims back; null if any is missing or malformed (such a token is refused). */
 function decodeState(payload: Record<string, unknown>): Omit<AccessClaims, 'userId' | 'sessionId' | 'role'> | null {
-  const { st, rv, mbr } = payload;
-  if (!isMs(st) || typeof rv !== 'boolean') return null;
-  if (mbr === undefined) return { stateAt: st, researcherVerified: rv };
+  const { st, rv, mbr, sf } = payload;
+  if (!isMs(st) || typeof rv !== 'boolean' || (sf !== undefined && sf !== true)) return null;
+  const factor = sf === true ? { secondFactor: true } : {};
+  if (mbr === undefined) return { stateAt: st, researcherVerified: rv, ...factor };
   if (typeof mbr !== 'object' || mbr === null) return null;
   const { j, l, s } = mbr as { j?: unknown; l?: unknown; s?: unknown };
   if (!isMs(j) || (l !== undefined && !isMs(l))) return null;
@@ -123,7 +127,7 @@ function decodeState(payload: Record<string, unknown>): Omit<AccessClaims, 'user
       })),
     }),
   };
-  return { stateAt: st, researcherVerified: rv, membership };
+  return { stateAt: st, researcherVerified: rv, membership, ...factor };
 }
 
 function isMs(value: unknown): value is number {

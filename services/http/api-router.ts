@@ -80,7 +80,14 @@ export class ApiRouter {
   readonly router = new Router();
   readonly registered: Registered[] = [];
 
-  constructor(private readonly options: { auth: Authenticator; jsonBodyLimitBytes: number }) {}
+  constructor(
+    private readonly options: {
+      auth: Authenticator;
+      jsonBodyLimitBytes: number;
+      /** Routes that name stewards refuse a steward whose log-in passed no second factor (403). */
+      stewardSecondFactor?: boolean;
+    },
+  ) {}
 
   /** Registers one route: authenticate → authorise → read body → validate → handle → present. */
   route<
@@ -94,6 +101,15 @@ export class ApiRouter {
       const actor = spec.access === 'public' ? undefined : await authenticate(ctx, auth);
       if (Array.isArray(spec.access) && !spec.access.includes(actor!.role)) {
         throw new Forbidden('role_not_allowed', 'Your role may not do this.');
+      }
+      // Routes open to any signed-in person (the account, enrolment) stay open, so the steward can set one up.
+      if (
+        this.options.stewardSecondFactor &&
+        Array.isArray(spec.access) &&
+        actor?.role === 'steward' &&
+        !actor.secondFactor
+      ) {
+        throw new Forbidden('second_factor_required', 'Stewards sign in with a second factor: set one up first.');
       }
       const rawBody = spec.body ? await readJsonBody(ctx, spec.bodyLimitBytes ?? jsonBodyLimitBytes) : undefined;
       if (spec.rawBody?.streamed) checkStreamedBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes);

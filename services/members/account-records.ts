@@ -26,6 +26,9 @@ export function toAccount(keyring: Keyring, user: UserDocument): Account {
     ...(user.membership && { membership: user.membership }),
     ...(user.admission && { admission: openAdmission(key, user._id, user.admission) }),
     ...(user.researcher && { researcher: user.researcher }),
+    locale: user.locale ?? 'en',
+    secondFactor: user.secondFactor?.totpConfirmedAt !== undefined || (user.secondFactor?.passkeys?.length ?? 0) > 0,
+    ...(user.emailVerifiedAt && { emailVerifiedAt: user.emailVerifiedAt }),
     createdAt: user.createdAt,
   };
 }

@@ -95,7 +95,7 @@ export async function openSeededSessions(
     sessions.map(async (session) => {
       const user = byId.get(session.userId);
       if (!user) throw new Error(`no account ${session.userId}`);
-      const claims = { ...accessClaimsOf(user, session._id, now), role };
+      const claims = { ...accessClaimsOf(user, session, now), role };
       return (await stores.tokens.issueAccessToken(claims, now)).token;
     }),
   );

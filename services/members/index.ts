@@ -6,7 +6,19 @@ import type { AccessClaims, Revocations, Role, TokenService } from '../auth/inde
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { Admission, MembershipRules } from '../../policies/members/membership.js';
+import type { MailQueue } from '../mail/index.js';
+import type { Notifier } from '../notifications/index.js';
+import type { Account } from './members.model.js';
 import { findIdByEmail, getAccount } from './account-records.js';
+import type { AccountMailDeps } from './account-mail.js';
+import { accountTokenStores } from './account-tokens.js';
+import { verifyEmail } from './email-verification.js';
+import { offerUnlock, unlockLogin } from './login-unlock.js';
+import { requestPasswordReset, resetPassword } from './password-reset.js';
+import { beginTotpEnrolment, confirmTotpEnrolment, hasSecondFactor, type SecondFactorProof } from './second-factor.js';
+import { completeSecondFactorLogin } from './second-factor-login.js';
+import { passkeyRegistrationOptions, registerPasskey, type RelyingParty } from './passkeys.js';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
 import { listRegister, type RegisterFilter } from './member-register.js';
 import { logIn } from './log-in.js';
@@ -52,6 +64,10 @@ export type { LoginThrottleOptions } from './login-throttle.js';
 export { ACCOUNT_WIDE_FACTOR, ACCOUNT_WIDE_MAX_DELAY_SECONDS } from './login-throttle.js';
 export type { RegisterFilter } from './member-register.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
+export type { SecondFactorChallenge } from './log-in.js';
+export type { SecondFactorProof } from './second-factor.js';
+// What an authenticator app computes from the enrolment's secret (tests and the demo use it).
+export { base32Decode, hotp, totp, totpStep } from './domain/totp.js';
 // What research, the vault and erasure use: the directory of active members and the erasure of account records.
 export { createMemberDirectory, type DirectoryMember, type MemberDirectory } from './member-directory.js';
 export { eraseAccountRecords, verifyAccountPassword } from './account-erasure.js';
@@ -66,6 +82,12 @@ export interface MembersDeps {
   throttle: LoginThrottleOptions;
   /** Log-ins (success and failure) go to the audit log, under the account id or a keyed hash of the e-mail. */
   audit?: AuditTrail;
+  /** The account's own mail (verification, reset, unlock); without it nothing is mailed. */
+  mail?: MailQueue;
+  /** Base of the links in that mail. */
+  publicUrl?: string;
+  /** Tells applicants that their membership was decided (in-app and e-mail). */
+  notifier?: Notifier;
 }
 
 /** Binds the members' use cases to their collections; call `ensureIndexes` once at start-up. */
@@ -80,6 +102,58 @@ export function createMembers(deps: MembersDeps) {
   const creation = { users, keyring, passwords };
   const sessionStores = { users, sessions, refreshTokens, tokens, revocations };
   const admissionStores = { users, claims, keyring, revocations, ...(audit && { audit }) };
+  const accountMail: AccountMailDeps = {
+    keyring,
+    claims,
+    ...(deps.mail && { mail: deps.mail }),
+    publicUrl: deps.publicUrl ?? '',
+  };
+  const accountTokens = accountTokenStores(connection);
+  const publicUrl = new URL(deps.publicUrl || 'http://localhost');
+  const relyingParty: RelyingParty = { id: publicUrl.hostname, origin: publicUrl.origin, name: 'Datacoop' };
+  const passkeyDeps = { users, keyring, accountTokens, relyingParty, ...(audit && { audit }) };
+  // The applicant learns of the decision in their own language; the reason of a refusal stays in the app.
+  const notifyDecision = async (account: Account, decision: 'admitted' | 'refused', now: Date) => {
+    const words = { en: { admitted: 'admitted', refused: 'refused' }, fr: { admitted: 'admission', refused: 'refus' } };
+    await deps.notifier?.notify(
+      {
+        kind: 'membership-decided',
+        eventId: `${decision}:${now.getTime()}`,
+        userId: account.id,
+        params: { decision },
+        email: {
+          to: account.profile.email,
+          locale: account.locale,
+          name: account.profile.name,
+          url: `${deps.publicUrl ?? ''}/account`,
+          params: { decision: words[account.locale][decision] },
+        },
+      },
+      now,
+    );
+  };
+  const unlocking = {
+    users,
+    keyring,
+    throttle,
+    accountMail,
+    accountTokens,
+    windowSeconds: deps.throttle.windowSeconds,
+    ...(audit && { audit }),
+  };
+  const resetting = {
+    users,
+    sessions,
+    refreshTokens,
+    claims,
+    keyring,
+    passwords,
+    revocations,
+    throttle,
+    accountMail,
+    accountTokens,
+    ...(audit && { audit }),
+  };
 
   return {
     /**
@@ -102,14 +176,29 @@ export function createMembers(deps: MembersDeps) {
 
     /** Creates the collections' indexes; run once at start-up. */
     async ensureIndexes(): Promise<void> {
-      await Promise.all([users.createIndexes(), sessions.createIndexes(), refreshTokens.createIndexes()]);
+      await Promise.all([
+        users.createIndexes(),
+        sessions.createIndexes(),
+        refreshTokens.createIndexes(),
+        accountTokens.tokens.createIndex({ userId: 1 }),
+      ]);
     },
 
     // ---- registration and appointment -------------------------------------------------------------------
 
     /** Registers an account holder (not yet a member) or a researcher (pending); over HTTP, throttled per address. */
     register: (input: RegistrationInput, now: Date, clientAddress?: string) =>
-      registerAccount({ ...creation, throttle }, input, now, clientAddress),
+      registerAccount({ ...creation, throttle, accountMail, accountTokens }, input, now, clientAddress),
+    /** Confirms the account's e-mail address with the link sent at registration (once). */
+    verifyEmail: (token: string, now: Date) =>
+      verifyEmail({ users, accountTokens, ...(audit && { audit }) }, token, now),
+    /** Mails a reset link if the address has an account; the same (silent) outcome when it has none. */
+    requestPasswordReset: (email: string, clientAddress: string, now: Date) =>
+      requestPasswordReset(resetting, email, clientAddress, now),
+    /** Sets a new password with a reset token (once) and ends every session of the account. */
+    resetPassword: (token: string, password: string, now: Date) => resetPassword(resetting, token, password, now),
+    /** The mailed unlock link: lifts the account's log-in delays for the address presenting it (once). */
+    unlockLogin: (token: string, clientAddress: string, now: Date) => unlockLogin(unlocking, token, clientAddress, now),
     /** Creates the first (or another) steward; used by the CLI, never over HTTP. */
     createSteward: (input: Omit<RegistrationInput, 'role'>, now: Date) => appointSteward(creation, input, now),
 
@@ -118,12 +207,54 @@ export function createMembers(deps: MembersDeps) {
     /** Checks the password and opens a new session; unknown e-mail and wrong password look the same. */
     login: (email: string, password: string, clientAddress: string, now: Date) =>
       logIn(
-        { ...sessionStores, keyring, passwords, throttle, refreshTtlSeconds: deps.refreshTtlSeconds, audit },
+        {
+          ...sessionStores,
+          keyring,
+          passwords,
+          throttle,
+          refreshTtlSeconds: deps.refreshTtlSeconds,
+          audit,
+          accountTokens,
+          offerUnlock: (emailIndex, at) => offerUnlock(unlocking, emailIndex, at),
+        },
         email,
         password,
         clientAddress,
         now,
       ),
+    /** The second step of a log-in with a second factor: the challenge and a code or recovery code. */
+    loginSecondFactor: (challenge: string, proof: SecondFactorProof, now: Date) =>
+      completeSecondFactorLogin(
+        {
+          ...sessionStores,
+          keyring,
+          passwords,
+          throttle,
+          claims,
+          accountTokens,
+          relyingParty,
+          refreshTtlSeconds: deps.refreshTtlSeconds,
+          ...(audit && { audit }),
+        },
+        challenge,
+        proof,
+        now,
+      ),
+    /** Starts a TOTP enrolment: the secret for the authenticator app (shown once). */
+    beginTotpEnrolment: (userId: string) => beginTotpEnrolment({ users, claims, keyring, audit }, userId),
+    /** Confirms the enrolment with a first code; returns the ten recovery codes (shown once). */
+    confirmTotpEnrolment: (userId: string, code: string, now: Date) =>
+      confirmTotpEnrolment({ users, claims, keyring, audit }, userId, code, now),
+    /** The options for registering a passkey (navigator.credentials.create), with a single-use challenge. */
+    passkeyRegistrationOptions: (userId: string, now: Date) => passkeyRegistrationOptions(passkeyDeps, userId, now),
+    /** Verifies the authenticator's registration response and keeps the passkey as a second factor. */
+    registerPasskey: (userId: string, response: RegistrationResponseJSON, now: Date) =>
+      registerPasskey(passkeyDeps, userId, response, now),
+    /** Whether the account has a confirmed second factor. */
+    async hasSecondFactor(userId: string): Promise<boolean> {
+      const user = await users.findById(userId, { secondFactor: 1 }).lean();
+      return user !== null && hasSecondFactor(user);
+    },
     /** Exchanges a refresh token for a new pair; presenting a used token again revokes the whole session. */
     refresh: (refreshToken: string, now: Date) => refreshSession({ ...sessionStores, claims }, refreshToken, now),
     /** Ends the session the refresh token belongs to. */
@@ -160,11 +291,17 @@ export function createMembers(deps: MembersDeps) {
     /** An account holder applies for membership (again only after a refusal). */
     applyForMembership: (userId: string, now: Date) => applyForMembership(admissionStores, userId, now),
     /** A steward admits an applicant after the bylaws' checks; voting rights start now. */
-    admit: (userId: string, admission: Admission, rules: MembershipRules, stewardId: string, now: Date) =>
-      admitMember(admissionStores, userId, admission, rules, stewardId, now),
+    async admit(userId: string, admission: Admission, rules: MembershipRules, stewardId: string, now: Date) {
+      const account = await admitMember(admissionStores, userId, admission, rules, stewardId, now);
+      await notifyDecision(account, 'admitted', now);
+      return account;
+    },
     /** A steward refuses an application, with a reason the applicant reads. */
-    refuseApplication: (userId: string, reason: string, stewardId: string, now: Date) =>
-      refuseApplication(admissionStores, userId, reason, stewardId, now),
+    async refuseApplication(userId: string, reason: string, stewardId: string, now: Date) {
+      const account = await refuseApplication(admissionStores, userId, reason, stewardId, now);
+      await notifyDecision(account, 'refused', now);
+      return account;
+    },
     /** A member resigns; rights end after the bylaws' notice. */
     resign: (userId: string, rules: MembershipRules, now: Date) =>
       resignMembership(admissionStores, userId, rules, now),

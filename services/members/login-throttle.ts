@@ -107,6 +107,15 @@ export class LoginThrottle {
     await this.model.updateOne({ _id: attempt.knownKey }, { $set: { expiresAt } }, { upsert: true });
   }
 
+  /**
+   * The owner's unlock link (mailed when their account is slowed down): clears the account-wide failures and those
+   * of the account from the owner's own address. Failures from other addresses stay, so an attacker elsewhere keeps
+   * waiting.
+   */
+  async unlock(accountIndex: string, ipIndex: string): Promise<void> {
+    await this.model.deleteMany({ key: { $in: [`pair:${accountIndex}:${ipIndex}`, `account:${accountIndex}`] } });
+  }
+
   // Recent failures of `key` decide whether (and how long) this attempt must wait; after a failure, the attempt
   // claims the turn of that failure count, so concurrent attempts cannot all go ahead.
   private async waitTurn(key: string, free: number, maxSeconds: number, now: Date): Promise<void> {

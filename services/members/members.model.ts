@@ -23,6 +23,8 @@ export interface RegistrationInput {
   sex?: Sex;
   region?: Region;
   organisation?: string;
+  /** The language of the account's e-mail; English when not given. */
+  locale?: 'en' | 'fr';
 }
 
 export type ProfilePatch = Partial<Pick<Profile, 'name' | 'birthYear' | 'sex' | 'region' | 'organisation'>>;
@@ -44,6 +46,10 @@ export interface Account {
   /** Account holders who applied: their register record, with a refusal's or exclusion's reason opened. */
   admission?: MembershipView;
   researcher?: UserDocument['researcher'];
+  locale: 'en' | 'fr';
+  emailVerifiedAt?: Date;
+  /** Whether a second factor (TOTP) is set up. */
+  secondFactor: boolean;
   createdAt: Date;
 }
 

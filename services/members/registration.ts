@@ -8,6 +8,8 @@ import { isDuplicateKey } from '../db/connection.js';
 import { Conflict, InvalidRequest } from '../errors.js';
 import { emailIndexOf, toAccount } from './account-records.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { mailAccount, type AccountMailDeps } from './account-mail.js';
+import { issueAccountToken, type AccountTokenStores } from './account-tokens.js';
 import type { Account, Profile, RegistrationInput } from './members.model.js';
 import { sealProfile } from './profile.js';
 import { checkProfileRules } from './profile-rules.js';
@@ -26,7 +28,7 @@ export interface AccountCreation {
  * docs/security.md): the same 201 and body shape, after the same password hash, but nothing is stored.
  */
 export async function registerAccount(
-  deps: AccountCreation & { throttle: LoginThrottle },
+  deps: AccountCreation & { throttle: LoginThrottle; accountMail: AccountMailDeps; accountTokens: AccountTokenStores },
   input: RegistrationInput,
   now: Date,
   clientAddress?: string,
@@ -36,7 +38,34 @@ export async function registerAccount(
   if (clientAddress !== undefined) {
     await deps.throttle.beforeRegistration(deps.keyring.blindIndex('ip', clientAddress), now);
   }
-  return createAccount(deps, input, now, { concealTaken: clientAddress !== undefined });
+  const overHttp = clientAddress !== undefined;
+  const account = await createAccount(deps, input, now, { concealTaken: overHttp });
+  // Accounts made by the demo seeder and benchmarks (not over HTTP) get no mail.
+  if (overHttp) await mailAfterRegistration(deps, input.email, account.id, now);
+  return account;
+}
+
+// The new account gets its verification link; an address already in use gets "someone tried to register with
+// your address" instead (the answer to the request is the same either way).
+async function mailAfterRegistration(
+  deps: {
+    users: Model<UserDocument>;
+    keyring: Keyring;
+    accountMail: AccountMailDeps;
+    accountTokens: AccountTokenStores;
+  },
+  email: string,
+  answeredId: string,
+  now: Date,
+): Promise<void> {
+  const user = await deps.users.findOne({ emailIndex: emailIndexOf(deps.keyring, email) }).lean();
+  if (!user) return;
+  if (user._id !== answeredId) {
+    await mailAccount(deps.accountMail, user, 'registration-attempt', '/forgot-password', now);
+    return;
+  }
+  const token = await issueAccountToken(deps.accountTokens, 'email-verification', user._id, now);
+  await mailAccount(deps.accountMail, user, 'email-verification', `/verify-email?token=${token}`, now);
 }
 
 /**
@@ -69,6 +98,7 @@ export async function createAccount(
     wrappedKey: wrapped,
     profile: sealProfile(key, id, profile),
     ...(input.role === 'researcher' && { researcher: { verification: 'pending' as const } }),
+    locale: input.locale ?? 'en',
     createdAt: now,
     updatedAt: now,
   };

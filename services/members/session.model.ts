@@ -7,8 +7,10 @@ export interface SessionDocument {
   userId: string;
   createdAt: Date;
   expiresAt: Date;
+  /** When the session's log-in passed a second factor (absent: password only). */
+  secondFactorAt?: Date;
   revokedAt?: Date;
-  revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed';
+  revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed' | 'password_reset';
 }
 
 /** One refresh token, identified by the SHA-256 of its value; used once (claimed in `claims`), then replaced. */
@@ -28,6 +30,7 @@ const sessionSchema = new Schema<SessionDocument>(
     expiresAt: { type: Date, required: true },
     revokedAt: Date,
     revokedReason: String,
+    secondFactorAt: Date,
   },
   { collection: 'sessions', versionKey: false },
 );

@@ -13,16 +13,17 @@ export const invalidRefreshToken = () =>
 /** The claims of an access token for this account and session, with the account state as read at `stateAt`. */
 export function accessClaimsOf(
   user: Pick<UserDocument, '_id' | 'role' | 'researcher' | 'membership'>,
-  sessionId: string,
+  session: Pick<SessionDocument, '_id' | 'secondFactorAt'>,
   stateAt: Date,
 ): AccessClaims {
   return {
     userId: user._id,
-    sessionId,
+    sessionId: session._id,
     role: user.role,
     stateAt: stateAt.getTime(),
     researcherVerified: user.researcher?.verification === 'verified',
     ...(user.membership && { membership: user.membership }),
+    ...(session.secondFactorAt && { secondFactor: true }),
   };
 }
 
@@ -58,7 +59,7 @@ export async function pairWith(
   now: Date,
 ): Promise<TokenPair> {
   // `now` is when this request began, before the account was read: a change written since makes the token stale.
-  const access = await deps.tokens.issueAccessToken(accessClaimsOf(user, session._id, now), now);
+  const access = await deps.tokens.issueAccessToken(accessClaimsOf(user, session, now), now);
   return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, tokenType: 'Bearer' };
 }
 
@@ -105,5 +106,6 @@ export async function resolveActor(
     role: claims.role,
     researcherVerified: claims.researcherVerified,
     ...(claims.membership && { membership: claims.membership }),
+    secondFactor: claims.secondFactor === true,
   };
 }

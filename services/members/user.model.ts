@@ -27,6 +27,25 @@ export interface AdmissionRecord {
   endsAt?: Date;
 }
 
+/** TOTP enrolment and recovery codes; only keyed hashes of the codes are stored, each usable once (a claim). */
+export interface SecondFactorRecord {
+  /** The sealed secret, pending until `totpConfirmedAt`; `enrolmentId` names this enrolment (one confirmation each). */
+  totp?: Buffer;
+  enrolmentId?: string;
+  totpConfirmedAt?: Date;
+  recoveryCodes?: string[];
+  /** WebAuthn credentials: public keys (not secret) and their signature counters. */
+  passkeys?: PasskeyRecord[];
+}
+
+export interface PasskeyRecord {
+  id: string;
+  publicKey: Buffer;
+  counter: number;
+  transports?: string[];
+  createdAt: Date;
+}
+
 export interface UserDocument {
   _id: string;
   schemaVersion: number;
@@ -51,6 +70,12 @@ export interface UserDocument {
     decidedAt?: Date;
     decidedBy?: string;
   };
+  /** The second factor: a TOTP secret (sealed under the member's key), confirmed once a code matched. */
+  secondFactor?: SecondFactorRecord;
+  /** The language of the account's e-mail (`en` when absent: accounts from before migration 3). */
+  locale?: 'en' | 'fr';
+  /** When the owner confirmed the e-mail address by the link sent at registration. */
+  emailVerifiedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,6 +132,28 @@ const userSchema = new Schema<UserDocument>(
         { _id: false },
       ),
     },
+    secondFactor: {
+      type: new Schema(
+        {
+          totp: Buffer,
+          enrolmentId: String,
+          totpConfirmedAt: Date,
+          recoveryCodes: { type: [String], default: undefined },
+          passkeys: {
+            type: [
+              new Schema(
+                { id: String, publicKey: Buffer, counter: Number, transports: [String], createdAt: Date },
+                { _id: false },
+              ),
+            ],
+            default: undefined,
+          },
+        },
+        { _id: false },
+      ),
+    },
+    locale: { type: String, enum: ['en', 'fr'] },
+    emailVerifiedAt: Date,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

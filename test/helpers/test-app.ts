@@ -1,8 +1,9 @@
 // createTestApp(): the real service (real middleware, real FerretDB database of its own) on a random port.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { createApp } from '../../services/app.js';
@@ -78,6 +79,8 @@ export async function createTestApp(
   const uri = options.uri ?? fresh.uri;
   const dbName = options.dbName ?? fresh.dbName;
   const masterKey = options.masterKey ?? randomBytes(32);
+  // Without SMTP_URL the app's e-mail goes to an outbox of its own, removed with the app.
+  const outboxDir = mkdtempSync(join(tmpdir(), 'datacoop-test-outbox-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     MONGODB_URI: uri,
@@ -86,6 +89,7 @@ export async function createTestApp(
     // A data directory per database and test file (instances on one database share it, as on one host): the audit
     // anchor lives there, and a database name reused by another file or run must not meet an older pin.
     DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', RUN, dbName),
+    MAIL_OUTBOX_DIR: outboxDir,
     ...env,
   });
   const connection = await connectDatabase(uri, {
@@ -94,12 +98,16 @@ export async function createTestApp(
   });
   // As in production (services/main.ts): the stored format is brought up to date before the services start.
   await runMigrations(connection.db!, MIGRATIONS);
-  // A service that refuses to start (e.g. a missing audit key) must not leave its connection open.
-  const services = await createServices(connection, masterKey, config).catch(async (error: unknown) => {
-    await connection.close();
-    throw error;
-  });
   const clock = new TestClock();
+  // A service that refuses to start (e.g. a missing audit key) must not leave its connection open.
+  const services = await createServices(connection, masterKey, config, { now: clock.now }).catch(
+    async (error: unknown) => {
+      await connection.close();
+      throw error;
+    },
+  );
+  // Queuing wakes the sender at once; the poll only picks up retries (and other instances' messages).
+  services.mail.startSender({ pollMs: 500 });
   const log = createLogger(config.logLevel);
   const app = createApp({ config, log, connection, ...services, now: clock.now });
   const server: Server = await new Promise((resolve) => {
@@ -139,6 +147,7 @@ export async function createTestApp(
       await services.close();
       await connection.dropDatabase().catch(() => {});
       await connection.close();
+      rmSync(outboxDir, { recursive: true, force: true });
     },
   };
 }

@@ -131,6 +131,14 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
     foreignId: (w) => w.member.id,
     body: { organisation: 'University of Bern', nonProfit: true, reason: 'status_corrected' },
   },
+  'POST /api/me/notifications/{id}/read': {
+    kind: 'no owner',
+    why: "the caller's own notifications only; another account's answers 404 like a missing one (notifications.test.ts)",
+  },
+  'PUT /api/me/notification-settings/{kind}': {
+    kind: 'no owner',
+    why: 'the path names a kind of notification, not an object; the settings are always the caller’s own',
+  },
   'POST /api/steward/members/{id}/admit': {
     kind: 'no owner',
     why: "stewards decide every account holder's membership",

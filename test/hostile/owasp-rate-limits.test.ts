@@ -42,12 +42,13 @@ function expectLimited(response: RawResponse, windowSeconds: number): void {
 }
 
 describe('rate limits: 429 with Retry-After wherever the document promises it', () => {
-  it('promises 429 exactly on registration, log-in, research queries and pseudonymised exports', () => {
+  it('promises 429 exactly on registration, log-in, password reset, research queries and pseudonymised exports', () => {
     const limited = operations.filter((o) => o.responses['429']).map((o) => `${o.method} ${o.path}`);
     expect(limited.sort()).toEqual(
       [
         'POST /api/auth/register',
         'POST /api/auth/login',
+        'POST /api/auth/password-reset',
         'POST /api/research/queries',
         'GET /api/research/policies/{id}/export',
         'POST /api/proposals/{id}/discussion',

@@ -151,6 +151,7 @@ describe('personal data at rest', () => {
         '_id',
         'createdAt',
         'emailIndex',
+        'locale',
         'passwordHash',
         'profile',
         'role',

@@ -1,11 +1,11 @@
 // Log-in throttling that cannot be turned against the owner: growing delays per (account, address) and per account,
 // an address budget that accounts known at that address do not depend on. Requests come from distinct loopback
 // source addresses (127.0.0.x), as from distinct machines.
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_WIDE_FACTOR, ACCOUNT_WIDE_MAX_DELAY_SECONDS } from '../../services/members/index.js';
 import { registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { postFrom, type AddressedReply } from '../helpers/from-address.js';
 
 const WINDOW_SECONDS = 900;
 const FREE_FAILURES = 3;
@@ -21,45 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-interface Reply {
-  status: number;
-  retryAfter: number | undefined;
-  body: { error?: { code: string } };
-}
-
 /** POST /api/auth/login with the TCP connection bound to `source` (a loopback address) as the client's address. */
-function loginFrom(source: string, email: string, password: string): Promise<Reply> {
-  const url = new URL(app.baseUrl);
-  const payload = JSON.stringify({ email, password });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: '/api/auth/login',
-        method: 'POST',
-        localAddress: source,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          const retryAfter = res.headers['retry-after'];
-          resolve({
-            status: res.statusCode ?? 0,
-            retryAfter: retryAfter === undefined ? undefined : Number(retryAfter),
-            body: text ? JSON.parse(text) : {},
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const loginFrom = (source: string, email: string, password: string) =>
+  postFrom(app.baseUrl, source, '/api/auth/login', { email, password });
 
 const guess = (source: string, account: BuiltAccount, n: number) =>
   loginFrom(source, account.email, `wrong guess ${n}`);
@@ -137,7 +101,7 @@ describe('log-in throttling', () => {
     const nat = '127.0.0.16';
     const regular = await registerAndLogin(app);
     expect((await loginFrom(nat, regular.email, regular.password)).status).toBe(200);
-    let last: Reply | undefined;
+    let last: AddressedReply | undefined;
     for (let i = 0; i <= ATTEMPTS_PER_ADDRESS; i++) {
       last = await loginFrom(nat, `nobody-${i}@example.org`, 'whatever1');
       if (last.status === 429) break;

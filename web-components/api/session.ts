@@ -35,15 +35,32 @@ export function clearSession(): void {
   if (had) for (const listener of endListeners) listener();
 }
 
-/** Exchanges e-mail and password for a session. */
-export async function signIn(email: string, password: string): Promise<void> {
-  const response = await fetch('/api/auth/login', {
+/** What signing in needs next: nothing (signed in), or a code for the challenge (the account has a second factor). */
+export type SignInStep = { signedIn: true } | { challenge: string };
+
+async function postForTokens(path: string, body: unknown): Promise<TokenPair | { challenge: string }> {
+  const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify(body),
   });
   if (!response.ok) throw await toApiError(response);
-  storeTokens((await response.json()) as TokenPair);
+  return (await response.json()) as TokenPair | { challenge: string };
+}
+
+/** Exchanges e-mail and password for a session, or for a second-factor challenge. */
+export async function signIn(email: string, password: string): Promise<SignInStep> {
+  const answer = await postForTokens('/api/auth/login', { email, password });
+  if ('challenge' in answer) return { challenge: answer.challenge };
+  storeTokens(answer);
+  return { signedIn: true };
+}
+
+/** Answers a second-factor challenge with a code (six digits) or a recovery code. */
+export async function signInWithCode(challenge: string, code: string): Promise<void> {
+  const trimmed = code.trim();
+  const proof = /^\d{6}$/.test(trimmed) ? { code: trimmed } : { recoveryCode: trimmed };
+  storeTokens((await postForTokens('/api/auth/login/second-factor', { challenge, ...proof })) as TokenPair);
 }
 
 /** Ends the session on the server (best effort) and forgets every token here. */

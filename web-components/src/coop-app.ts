@@ -23,6 +23,10 @@ const pageTitles: Record<RouteMatch['name'], MessageKey> = {
   research: 'research.title',
   account: 'account.title',
   steward: 'steward.title',
+  'forgot-password': 'accountLink.forgot-password.title',
+  'reset-password': 'accountLink.reset-password.title',
+  'verify-email': 'accountLink.verify-email.title',
+  unlock: 'accountLink.unlock.title',
   'not-found': 'notFound.title',
 };
 
@@ -301,6 +305,11 @@ export class CoopApp extends LitElement {
         return html`<coop-account-page .account=${this.account}></coop-account-page>`;
       case 'steward':
         return html`<coop-steward-page></coop-steward-page>`;
+      case 'forgot-password':
+      case 'reset-password':
+      case 'verify-email':
+      case 'unlock':
+        return html`<coop-account-link-page .mode=${route.name}></coop-account-link-page>`;
       case 'not-found':
         return html`<section>
           <h1 tabindex="-1">${t('notFound.title')}</h1>

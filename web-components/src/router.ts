@@ -13,7 +13,11 @@ export type RouteName =
   | 'account'
   | 'research'
   | 'steward'
+  | AccountLinkRoute
   | 'not-found';
+
+/** The public pages behind the links the service mails (and "forgot password" from the sign-in page). */
+export type AccountLinkRoute = 'forgot-password' | 'reset-password' | 'verify-email' | 'unlock';
 
 export interface RouteMatch {
   name: RouteName;
@@ -31,6 +35,10 @@ const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
   { pattern: /^\/account\/?$/, name: 'account', keys: [] },
   { pattern: /^\/research\/?$/, name: 'research', keys: [] },
   { pattern: /^\/steward\/?$/, name: 'steward', keys: [] },
+  { pattern: /^\/forgot-password\/?$/, name: 'forgot-password', keys: [] },
+  { pattern: /^\/reset-password\/?$/, name: 'reset-password', keys: [] },
+  { pattern: /^\/verify-email\/?$/, name: 'verify-email', keys: [] },
+  { pattern: /^\/unlock\/?$/, name: 'unlock', keys: [] },
 ];
 
 /** Who may open each page ('public': anyone, signed in or not). */
@@ -45,6 +53,10 @@ export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
   account: ['member', 'researcher', 'steward'],
   research: ['researcher'],
   steward: ['steward'],
+  'forgot-password': 'public',
+  'reset-password': 'public',
+  'verify-email': 'public',
+  unlock: 'public',
   'not-found': 'public',
 };
 
@@ -60,6 +72,10 @@ export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
   account: () => import('../pages/coop-account-page/coop-account-page.js'),
   research: () => import('../pages/coop-research-page/coop-research-page.js'),
   steward: () => import('../pages/coop-steward-page/coop-steward-page.js'),
+  'forgot-password': () => import('../pages/coop-account-link-page/coop-account-link-page.js'),
+  'reset-password': () => import('../pages/coop-account-link-page/coop-account-link-page.js'),
+  'verify-email': () => import('../pages/coop-account-link-page/coop-account-link-page.js'),
+  unlock: () => import('../pages/coop-account-link-page/coop-account-link-page.js'),
   'not-found': async () => undefined,
 };
 

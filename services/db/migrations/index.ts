@@ -5,6 +5,7 @@ import { admittedMembers } from './0002-admitted-members.js';
 import { budgetedInsights } from './0003-budgeted-insights.js';
 import { proxiesAndDiscussion } from './0004-proxies-and-discussion.js';
 import { auditMerkleLeaves } from './0005-audit-merkle-leaves.js';
+import { accountLocale } from './0006-account-locale.js';
 import type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   budgetedInsights,
   proxiesAndDiscussion,
   auditMerkleLeaves,
+  accountLocale,
 ];
 
 /** The schema version this code reads and writes: the newest migration's. */

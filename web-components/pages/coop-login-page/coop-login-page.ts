@@ -1,7 +1,7 @@
 // Sign in with e-mail and password; fires coop-signed-in once the session exists.
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
-import { signIn } from '../../api/session.js';
+import { signIn, signInWithCode } from '../../api/session.js';
 import { LocaleController, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -11,16 +11,41 @@ export class CoopLoginPage extends LitElement {
   static override properties = {
     busy: { state: true },
     error: { state: true },
+    challenge: { state: true },
   };
 
   declare private busy: boolean;
   declare private error: string;
+  /** Set after a right password of an account with a second factor: the code step shows. */
+  declare private challenge: string;
   private readonly locale = new LocaleController(this);
 
   constructor() {
     super();
     this.busy = false;
     this.error = '';
+    this.challenge = '';
+  }
+
+  private signedIn(): void {
+    this.dispatchEvent(new CustomEvent('coop-signed-in', { bubbles: true, composed: true }));
+  }
+
+  private async onCode(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this.busy = true;
+    this.error = '';
+    try {
+      await signInWithCode(this.challenge, String(data.get('code')));
+      this.signedIn();
+    } catch {
+      // A wrong code uses up the challenge: back to the password.
+      this.challenge = '';
+      this.error = t('login.codeInvalid');
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async onSubmit(event: SubmitEvent): Promise<void> {
@@ -29,8 +54,9 @@ export class CoopLoginPage extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      await signIn(String(data.get('email')), String(data.get('password')));
-      this.dispatchEvent(new CustomEvent('coop-signed-in', { bubbles: true, composed: true }));
+      const step = await signIn(String(data.get('email')), String(data.get('password')));
+      if ('challenge' in step) this.challenge = step.challenge;
+      else this.signedIn();
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'network_error';
       this.error =
@@ -45,6 +71,7 @@ export class CoopLoginPage extends LitElement {
   }
 
   override render() {
+    if (this.challenge) return this.renderCodeStep();
     return html`<section class="card">
       <h1 tabindex="-1">${t('login.title')}</h1>
       <p>${t('login.intro')}</p>
@@ -58,7 +85,22 @@ export class CoopLoginPage extends LitElement {
         </div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       </form>
+      <p><a href="/forgot-password">${t('login.forgot')}</a></p>
       <p><a href="/record">${t('record.link')}</a></p>
+    </section>`;
+  }
+
+  private renderCodeStep() {
+    return html`<section class="card">
+      <h1 tabindex="-1">${t('login.title')}</h1>
+      <p>${t('login.codeIntro')}</p>
+      <form @submit=${this.onCode}>
+        <label for="code">${t('login.code')}</label>
+        <input id="code" name="code" autocomplete="one-time-code" inputmode="text" required size="16" maxlength="11" />
+        <div class="actions">
+          <button type="submit" ?disabled=${this.busy}>${t('login.codeSubmit')}</button>
+        </div>
+      </form>
     </section>`;
   }
 }

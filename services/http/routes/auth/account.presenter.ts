@@ -36,6 +36,9 @@ export function presentAccount(account: Account, now: Date): z.infer<typeof acco
     ...(account.role === 'member' && { membership: presentMembership(account.admission, now) }),
     ...(account.researcher && { verification: account.researcher.verification }),
     ...(account.researcher?.nonProfit !== undefined && { nonProfit: account.researcher.nonProfit }),
+    locale: account.locale,
+    emailVerified: account.emailVerifiedAt !== undefined,
+    secondFactor: account.secondFactor,
     createdAt: account.createdAt.toISOString(),
   };
 }

@@ -1,8 +1,17 @@
 // Registration, log-in, token refresh and log-out.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from './account.presenter.js';
-import { accountSchema, loginBody, refreshBody, registerBody, tokenPairSchema } from './auth.schema.js';
+import {
+  accountSchema,
+  loginAnswerSchema,
+  loginBody,
+  refreshBody,
+  registerBody,
+  secondFactorLoginBody,
+  tokenPairSchema,
+} from './auth.schema.js';
 
 /** Adds the /api/auth routes. */
 export function authRoutes(api: ApiRouter, members: Members, now: () => Date): void {
@@ -28,14 +37,37 @@ export function authRoutes(api: ApiRouter, members: Members, now: () => Date): v
       {
         method: 'post',
         path: '/api/auth/login',
-        summary: 'Exchange e-mail and password for an access token and a refresh token',
+        summary:
+          'Exchange e-mail and password for an access token and a refresh token, or (with a second factor) for a ' +
+          'challenge to answer with a code',
         tag: 'auth',
         access: 'public',
         body: loginBody,
-        success: { status: 200, schema: tokenPairSchema, description: 'A new session' },
+        success: { status: 200, schema: loginAnswerSchema, description: 'A new session, or a second-factor challenge' },
         errors: { 401: 'invalid_credentials', 429: 'rate_limited' },
       },
       async ({ body, ctx }) => members.login(body.email, body.password, ctx.ip, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/login/second-factor',
+        summary: 'Finish a log-in with the challenge and a code from your authenticator app (or a recovery code)',
+        tag: 'auth',
+        access: 'public',
+        body: secondFactorLoginBody,
+        success: { status: 200, schema: tokenPairSchema, description: 'A new session' },
+        errors: { 401: 'invalid_second_factor (wrong or used code, expired or used challenge: sign in again)' },
+      },
+      async ({ body }) => {
+        const proof =
+          'code' in body
+            ? { code: body.code }
+            : 'recoveryCode' in body
+              ? { recoveryCode: body.recoveryCode }
+              : { passkey: body.passkey as unknown as AuthenticationResponseJSON };
+        return members.loginSecondFactor(body.challenge, proof, now());
+      },
     )
     .route(
       {

@@ -20,6 +20,8 @@ export const sexSchema = z.enum(sexes);
 export const birthYearSchema = z.number().int().min(1800).max(2200);
 export const organisationSchema = displayTextSchema(2, 200);
 
+export const localeSchema = z.enum(['en', 'fr']).describe('The language of your e-mail');
+
 export const registerBody = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
@@ -29,6 +31,7 @@ export const registerBody = z.strictObject({
   sex: sexSchema.optional(),
   region: regionSchema.optional(),
   organisation: organisationSchema.optional(),
+  locale: localeSchema.optional(),
 });
 
 export const loginBody = z.strictObject({
@@ -71,5 +74,55 @@ export const accountSchema = z.object({
   membership: membershipSchema.optional().describe('Account holders (role member): their membership'),
   verification: z.enum(['pending', 'verified', 'rejected']).optional().describe('Researchers only'),
   nonProfit: z.boolean().optional().describe('Researchers only, once verified'),
+  locale: localeSchema,
+  emailVerified: z.boolean().describe('Whether the owner confirmed the address by the link sent at registration'),
+  secondFactor: z.boolean().describe('Whether a second factor (an authenticator app) is set up'),
   createdAt: z.string(),
+});
+
+/** A token from a link the service mailed (verification, reset, unlock): base64url, 43 characters. */
+export const mailedTokenSchema = z.string().regex(/^[\w-]{20,200}$/, 'Not a token from one of our links.');
+
+export const tokenBody = z.strictObject({ token: mailedTokenSchema });
+export const passwordResetRequestBody = z.strictObject({ email: z.string().min(1).max(254) });
+export const passwordResetBody = z.strictObject({ token: mailedTokenSchema, password: passwordSchema });
+
+export const secondFactorChallengeSchema = z.object({
+  secondFactorRequired: z.literal(true),
+  challenge: z
+    .string()
+    .describe('Send it with a code to /api/auth/login/second-factor within 5 minutes, once; a passkey signs it'),
+  passkeys: z.array(z.string()).describe('Credential ids of your passkeys (allowCredentials)'),
+});
+
+/** A WebAuthn response as @simplewebauthn/browser sends it (checked in depth by @simplewebauthn/server). */
+export const webAuthnResponseSchema = z
+  .looseObject({
+    id: z.string().max(1024),
+    rawId: z.string().max(1024),
+    type: z.literal('public-key'),
+    response: z.looseObject({ clientDataJSON: z.string().max(4096) }),
+    clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ description: 'PublicKeyCredential as JSON' });
+
+export const loginAnswerSchema = z.union([tokenPairSchema, secondFactorChallengeSchema]);
+
+const totpCodeSchema = z.string().regex(/^\d{6}$/, 'Six digits from your authenticator app.');
+const recoveryCodeSchema = z.string().regex(/^[a-z2-7]{5}-?[a-z2-7]{5}$/i, 'A recovery code (xxxxx-xxxxx).');
+
+export const secondFactorLoginBody = z.union([
+  z.strictObject({ challenge: mailedTokenSchema, code: totpCodeSchema }),
+  z.strictObject({ challenge: mailedTokenSchema, recoveryCode: recoveryCodeSchema }),
+  z.strictObject({ challenge: mailedTokenSchema, passkey: webAuthnResponseSchema }),
+]);
+export const passkeyRegistrationBody = z.strictObject({ response: webAuthnResponseSchema });
+
+export const totpConfirmBody = z.strictObject({ code: totpCodeSchema });
+export const totpEnrolmentSchema = z.object({
+  secret: z.string().describe('Base32, for typing into the authenticator app'),
+  otpauthUri: z.string().describe('The same as an otpauth:// URI (for a QR code)'),
+});
+export const recoveryCodesSchema = z.object({
+  recoveryCodes: z.array(z.string()).describe('Ten single-use codes: keep them on paper; shown only now'),
 });

@@ -2,7 +2,15 @@
 import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
-import { accountSchema } from '../auth/auth.schema.js';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { z } from 'zod';
+import {
+  accountSchema,
+  passkeyRegistrationBody,
+  recoveryCodesSchema,
+  totpConfirmBody,
+  totpEnrolmentSchema,
+} from '../auth/auth.schema.js';
 import { patchMeBody } from './me.schema.js';
 
 /** Adds GET and PATCH /api/me. */
@@ -30,5 +38,55 @@ export function meRoutes(api: ApiRouter, members: Members, now: () => Date): voi
         success: { status: 200, schema: accountSchema, description: 'Your updated account' },
       },
       async ({ actor, body }) => presentAccount(await members.updateProfile(actor!.userId, body, now()), now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/totp',
+        summary: 'Start setting up an authenticator app: a new secret, shown once (confirm it with a code)',
+        tag: 'me',
+        access: 'authenticated',
+        success: { status: 201, schema: totpEnrolmentSchema, description: 'The secret for the app' },
+        errors: { 409: 'second_factor_enrolled' },
+      },
+      async ({ actor }) => members.beginTotpEnrolment(actor!.userId),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/totp/confirm',
+        summary: 'Confirm the authenticator app with its current code; answers the ten recovery codes, once',
+        tag: 'me',
+        access: 'authenticated',
+        body: totpConfirmBody,
+        success: { status: 200, schema: recoveryCodesSchema, description: 'The second factor is on' },
+        errors: { 400: 'invalid_code', 409: 'second_factor_enrolled or no_enrolment' },
+      },
+      async ({ actor, body }) => members.confirmTotpEnrolment(actor!.userId, body.code, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/passkeys/options',
+        summary: 'Options for registering a passkey (navigator.credentials.create), with a 5-minute challenge',
+        tag: 'me',
+        access: 'authenticated',
+        success: { status: 200, schema: z.looseObject({ challenge: z.string() }), description: 'The options' },
+      },
+      async ({ actor }) => members.passkeyRegistrationOptions(actor!.userId, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/passkeys',
+        summary: "Register a passkey with the authenticator's answer to the options; it becomes a second factor",
+        tag: 'me',
+        access: 'authenticated',
+        body: passkeyRegistrationBody,
+        success: { status: 201, schema: z.object({ id: z.string() }), description: 'The passkey' },
+        errors: { 400: 'invalid_passkey' },
+      },
+      async ({ actor, body }) =>
+        members.registerPasskey(actor!.userId, body.response as unknown as RegistrationResponseJSON, now()),
     );
 }
