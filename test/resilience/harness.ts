@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../../services/config.js';
 import { createServices, type Services } from '../../services/container.js';
+import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js';
 import { connectDatabase } from '../../services/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../services/db/ferretdb-launcher.js';
 
@@ -271,6 +272,9 @@ export async function openDirect(uri: string, masterKey: Buffer): Promise<Direct
     DATACOOP_DATA_DIR: join(tmpdir(), 'datacoop-test', randomUUID()),
   });
   const connection = await connectDatabase(uri, { embedded: true });
+  // As the service does (services/main.ts): the stored format is brought up to date before any service starts, so
+  // what the services create (the keyring's mail key, say) never meets the check of an older format.
+  await runMigrations(connection.db!, MIGRATIONS);
   const services = await createServices(connection, masterKey, config);
   return {
     connection,
