@@ -95,7 +95,7 @@ export async function createServices(
     audit,
   });
   const research = createResearch({ connection, keyring, audit, assembly, vault, members: directory });
-  const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research });
+  const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research, assembly });
   const record = createPublicRecord({ assembly, research, audit, members });
   return {
     keyring,

@@ -137,6 +137,8 @@ export interface PostDocument {
   text: string;
   postedAt: Date;
   hidden?: { by: string; reason: string; at: Date };
+  /** Set when the author's account was erased: the text is blanked then (it is theirs), the place stays. */
+  erasedAt?: Date;
 }
 
 /** A bylaws version adopted by an approved amendment; `_id` is the amendment's proposal id. */

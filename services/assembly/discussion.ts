@@ -80,6 +80,14 @@ export async function post(
   return document;
 }
 
+/**
+ * A member's erasure blanks the texts of their posts (free text is personal data of its author); each post keeps its
+ * place, so replies still read in order. A rare write by author, not by `_id`: it scans the collection on FerretDB.
+ */
+export async function eraseAuthorPosts(deps: Pick<DiscussionStores, 'posts'>, authorId: string, now: Date) {
+  await deps.posts.updateMany({ authorId }, { $set: { text: '', erasedAt: now } });
+}
+
 /** A steward hides a post with a reason shown in its place; the text is kept, never edited. Audited. */
 export async function hidePost(
   deps: DiscussionStores,

@@ -28,7 +28,7 @@ import { extend, open } from './proposal-opening.js';
 import { get, list, policyVotes, type ProposalFilter } from './proposal-view.js';
 import { castProxyBallot } from './proxy-ballots.js';
 import { announce } from './proposal-announcement.js';
-import { hidePost, post, thread, type NewPost, type Participant } from './discussion.js';
+import { eraseAuthorPosts, hidePost, post, thread, type NewPost, type Participant } from './discussion.js';
 import { createProxyKeys } from './proxy-keys.js';
 import { mandatesOn, nameProxy, revokeProxy } from './proxy-mandates.js';
 import { membersToRemindOf, pendingVotes, reminders } from './reminders.js';
@@ -111,6 +111,8 @@ export function createAssembly(deps: AssemblyDeps) {
     /** A steward hides a post with a reason (never edits it); audited. */
     hidePost: (id: string, postId: string, stewardId: string, reason: string, now: Date) =>
       hidePost(stores, id, postId, stewardId, reason, now),
+    /** Blanks the texts of an erased member's posts (their places stay). */
+    eraseAuthorPosts: (memberId: string, now: Date) => eraseAuthorPosts(stores, memberId, now),
 
     // ---- opening and deadline -------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 // Erasure of a member (`DELETE /api/me`) as its own use case, calling each context for its own part, in this order:
 // verify the re-entered password → a pseudonymous tombstone in the audit chain → the erasure claim (a repeated
 // request is then a no-op) → the member's access tokens end → the account records with the wrapped data key (every
-// ciphertext of the person becomes unreadable) → the vault's data → research's data. Nothing is deleted unless
+// ciphertext of the person becomes unreadable) → the vault's data, research's data and the texts of their discussion
+// posts. Nothing is deleted unless
 // the tombstone and the claim are written.
 import type { Connection, mongo } from 'mongoose';
 import type { Revocations } from '../auth/index.js';
@@ -21,6 +22,8 @@ export interface EraseMemberDeps {
   audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
   vault: { eraseMemberData(memberId: string): Promise<void> };
   research: { eraseMemberData(memberId: string): Promise<void> };
+  /** The texts of the member's discussion posts are theirs too. */
+  assembly?: { eraseAuthorPosts(memberId: string, now: Date): Promise<void> };
 }
 
 /** Erases an account and everything of its member after the password is re-entered. */
@@ -32,5 +35,9 @@ export async function eraseMember(deps: EraseMemberDeps, memberId: string, passw
   await claimOnce(erasures, deps.keyring.blindIndex('erasure', memberId), { erasedAt: now });
   await deps.revocations?.accountEnded(memberId, now);
   await eraseAccountRecords(deps, memberId, now);
-  await Promise.all([deps.vault.eraseMemberData(memberId), deps.research.eraseMemberData(memberId)]);
+  await Promise.all([
+    deps.vault.eraseMemberData(memberId),
+    deps.research.eraseMemberData(memberId),
+    deps.assembly?.eraseAuthorPosts(memberId, now),
+  ]);
 }

@@ -215,6 +215,11 @@ describe('the discussion thread', () => {
     expect(erased.status, erased.text).toBe(204);
     const [post] = (await threadAs(await asSteward(), other)).body.posts;
     expect(post.author).toEqual({ name: null, role: 'member' });
+    // The text was theirs: gone from the answer and from the database, the post's place kept.
+    expect(post).toMatchObject({ text: null, erased: true });
+    const stored = await app.connection.collection('proposal_posts').find({ authorId: author.id }).toArray();
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain('My last words');
   });
 
   it('refuses posts once the vote has closed', async () => {

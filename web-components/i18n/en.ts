@@ -284,6 +284,7 @@ export const en = {
   'discussion.posted': 'Your post is published.',
   'discussion.closed': 'The discussion is closed.',
   'discussion.formerMember': 'a former member',
+  'discussion.erasedText': 'The text was removed with its author’s account.',
   'discussion.postBy': 'Post by {name}',
   'discussion.role.steward': 'steward',
   'discussion.role.researcher': 'researcher',

@@ -293,6 +293,7 @@ export const fr: Record<MessageKey, string> = {
   'discussion.posted': 'Votre contribution est publiée.',
   'discussion.closed': 'La discussion est close.',
   'discussion.formerMember': 'un ancien membre',
+  'discussion.erasedText': 'Le texte a été supprimé avec le compte de son auteur.',
   'discussion.postBy': 'Contribution de {name}',
   'discussion.role.steward': 'administration',
   'discussion.role.researcher': 'chercheur',

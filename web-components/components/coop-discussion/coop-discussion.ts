@@ -93,7 +93,9 @@ export class CoopDiscussion extends LitElement {
           ? html`<p class="muted" data-testid="hidden-post">
               ${t('discussion.hiddenBy', { reason: post.hidden.reason })}
             </p>`
-          : html`<p class="text">${post.text}</p>`
+          : post.erased
+            ? html`<p class="muted">${t('discussion.erasedText')}</p>`
+            : html`<p class="text">${post.text}</p>`
       }
       ${
         this.steward && !post.hidden

@@ -8,7 +8,7 @@ import { proposalIdParams } from './proposals.schema.js';
 
 type NameOf = (userId: string) => Promise<string | null>;
 
-/** The only fields of a post that leave the server; a hidden post's text never does. */
+/** The only fields of a post that leave the server; a hidden post's text never does, an erased author's is gone. */
 async function presentPost(post: PostDocument, viewerId: string, nameOf: NameOf) {
   return {
     id: post._id,
@@ -16,8 +16,9 @@ async function presentPost(post: PostDocument, viewerId: string, nameOf: NameOf)
     author: { name: await nameOf(post.authorId), role: post.authorRole },
     mine: post.authorId === viewerId,
     postedAt: post.postedAt.toISOString(),
-    text: post.hidden ? null : post.text,
+    text: post.hidden || post.erasedAt ? null : post.text,
     hidden: post.hidden ? { reason: post.hidden.reason, at: post.hidden.at.toISOString() } : null,
+    erased: post.erasedAt !== undefined,
   };
 }
 

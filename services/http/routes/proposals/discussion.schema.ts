@@ -32,8 +32,9 @@ export const postSchema = z.object({
     .describe('Who wrote it, read from the account at display time'),
   mine: z.boolean(),
   postedAt: z.string(),
-  text: z.string().nullable().describe('Null when hidden'),
+  text: z.string().nullable().describe('Null when hidden, or when its author was erased'),
   hidden: z.object({ reason: z.string(), at: z.string() }).nullable(),
+  erased: z.boolean().describe('The author was erased and the text with them'),
 });
 
 export const threadSchema = z.object({
