@@ -22,6 +22,27 @@ export const fr: Record<MessageKey, string> = {
 
   'login.title': 'Connexion',
   'login.intro': 'Les membres, les chercheurs et les intendants de la coopérative se connectent ici.',
+  'login.new': 'Nouveau chez Datacoop ?',
+  'login.join': 'Rejoindre comme membre ou comme chercheur',
+  'join.title': 'Rejoindre Datacoop',
+  'join.what':
+    'Datacoop est une coopérative qui appartient à ses membres. Vous y gardez vos données de santé, scellées sous votre propre clé, et les voyez en graphiques clairs. Des chercheurs demandent un accès ; l’assemblée générale — un membre, une voix — décide quels usages existent, et rien de vous n’est utilisé sans que votre propre consentement le permette aussi.',
+  'join.as': 'Je rejoins comme',
+  'join.asMember':
+    'une personne avec ses propres données (vous pourrez ensuite demander l’adhésion et voter une fois admis)',
+  'join.asResearcher':
+    'chercheur ou chercheuse (les intendants vérifient votre organisation avant toute demande de données)',
+  'join.name': 'Votre nom',
+  'join.email': 'E-mail',
+  'join.password': 'Mot de passe',
+  'join.passwordHint': 'Au moins 8 caractères. Une phrase dont vous vous souvenez fait un bon mot de passe.',
+  'join.organisation': 'Organisation',
+  'join.birthYear': 'Année de naissance (facultative, utilisée seulement pour les tranches d’âge)',
+  'join.submit': 'Créer mon compte',
+  'join.invalid': 'Veuillez vérifier ces champs :',
+  'join.done':
+    'Merci. Nous avons envoyé un message à l’adresse indiquée : confirmez-la avec le lien qu’il contient, puis connectez-vous. Si l’adresse a déjà un compte, le message le dit.',
+  'join.haveAccount': 'J’ai déjà un compte',
   'login.email': 'Adresse e-mail',
   'login.password': 'Mot de passe',
   'login.submit': 'Se connecter',

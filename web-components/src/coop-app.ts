@@ -15,6 +15,7 @@ import { sharedStyles } from './shared-styles.js';
 const pageTitles: Record<RouteMatch['name'], MessageKey> = {
   login: 'login.title',
   record: 'record.title',
+  join: 'join.title',
   dashboard: 'dashboard.title',
   votes: 'votes.title',
   proposal: 'proposal.title',
@@ -305,6 +306,8 @@ export class CoopApp extends LitElement {
         return html`<coop-account-page .account=${this.account}></coop-account-page>`;
       case 'steward':
         return html`<coop-steward-page></coop-steward-page>`;
+      case 'join':
+        return html`<coop-join-page></coop-join-page>`;
       case 'forgot-password':
       case 'reset-password':
       case 'verify-email':

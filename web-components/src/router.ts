@@ -5,6 +5,7 @@ import type { Role } from '../api/types.js';
 export type RouteName =
   | 'login'
   | 'record'
+  | 'join'
   | 'dashboard'
   | 'votes'
   | 'proposal'
@@ -27,6 +28,7 @@ export interface RouteMatch {
 const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
   { pattern: /^\/login\/?$/, name: 'login', keys: [] },
   { pattern: /^\/record\/?$/, name: 'record', keys: [] },
+  { pattern: /^\/join\/?$/, name: 'join', keys: [] },
   { pattern: /^\/dashboard\/?$/, name: 'dashboard', keys: [] },
   { pattern: /^\/votes\/?$/, name: 'votes', keys: [] },
   { pattern: /^\/votes\/([0-9a-fA-F-]{36})\/?$/, name: 'proposal', keys: ['id'] },
@@ -45,6 +47,7 @@ const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
 export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
   login: 'public',
   record: 'public',
+  join: 'public',
   dashboard: ['member'],
   votes: ['member'],
   proposal: ['member', 'steward'],
@@ -64,6 +67,7 @@ export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
 export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
   login: () => import('../pages/coop-login-page/coop-login-page.js'),
   record: () => import('../pages/coop-record-page/coop-record-page.js'),
+  join: () => import('../pages/coop-join-page/coop-join-page.js'),
   dashboard: () => import('../pages/coop-dashboard-page/coop-dashboard-page.js'),
   votes: () => import('../pages/coop-votes-page/coop-votes-page.js'),
   proposal: () => import('../pages/coop-proposal-page/coop-proposal-page.js'),

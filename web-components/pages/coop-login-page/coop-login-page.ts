@@ -86,6 +86,7 @@ export class CoopLoginPage extends LitElement {
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       </form>
       <p><a href="/forgot-password">${t('login.forgot')}</a></p>
+      <p>${t('login.new')} <a href="/join">${t('login.join')}</a></p>
       <p><a href="/record">${t('record.link')}</a></p>
     </section>`;
   }
