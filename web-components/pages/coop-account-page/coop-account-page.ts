@@ -9,6 +9,7 @@ import type { Account, Membership } from '../../api/types.js';
 import { downloadExport } from '../../api/vault.api.js';
 import { LocaleController, formatDate, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
+import '../../components/coop-notification-list/coop-notification-list.js';
 
 export class CoopAccountPage extends LitElement {
   static override styles = [
@@ -177,6 +178,10 @@ export class CoopAccountPage extends LitElement {
     const account = this.account;
     if (!account) return html`<h1 tabindex="-1">${t('account.title')}</h1>`;
     return html`<h1 tabindex="-1">${t('account.title')}</h1>
+      <section class="card" aria-labelledby="notifications-heading">
+        <h2 id="notifications-heading">${t('notification.heading')}</h2>
+        <coop-notification-list></coop-notification-list>
+      </section>
       <section class="card" aria-labelledby="profile-heading">
         <h2 id="profile-heading">${t('account.profile')}</h2>
         <dl>
