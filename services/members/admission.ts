@@ -81,14 +81,39 @@ async function record(
   return toAccount(deps.keyring, { ...user, ...set });
 }
 
-/** An account holder applies for membership (again only after a refusal). */
-export async function applyForMembership(deps: AdmissionStores, userId: string, now: Date): Promise<Account> {
+/** One step of a membership: its checks, the claim that makes it happen once, the stored change and its audit entry. */
+interface MembershipStep {
+  /** Throws (through `refuse`) when the step is not allowed for this account now. */
+  check(user: UserDocument): void;
+  claim?(deps: AdmissionStores, user: UserDocument, now: Date): Promise<void>;
+  change(user: UserDocument): { admission: AdmissionRecord; membership?: UserDocument['membership'] };
+  audit(user: UserDocument): { type: string; actor: string; data: Record<string, unknown> };
+}
+
+/** Runs one step in the one order every step keeps: load, check, claim, store, audit. */
+async function takeStep(deps: AdmissionStores, userId: string, step: MembershipStep, now: Date): Promise<Account> {
   const started = performance.now();
   const user = await loadHolder(deps.users, userId);
-  refuse(applicationRefusal(stepsOf(user)));
-  const account = await record(deps, user, { admission: { status: 'applicant', appliedAt: now } }, now, started);
-  await deps.audit?.append('membership.applied', userId, { memberId: userId }, now);
+  step.check(user);
+  await step.claim?.(deps, user, now);
+  const account = await record(deps, user, step.change(user), now, started);
+  const { type, actor, data } = step.audit(user);
+  await deps.audit?.append(type, actor, data, now);
   return account;
+}
+
+/** An account holder applies for membership (again only after a refusal). */
+export function applyForMembership(deps: AdmissionStores, userId: string, now: Date): Promise<Account> {
+  return takeStep(
+    deps,
+    userId,
+    {
+      check: (user) => refuse(applicationRefusal(stepsOf(user))),
+      change: () => ({ admission: { status: 'applicant', appliedAt: now } }),
+      audit: () => ({ type: 'membership.applied', actor: userId, data: { memberId: userId } }),
+    },
+    now,
+  );
 }
 
 /** A decision on one application is taken once, even by two stewards at the same moment (a claim decides). */
@@ -100,7 +125,7 @@ async function claimDecision(deps: AdmissionStores, user: UserDocument, now: Dat
 }
 
 /** A steward admits an applicant after the bylaws' checks; voting rights run from this instant. */
-export async function admitMember(
+export function admitMember(
   deps: AdmissionStores,
   userId: string,
   admission: Admission,
@@ -108,59 +133,63 @@ export async function admitMember(
   stewardId: string,
   now: Date,
 ): Promise<Account> {
-  const started = performance.now();
-  const user = await loadHolder(deps.users, userId);
-  refuse(decisionRefusal(stepsOf(user)));
-  refuse(admissionCheckRefusal(admission, rules));
-  await claimDecision(deps, user, now);
-  const account = await record(
+  return takeStep(
     deps,
-    user,
+    userId,
     {
-      admission: {
-        status: 'admitted',
-        appliedAt: user.admission!.appliedAt,
-        decidedAt: now,
-        decidedBy: stewardId,
-        identityMethod: admission.identityMethod,
-        share: { ...admission.shareSubscribed },
+      check: (user) => {
+        refuse(decisionRefusal(stepsOf(user)));
+        refuse(admissionCheckRefusal(admission, rules));
       },
-      membership: { joinedAt: now },
+      claim: claimDecision,
+      change: (user) => ({
+        admission: {
+          status: 'admitted',
+          appliedAt: user.admission!.appliedAt,
+          decidedAt: now,
+          decidedBy: stewardId,
+          identityMethod: admission.identityMethod,
+          share: { ...admission.shareSubscribed },
+        },
+        membership: { joinedAt: now },
+      }),
+      audit: () => ({
+        type: 'membership.admitted',
+        actor: stewardId,
+        data: { memberId: userId, identityMethod: admission.identityMethod, share: admission.shareSubscribed },
+      }),
     },
     now,
-    started,
   );
-  await deps.audit?.append(
-    'membership.admitted',
-    stewardId,
-    { memberId: userId, identityMethod: admission.identityMethod, share: admission.shareSubscribed },
-    now,
-  );
-  return account;
 }
 
 /** A steward refuses an application, with a reason the applicant reads. */
-export async function refuseApplication(
+export function refuseApplication(
   deps: AdmissionStores,
   userId: string,
   reason: string,
   stewardId: string,
   now: Date,
 ): Promise<Account> {
-  const started = performance.now();
-  const user = await loadHolder(deps.users, userId);
-  refuse(decisionRefusal(stepsOf(user)));
-  await claimDecision(deps, user, now);
-  const admission: AdmissionRecord = {
-    status: 'refused',
-    appliedAt: user.admission!.appliedAt,
-    decidedAt: now,
-    decidedBy: stewardId,
-    reason: sealReason(deps.keyring, user, reason),
-  };
-  const account = await record(deps, user, { admission }, now, started);
-  await deps.audit?.append('membership.refused', stewardId, { memberId: userId }, now);
-  return account;
+  return takeStep(
+    deps,
+    userId,
+    {
+      check: (user) => refuse(decisionRefusal(stepsOf(user))),
+      claim: claimDecision,
+      change: (user) => ({
+        admission: {
+          status: 'refused',
+          appliedAt: user.admission!.appliedAt,
+          decidedAt: now,
+          decidedBy: stewardId,
+          reason: sealReason(deps.keyring, user, reason),
+        },
+      }),
+      audit: () => ({ type: 'membership.refused', actor: stewardId, data: { memberId: userId } }),
+    },
+    now,
+  );
 }
 
 /** Membership ends once: a claim keeps a resignation and an exclusion (or two of either) from both applying. */
@@ -172,60 +201,60 @@ async function claimEnding(deps: AdmissionStores, user: UserDocument, now: Date)
 }
 
 /** A member resigns; their rights end after the bylaws' notice. */
-export async function resignMembership(
+export function resignMembership(
   deps: AdmissionStores,
   userId: string,
   rules: MembershipRules,
   now: Date,
 ): Promise<Account> {
-  const started = performance.now();
-  const user = await loadHolder(deps.users, userId);
-  refuse(endingRefusal(stepsOf(user)));
-  await claimEnding(deps, user, now);
   const endsAt = resignationEffectiveAt(now, rules);
-  const account = await record(
+  return takeStep(
     deps,
-    user,
+    userId,
     {
-      admission: { ...user.admission!, status: 'resigned', endedAt: now, endsAt },
-      membership: { ...user.membership!, leftAt: endsAt },
+      check: (user) => refuse(endingRefusal(stepsOf(user))),
+      claim: claimEnding,
+      change: (user) => ({
+        admission: { ...user.admission!, status: 'resigned', endedAt: now, endsAt },
+        membership: { ...user.membership!, leftAt: endsAt },
+      }),
+      audit: () => ({
+        type: 'membership.resigned',
+        actor: userId,
+        data: { memberId: userId, endsAt: endsAt.toISOString() },
+      }),
     },
     now,
-    started,
   );
-  await deps.audit?.append('membership.resigned', userId, { memberId: userId, endsAt: endsAt.toISOString() }, now);
-  return account;
 }
 
 /** A steward excludes a member, with a reason the member reads; the rights end at once. */
-export async function excludeMember(
+export function excludeMember(
   deps: AdmissionStores,
   userId: string,
   reason: string,
   stewardId: string,
   now: Date,
 ): Promise<Account> {
-  const started = performance.now();
-  const user = await loadHolder(deps.users, userId);
-  refuse(endingRefusal(stepsOf(user)));
-  await claimEnding(deps, user, now);
-  const account = await record(
+  return takeStep(
     deps,
-    user,
+    userId,
     {
-      admission: {
-        ...user.admission!,
-        status: 'excluded',
-        endedAt: now,
-        endedBy: stewardId,
-        endsAt: now,
-        reason: sealReason(deps.keyring, user, reason),
-      },
-      membership: { ...user.membership!, leftAt: now },
+      check: (user) => refuse(endingRefusal(stepsOf(user))),
+      claim: claimEnding,
+      change: (user) => ({
+        admission: {
+          ...user.admission!,
+          status: 'excluded',
+          endedAt: now,
+          endedBy: stewardId,
+          endsAt: now,
+          reason: sealReason(deps.keyring, user, reason),
+        },
+        membership: { ...user.membership!, leftAt: now },
+      }),
+      audit: () => ({ type: 'membership.excluded', actor: stewardId, data: { memberId: userId } }),
     },
     now,
-    started,
   );
-  await deps.audit?.append('membership.excluded', stewardId, { memberId: userId }, now);
-  return account;
 }
