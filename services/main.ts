@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   log.info({ schemaVersion: migrated.schemaVersion, applied: migrated.applied }, 'database schema is current');
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();
+  const swept = await services.vault.sweepImportSpools(now());
+  if (swept > 0) log.info({ swept }, 'import spool folders left by a killed process deleted');
   services.mail.startSender({ onError: (error) => log.error({ err: error }, 'mail sender pass failed') });
   // Vote opened / reminder / outcome: every few minutes; each member is notified once per event, whatever runs.
   const voteNotices = setInterval(() => {

@@ -12,6 +12,7 @@ import type { SeriesPoint } from './series.js';
 import { UploadIdempotency } from './upload-idempotency.js';
 import { cohortObservations, cohortRefs, cohortValues, type CohortPeriod } from './cohort-reads.js';
 import { importObservations, type ImportOptions, type ImportResult } from './imports/import-observations.js';
+import { sweepStaleSpools } from './imports/import-spool.js';
 import type { ImportFormat } from './imports/import-sources.js';
 import { uploadObservations, type UploadBody, type UploadResult } from './upload-observations.js';
 import { VaultStore } from './vault-store.js';
@@ -70,7 +71,7 @@ export interface VaultDeps {
   /** The members' directory: the vault unwraps no key itself (404 once the account is gone). */
   members: { dataKeyOf(memberId: string): Promise<Buffer> };
   options: VaultOptions;
-  /** A member's export of their own data is audited (pseudonymously) before anything is streamed. */
+  /** A member's export of their own data is audited (pseudonymously) before anything is streamed; an import after it is stored. */
   audit?: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
 }
 
@@ -88,6 +89,8 @@ export interface Vault {
     idempotencyKey: string | undefined,
     now: Date,
   ): Promise<ImportResult>;
+  /** Deletes import spool folders left behind by a process killed mid-import; returns how many. */
+  sweepImportSpools(now: Date): Promise<number>;
   /**
    * One page of the member's observations in time order, filtered; `nextCursor` continues after it; `tag` is the
    * ETag of the answer (it changes with every upload).
@@ -96,7 +99,6 @@ export interface Vault {
     memberId: string,
     query: ListQuery,
   ): Promise<{ observations: StoredObservation[]; nextCursor: string | null; tag: string }>;
-  /** Day, week or month statistics of one category (per component for blood pressure). */
   /** A chart's series, with the ETag of the answer (it changes with every upload). */
   series(memberId: string, query: SeriesQuery): Promise<{ unit: string; points: SeriesPoint[]; tag: string }>;
   /** Every observation of the member, month by month in time order, for a streamed export (audited first). */
@@ -160,14 +162,25 @@ export function createVault(deps: VaultDeps): Vault {
         idempotencyKey,
         now,
       ),
-    importExport: (memberId, input, idempotencyKey, now) =>
-      importObservations(
+    importExport: async (memberId, input, idempotencyKey, now) => {
+      const result = await importObservations(
         { store, idempotency, dataKeyOf, options: deps.options.imports },
         memberId,
         input,
         idempotencyKey,
         now,
-      ),
+      );
+      // A replay stored nothing and was audited the first time; counts and the format only, never a value.
+      if (!result.replayed)
+        await deps.audit?.append(
+          'member.imported',
+          auditName(memberId),
+          { format: result.format, received: result.received, stored: result.stored, duplicates: result.duplicates },
+          now,
+        );
+      return result;
+    },
+    sweepImportSpools: (now) => sweepStaleSpools(deps.options.imports.tempDir, now),
     list: (memberId, query) => listObservations(reading, memberId, query),
     series: (memberId, query) => observationSeries(reading, memberId, query),
     exportObservations: (memberId) =>

@@ -68,3 +68,32 @@ describe('Google Fit Takeout import', () => {
     expect(json.body).toMatchObject({ received: 90 * 48, stored: 0 });
   }, 60_000);
 });
+
+describe('the audit of imports', () => {
+  const imported = () =>
+    app.connection.db!.collection('audit_log').find({ type: 'member.imported' }).sort({ seq: 1 }).toArray();
+
+  it('records each import under the member pseudonym with its format and counts, never a value or the account id', async () => {
+    const fresh = await registerAndLogin(app);
+    const before = (await imported()).length;
+    const headers = { 'content-type': 'text/csv', 'idempotency-key': 'fit-audit-1' };
+    const first = await postImport(app, fresh.accessToken, 'google-fit', sample.dailyCsv, headers);
+    expect(first.status).toBe(201);
+    const entries = (await imported()).slice(before);
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    expect(entry!.data).toEqual({
+      format: 'google-fit',
+      received: first.body.received,
+      stored: first.body.stored,
+      duplicates: first.body.duplicates,
+    });
+    expect(entry!.actor).toMatch(/^member:[0-9a-f]{32}$/);
+    expect(JSON.stringify(entry)).not.toContain(fresh.id);
+
+    // A retry with the same key replays the stored answer: nothing new stored, nothing new audited.
+    const replay = await postImport(app, fresh.accessToken, 'google-fit', sample.dailyCsv, headers);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await imported()).length).toBe(before + 1);
+  }, 60_000);
+});
