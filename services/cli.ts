@@ -26,7 +26,15 @@ import {
 } from './db/migrations/index.js';
 import { emailSchema, nameSchema, passwordSchema } from './http/routes/auth/auth.schema.js';
 import { AppError } from './errors.js';
-import { AuditKeyError, loadWitnessState, saveWitnessState, WitnessAlarm, witnessOnce } from './audit/index.js';
+import {
+  AuditKeyError,
+  loadWitnessState,
+  publishCosignature,
+  saveWitnessState,
+  WitnessAlarm,
+  witnessOnce,
+  witnessVerifierKey,
+} from './audit/index.js';
 import { listOutbox, readOutboxMessage } from './mail/index.js';
 
 const usage = `Usage:
@@ -44,11 +52,13 @@ const usage = `Usage:
       Recomputes the audit log's hash chain and Merkle tree and checks a signed checkpoint at every required
       position, each checkpoint's root and the checkpoint recorded in the data directory's anchor; exit code 1 if
       anything was edited, removed, reordered, inserted, truncated or re-signed. Writes nothing.
-  npm run coop -- witness <url> [--key <verifier key>] [--state <file>] [--name <witness name>]
+  npm run coop -- witness <url> [--key <verifier key>] [--state <file>] [--name <witness name>] [--publish]
       Fetches the log's latest checkpoint from <url>, checks its signature against the pinned verifier key (given,
       or remembered in the state file, default ./witness-state.json) and its consistency with the last checkpoint
       this witness saw, then cosigns it (C2SP tlog-cosignature) and remembers it. Exit code 1 on a fork, a
-      rollback, a changed key or a bad signature. Needs no database: anyone can run it.
+      rollback, a changed key or a bad signature. Needs no database: anyone can run it. Prints the witness's own
+      key and which other listed witnesses cosigned the same checkpoint; --publish posts the cosignature to the
+      log, which shows it once the operator lists that key in DATACOOP_AUDIT_WITNESSES.
   npm run coop -- backup <dir>
       Writes a consistent copy of the embedded database into the new or empty directory <dir>, with a manifest
       (time, version, collections and counts, checksums); safe while the service runs. The master key is NOT in
@@ -163,7 +173,12 @@ async function witness(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { key: { type: 'string' }, state: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      key: { type: 'string' },
+      state: { type: 'string' },
+      name: { type: 'string' },
+      publish: { type: 'boolean' },
+    },
   });
   const url = positionals[0];
   if (!url || positionals.length !== 1 || !/^https?:\/\//.test(url)) {
@@ -180,6 +195,21 @@ async function witness(args: string[]): Promise<number> {
     const since =
       result.previousSize === null ? 'first checkpoint seen' : `consistent with size ${result.previousSize}`;
     console.log(`Cosigned ${result.origin} at size ${result.size} (${since}):\n${result.cosignature.trimEnd()}`);
+    const others = result.alsoCosignedBy;
+    console.log(
+      others.length > 0
+        ? `The same checkpoint is cosigned by: ${others.join(', ')}.`
+        : 'No other listed witness has cosigned this checkpoint yet.',
+    );
+    console.log(`This witness's key (for the log's DATACOOP_AUDIT_WITNESSES): ${witnessVerifierKey(next)}`);
+    if (values.publish) {
+      const published = await publishCosignature(url, result);
+      console.log(
+        published.status === 201
+          ? 'Published the cosignature on the log.'
+          : `The log did not publish the cosignature (${published.status} ${published.code ?? ''}).`,
+      );
+    }
     return 0;
   } catch (error) {
     if (!(error instanceof WitnessAlarm)) throw error;

@@ -49,6 +49,12 @@ const envSchema = z.object({
   DATACOOP_AUDIT_CHECKPOINT_EVERY: positiveInt(16).pipe(z.number().max(1_000_000)),
   DATACOOP_AUDIT_CHECKPOINT_SECONDS: positiveInt(60),
   DATACOOP_AUDIT_VERIFIER_KEY: z.string().min(1).optional(),
+  // Witnesses whose cosignatures are published (their C2SP verifier keys, separated by commas or spaces).
+  DATACOOP_AUDIT_WITNESSES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'a witness verifier key'))),
   // Outgoing e-mail: without SMTP_URL every message goes to the local outbox (files under the data directory).
   SMTP_URL: z
     .string()
@@ -103,6 +109,8 @@ export interface Config {
     /** Where the anchor file (pins and newest checkpoint) lives: the data directory, beside the master key. */
     anchorDir: string;
     pinnedVerifierKey: string | undefined;
+    /** Witnesses whose cosignatures are published: their verifier keys. */
+    witnesses: string[];
   };
   /** Outgoing e-mail: SMTP when `smtpUrl` is set, else files in `outboxDir`; retries back off from `retryBaseMs`. */
   mail: MailSettings;
@@ -203,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       checkpointSeconds: e.DATACOOP_AUDIT_CHECKPOINT_SECONDS,
       anchorDir: dataDir,
       pinnedVerifierKey: e.DATACOOP_AUDIT_VERIFIER_KEY,
+      witnesses: e.DATACOOP_AUDIT_WITNESSES,
     },
     loginThrottle: {
       windowSeconds: e.LOGIN_WINDOW_SECONDS,

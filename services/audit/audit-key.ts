@@ -23,6 +23,8 @@ export interface AuditKeyOptions {
   anchorPath: string;
   /** A verifier key the operator pinned in the configuration (DATACOOP_AUDIT_VERIFIER_KEY), if any. */
   pinnedVerifierKey?: string | undefined;
+  /** The witnesses whose cosignatures the log publishes (DATACOOP_AUDIT_WITNESSES: their verifier keys). */
+  witnesses?: readonly string[];
 }
 
 /** Loads the key and checks it against its pins; creates it only when nothing was pinned and the log is empty. */

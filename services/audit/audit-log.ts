@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import type { Keyring } from '../crypto/keyring.js';
 import { isDuplicateKey } from '../db/connection.js';
 import { readAnchor, writeAnchor } from './audit-anchor.js';
+import { createWitnessCosignatures, type WitnessCosignatures } from './audit-cosignatures.js';
 import { entryHash, entryLeaf, GENESIS_HASH, type ChainProblem } from './audit-chain.js';
 import { Checkpointer } from './audit-checkpointer.js';
 import { loadCheckpointKey, type AuditKeyOptions, type CheckpointKey } from './audit-key.js';
@@ -78,6 +79,8 @@ export class AuditLog {
   private queue: Promise<unknown> = Promise.resolve();
   /** The last entry this instance wrote: the usual place to append the next one. */
   private last: { seq: number; hash: string } | undefined;
+  /** Cosignatures of the configured witnesses, published beside the checkpoints (audit-cosignatures.ts). */
+  readonly cosignatures: WitnessCosignatures;
 
   private constructor(
     connection: Connection,
@@ -95,6 +98,11 @@ export class AuditLog {
       anchorPath: options.anchorPath,
     });
     this.tree = new AuditTree(this.entries);
+    this.cosignatures = createWitnessCosignatures({
+      connection,
+      checkpointAt: (size) => this.checkpointAt(size),
+      witnessKeys: options.witnesses ?? [],
+    });
   }
 
   /**
@@ -241,6 +249,12 @@ export class AuditLog {
       .limit(options.limit ?? 1_000)
       .lean();
     return docs.map(({ _id, root, note, at }) => ({ size: _id, root, note, at }));
+  }
+
+  /** The signed checkpoint at exactly `size`, or null. */
+  async checkpointAt(size: number): Promise<PublishedCheckpoint | null> {
+    const [found] = await this.listCheckpoints({ from: size, limit: 1 });
+    return found?.size === size ? found : null;
   }
 
   /** The newest `limit` signed checkpoints, newest first. */

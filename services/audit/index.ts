@@ -22,8 +22,10 @@ export {
   loadWitnessState,
   saveWitnessState,
   WitnessAlarm,
+  publishCosignature,
   witnessOnce,
   witnessPublicKey,
+  witnessVerifierKey,
   type WitnessState,
 } from './witness.js';
 export { entryHash, entryLeaf, GENESIS_HASH } from './audit-chain.js';

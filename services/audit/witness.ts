@@ -11,7 +11,10 @@ import {
   cosignedMessage,
   parseCheckpoint,
   parseVerifierKey,
+  parseWitnessKey,
+  verifyCosignature,
   verifyNote,
+  witnessKey,
 } from './domain/signed-note.js';
 
 const logStateSchema = z.object({
@@ -37,6 +40,8 @@ export interface WitnessResult {
   previousSize: number | null;
   cosignature: string;
   firstUse: boolean;
+  /** Other witnesses the log lists whose published cosignature of this same checkpoint verifies. */
+  alsoCosignedBy: string[];
 }
 
 /** Reads the witness's state file, or makes a new witness key named `name` if there is none. */
@@ -121,8 +126,52 @@ export async function witnessOnce(
       previousSize: known?.size ?? null,
       cosignature,
       firstUse: !known && !options.verifierKey,
+      alsoCosignedBy: otherCosigners(served, text, state.witness.name),
     },
   };
+}
+
+/**
+ * The listed witnesses whose published cosignature verifies over the checkpoint this witness was served: had the
+ * log shown them another checkpoint of this size (a split view), their cosignatures would not verify over this one.
+ */
+function otherCosigners(served: Record<string, unknown>, text: string, self: string): string[] {
+  const keys = Array.isArray(served.witnesses) ? served.witnesses.map((k) => parseWitnessKey(String(k))) : [];
+  const lines = Array.isArray(served.cosignatures)
+    ? (served.cosignatures as { witness?: unknown; line?: unknown }[])
+    : [];
+  const names: string[] = [];
+  for (const key of keys) {
+    if (!key || key.name === self) continue;
+    const line = lines.find((l) => l.witness === key.name)?.line;
+    if (typeof line === 'string' && verifyCosignature(line, text, key.name, key.publicKey)) names.push(key.name);
+  }
+  return names;
+}
+
+/** The witness's verifier key string: what a log operator adds to DATACOOP_AUDIT_WITNESSES to publish its cosignatures. */
+export function witnessVerifierKey(state: WitnessState): string {
+  return witnessKey(state.witness.name, witnessPublicKey(state));
+}
+
+/**
+ * Posts this round's cosignature to the log, which publishes it beside the checkpoint; returns the log's answer
+ * (201, or its error code: `witness_unknown` until the operator lists this witness).
+ */
+export async function publishCosignature(
+  baseUrl: string,
+  result: Pick<WitnessResult, 'size' | 'cosignature'>,
+  options: { fetch?: typeof fetch } = {},
+): Promise<{ status: number; code?: string }> {
+  const post = options.fetch ?? fetch;
+  const response = await post(`${baseUrl.replace(/\/+$/, '')}/api/public/audit/cosignatures`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ size: result.size, cosignature: result.cosignature }),
+  });
+  if (response.ok) return { status: response.status };
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
+  return { status: response.status, ...(body.error?.code !== undefined && { code: body.error.code }) };
 }
 
 /** The witness's public key as raw bytes (to verify its cosignatures). */

@@ -13,7 +13,8 @@ import { UploadIdempotency } from './upload-idempotency.js';
 import { cohortObservations, cohortRefs, cohortValues, type CohortPeriod } from './cohort-reads.js';
 import { importObservations, type ImportOptions, type ImportResult } from './imports/import-observations.js';
 import { sweepStaleSpools } from './imports/import-spool.js';
-import type { ImportFormat } from './imports/import-sources.js';
+import { runImport, type ImportTally } from './imports/import-run.js';
+import { importSource, type ImportFormat, type SourceLimits } from './imports/import-sources.js';
 import { uploadObservations, type UploadBody, type UploadResult } from './upload-observations.js';
 import { VaultStore } from './vault-store.js';
 import {
@@ -135,6 +136,16 @@ export interface Vault {
   seedSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void>;
   /** Deletes everything the vault holds of a member (erasure, after the account and its key are gone). */
   eraseMemberData(memberId: string): Promise<void>;
+}
+
+/** Reads a health-app export file as an import's check pass does, storing nothing (the import benchmark's baseline). */
+export function readImportFile(
+  format: ImportFormat,
+  path: string,
+  limits: SourceLimits,
+  now: Date,
+): Promise<ImportTally> {
+  return runImport(importSource(format, path, limits), { now, batchSize: 5_000 });
 }
 
 /** How the audit log names a member: a keyed pseudonym, so the chain holds no account id of a vault owner. */

@@ -77,6 +77,13 @@ const CASES: Record<string, Case> = {
         })
       ).status,
   },
+  'POST /api/public/audit/cosignatures': {
+    caller: 'anonymous',
+    path: () => '/api/public/audit/cosignatures',
+    body: () => ({ size: 1, cosignature: '\u2014 witness.test/w AAAA' }),
+    extra: { witness: 'witness.test/listed', at: '2000-01-01T00:00:00.000Z' },
+    state: async (w) => (await send(w.app.baseUrl, { method: 'GET', path: '/api/public/audit/checkpoint' })).json,
+  },
   'POST /api/auth/login': {
     caller: 'anonymous',
     path: () => '/api/auth/login',

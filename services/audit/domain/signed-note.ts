@@ -64,6 +64,24 @@ export function parseVerifierKey(text: string): { name: string; keyId: Buffer; p
   return id.toString('hex') === parts[1] ? { name: parts[0], keyId: id, publicKey } : null;
 }
 
+/** A witness's C2SP verifier key string (its cosignature/v1 key: type 0x04), as a log operator configures it. */
+export function witnessKey(name: string, publicKey: Uint8Array): string {
+  const id = keyId(name, COSIGNATURE_V1, publicKey).toString('hex');
+  return `${name}+${id}+${Buffer.concat([Buffer.from([COSIGNATURE_V1]), publicKey]).toString('base64')}`;
+}
+
+/** Parses a witness's verifier key string; null unless it is a well-formed cosignature/v1 key whose ID matches. */
+export function parseWitnessKey(text: string): { name: string; publicKey: Buffer } | null {
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim());
+  if (!match) return null;
+  const bytes = Buffer.from(match[3]!, 'base64');
+  if (bytes.length !== 33 || bytes[0] !== COSIGNATURE_V1) return null;
+  const publicKey = bytes.subarray(1);
+  return keyId(match[1]!, COSIGNATURE_V1, publicKey).toString('hex') === match[2]
+    ? { name: match[1]!, publicKey }
+    : null;
+}
+
 /** Splits a signed note into its text (ending in a newline) and its signature lines; null if malformed. */
 export function splitNote(note: string): { text: string; signatures: NoteSignature[] } | null {
   const at = note.lastIndexOf('\n\n');

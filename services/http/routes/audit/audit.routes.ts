@@ -19,13 +19,18 @@ import {
   checkpointsSchema,
   consistencyQuery,
   consistencySchema,
+  cosignatureAccepted,
+  cosignatureBody,
   latestCheckpointSchema,
   ownAuditEntriesQuery,
   ownAuditEntryPageSchema,
   verificationSchema,
 } from './audit.schema.js';
 
-/** Adds /api/audit/{verify,entries,checkpoints}, /api/me/audit-entries and /api/public/audit/{checkpoint,consistency}. */
+/**
+ * Adds /api/audit/{verify,entries,checkpoints}, /api/me/audit-entries and
+ * /api/public/audit/{checkpoint,consistency,cosignatures}.
+ */
 export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): void {
   const keys = () => ({ verifierKey: audit.verifierKey, publicKey: { ...audit.publicJwk } });
   api
@@ -116,8 +121,32 @@ export function auditRoutes(api: ApiRouter, audit: AuditLog, now: () => Date): v
       },
       async () => {
         const latest = await audit.latestCheckpoint();
-        return { ...keys(), checkpoint: latest && presentCheckpoint(latest) };
+        return {
+          ...keys(),
+          checkpoint: latest && presentCheckpoint(latest),
+          witnesses: [...audit.cosignatures.witnessKeys],
+          cosignatures: latest ? await audit.cosignatures.of(latest.size) : [],
+        };
       },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/public/audit/cosignatures',
+        summary:
+          "A configured witness publishes its cosignature of one of this log's checkpoints (checked, then kept beside it)",
+        tag: 'audit',
+        access: 'public',
+        body: cosignatureBody,
+        bodyLimitBytes: 1_024,
+        success: { status: 201, schema: cosignatureAccepted, description: 'The cosignature as kept' },
+        errors: {
+          400: 'cosignature_invalid (not a cosignature line, or not valid over that checkpoint)',
+          403: 'witness_unknown (not a witness listed in DATACOOP_AUDIT_WITNESSES)',
+          404: 'checkpoint_unknown (no checkpoint signed at that size)',
+        },
+      },
+      async ({ body }) => ({ size: body.size, ...(await audit.cosignatures.add(body.size, body.cosignature, now())) }),
     )
     .route(
       {

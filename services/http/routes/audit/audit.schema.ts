@@ -87,7 +87,24 @@ export const checkpointsQuery = z.strictObject({
 
 export const checkpointsSchema = z.object({ ...keys, checkpoints: z.array(checkpointSchema) });
 
-export const latestCheckpointSchema = z.object({ ...keys, checkpoint: checkpointSchema.nullable() });
+const cosignatureSchema = z.object({
+  witness: z.string().describe('The witness name (its key name)'),
+  line: z.string().describe('tlog-cosignature/v1 line, to append to the checkpoint note'),
+});
+
+export const latestCheckpointSchema = z.object({
+  ...keys,
+  checkpoint: checkpointSchema.nullable(),
+  witnesses: z.array(z.string()).describe('Verifier keys of the witnesses whose cosignatures this log publishes'),
+  cosignatures: z.array(cosignatureSchema).describe('Cosignatures of the latest checkpoint by configured witnesses'),
+});
+
+export const cosignatureBody = z.strictObject({
+  size: z.number().int().min(1).describe('The tree size of the checkpoint the witness cosigned'),
+  cosignature: z.string().min(1).max(300).describe('The witness cosignature line (C2SP tlog-cosignature/v1)'),
+});
+
+export const cosignatureAccepted = z.object({ size: z.number().int(), ...cosignatureSchema.shape });
 
 export const consistencyQuery = z.strictObject({
   from: z.coerce.number().int().min(1).describe('The older tree size (a checkpoint you saw)'),
