@@ -433,6 +433,33 @@ describe('who may call /fhir', () => {
   });
 });
 
+describe('hostile input', () => {
+  it.each([
+    '/fhir/Observation/..%2F..%2Fapi%2Fme',
+    '/fhir/Observation/%24where',
+    `/fhir/Observation/${'a'.repeat(5000)}`,
+  ])('answers 404 for the id in %s', async (path) => {
+    expect((await get(anna, path.slice(0, 200))).status).toBe(404);
+  });
+
+  it('refuses query operators in a body and a malformed Idempotency-Key with a 400 OperationOutcome', async () => {
+    const operator = await post(anna, '/fhir/Observation', { ...heartRate('2024-05-01T12:00:00Z', 70), $where: '1' });
+    expect(operator.status).toBe(400);
+    expect(operator.body.issue[0].details.coding[0].code).toBe('forbidden_key');
+    const key = await post(anna, '/fhir/Observation', heartRate('2024-05-01T12:00:00Z', 70), {
+      'idempotency-key': 'with space',
+    });
+    expect(key.status).toBe(400);
+    expect(key.body.issue[0].details.coding[0].code).toBe('invalid_idempotency_key');
+  });
+
+  it('lets no query parameter of another member reach their data', async () => {
+    const response = await get(other, `/fhir/Observation?patient=${anna.id}&subject=Patient/${anna.id}`);
+    expect(response.status).toBe(200);
+    expect(response.body.total).toBe(0);
+  });
+});
+
 describe('audit', () => {
   it('records every FHIR read and write in the member’s own audit entries, without values', async () => {
     const member = await registerAndLogin(app);
