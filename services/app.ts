@@ -39,6 +39,9 @@ import type { PublicRecordReader } from './record/index.js';
 import { publicRoutes } from './http/routes/public/public.routes.js';
 import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
 import { researchRoutes } from './http/routes/research/research.routes.js';
+import { fhirApi } from './http/routes/fhir/fhir.routes.js';
+import { sessionCallerResolver } from './http/routes/fhir/session-caller.js';
+import type { Fhir, FhirCallerResolver } from './fhir/index.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDeps {
@@ -55,6 +58,10 @@ export interface AppDeps {
   mail: Mail;
   notifications: Notifications;
   tokens: TokenService;
+  /** The FHIR R4 API's use cases (/fhir). */
+  fhir: Fhir;
+  /** Who may call /fhir besides a member's own session (SMART app tokens), asked after the session resolver. */
+  fhirCallerResolvers?: readonly FhirCallerResolver[];
   /** The clock; tests pass a fixed one. */
   now: () => Date;
 }
@@ -108,12 +115,24 @@ export function createApp(deps: AppDeps): Koa {
     cors({
       origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'Prefer'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'ETag'],
       maxAge: 600,
     }),
   );
   app.use(errorHandler(log));
+  // /fhir answers FHIR JSON only, errors as OperationOutcome: its own edge, before the API's routers.
+  app.use(
+    fhirApi({
+      fhir: deps.fhir,
+      resolvers: [sessionCallerResolver({ tokens, members, now }), ...(deps.fhirCallerResolvers ?? [])],
+      baseUrl: `${config.publicUrl}/fhir`,
+      version: packageJson.version,
+      bodyLimitBytes: config.upload.bodyLimitBytes,
+      now,
+      log,
+    }),
+  );
   for (const router of [system, api.router]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

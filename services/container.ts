@@ -14,6 +14,7 @@ import { createVault, IMPORT_BATCH_SIZE, type Vault } from './vault/index.js';
 import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 import { createMail, type Mail } from './mail/index.js';
+import { createFhir, type Fhir } from './fhir/index.js';
 import { createNotifications, runVoteNotices, type Notifications } from './notifications/index.js';
 
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   /** Outgoing e-mail; its sender runs only once `mail.startSender()` is called (the service, not the CLI). */
   mail: Mail;
   notifications: Notifications;
+  /** The FHIR R4 API's use cases over the vault, research consent and profiles. */
+  fhir: Fhir;
   /** One run of the vote notifications (opened, reminder, outcome); main.ts runs it every few minutes. */
   runVoteNotices(now: Date): Promise<number>;
   close(): Promise<void>;
@@ -97,6 +100,7 @@ export async function createServices(
   const research = createResearch({ connection, keyring, audit, assembly, vault, members: directory });
   const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research, assembly });
   const record = createPublicRecord({ assembly, research, audit, members });
+  const fhir = createFhir({ vault, research, members, audit, keyring, baseUrl: `${config.publicUrl}/fhir` });
   return {
     keyring,
     tokens,
@@ -110,6 +114,7 @@ export async function createServices(
     record,
     mail,
     notifications,
+    fhir,
     runVoteNotices: (now) =>
       runVoteNotices(
         { assembly, members, research, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },

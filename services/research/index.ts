@@ -4,7 +4,7 @@
 // its own file, bound once below to the stores it uses.
 import type { Connection } from 'mongoose';
 import type { AccessPolicy } from '../../policies/research/access-policy.js';
-import type { Consent } from '../../policies/research/consent.js';
+import type { Consent, ConsentVersion } from '../../policies/research/consent.js';
 import type { ResearchProfile } from '../../policies/research/group-by.js';
 import { cryptoRandomSource, type RandomSource } from '../../policies/research/privacy.js';
 import type { Assembly, ProposalView } from '../assembly/index.js';
@@ -72,6 +72,8 @@ export interface Research {
   readonly options: ResearchOptions;
   /** The member's consent in force now and the list of versions (times only). */
   consentOf(memberId: string, now: Date): Promise<ConsentView>;
+  /** Every version of the member's consent with its content, oldest first (the FHIR API's Consent reads). */
+  consentVersions(memberId: string): Promise<ConsentVersion[]>;
   /** Records a new version of the member's consent (the whole consent as it stands from now on); audited. */
   changeConsent(memberId: string, body: unknown, now: Date): Promise<ConsentView>;
   /** Records a consent version without an audit entry: seeding of test and benchmark data only. */
@@ -146,6 +148,7 @@ export function createResearch(deps: ResearchDeps): Research {
   return {
     options,
     consentOf: (memberId, now) => consentOf(consent, memberId, now),
+    consentVersions: async (memberId) => consents.history(memberId, await members.dataKeyOf(memberId)),
     changeConsent: (memberId, body, now) => changeConsent({ ...consent, audit, keyring }, memberId, body, now),
     seedConsent: (memberId, value, now) => seedConsent(consent, memberId, value, now),
     seedConsentDocuments: (documents) => consents.insertDocuments(documents),

@@ -16,6 +16,7 @@ import { sweepStaleSpools } from './imports/import-spool.js';
 import { runImport, type ImportTally } from './imports/import-run.js';
 import { importSource, type ImportFormat, type SourceLimits } from './imports/import-sources.js';
 import { uploadObservations, type UploadBody, type UploadResult } from './upload-observations.js';
+import { createObservations, type CreateResult } from './create-observations.js';
 import { VaultStore } from './vault-store.js';
 import {
   type ChunkDocument,
@@ -37,7 +38,17 @@ export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMembe
 export { UPLOAD_MEDIA_TYPES, type UploadProblemDetail } from './upload-reader.js';
 export { chunkBinding, sealChunk } from './chunk-codec.js';
 // The export formats, for the HTTP edge that streams them (and the ingest benchmark that writes CSV).
-export { CSV_LINE_END, formatCsvHeader, formatCsvRow, toFhirBundleEntry } from './formats/observation-export.js';
+export {
+  CSV_LINE_END,
+  formatCsvHeader,
+  formatCsvRow,
+  OBSERVATION_CATEGORY_SYSTEM,
+  toFhirBundleEntry,
+  toFhirObservation,
+  type FhirObservation,
+} from './formats/observation-export.js';
+export { LOINC_SYSTEM } from './formats/fhir-observations.js';
+export type { CreateResult } from './create-observations.js';
 export { headDocument } from './vault-store.js';
 export type {
   ChunkDocument,
@@ -80,6 +91,8 @@ export interface VaultDeps {
 export interface Vault {
   /** Validates an upload (all or nothing) and stores its new observations; a repeated Idempotency-Key replays. */
   upload(memberId: string, body: UploadBody, idempotencyKey: string | undefined, now: Date): Promise<UploadResult>;
+  /** The upload use case, answering also each row of the body as stored (with its id): the FHIR API's create. */
+  create(memberId: string, body: UploadBody, idempotencyKey: string | undefined, now: Date): Promise<CreateResult>;
   /**
    * Imports a health app's export (Apple Health export.zip/export.xml, Google Fit Takeout zip/CSV/JSON), streamed
    * from `body`: checked whole first (nothing stored on a refusal), then stored per batch; resumable by a retry.
@@ -167,6 +180,14 @@ export function createVault(deps: VaultDeps): Vault {
   return {
     upload: (memberId, body, idempotencyKey, now) =>
       uploadObservations(
+        { store, idempotency, dataKeyOf, uploadMaxRows: deps.options.uploadMaxRows },
+        memberId,
+        body,
+        idempotencyKey,
+        now,
+      ),
+    create: (memberId, body, idempotencyKey, now) =>
+      createObservations(
         { store, idempotency, dataKeyOf, uploadMaxRows: deps.options.uploadMaxRows },
         memberId,
         body,

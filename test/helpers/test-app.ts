@@ -14,6 +14,7 @@ import { connectDatabase } from '../../services/db/connection.js';
 import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js';
 import { createLogger } from '../../services/logger.js';
 import type { Connection } from 'mongoose';
+import type { FhirCallerResolver } from '../../services/fhir/index.js';
 
 /** This test file's run: data directories never outlive it. */
 const RUN = randomUUID();
@@ -73,7 +74,13 @@ export async function connectTestDatabase(): Promise<{ connection: Connection; d
 /** Starts the real app against a fresh database; `env` overrides configuration variables. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { uri?: string; dbName?: string; masterKey?: Buffer } = {},
+  options: {
+    uri?: string;
+    dbName?: string;
+    masterKey?: Buffer;
+    /** More /fhir caller resolvers after the member session's (app tokens, or a test's own). */
+    fhirCallerResolvers?: readonly FhirCallerResolver[];
+  } = {},
 ): Promise<TestApp> {
   const fresh = testDatabaseUri();
   const uri = options.uri ?? fresh.uri;
@@ -109,7 +116,14 @@ export async function createTestApp(
   // Queuing wakes the sender at once; the poll only picks up retries (and other instances' messages).
   services.mail.startSender({ pollMs: 500 });
   const log = createLogger(config.logLevel);
-  const app = createApp({ config, log, connection, ...services, now: clock.now });
+  const app = createApp({
+    config,
+    log,
+    connection,
+    ...services,
+    now: clock.now,
+    ...(options.fhirCallerResolvers && { fhirCallerResolvers: options.fhirCallerResolvers }),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);

@@ -66,7 +66,8 @@ function allowedFor(ctx: Context): string {
   return ctx.path === '/api' || ctx.path.startsWith('/api/') ? '' : 'GET, HEAD';
 }
 
-function toAppError(thrown: unknown): AppError {
+/** Any thrown error as the AppError the client sees (also the FHIR edge's OperationOutcome). */
+export function toAppError(thrown: unknown): AppError {
   if (thrown instanceof AppError) return thrown;
   if (isDatabaseUnavailable(thrown)) return new ServiceUnavailable();
   // Errors from Koa and the router (405, 501, malformed URLs) carry a status and `expose`.
