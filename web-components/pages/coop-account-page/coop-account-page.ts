@@ -10,6 +10,7 @@ import { downloadExport } from '../../api/vault.api.js';
 import { LocaleController, formatDate, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 import '../../components/coop-notification-list/coop-notification-list.js';
+import { withStepUp } from '../coop-step-up-dialog/coop-step-up-dialog.js';
 
 export class CoopAccountPage extends LitElement {
   static override styles = [
@@ -144,9 +145,9 @@ export class CoopAccountPage extends LitElement {
     this.exporting = format;
     this.exportError = '';
     try {
-      await downloadExport(format);
-    } catch {
-      this.exportError = t('common.failed');
+      await withStepUp(() => downloadExport(format));
+    } catch (error) {
+      this.exportError = isUnconfirmed(error) ? t('stepUp.cancelled') : t('common.failed');
     } finally {
       this.exporting = '';
     }
@@ -162,13 +163,15 @@ export class CoopAccountPage extends LitElement {
     this.erasing = true;
     this.eraseError = '';
     try {
-      await eraseAccount(password);
+      await withStepUp(() => eraseAccount(password));
       this.dispatchEvent(new CustomEvent('coop-account-erased', { bubbles: true, composed: true }));
     } catch (error) {
       this.eraseError =
         error instanceof ApiError && error.code === 'invalid_credentials'
           ? t('erase.wrongPassword')
-          : t('common.failed');
+          : isUnconfirmed(error)
+            ? t('stepUp.cancelled')
+            : t('common.failed');
     } finally {
       this.erasing = false;
     }
@@ -262,6 +265,11 @@ export class CoopAccountPage extends LitElement {
           : nothing
       }`;
   }
+}
+
+/** The person closed the step-up dialog without confirming. */
+function isUnconfirmed(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'step_up_required';
 }
 
 customElements.define('coop-account-page', CoopAccountPage);
