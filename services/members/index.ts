@@ -41,6 +41,7 @@ import { refreshTokenModel, sessionModel } from './session.model.js';
 import { logOut, resolveActor } from './sessions.js';
 import { appointSteward } from './steward-appointment.js';
 import { stepUp, stepUpChallenge, type StepUpProof } from './step-up.js';
+import { sweepAccountRecords } from './account-sweep.js';
 import { throttleModel } from './throttle.model.js';
 import { userModel } from './user.model.js';
 
@@ -68,6 +69,8 @@ export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
 export type { SecondFactorChallenge } from './log-in.js';
 export type { SecondFactorProof } from './second-factor.js';
 export type { StepUpChallenge, StepUpProof, SteppedUp } from './step-up.js';
+export type { AccountSweep } from './account-sweep.js';
+export { SINGLE_USE_CLAIM_RETENTION_MS } from './account-sweep.js';
 // What an authenticator app computes from the enrolment's secret (tests and the demo use it).
 export { base32Decode, hotp, totp, totpStep } from './domain/totp.js';
 // What research, the vault and erasure use: the directory of active members and the erasure of account records.
@@ -187,6 +190,9 @@ export function createMembers(deps: MembersDeps) {
     },
     /** Master-key rotation: rewraps every account's data key under the current master key (resumable). */
     rewrapDataKeys: (progress: (done: number) => void = () => {}) => rewrapDataKeys({ users, keyring }, progress),
+
+    /** Housekeeping: deletes expired account tokens and single-use claims nothing can present again. */
+    sweepExpiredRecords: (now: Date) => sweepAccountRecords(accountTokens, now),
 
     /** Creates the collections' indexes; run once at start-up. */
     async ensureIndexes(): Promise<void> {
