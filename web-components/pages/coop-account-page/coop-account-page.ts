@@ -11,6 +11,7 @@ import { LocaleController, formatDate, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 import '../../components/coop-notification-list/coop-notification-list.js';
 import { withStepUp } from '../coop-step-up-dialog/coop-step-up-dialog.js';
+import '../coop-notification-settings/coop-notification-settings.js';
 
 export class CoopAccountPage extends LitElement {
   static override styles = [
@@ -184,6 +185,10 @@ export class CoopAccountPage extends LitElement {
       <section class="card" aria-labelledby="notifications-heading">
         <h2 id="notifications-heading">${t('notification.heading')}</h2>
         <coop-notification-list></coop-notification-list>
+      </section>
+      <section class="card" aria-labelledby="notification-settings-heading">
+        <h2 id="notification-settings-heading">${t('notificationSettings.heading')}</h2>
+        <coop-notification-settings></coop-notification-settings>
       </section>
       <section class="card" aria-labelledby="profile-heading">
         <h2 id="profile-heading">${t('account.profile')}</h2>
