@@ -420,6 +420,23 @@ export const en = {
   'account.memberSince': 'Member since',
   'account.organisation': 'Organisation',
   'account.verification': 'Verification',
+  'secondFactor.heading': 'Second factor',
+  'secondFactor.intro':
+    'A second factor protects your account even if someone learns your password: an authenticator app gives a new six-digit code every 30 seconds.',
+  'secondFactor.stewardNeeds':
+    'Stewards must sign in with a second factor. Set up an authenticator app now, then sign in again with a code.',
+  'secondFactor.begin': 'Set up an authenticator app',
+  'secondFactor.secretIntro':
+    'Add this key to your authenticator app (it is shown only now), or open the link on this device:',
+  'secondFactor.openApp': 'Open in my authenticator app',
+  'secondFactor.code': 'The six-digit code the app shows now',
+  'secondFactor.confirm': 'Confirm',
+  'secondFactor.wrongCode': 'This code is not right. Check the time on your device and try the next code.',
+  'secondFactor.enrolled': 'Your authenticator app is set up.',
+  'secondFactor.recoveryIntro':
+    'Keep these ten recovery codes somewhere safe, on paper: each works once if you lose your app. They are shown only now.',
+  'secondFactor.download': 'Download the recovery codes',
+  'secondFactor.on': 'Your account has a second factor.',
   'membership.heading': 'Membership of the cooperative',
   'membership.intro':
     'Your account gives you every right over your data. Voting in the general assembly is for members: apply, and a steward admits you after checking your identity and your share capital subscription ({amount} {currency}).',

@@ -437,6 +437,23 @@ export const fr: Record<MessageKey, string> = {
   'account.memberSince': 'Membre depuis',
   'account.organisation': 'Organisation',
   'account.verification': 'Vérification',
+  'secondFactor.heading': 'Second facteur',
+  'secondFactor.intro':
+    'Un second facteur protège votre compte même si quelqu’un apprend votre mot de passe\u00a0: une application d’authentification donne un nouveau code à six chiffres toutes les 30 secondes.',
+  'secondFactor.stewardNeeds':
+    'Les gestionnaires doivent se connecter avec un second facteur. Configurez une application d’authentification maintenant, puis reconnectez-vous avec un code.',
+  'secondFactor.begin': 'Configurer une application d’authentification',
+  'secondFactor.secretIntro':
+    'Ajoutez cette clé à votre application d’authentification (elle n’est affichée que maintenant), ou ouvrez le lien sur cet appareil\u00a0:',
+  'secondFactor.openApp': 'Ouvrir dans mon application d’authentification',
+  'secondFactor.code': 'Le code à six chiffres affiché maintenant par l’application',
+  'secondFactor.confirm': 'Confirmer',
+  'secondFactor.wrongCode': 'Ce code n’est pas le bon. Vérifiez l’heure de votre appareil et essayez le code suivant.',
+  'secondFactor.enrolled': 'Votre application d’authentification est configurée.',
+  'secondFactor.recoveryIntro':
+    'Gardez ces dix codes de secours en lieu sûr, sur papier\u00a0: chacun sert une fois si vous perdez votre application. Ils ne sont affichés que maintenant.',
+  'secondFactor.download': 'Télécharger les codes de secours',
+  'secondFactor.on': 'Votre compte a un second facteur.',
   'membership.heading': 'Adhésion à la coopérative',
   'membership.intro':
     'Votre compte vous donne tous les droits sur vos données. Voter à l’assemblée générale est réservé aux membres : déposez une demande, une personne de l’administration vous admet après avoir vérifié votre identité et votre souscription de part sociale ({amount} {currency}).',

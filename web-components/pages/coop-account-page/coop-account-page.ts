@@ -12,6 +12,7 @@ import { sharedStyles } from '../../src/shared-styles.js';
 import '../../components/coop-notification-list/coop-notification-list.js';
 import { withStepUp } from '../coop-step-up-dialog/coop-step-up-dialog.js';
 import '../coop-notification-settings/coop-notification-settings.js';
+import '../coop-second-factor-section/coop-second-factor-section.js';
 
 export class CoopAccountPage extends LitElement {
   static override styles = [
@@ -218,6 +219,13 @@ export class CoopAccountPage extends LitElement {
               : nothing
           }
         </dl>
+      </section>
+      <section class="card" aria-labelledby="second-factor-heading">
+        <h2 id="second-factor-heading">${t('secondFactor.heading')}</h2>
+        <coop-second-factor-section
+          ?enrolled=${account.secondFactor === true}
+          ?steward=${account.role === 'steward'}
+        ></coop-second-factor-section>
       </section>
       ${account.membership ? this.renderMembership(account.membership) : nothing}
       ${
