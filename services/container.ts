@@ -35,6 +35,8 @@ export interface Services {
   fhir: Fhir;
   /** One run of the vote notifications (opened, reminder, outcome); main.ts runs it every few minutes. */
   runVoteNotices(now: Date): Promise<number>;
+  /** One run of the housekeeping: expired account tokens, old single-use claims, old notifications (main.ts, hourly). */
+  runHousekeeping(now: Date): Promise<{ accountTokens: number; claims: number; notifications: number }>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,10 @@ export async function createServices(
         { assembly, members, research, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },
         now,
       ),
+    runHousekeeping: async (now) => {
+      const swept = await members.sweepExpiredRecords(now);
+      return { accountTokens: swept.tokens, claims: swept.claims, notifications: await notifications.sweepOld(now) };
+    },
     close: async () => {
       await mail.close();
       await passwords.close();

@@ -18,6 +18,7 @@ import { startKeyDestructionJob } from './research/index.js';
 import { seedDemoCooperative } from './demo/demo-cooperative.js';
 
 const VOTE_NOTICE_INTERVAL_MS = 5 * 60_000;
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 const demoFixture = resolve(fileURLToPath(new URL('../fixtures/demo-cooperative.json', import.meta.url)));
 
 async function main(): Promise<void> {
@@ -43,6 +44,14 @@ async function main(): Promise<void> {
     services.runVoteNotices(now()).catch((error: unknown) => log.error({ err: error }, 'vote notifications failed'));
   }, VOTE_NOTICE_INTERVAL_MS);
   voteNotices.unref();
+  // Expired account tokens, single-use claims nothing can present again, notifications past their year: hourly.
+  const housekeeping = setInterval(() => {
+    services
+      .runHousekeeping(now())
+      .then((swept) => log.info(swept, 'housekeeping swept expired records'))
+      .catch((error: unknown) => log.error({ err: error }, 'housekeeping failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
   if (!config.mail.smtpUrl) {
     log[config.env === 'production' ? 'warn' : 'info'](
       { outbox: config.mail.outboxDir },
@@ -84,6 +93,7 @@ async function main(): Promise<void> {
     keyJob.stop();
     clearInterval(checkpoints);
     clearInterval(voteNotices);
+    clearInterval(housekeeping);
     server.close();
     server.closeIdleConnections();
     await services.close();

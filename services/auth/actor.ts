@@ -16,4 +16,6 @@ export interface Actor {
   membership?: MembershipState;
   /** The session's log-in passed a second factor (stewards need it for their routes, see api-router.ts). */
   secondFactor?: boolean;
+  /** When the session last authenticated (log-in or step-up), epoch ms; absent in tokens from before step-up. */
+  authTime?: number;
 }

@@ -33,3 +33,4 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
   const revocations = new Revocations(deps.connection, (deps.accessTtlSeconds + 60) * 1000);
   return { tokens, revocations };
 }
+export { hasFreshAuthentication, STEP_UP_MAX_AGE_MS } from './step-up.js';

@@ -27,6 +27,11 @@ export interface AccessClaims {
   membership?: MembershipState;
   /** The session's log-in passed a second factor. */
   secondFactor?: boolean;
+  /**
+   * Milliseconds since the epoch of the session's last authentication (its log-in or a step-up): routes that need a
+   * fresh one (erasure, admission, exports) compare it with their maximum age (`auth_time`, as in OpenID Connect).
+   */
+  authTime?: number;
 }
 
 export interface TokenService {
@@ -95,6 +100,7 @@ function encodeState(claims: AccessClaims): Record<string, unknown> {
     st: claims.stateAt,
     rv: claims.researcherVerified,
     ...(claims.secondFactor && { sf: true }),
+    ...(claims.authTime !== undefined && { auth_time: Math.floor(claims.authTime / 1000) }),
     ...(m && {
       mbr: {
         j: m.joinedAt.getTime(),
@@ -109,9 +115,13 @@ function encodeState(claims: AccessClaims): Record<string, unknown> {
 
 /** Reads the state claims back; null if any is missing or malformed (such a token is refused). */
 function decodeState(payload: Record<string, unknown>): Omit<AccessClaims, 'userId' | 'sessionId' | 'role'> | null {
-  const { st, rv, mbr, sf } = payload;
+  const { st, rv, mbr, sf, auth_time } = payload;
   if (!isMs(st) || typeof rv !== 'boolean' || (sf !== undefined && sf !== true)) return null;
-  const factor = sf === true ? { secondFactor: true } : {};
+  if (auth_time !== undefined && !isMs(auth_time)) return null;
+  const factor = {
+    ...(sf === true && { secondFactor: true }),
+    ...(auth_time !== undefined && { authTime: (auth_time as number) * 1000 }),
+  };
   if (mbr === undefined) return { stateAt: st, researcherVerified: rv, ...factor };
   if (typeof mbr !== 'object' || mbr === null) return null;
   const { j, l, s } = mbr as { j?: unknown; l?: unknown; s?: unknown };

@@ -2,8 +2,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { Actor, Role } from '../auth/index.js';
-import { type ErrorDetail, Forbidden, InvalidRequest } from '../errors.js';
+import { hasFreshAuthentication, type Actor, type Role } from '../auth/index.js';
+import { type ErrorDetail, Forbidden, InvalidRequest, NotAuthenticated } from '../errors.js';
 import { noneMatchNames } from './conditional-get.js';
 import { authenticate, type Authenticator } from './middleware/authenticate.js';
 import { checkStreamedBody, readJsonBody, readTextBody } from './middleware/json-body.js';
@@ -19,6 +19,11 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   summary: string;
   tag: string;
   access: Access;
+  /**
+   * The caller must have authenticated within the last few minutes (log-in or POST /api/auth/step-up), else
+   * `401 step_up_required`: erasure, admission decisions, exports.
+   */
+  stepUp?: boolean;
   body?: B;
   query?: Q;
   params?: P;
@@ -110,6 +115,9 @@ export class ApiRouter {
         !actor.secondFactor
       ) {
         throw new Forbidden('second_factor_required', 'Stewards sign in with a second factor: set one up first.');
+      }
+      if (spec.stepUp && !hasFreshAuthentication(actor!, auth.now())) {
+        throw new NotAuthenticated('step_up_required', 'Confirm it is you first (POST /api/auth/step-up).');
       }
       const rawBody = spec.body ? await readJsonBody(ctx, spec.bodyLimitBytes ?? jsonBodyLimitBytes) : undefined;
       if (spec.rawBody?.streamed) checkStreamedBody(ctx, spec.rawBody.types, spec.rawBody.limitBytes);

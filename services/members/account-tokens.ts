@@ -6,7 +6,12 @@ import { claimOnce } from '../db/claims.js';
 import { InvalidRequest } from '../errors.js';
 
 export type AccountTokenPurpose =
-  'email-verification' | 'password-reset' | 'login-unlock' | 'login-challenge' | 'passkey-registration';
+  | 'email-verification'
+  | 'password-reset'
+  | 'login-unlock'
+  | 'login-challenge'
+  | 'passkey-registration'
+  | 'step-up-challenge';
 
 /** How long each kind of token works. */
 export const ACCOUNT_TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
@@ -15,6 +20,7 @@ export const ACCOUNT_TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
   'login-unlock': 30 * 60_000,
   'login-challenge': 5 * 60_000,
   'passkey-registration': 5 * 60_000,
+  'step-up-challenge': 5 * 60_000,
 };
 
 export interface AccountTokenDocument {

@@ -2,7 +2,7 @@
 // once to the users, sessions and refresh-token collections. Other parts use only what this file exports.
 import type { Connection, mongo } from 'mongoose';
 import type { AuditTrail } from '../audit/index.js';
-import type { AccessClaims, Revocations, Role, TokenService } from '../auth/index.js';
+import type { AccessClaims, Actor, Revocations, Role, TokenService } from '../auth/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { Admission, MembershipRules } from '../../policies/members/membership.js';
@@ -40,6 +40,8 @@ import { refreshSession } from './session-refresh.js';
 import { refreshTokenModel, sessionModel } from './session.model.js';
 import { logOut, resolveActor } from './sessions.js';
 import { appointSteward } from './steward-appointment.js';
+import { stepUp, stepUpChallenge, type StepUpProof } from './step-up.js';
+import { sweepAccountRecords } from './account-sweep.js';
 import { throttleModel } from './throttle.model.js';
 import { userModel } from './user.model.js';
 
@@ -66,6 +68,9 @@ export type { RegisterFilter } from './member-register.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
 export type { SecondFactorChallenge } from './log-in.js';
 export type { SecondFactorProof } from './second-factor.js';
+export type { StepUpChallenge, StepUpProof, SteppedUp } from './step-up.js';
+export type { AccountSweep } from './account-sweep.js';
+export { SINGLE_USE_CLAIM_RETENTION_MS } from './account-sweep.js';
 // What an authenticator app computes from the enrolment's secret (tests and the demo use it).
 export { base32Decode, hotp, totp, totpStep } from './domain/totp.js';
 // What research, the vault and erasure use: the directory of active members and the erasure of account records.
@@ -141,6 +146,18 @@ export function createMembers(deps: MembersDeps) {
     windowSeconds: deps.throttle.windowSeconds,
     ...(audit && { audit }),
   };
+  const stepUpDeps = {
+    users,
+    sessions,
+    claims,
+    keyring,
+    passwords,
+    throttle,
+    tokens,
+    accountTokens,
+    relyingParty,
+    ...(audit && { audit }),
+  };
   const resetting = {
     users,
     sessions,
@@ -173,6 +190,9 @@ export function createMembers(deps: MembersDeps) {
     },
     /** Master-key rotation: rewraps every account's data key under the current master key (resumable). */
     rewrapDataKeys: (progress: (done: number) => void = () => {}) => rewrapDataKeys({ users, keyring }, progress),
+
+    /** Housekeeping: deletes expired account tokens and single-use claims nothing can present again. */
+    sweepExpiredRecords: (now: Date) => sweepAccountRecords(accountTokens, now),
 
     /** Creates the collections' indexes; run once at start-up. */
     async ensureIndexes(): Promise<void> {
@@ -255,6 +275,11 @@ export function createMembers(deps: MembersDeps) {
       const user = await users.findById(userId, { secondFactor: 1 }).lean();
       return user !== null && hasSecondFactor(user);
     },
+    /** What a step-up of the caller needs (password or second factor; a challenge for passkeys). */
+    stepUpChallenge: (actor: Actor, now: Date) => stepUpChallenge(stepUpDeps, actor, now),
+    /** Re-authenticates the caller (throttled as log-in): an access token of the session, freshly authenticated. */
+    stepUp: (actor: Actor, proof: StepUpProof, clientAddress: string, now: Date) =>
+      stepUp(stepUpDeps, actor, proof, clientAddress, now),
     /** Exchanges a refresh token for a new pair; presenting a used token again revokes the whole session. */
     refresh: (refreshToken: string, now: Date) => refreshSession({ ...sessionStores, claims }, refreshToken, now),
     /** Ends the session the refresh token belongs to. */

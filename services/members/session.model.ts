@@ -9,6 +9,8 @@ export interface SessionDocument {
   expiresAt: Date;
   /** When the session's log-in passed a second factor (absent: password only). */
   secondFactorAt?: Date;
+  /** The session's last step-up re-authentication (absent: none since the log-in at `createdAt`). */
+  authenticatedAt?: Date;
   revokedAt?: Date;
   revokedReason?: 'logout' | 'refresh_token_reuse' | 'account_erased' | 'role_changed' | 'password_reset';
 }
@@ -31,6 +33,7 @@ const sessionSchema = new Schema<SessionDocument>(
     revokedAt: Date,
     revokedReason: String,
     secondFactorAt: Date,
+    authenticatedAt: Date,
   },
   { collection: 'sessions', versionKey: false },
 );

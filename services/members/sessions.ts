@@ -13,7 +13,7 @@ export const invalidRefreshToken = () =>
 /** The claims of an access token for this account and session, with the account state as read at `stateAt`. */
 export function accessClaimsOf(
   user: Pick<UserDocument, '_id' | 'role' | 'researcher' | 'membership'>,
-  session: Pick<SessionDocument, '_id' | 'secondFactorAt'>,
+  session: Pick<SessionDocument, '_id' | 'secondFactorAt' | 'createdAt' | 'authenticatedAt'>,
   stateAt: Date,
 ): AccessClaims {
   return {
@@ -24,6 +24,7 @@ export function accessClaimsOf(
     researcherVerified: user.researcher?.verification === 'verified',
     ...(user.membership && { membership: user.membership }),
     ...(session.secondFactorAt && { secondFactor: true }),
+    authTime: (session.authenticatedAt ?? session.createdAt).getTime(),
   };
 }
 
@@ -107,5 +108,6 @@ export async function resolveActor(
     researcherVerified: claims.researcherVerified,
     ...(claims.membership && { membership: claims.membership }),
     secondFactor: claims.secondFactor === true,
+    ...(claims.authTime !== undefined && { authTime: claims.authTime }),
   };
 }

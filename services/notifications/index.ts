@@ -25,6 +25,12 @@ export interface Notifier {
   notify(request: NotificationRequest, now: Date): Promise<void>;
 }
 
+/**
+ * How long a notification is kept (read or not): a year. Its id is also what makes an event notify once, so the
+ * retention must outlast every event a job may still look at — an open vote and the outcome look-back (7 days).
+ */
+export const NOTIFICATION_RETENTION_MS = 365 * 86_400_000;
+
 /** Binds the notifications to their collection and the mail context. */
 export function createNotifications(deps: {
   connection: Connection;
@@ -76,6 +82,12 @@ export function createNotifications(deps: {
       const found = await collection.findOne({ _id: id }, { projection: { userId: 1, readAt: 1 } });
       if (!found || found.userId !== userId) throw new NotFound();
       if (!found.readAt) await collection.updateOne({ _id: id }, { $set: { readAt: now } });
+    },
+
+    /** Housekeeping: deletes notifications older than NOTIFICATION_RETENTION_MS; returns how many. */
+    async sweepOld(now: Date): Promise<number> {
+      const cutoff = new Date(now.getTime() - NOTIFICATION_RETENTION_MS);
+      return (await collection.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
     },
 
     /** The kinds whose e-mail the account switched off, and switching one on or off. */

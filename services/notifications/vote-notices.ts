@@ -1,9 +1,12 @@
 // The scheduled job behind the assembly's notifications: vote opened, reminder before close (members who have not
-// voted, the bylaws' lead time) and outcome published. It reads through the assembly's and members' interfaces only;
+// voted, the bylaws' lead time), outcome published, and to each member whose consent in force an approved access
+// policy includes, that it does (only to them). It reads through the assembly's and members' interfaces only;
 // the in-app entry's unique id makes a repeated run (or two instances) notify each member once per event.
 import type { Assembly } from '../assembly/index.js';
 import type { Members } from '../members/index.js';
 import type { Research } from '../research/index.js';
+import { parseAccessPolicy } from '../../policies/research/access-policy.js';
+import { consentAllows } from '../../policies/research/consent.js';
 import type { NotificationRequest } from './index.js';
 
 /** Outcomes finalised this long ago or less are announced (covers a service that was down for a while). */
@@ -13,7 +16,7 @@ export interface VoteNoticeDeps {
   assembly: Pick<Assembly, 'pendingVotes' | 'list'>;
   members: Pick<Members, 'memberStandings' | 'getAccount'>;
   /** Researchers hear of the outcome of the vote their request became. */
-  research?: Pick<Research, 'allRequests'>;
+  research?: Pick<Research, 'allRequests' | 'consentOf'>;
   notify(request: NotificationRequest, now: Date): Promise<void>;
   publicUrl: string;
 }
@@ -25,6 +28,7 @@ export async function runVoteNotices(deps: VoteNoticeDeps, now: Date): Promise<n
     (view) => view.outcome && now.getTime() - new Date(view.outcome.finalisedAt).getTime() <= OUTCOME_LOOKBACK_MS,
   );
   let sent = await noticeRequestsDecided(deps, recentOutcomes, now);
+  const approvedPolicies = approvedPoliciesOf(recentOutcomes);
   for (const member of standings) {
     const account = await deps.members.getAccount(member.id);
     const email = (url: string) => ({
@@ -63,8 +67,49 @@ export async function runVoteNotices(deps: VoteNoticeDeps, now: Date): Promise<n
         now,
       );
     }
+    for (const { id, title, policy } of approvedPolicies) {
+      if (!(await includes(deps, member.id, policy, now))) continue;
+      // Only the member hears it, in the in-app list and their own e-mail: nothing tells anyone else who is included.
+      await deps.notify(
+        {
+          kind: 'policy-includes-you',
+          eventId: id,
+          userId: member.id,
+          params: { title },
+          email: email(`${deps.publicUrl}/privacy`),
+        },
+        now,
+      );
+    }
   }
   return sent;
+}
+
+interface ApprovedPolicy {
+  id: string;
+  title: string;
+  policy: Extract<ReturnType<typeof parseAccessPolicy>, { ok: true }>['policy'];
+}
+
+// Access policies the assembly approved among the recent outcomes (a policy that no longer parses is left out).
+function approvedPoliciesOf(outcomes: Awaited<ReturnType<VoteNoticeDeps['assembly']['list']>>): ApprovedPolicy[] {
+  return outcomes.flatMap((view) => {
+    if (view.proposal.kind !== 'access-policy' || view.outcome?.outcome !== 'approved') return [];
+    const parsed = parseAccessPolicy(view.proposal.content.policy);
+    return parsed.ok ? [{ id: view.proposal._id, title: view.proposal.content.title, policy: parsed.policy }] : [];
+  });
+}
+
+// Whether the member's consent in force lets the policy use their data in at least one of its categories.
+async function includes(
+  deps: VoteNoticeDeps,
+  memberId: string,
+  policy: ApprovedPolicy['policy'],
+  now: Date,
+): Promise<boolean> {
+  if (!deps.research) return false;
+  const { consent } = await deps.research.consentOf(memberId, now);
+  return policy.categories.some((category) => consentAllows(consent, policy, category).included);
 }
 
 // A request becomes a proposal; the vote's outcome decides it: its researcher is told once.

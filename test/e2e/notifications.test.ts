@@ -46,7 +46,7 @@ describe('notifications in the browser', { timeout: 120_000 }, () => {
     const { page, problems, context } = await openPage(browser);
     await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');
     await page.getByRole('link', { name: 'Account' }).click();
-    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await page.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
     const item = page.getByTestId('notification').filter({ hasText: `A vote is open: “${title}”.` });
     await item.waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -57,6 +57,29 @@ describe('notifications in the browser', { timeout: 120_000 }, () => {
     expect(list.body.notifications.find((n: { kind: string }) => n.kind === 'vote-opened')).toMatchObject({
       read: true,
     });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('switches the e-mail of one kind off on the account page, and the service keeps it', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'E-mail notifications' }).waitFor();
+    const opened = page.getByRole('checkbox', { name: 'a vote opens' });
+    await expect.poll(() => opened.isChecked(), { timeout: 10_000 }).toBe(true);
+    await opened.uncheck();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const settings = async () =>
+      (await app.request('GET', '/api/me/notification-settings', { token: member.accessToken })).body.settings;
+    expect(await settings()).toContainEqual({ kind: 'vote-opened', email: false });
+    expect(await settings()).toContainEqual({ kind: 'vote-reminder', email: true });
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('checkbox', { name: 'a vote opens' }).isChecked(), { timeout: 10_000 })
+      .toBe(false);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'member-notification-settings');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -98,6 +98,13 @@ const CASES: Record<string, Case> = {
     extra: { role: 'steward', ttlSeconds: 31_536_000, sessionId: 'someone-else' },
     state: (w) => get('/api/me', w.member.accessToken),
   },
+  'POST /api/auth/step-up': {
+    caller: 'member',
+    path: () => '/api/auth/step-up',
+    body: () => ({ password: world.member.password }),
+    extra: { role: 'steward', authTime: 8_640_000_000_000, sessionId: 'someone-else', userId: 'someone-else' },
+    state: (w) => get('/api/me', w.member.accessToken),
+  },
   'POST /api/auth/login/second-factor': {
     caller: 'anonymous',
     path: () => '/api/auth/login/second-factor',

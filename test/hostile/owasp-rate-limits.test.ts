@@ -47,6 +47,7 @@ describe('rate limits: 429 with Retry-After wherever the document promises it', 
     expect(limited.sort()).toEqual(
       [
         'POST /api/auth/register',
+        'POST /api/auth/step-up',
         'POST /api/auth/login',
         'POST /api/auth/password-reset',
         'POST /api/research/queries',

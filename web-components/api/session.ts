@@ -63,6 +63,11 @@ export async function signInWithCode(challenge: string, code: string): Promise<v
   storeTokens((await postForTokens('/api/auth/login/second-factor', { challenge, ...proof })) as TokenPair);
 }
 
+/** Keeps the freshly authenticated access token a step-up answered (same session, same refresh token). */
+export function adoptAccessToken(token: string): void {
+  accessToken = token;
+}
+
 /** Ends the session on the server (best effort) and forgets every token here. */
 export async function signOut(): Promise<void> {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
@@ -140,14 +145,17 @@ function retryAfterMs(response: Response): number {
   return Math.min(Math.max(Number.isFinite(seconds) ? seconds : 1, 0.5), 5) * 1000;
 }
 
-/** A 401 about the token (expired, revoked, missing) — not a wrong password re-entered for erasure. */
+// 401s about what the person typed or must confirm, not about the token: refreshing would not help.
+const NOT_TOKEN_REFUSALS = new Set(['invalid_credentials', 'invalid_second_factor', 'step_up_required']);
+
+/** A 401 about the token (expired, revoked, missing) — not a wrong password, or a step-up asked for. */
 async function isTokenRefusal(response: Response): Promise<boolean> {
   if (response.status !== 401) return false;
   const body = (await response
     .clone()
     .json()
     .catch(() => ({}))) as { error?: { code?: string } };
-  return body.error?.code !== 'invalid_credentials';
+  return !NOT_TOKEN_REFUSALS.has(body.error?.code ?? '');
 }
 
 /** Sends JSON (optional) and reads JSON; throws ApiError on any non-2xx answer. */

@@ -11,7 +11,10 @@ import type { GroupByDimension } from '../../policies/research/group-by.js';
 import type { AuditVerification as ServerAuditVerification } from '../../services/audit/index.js';
 import type { ErrorDetail as ServerErrorDetail } from '../../services/errors.js';
 import type { importResultSchema } from '../../services/http/routes/imports/imports.schema.js';
-import type { notificationListSchema } from '../../services/http/routes/me/notifications.schema.js';
+import type {
+  notificationListSchema,
+  notificationSettingsSchema,
+} from '../../services/http/routes/me/notifications.schema.js';
 import type { presentAccount } from '../../services/http/routes/auth/account.presenter.js';
 import type { tokenPairSchema } from '../../services/http/routes/auth/auth.schema.js';
 import type { presentRegisterEntry } from '../../services/http/routes/membership/membership.presenter.js';
@@ -121,3 +124,4 @@ export type PublicRecord = z.infer<typeof publicRecordSchema>;
 
 // Notifications.
 export type NotificationList = z.infer<typeof notificationListSchema>;
+export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;

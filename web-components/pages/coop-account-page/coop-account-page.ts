@@ -10,6 +10,9 @@ import { downloadExport } from '../../api/vault.api.js';
 import { LocaleController, formatDate, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 import '../../components/coop-notification-list/coop-notification-list.js';
+import { withStepUp } from '../coop-step-up-dialog/coop-step-up-dialog.js';
+import '../coop-notification-settings/coop-notification-settings.js';
+import '../coop-second-factor-section/coop-second-factor-section.js';
 
 export class CoopAccountPage extends LitElement {
   static override styles = [
@@ -144,9 +147,9 @@ export class CoopAccountPage extends LitElement {
     this.exporting = format;
     this.exportError = '';
     try {
-      await downloadExport(format);
-    } catch {
-      this.exportError = t('common.failed');
+      await withStepUp(() => downloadExport(format));
+    } catch (error) {
+      this.exportError = isUnconfirmed(error) ? t('stepUp.cancelled') : t('common.failed');
     } finally {
       this.exporting = '';
     }
@@ -162,13 +165,15 @@ export class CoopAccountPage extends LitElement {
     this.erasing = true;
     this.eraseError = '';
     try {
-      await eraseAccount(password);
+      await withStepUp(() => eraseAccount(password));
       this.dispatchEvent(new CustomEvent('coop-account-erased', { bubbles: true, composed: true }));
     } catch (error) {
       this.eraseError =
         error instanceof ApiError && error.code === 'invalid_credentials'
           ? t('erase.wrongPassword')
-          : t('common.failed');
+          : isUnconfirmed(error)
+            ? t('stepUp.cancelled')
+            : t('common.failed');
     } finally {
       this.erasing = false;
     }
@@ -181,6 +186,10 @@ export class CoopAccountPage extends LitElement {
       <section class="card" aria-labelledby="notifications-heading">
         <h2 id="notifications-heading">${t('notification.heading')}</h2>
         <coop-notification-list></coop-notification-list>
+      </section>
+      <section class="card" aria-labelledby="notification-settings-heading">
+        <h2 id="notification-settings-heading">${t('notificationSettings.heading')}</h2>
+        <coop-notification-settings></coop-notification-settings>
       </section>
       <section class="card" aria-labelledby="profile-heading">
         <h2 id="profile-heading">${t('account.profile')}</h2>
@@ -210,6 +219,13 @@ export class CoopAccountPage extends LitElement {
               : nothing
           }
         </dl>
+      </section>
+      <section class="card" aria-labelledby="second-factor-heading">
+        <h2 id="second-factor-heading">${t('secondFactor.heading')}</h2>
+        <coop-second-factor-section
+          ?enrolled=${account.secondFactor === true}
+          ?steward=${account.role === 'steward'}
+        ></coop-second-factor-section>
       </section>
       ${account.membership ? this.renderMembership(account.membership) : nothing}
       ${
@@ -262,6 +278,11 @@ export class CoopAccountPage extends LitElement {
           : nothing
       }`;
   }
+}
+
+/** The person closed the step-up dialog without confirming. */
+function isUnconfirmed(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'step_up_required';
 }
 
 customElements.define('coop-account-page', CoopAccountPage);

@@ -14,6 +14,7 @@ import {
 } from '../../api/membership.api.js';
 import { announceProposal } from '../../api/discussion.api.js';
 import '../../components/coop-member-register/coop-member-register.js';
+import { withStepUp } from '../coop-step-up-dialog/coop-step-up-dialog.js';
 import {
   AFFILIATION_REASONS,
   changeAffiliation,
@@ -192,7 +193,7 @@ export class CoopStewardPage extends LitElement {
     this.message = '';
     this.error = '';
     try {
-      await admitApplicant(applicant.id, identityMethod, share);
+      await withStepUp(() => admitApplicant(applicant.id, identityMethod, share));
       this.message = t('admission.admitted', { name: applicant.name });
       void this.admissions.run();
     } catch (error) {
@@ -206,7 +207,7 @@ export class CoopStewardPage extends LitElement {
     this.message = '';
     this.error = '';
     try {
-      await refuseApplicant(applicant.id, reason);
+      await withStepUp(() => refuseApplicant(applicant.id, reason));
       this.message = t('admission.refused', { name: applicant.name });
       void this.admissions.run();
     } catch (error) {

@@ -10,6 +10,9 @@ import {
   refreshBody,
   registerBody,
   secondFactorLoginBody,
+  stepUpAnswerSchema,
+  stepUpBody,
+  stepUpChallengeSchema,
   tokenPairSchema,
 } from './auth.schema.js';
 
@@ -67,6 +70,44 @@ export function authRoutes(api: ApiRouter, members: Members, now: () => Date): v
               ? { recoveryCode: body.recoveryCode }
               : { passkey: body.passkey as unknown as AuthenticationResponseJSON };
         return members.loginSecondFactor(body.challenge, proof, now());
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/step-up/challenge',
+        summary:
+          'What confirming it is you needs before erasure, an admission decision or an export: your password, or ' +
+          'your second factor (with a challenge for a passkey to sign)',
+        tag: 'auth',
+        access: 'authenticated',
+        success: { status: 200, schema: stepUpChallengeSchema, description: 'How to confirm' },
+      },
+      async ({ actor }) => members.stepUpChallenge(actor!, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/auth/step-up',
+        summary:
+          'Confirm it is you (the password, or the second factor when you have one): an access token of the same ' +
+          'session that may erase, decide admissions and export for five minutes; throttled like log-in',
+        tag: 'auth',
+        access: 'authenticated',
+        body: stepUpBody,
+        success: { status: 200, schema: stepUpAnswerSchema, description: 'A freshly authenticated access token' },
+        errors: {
+          400: 'second_factor_expected, password_expected',
+          401: 'invalid_credentials, invalid_second_factor',
+          429: 'rate_limited (shares the delays of log-in)',
+        },
+      },
+      async ({ actor, body, ctx }) => {
+        const proof =
+          'passkey' in body
+            ? { challenge: body.challenge, passkey: body.passkey as unknown as AuthenticationResponseJSON }
+            : body;
+        return members.stepUp(actor!, proof, ctx.ip, now());
       },
     )
     .route(

@@ -126,3 +126,25 @@ export const totpEnrolmentSchema = z.object({
 export const recoveryCodesSchema = z.object({
   recoveryCodes: z.array(z.string()).describe('Ten single-use codes: keep them on paper; shown only now'),
 });
+
+/** How to confirm it is you: the password, or (with a second factor) a code or a passkey signing the challenge. */
+export const stepUpChallengeSchema = z.object({
+  method: z.enum(['password', 'second-factor']),
+  totp: z.boolean().describe('An authenticator app is set up (send a code or a recovery code)'),
+  challenge: z.string().optional().describe('Second factor: the challenge a passkey signs (5 minutes, once)'),
+  passkeys: z.array(z.string()).describe('Credential ids of your passkeys (allowCredentials)'),
+});
+
+export const stepUpBody = z.union([
+  z.strictObject({ password: z.string().min(1).max(4096) }),
+  z.strictObject({ code: totpCodeSchema }),
+  z.strictObject({ recoveryCode: recoveryCodeSchema }),
+  z.strictObject({ challenge: mailedTokenSchema, passkey: webAuthnResponseSchema }),
+]);
+
+export const stepUpAnswerSchema = z.object({
+  accessToken: z.string().describe('An access token of the same session, marked freshly authenticated'),
+  expiresIn: z.number().int().describe('Seconds until the access token expires'),
+  tokenType: z.literal('Bearer'),
+  freshFor: z.number().int().describe('Seconds during which erasure, admission and exports are open to it'),
+});

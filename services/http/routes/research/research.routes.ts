@@ -183,6 +183,7 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         summary: 'Pseudonymised records of one category (only if the policy allows record-level access)',
         tag: 'research',
         access: ['researcher'],
+        stepUp: true,
         params: policyParams,
         query: exportQuery,
         success: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'Pseudonymised records' },

@@ -33,6 +33,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
 
+const STEP_UP_NOTE = ', who authenticated within the last five minutes (log-in or POST /api/auth/step-up)';
+
 function describeAccess(access: Access): string {
   if (access === 'public') return 'Anyone (no token).';
   if (access === 'authenticated') return 'Any signed-in person.';
@@ -78,6 +80,7 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<
     if (spec.access !== 'public') errors[401] = 'not_authenticated, invalid_token';
     if (Array.isArray(spec.access)) errors[403] = 'role_not_allowed';
     Object.assign(errors, spec.errors);
+    if (spec.stepUp) errors[401] = `${errors[401]}, step_up_required (authenticate again: POST /api/auth/step-up)`;
     for (const [status, codes] of Object.entries(errors)) {
       responses[status] = {
         description: `Error codes: ${codes}`,
@@ -87,7 +90,7 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Record<
     paths[path] ??= {};
     paths[path][spec.method] = {
       summary: spec.summary,
-      description: `Who may call: ${describeAccess(spec.access)}`,
+      description: `Who may call: ${describeAccess(spec.access)}${spec.stepUp ? STEP_UP_NOTE : ''}`,
       tags: [spec.tag],
       ...(spec.access !== 'public' && { security: [{ bearer: [] }] }),
       ...(parameters.length > 0 && { parameters }),
