@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(config.masterKey).toMatchObject({ source: 'file', createIfMissing: true });
     expect(config.jsonBodyLimitBytes).toBe(262_144);
     expect(config.concurrency).toEqual({ maxInFlight: 64, retryAfterSeconds: 1 });
+    expect(config.passwordWorkers).toBe(2);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
