@@ -3,6 +3,8 @@
 // the same process on the same sealed chunks, the throughput of decryption + statistics against raw AEAD
 // decryption of the same bytes. Target: ratio ≥ 50 %.
 // Run: npm run bench:research  (MEMBERS, OBSERVATIONS, QUERIES, ROUNDS override)
+//      npm run bench:research -- --members 1000,5000,50000  (linearity: one fresh service and cohort per size,
+//      the query's cost per consenting member in ms, and each size's time against the first size's)
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_CONSENT } from '../policies/research/consent.js';
 import { findCategory } from '../policies/observations/catalogue.js';
@@ -28,20 +30,29 @@ import { apiCaller, startBenchService } from './bench-service.js';
 import { finishReport, startReport } from './report.js';
 import { votedPolicy } from './voted-policy.js';
 
-const MEMBERS = Number(process.env.MEMBERS ?? 5_000);
+const membersFlag = process.argv.indexOf('--members');
+const MEMBER_COUNTS =
+  membersFlag >= 0
+    ? (process.argv[membersFlag + 1] ?? '').split(',').map((n) => Number(n.replaceAll('_', '')))
+    : [Number(process.env.MEMBERS ?? 5_000)];
+if (MEMBER_COUNTS.some((n) => !Number.isInteger(n) || n < 20)) {
+  throw new Error('--members takes a comma-separated list of whole numbers of at least 20');
+}
 const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 200);
 const QUERIES = Number(process.env.QUERIES ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-async function main(): Promise<void> {
+/** One cohort of MEMBERS consenting members: seeds, queries, and returns the median HTTP query time in ms. */
+async function main(MEMBERS: number): Promise<number> {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   const report = startReport('research', `npm run bench:research (MEMBERS=${MEMBERS}, OBSERVATIONS=${OBSERVATIONS})`);
   const service = await startBenchService('research');
   const { connection, services, base } = service;
   const call = apiCaller(base);
+  const result = { medianMs: Number.NaN };
 
   try {
     // ---- seed: members, sealed chunks and directories, consent — through the storage functions, in bulk ----
@@ -170,6 +181,9 @@ async function main(): Promise<void> {
         );
     }
     latencies.sort((a, b) => a - b);
+    const medianMs = (result.medianMs = latencies[Math.floor(QUERIES / 2)]!);
+    // Every seeded member consents to aggregate use of the category, so the cohort is MEMBERS members.
+    console.log(`cost per consenting member: ${(medianMs / MEMBERS).toFixed(3)} ms (median / ${MEMBERS})`);
     console.log(
       `aggregate query latency (HTTP, ${QUERIES} queries): median ${latencies[Math.floor(QUERIES / 2)]!.toFixed(0)} ms, min ${latencies[0]!.toFixed(0)} ms`,
     );
@@ -276,6 +290,18 @@ async function main(): Promise<void> {
     report.serviceRssPeakMB = await service.stop();
   }
   finishReport(report);
+  return result.medianMs;
 }
 
-await main();
+const medians: number[] = [];
+for (const members of MEMBER_COUNTS) medians.push(await main(members));
+if (MEMBER_COUNTS.length > 1) {
+  console.log('linearity (median HTTP query; ×time against the first size, ×members likewise):');
+  MEMBER_COUNTS.forEach((members, i) => {
+    const perMember = medians[i]! / members;
+    console.log(
+      `  ${String(members).padStart(6)} members: ${medians[i]!.toFixed(0).padStart(6)} ms, ${perMember.toFixed(3)} ms/member, ` +
+        `×${(medians[i]! / medians[0]!).toFixed(2)} time for ×${(members / MEMBER_COUNTS[0]!).toFixed(1)} members`,
+    );
+  });
+}

@@ -8,6 +8,7 @@ import type { TokenService } from './auth/index.js';
 import type { Config } from './config.js';
 import { ApiRouter } from './http/api-router.js';
 import { errorHandler } from './http/middleware/error-handler.js';
+import { limitConcurrency } from './http/middleware/concurrency-limit.js';
 import { createMetrics } from './http/middleware/metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
@@ -121,6 +122,8 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(errorHandler(log));
+  // After the error handler (a refusal gets the standard body), before any route does work.
+  app.use(limitConcurrency(config.concurrency).middleware);
   // /fhir answers FHIR JSON only, errors as OperationOutcome: its own edge, before the API's routers.
   app.use(
     fhirApi({

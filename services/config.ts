@@ -26,6 +26,11 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(600),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
   JSON_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  // Requests handled at once; the next is refused with 503 + Retry-After (health and metrics exempt).
+  MAX_IN_FLIGHT_REQUESTS: positiveInt(64).pipe(z.number().max(100_000)),
+  OVERLOAD_RETRY_AFTER_SECONDS: positiveInt(1).pipe(z.number().max(3_600)),
+  // Argon2id worker threads: each holds a 64 MiB WebAssembly heap (about 95 MB of RSS) while it runs.
+  PASSWORD_WORKERS: positiveInt(2).pipe(z.number().max(16)),
   UPLOAD_BODY_LIMIT_BYTES: positiveInt(20 * 1024 * 1024),
   UPLOAD_MAX_ROWS: positiveInt(100_000),
   // Health-app imports (Apple Health, Google Fit): spooled to a temporary file, read as a stream.
@@ -87,6 +92,10 @@ export interface Config {
   trustProxy: boolean;
   jwt: { issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   jsonBodyLimitBytes: number;
+  /** Bounded request concurrency: at most `maxInFlight` requests in the handlers, the next gets 503. */
+  concurrency: { maxInFlight: number; retryAfterSeconds: number };
+  /** Most Argon2id worker threads at once (stopped after 30 s idle); bounds log-in memory and throughput. */
+  passwordWorkers: number;
   /** Observation uploads: largest body (413 above) and most rows (413 above). */
   upload: { bodyLimitBytes: number; maxRows: number };
   /** Health-app imports: largest body, zip guards, largest Takeout JSON file, spool folder (the OS temp dir if unset). */
@@ -196,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     },
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
+    concurrency: { maxInFlight: e.MAX_IN_FLIGHT_REQUESTS, retryAfterSeconds: e.OVERLOAD_RETRY_AFTER_SECONDS },
+    passwordWorkers: e.PASSWORD_WORKERS,
     upload: { bodyLimitBytes: e.UPLOAD_BODY_LIMIT_BYTES, maxRows: e.UPLOAD_MAX_ROWS },
     imports: {
       bodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,

@@ -59,7 +59,7 @@ export async function createServices(
     accessTtlSeconds: config.jwt.accessTtlSeconds,
   });
   const audit = await createAudit({ connection, keyring, options: config.audit });
-  const passwords = await createPasswordHasher();
+  const passwords = await createPasswordHasher({ size: config.passwordWorkers });
   const mail = await createMail({
     connection,
     keyring,

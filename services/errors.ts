@@ -89,3 +89,12 @@ export class ServiceUnavailable extends AppError {
     });
   }
 }
+
+/** 503: the service is handling as many requests as it admits; the client may retry after `retryAfterSeconds`. */
+export class Overloaded extends AppError {
+  constructor(retryAfterSeconds = 1) {
+    super(503, 'overloaded', 'The service is busy; try again shortly.', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}

@@ -25,12 +25,19 @@ describe('loadConfig', () => {
     });
     expect(config.masterKey).toMatchObject({ source: 'file', createIfMissing: true });
     expect(config.jsonBodyLimitBytes).toBe(262_144);
+    expect(config.concurrency).toEqual({ maxInFlight: 64, retryAfterSeconds: 1 });
+    expect(config.passwordWorkers).toBe(2);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('turns demo mode off with an external database unless asked for', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/coop' }).demo).toBe(false);
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/coop', DATACOOP_DEMO: 'true' }).demo).toBe(true);
+  });
+
+  it('rejects a request limit that is not a positive integer', () => {
+    expect(problemsOf({ MAX_IN_FLIGHT_REQUESTS: '0' })).toEqual([expect.stringContaining('MAX_IN_FLIGHT_REQUESTS')]);
+    expect(problemsOf({ MAX_IN_FLIGHT_REQUESTS: '2.5' })).toEqual([expect.stringContaining('MAX_IN_FLIGHT_REQUESTS')]);
   });
 
   it('lists every problem at once', () => {

@@ -40,7 +40,7 @@ export function errorHandler(log: Logger) {
       const error = toAppError(thrown);
       if (error.status >= 500 && error.code === 'internal_error') {
         log.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
-      } else if (error.status === 503) {
+      } else if (error.code === 'database_unavailable') {
         log.warn({ requestId: ctx.state.requestId, reason: (thrown as Error).name }, 'database unavailable');
       }
       ctx.status = error.status;

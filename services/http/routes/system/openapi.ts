@@ -26,7 +26,7 @@ const commonErrors: Record<number, string> = {
   400: 'invalid_json, validation_failed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
-  503: 'database_unavailable (with Retry-After)',
+  503: 'database_unavailable, overloaded (with Retry-After)',
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
