@@ -20,7 +20,18 @@ const ioModules = [
   'prom-client',
 ];
 
-const contexts = ['members', 'auth', 'vault', 'assembly', 'research', 'audit', 'erasure', 'mail', 'notifications'];
+const contexts = [
+  'members',
+  'auth',
+  'vault',
+  'assembly',
+  'research',
+  'audit',
+  'erasure',
+  'mail',
+  'notifications',
+  'apps',
+];
 
 /**
  * One block per context (its files may import only the other contexts' index.ts), and one per folder outside the

@@ -11,6 +11,9 @@ import { errorHandler } from './http/middleware/error-handler.js';
 import { createMetrics } from './http/middleware/metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
+import { appRoutes } from './http/routes/apps/apps.routes.js';
+import { oauthRoutes } from './http/routes/apps/oauth.routes.js';
+import type { Apps } from './apps/index.js';
 import { auditRoutes } from './http/routes/audit/audit.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { accountLinkRoutes } from './http/routes/auth/account-links.routes.js';
@@ -54,6 +57,7 @@ export interface AppDeps {
   record: PublicRecordReader;
   mail: Mail;
   notifications: Notifications;
+  apps: Apps;
   tokens: TokenService;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -91,6 +95,7 @@ export function createApp(deps: AppDeps): Koa {
   researchRoutes(api, deps.research, now);
   memberResearchRoutes(api, deps.research, now);
   publicRoutes(api, deps.record, now);
+  appRoutes(api, deps.apps, now);
 
   let openapi: Record<string, unknown> | undefined;
   const system = systemRoutes({
@@ -99,6 +104,7 @@ export function createApp(deps: AppDeps): Koa {
     metrics: metrics.registry,
     openapi: () => (openapi ??= buildOpenApi(api, { version: packageJson.version })),
   });
+  const oauth = oauthRoutes(deps.apps, { publicUrl: config.publicUrl, now });
   const web = webApp(findWebBuild(webBuildCandidates));
 
   app.use(requestContext(log));
@@ -114,7 +120,7 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(errorHandler(log));
-  for (const router of [system, api.router]) {
+  for (const router of [system, oauth, api.router]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

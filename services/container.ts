@@ -15,6 +15,7 @@ import { createResearch, type Research } from './research/index.js';
 import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 import { createMail, type Mail } from './mail/index.js';
 import { createNotifications, runVoteNotices, type Notifications } from './notifications/index.js';
+import { createApps, type Apps } from './apps/index.js';
 
 export interface Services {
   keyring: Keyring;
@@ -30,6 +31,8 @@ export interface Services {
   /** Outgoing e-mail; its sender runs only once `mail.startSender()` is called (the service, not the CLI). */
   mail: Mail;
   notifications: Notifications;
+  /** Registered apps, members' grants to them and the OAuth (SMART on FHIR) use cases. */
+  apps: Apps;
   /** One run of the vote notifications (opened, reminder, outcome); main.ts runs it every few minutes. */
   runVoteNotices(now: Date): Promise<number>;
   close(): Promise<void>;
@@ -97,6 +100,15 @@ export async function createServices(
   const research = createResearch({ connection, keyring, audit, assembly, vault, members: directory });
   const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research, assembly });
   const record = createPublicRecord({ assembly, research, audit, members });
+  const apps = await createApps({
+    connection,
+    keyring,
+    audit,
+    issuer: config.jwt.issuer,
+    fhirBase: `${config.publicUrl}/fhir`,
+    accessTtlSeconds: config.jwt.accessTtlSeconds,
+    now: options.now ?? (() => new Date()),
+  });
   return {
     keyring,
     tokens,
@@ -110,6 +122,7 @@ export async function createServices(
     record,
     mail,
     notifications,
+    apps,
     runVoteNotices: (now) =>
       runVoteNotices(
         { assembly, members, research, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },
