@@ -2,6 +2,7 @@
 // /oauth/authorize, the member signs in and allows it on the consent screen, the browser lands at the app's loopback
 // redirect URI with a code, the app exchanges it (PKCE), reads the member's data, refreshes, and the member
 // disconnects it on the privacy page — after which the app's token is refused.
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
@@ -16,8 +17,10 @@ import {
   type SmartClient,
 } from '../helpers/smart-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, screenshots, seriousAxeViolations } from './browser.js';
 
+const screenshotDir = fileURLToPath(new URL('../../.cache/screenshots', import.meta.url));
 let app: TestApp;
 let browser: Browser;
 let member: BuiltAccount;
@@ -116,8 +119,17 @@ describe('a SMART app in the browser', { timeout: 180_000 }, () => {
     await item.waitFor();
     await item.getByText('Last used on').waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await item.scrollIntoViewIfNeeded();
-    await screenshots(page, 'smart-connected-apps');
+    // The section is far down the page: scrolled to at each size (the shared helper keeps the top of the page).
+    mkdirSync(screenshotDir, { recursive: true });
+    for (const [width, height] of [
+      [1280, 800],
+      [360, 740],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await item.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+      await page.screenshot({ path: `${screenshotDir}/smart-connected-apps-${width}x${height}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await item.getByRole('button', { name: 'Disconnect Pulse Tracker' }).click();
     await page.getByText('“Pulse Tracker” is disconnected: it can no longer use your data.').waitFor();
     await expect.poll(() => page.getByTestId('connected-app').count()).toBe(0);
