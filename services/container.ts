@@ -16,6 +16,7 @@ import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 import { createMail, type Mail } from './mail/index.js';
 import { createNotifications, runVoteNotices, type Notifications } from './notifications/index.js';
 import { createApps, type Apps } from './apps/index.js';
+import { NotFound } from './errors.js';
 
 export interface Services {
   keyring: Keyring;
@@ -107,6 +108,15 @@ export async function createServices(
     issuer: config.jwt.issuer,
     fhirBase: `${config.publicUrl}/fhir`,
     accessTtlSeconds: config.jwt.accessTtlSeconds,
+    // The data key exists exactly as long as the account: erasure destroys it (NotFound afterwards).
+    memberExists: (memberId) =>
+      directory.dataKeyOf(memberId).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotFound) return false;
+          throw error;
+        },
+      ),
     now: options.now ?? (() => new Date()),
   });
   return {

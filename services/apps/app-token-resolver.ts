@@ -36,6 +36,7 @@ export async function resolveAppToken(deps: ResolverDeps, token: string): Promis
   ]);
   if (!grant || grant.revokedAt || grant.memberId !== claims.memberId || grant.appId !== claims.appId) return undefined;
   if (!app || app.disabledAt) return undefined;
+  if (!(await deps.memberExists(grant.memberId))) return undefined;
   if (!grant.lastUsedAt || now.getTime() - grant.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
     // Last writer wins: any instance's "used now" is right.
     await deps.collections.grants.updateOne({ _id: grant._id }, { $set: { lastUsedAt: now } });

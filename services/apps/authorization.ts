@@ -81,6 +81,8 @@ export interface AuthorizationDeps {
   collections: AppCollections;
   audit: { append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number> };
   memberPseudonym(memberId: string): string;
+  /** False once the member's account is gone (erased): their grants then issue and admit nothing. */
+  memberExists(memberId: string): Promise<boolean>;
 }
 
 /** The member approves: a grant (their readable consent) and a single-use code bound to the whole request. */

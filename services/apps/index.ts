@@ -41,6 +41,8 @@ export interface AppsDeps {
     append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number>;
     memberPseudonym(memberId: string): string;
   };
+  /** False once the member's account is gone (erased); checked at every token issue and every app request. */
+  memberExists(memberId: string): Promise<boolean>;
   /** The access tokens' issuer (the service's JWT issuer) and the FHIR base URL they are addressed to. */
   issuer: string;
   fhirBase: string;
@@ -87,7 +89,12 @@ export async function createApps(deps: AppsDeps): Promise<Apps> {
     audience: deps.fhirBase,
     ttlSeconds: deps.accessTtlSeconds,
   });
-  const base = { collections, audit: deps.audit, memberPseudonym: (id: string) => deps.audit.memberPseudonym(id) };
+  const base = {
+    collections,
+    audit: deps.audit,
+    memberPseudonym: (id: string) => deps.audit.memberPseudonym(id),
+    memberExists: deps.memberExists,
+  };
   const tokenDeps = { ...base, tokens };
   const resolverDeps = { ...tokenDeps, now: deps.now };
   const registry = { collections, audit: deps.audit };

@@ -149,6 +149,7 @@ async function issueTokens(
   now: Date,
   via: 'authorization_code' | 'refresh_token',
 ): Promise<TokenResponse> {
+  if (!(await deps.memberExists(grant.memberId))) throw new OAuthError('invalid_grant', 'The grant has been revoked.');
   const access = await deps.tokens.issue(
     { memberId: grant.memberId, grantId: grant._id, appId: grant.appId, scopes },
     now,

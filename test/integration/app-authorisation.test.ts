@@ -334,6 +334,21 @@ describe('grants as the member’s consent', () => {
   });
 });
 
+describe('an erased member', () => {
+  it('leaves no app able to use or refresh their grant', async () => {
+    const leaving = await registerAndLogin(app);
+    const tokens = await connectApp(app, client, leaving.accessToken);
+    expect(await app.services.apps.resolveToken(tokens.access_token)).toBeDefined();
+    const erased = await app.request('DELETE', '/api/me', {
+      token: leaving.accessToken,
+      body: { password: leaving.password },
+    });
+    expect(erased.status).toBe(204);
+    expect(await app.services.apps.resolveToken(tokens.access_token)).toBeUndefined();
+    expect((await refresh(app, client, tokens.refresh_token)).body).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
 describe('app tokens never reach /api', () => {
   it.each([
     ['GET', '/api/me'],
