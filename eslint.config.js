@@ -31,6 +31,7 @@ const contexts = [
   'mail',
   'notifications',
   'fhir',
+  'apps',
 ];
 
 /**

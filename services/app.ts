@@ -12,6 +12,9 @@ import { limitConcurrency } from './http/middleware/concurrency-limit.js';
 import { createMetrics } from './http/middleware/metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
+import { appRoutes } from './http/routes/apps/apps.routes.js';
+import { oauthRoutes } from './http/routes/apps/oauth.routes.js';
+import type { Apps } from './apps/index.js';
 import { auditRoutes } from './http/routes/audit/audit.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { accountLinkRoutes } from './http/routes/auth/account-links.routes.js';
@@ -58,6 +61,7 @@ export interface AppDeps {
   record: PublicRecordReader;
   mail: Mail;
   notifications: Notifications;
+  apps: Apps;
   tokens: TokenService;
   /** The FHIR R4 API's use cases (/fhir). */
   fhir: Fhir;
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): Koa {
   researchRoutes(api, deps.research, now);
   memberResearchRoutes(api, deps.research, now);
   publicRoutes(api, deps.record, now);
+  appRoutes(api, deps.apps, now);
 
   let openapi: Record<string, unknown> | undefined;
   const system = systemRoutes({
@@ -107,6 +112,7 @@ export function createApp(deps: AppDeps): Koa {
     metrics: metrics.registry,
     openapi: () => (openapi ??= buildOpenApi(api, { version: packageJson.version })),
   });
+  const oauth = oauthRoutes(deps.apps, { publicUrl: config.publicUrl, now });
   const web = webApp(findWebBuild(webBuildCandidates));
 
   app.use(requestContext(log));
@@ -128,7 +134,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(
     fhirApi({
       fhir: deps.fhir,
-      resolvers: [sessionCallerResolver({ tokens, members, now }), ...(deps.fhirCallerResolvers ?? [])],
+      resolvers: [
+        sessionCallerResolver({ tokens, members, now }),
+        deps.apps.resolver,
+        ...(deps.fhirCallerResolvers ?? []),
+      ],
       baseUrl: `${config.publicUrl}/fhir`,
       version: packageJson.version,
       bodyLimitBytes: config.upload.bodyLimitBytes,
@@ -136,7 +146,7 @@ export function createApp(deps: AppDeps): Koa {
       log,
     }),
   );
-  for (const router of [system, api.router]) {
+  for (const router of [system, oauth, api.router]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

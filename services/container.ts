@@ -16,6 +16,8 @@ import { createPublicRecord, type PublicRecordReader } from './record/index.js';
 import { createMail, type Mail } from './mail/index.js';
 import { createFhir, type Fhir } from './fhir/index.js';
 import { createNotifications, runVoteNotices, type Notifications } from './notifications/index.js';
+import { createApps, type Apps } from './apps/index.js';
+import { NotFound } from './errors.js';
 
 export interface Services {
   keyring: Keyring;
@@ -33,6 +35,8 @@ export interface Services {
   notifications: Notifications;
   /** The FHIR R4 API's use cases over the vault, research consent and profiles. */
   fhir: Fhir;
+  /** Registered apps, members' grants to them and the OAuth (SMART on FHIR) use cases. */
+  apps: Apps;
   /** One run of the vote notifications (opened, reminder, outcome); main.ts runs it every few minutes. */
   runVoteNotices(now: Date): Promise<number>;
   /** One run of the housekeeping: expired account tokens, old single-use claims, old notifications (main.ts, hourly). */
@@ -103,6 +107,24 @@ export async function createServices(
   const erasure = createErasure({ connection, keyring, passwords, revocations, audit, vault, research, assembly });
   const record = createPublicRecord({ assembly, research, audit, members });
   const fhir = createFhir({ vault, research, members, audit, keyring, baseUrl: `${config.publicUrl}/fhir` });
+  const apps = await createApps({
+    connection,
+    keyring,
+    audit,
+    issuer: config.jwt.issuer,
+    fhirBase: `${config.publicUrl}/fhir`,
+    accessTtlSeconds: config.jwt.accessTtlSeconds,
+    // The data key exists exactly as long as the account: erasure destroys it (NotFound afterwards).
+    memberExists: (memberId) =>
+      directory.dataKeyOf(memberId).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotFound) return false;
+          throw error;
+        },
+      ),
+    now: options.now ?? (() => new Date()),
+  });
   return {
     keyring,
     tokens,
@@ -117,6 +139,7 @@ export async function createServices(
     mail,
     notifications,
     fhir,
+    apps,
     runVoteNotices: (now) =>
       runVoteNotices(
         { assembly, members, research, notify: (r, at) => notifications.notify(r, at), publicUrl: config.publicUrl },

@@ -98,3 +98,13 @@ export class Overloaded extends AppError {
     });
   }
 }
+
+/**
+ * An OAuth 2.0 error (RFC 6749 §4.1.2.1, §5.2): `code` is the protocol's own (`invalid_grant`, `invalid_client` …).
+ * The OAuth endpoints present it as `{"error", "error_description"}`, as the protocol requires.
+ */
+export class OAuthError extends AppError {
+  constructor(code: string, message: string, status = 400) {
+    super(status, code, message);
+  }
+}

@@ -80,6 +80,9 @@ export async function createTokenService(
           requiredClaims: ['sub', 'exp', 'iat'],
         });
         const { sub, sid, role } = payload as { sub?: unknown; sid?: unknown; role?: unknown };
+        // An app token (services/apps/app-tokens.ts) has another key and audience; should both ever match (a
+        // misconfigured JWT_AUDIENCE equal to the FHIR base), its claims still mark it as an app's: never a session.
+        if ('client_id' in payload || 'gid' in payload || 'scope' in payload) return null;
         if (typeof sub !== 'string' || typeof sid !== 'string') return null;
         if (role !== 'member' && role !== 'researcher' && role !== 'steward') return null;
         const state = decodeState(payload);

@@ -156,6 +156,11 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
   'POST /api/research/requests/{id}/proposal': { kind: 'no owner', why: 'stewards propose every request' },
   // The public record answers an open (not yet counted) vote exactly like a missing one.
   'GET /api/public/proposals/{id}': { kind: 'foreign', caller: 'member', foreignId: (w) => w.proposals.open },
+  'POST /api/steward/apps/{id}/disable': { kind: 'no owner', why: 'stewards manage every registered app' },
+  'DELETE /api/me/apps/{grantId}': {
+    kind: 'no owner',
+    why: "the caller's own grants only; another member's answers 404 like a missing one (app-authorisation.test.ts)",
+  },
   'GET /api/research/policies/{id}/export': {
     kind: 'no owner',
     why: 'policies are public (GET /api/policies); a non-grantee is refused by the audited decision (403 not_grantee), tested below',

@@ -765,6 +765,32 @@ export const en = {
   'auditWatch.badSignature': 'The audit log’s latest checkpoint does not carry a valid signature.',
   'auditWatch.whatToDo':
     'Tell the stewards and the members’ assembly; do not trust what the audit log says until this is explained.',
+
+  'connect.title': 'Connect an app',
+  'connect.asks': '“{app}” asks to:',
+  'connect.back': 'Whatever you choose, you will go back to {origin}.',
+  'connect.research': 'An app never reaches research: research uses only what the assembly voted and your own consent.',
+  'connect.later': 'You can disconnect it at any time on the Privacy page.',
+  'connect.approve': 'Allow',
+  'connect.deny': 'Deny',
+  'connect.invalid': 'This request from an app is not valid, so nothing was shared. Go back to the app and try again.',
+  'connect.leaving': 'Taking you back to the app…',
+  'scope.patient/Observation.rs': 'read your observations (heart rate, steps, sleep and your other measurements)',
+  'scope.patient/Observation.c': 'add observations to your data',
+  'scope.patient/Patient.r': 'read your profile',
+  'scope.patient/Consent.r': 'read your research consent and its history',
+  'scope.launch/patient': 'know which member’s data it works with',
+  'scope.offline_access': 'keep its access while you are away, until you disconnect it',
+  'apps.heading': 'Connected apps',
+  'apps.explain':
+    'Apps you allowed to use your data through the FHIR API. Each one may do only what you allowed, and only with your data.',
+  'apps.none': 'No app is connected.',
+  'apps.granted': 'Connected on {when}',
+  'apps.lastUse': 'Last used on {when}',
+  'apps.neverUsed': 'Not used yet',
+  'apps.revoke': 'Disconnect',
+  'apps.revokeLabel': 'Disconnect {app}',
+  'apps.revoked': '“{app}” is disconnected: it can no longer use your data.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -787,4 +787,32 @@ export const fr: Record<MessageKey, string> = {
   'auditWatch.badSignature': 'Le dernier point de contrôle du journal d’audit ne porte pas de signature valide.',
   'auditWatch.whatToDo':
     'Prévenez les stewards et l’assemblée des membres ; ne vous fiez pas au journal d’audit tant que ce n’est pas expliqué.',
+
+  'connect.title': 'Connecter une application',
+  'connect.asks': '« {app} » demande à :',
+  'connect.back': 'Quel que soit votre choix, vous retournerez sur {origin}.',
+  'connect.research':
+    'Une application n’atteint jamais la recherche : la recherche n’utilise que ce que l’assemblée a voté et votre propre consentement.',
+  'connect.later': 'Vous pouvez la déconnecter à tout moment sur la page Confidentialité.',
+  'connect.approve': 'Autoriser',
+  'connect.deny': 'Refuser',
+  'connect.invalid':
+    'Cette demande d’une application n’est pas valable, rien n’a donc été partagé. Retournez dans l’application et réessayez.',
+  'connect.leaving': 'Retour vers l’application…',
+  'scope.patient/Observation.rs': 'lire vos observations (fréquence cardiaque, pas, sommeil et vos autres mesures)',
+  'scope.patient/Observation.c': 'ajouter des observations à vos données',
+  'scope.patient/Patient.r': 'lire votre profil',
+  'scope.patient/Consent.r': 'lire votre consentement à la recherche et son historique',
+  'scope.launch/patient': 'savoir avec les données de quel membre elle travaille',
+  'scope.offline_access': 'garder son accès en votre absence, jusqu’à ce que vous la déconnectiez',
+  'apps.heading': 'Applications connectées',
+  'apps.explain':
+    'Les applications que vous avez autorisées à utiliser vos données par l’API FHIR. Chacune ne peut faire que ce que vous avez permis, et seulement avec vos données.',
+  'apps.none': 'Aucune application n’est connectée.',
+  'apps.granted': 'Connectée le {when}',
+  'apps.lastUse': 'Dernière utilisation le {when}',
+  'apps.neverUsed': 'Pas encore utilisée',
+  'apps.revoke': 'Déconnecter',
+  'apps.revokeLabel': 'Déconnecter {app}',
+  'apps.revoked': '« {app} » est déconnectée : elle ne peut plus utiliser vos données.',
 };

@@ -21,6 +21,7 @@ const pageTitles: Record<RouteMatch['name'], MessageKey> = {
   proposal: 'proposal.title',
   data: 'data.title',
   privacy: 'privacy.title',
+  connect: 'connect.title',
   research: 'research.title',
   account: 'account.title',
   steward: 'steward.title',
@@ -177,7 +178,7 @@ export class CoopApp extends LitElement {
     const match = matchRoute(location.pathname);
     const access = routeAccess[match.name];
     if (!this.account && access !== 'public') {
-      sessionStorage.setItem('datacoop.next', location.pathname);
+      sessionStorage.setItem('datacoop.next', location.pathname + location.search);
       return navigate('/login', { replace: true });
     }
     if (this.account && (location.pathname === '/' || match.name === 'login')) {
@@ -300,6 +301,8 @@ export class CoopApp extends LitElement {
         return html`<coop-data-page></coop-data-page>`;
       case 'privacy':
         return html`<coop-privacy-page></coop-privacy-page>`;
+      case 'connect':
+        return html`<coop-connect-page></coop-connect-page>`;
       case 'research':
         return html`<coop-research-page></coop-research-page>`;
       case 'account':

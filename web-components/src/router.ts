@@ -11,6 +11,7 @@ export type RouteName =
   | 'proposal'
   | 'data'
   | 'privacy'
+  | 'connect'
   | 'account'
   | 'research'
   | 'steward'
@@ -34,6 +35,7 @@ const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
   { pattern: /^\/votes\/([0-9a-fA-F-]{36})\/?$/, name: 'proposal', keys: ['id'] },
   { pattern: /^\/data\/?$/, name: 'data', keys: [] },
   { pattern: /^\/privacy\/?$/, name: 'privacy', keys: [] },
+  { pattern: /^\/connect\/?$/, name: 'connect', keys: [] },
   { pattern: /^\/account\/?$/, name: 'account', keys: [] },
   { pattern: /^\/research\/?$/, name: 'research', keys: [] },
   { pattern: /^\/steward\/?$/, name: 'steward', keys: [] },
@@ -53,6 +55,7 @@ export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
   proposal: ['member', 'steward'],
   data: ['member'],
   privacy: ['member'],
+  connect: ['member'],
   account: ['member', 'researcher', 'steward'],
   research: ['researcher'],
   steward: ['steward'],
@@ -73,6 +76,7 @@ export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
   proposal: () => import('../pages/coop-proposal-page/coop-proposal-page.js'),
   data: () => import('../pages/coop-data-page/coop-data-page.js'),
   privacy: () => import('../pages/coop-privacy-page/coop-privacy-page.js'),
+  connect: () => import('../pages/coop-connect-page/coop-connect-page.js'),
   account: () => import('../pages/coop-account-page/coop-account-page.js'),
   research: () => import('../pages/coop-research-page/coop-research-page.js'),
   steward: () => import('../pages/coop-steward-page/coop-steward-page.js'),

@@ -6,6 +6,7 @@ import { budgetedInsights } from './0003-budgeted-insights.js';
 import { proxiesAndDiscussion } from './0004-proxies-and-discussion.js';
 import { auditMerkleLeaves } from './0005-audit-merkle-leaves.js';
 import { accountLocale } from './0006-account-locale.js';
+import { appAuthorisation } from './0007-app-authorisation.js';
 import type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   proxiesAndDiscussion,
   auditMerkleLeaves,
   accountLocale,
+  appAuthorisation,
 ];
 
 /** The schema version this code reads and writes: the newest migration's. */

@@ -6,6 +6,7 @@ import { fetchAccessLog, fetchConsent, saveConsent } from '../../api/consent.api
 import { fetchPolicies } from '../../api/research.api.js';
 import type { Consent, ConsentView } from '../../api/types.js';
 import '../../components/coop-consent-form/coop-consent-form.js';
+import '../../components/coop-connected-apps/coop-connected-apps.js';
 import { LocaleController, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -162,6 +163,7 @@ export class CoopPrivacyPage extends LitElement {
                 </ul>`,
         })}
       </section>
+      <coop-connected-apps></coop-connected-apps>
       <section class="card" aria-labelledby="log-heading">
         <h2 id="log-heading">${t('accessLog.heading')}</h2>
         <p>${t('accessLog.explain')}</p>

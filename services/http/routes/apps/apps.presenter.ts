@@ -1,0 +1,24 @@
+// What leaves the server of apps and grants: whitelisted fields, instants as ISO strings.
+import type { AppView, GrantView } from '../../../apps/index.js';
+
+export function presentApp(app: AppView) {
+  return {
+    id: app.id,
+    name: app.name,
+    redirectUris: app.redirectUris,
+    scopes: app.scopes,
+    confidential: app.confidential,
+    createdAt: app.createdAt.toISOString(),
+    disabledAt: app.disabledAt?.toISOString() ?? null,
+  };
+}
+
+export function presentGrant(grant: GrantView) {
+  return {
+    id: grant.id,
+    app: grant.app,
+    scopes: grant.scopes,
+    grantedAt: grant.grantedAt.toISOString(),
+    lastUsedAt: grant.lastUsedAt?.toISOString() ?? null,
+  };
+}
