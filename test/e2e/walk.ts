@@ -61,7 +61,7 @@ export const walkStates: readonly WalkState[] = [
     ready: 'coop-data-page #file',
     act: async (page) => {
       await page.locator('#file').setInputFiles('fixtures/uploads/invalid-observations.csv');
-      await page.locator('coop-import-section button[type=submit]').click();
+      await page.locator('coop-data-page form:has(#file) button[type=submit]').click();
       await page.locator('coop-row-errors tbody tr').first().waitFor({ timeout: 10_000 });
     },
   },

@@ -377,7 +377,7 @@ export class CoopApp extends LitElement {
   override render(): TemplateResult {
     return html`
       <header>
-        <a class="skip" href="#main" @click=${this.onSkip}>${t('nav.skip')}</a>
+        <button class="skip secondary" @click=${this.onSkip}>${t('nav.skip')}</button>
         <div class="bar">
           <a class="brand" href="/">Datacoop</a>
           ${this.renderNav()}

@@ -354,7 +354,7 @@ export class CoopChart extends LitElement {
                 class="table-wrap"
                 tabindex="0"
                 role="region"
-                aria-label=${`${t('chart.table')}: ${this.caption}`}
+                aria-label=${t('chart.tableOf', { caption: this.caption })}
               >
                 ${this.renderTable()}
               </div>`
@@ -367,7 +367,7 @@ export class CoopChart extends LitElement {
   private renderDisclosure() {
     return html`<details @toggle=${this.onToggle}>
       <summary>${t('chart.showTable')}</summary>
-      <div class="table-wrap" tabindex="0" role="region" aria-label=${`${t('chart.table')}: ${this.caption}`}>
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${t('chart.tableOf', { caption: this.caption })}>
         ${this.tableOpen ? this.renderTable() : nothing}
       </div>
     </details>`;
