@@ -2,6 +2,7 @@
 // the service's own policies/observations/catalogue.json at build time: one list, and the service validates every
 // value against it. The labels are in i18n.
 import catalogue from '../../policies/observations/catalogue.json' with { type: 'json' };
+import { t } from '../i18n/i18n.js';
 
 export interface CategoryInfo {
   code: string;
@@ -23,10 +24,10 @@ const unitLabels: Record<string, string> = {
   'mm[Hg]': 'mmHg',
   'kg/m2': 'kg/m²',
   Cel: '°C',
-  '/d': '/day',
 };
 
 /** The unit as shown to people. */
 export function displayUnit(unit: string): string {
+  if (unit === '/d') return t('unit.perDay');
   return unitLabels[unit] ?? unit;
 }

@@ -67,6 +67,9 @@ export class CoopApp extends LitElement {
         text-decoration: none;
         margin-right: auto;
       }
+      .menu-button {
+        display: none;
+      }
       nav ul {
         list-style: none;
         display: flex;
@@ -108,6 +111,44 @@ export class CoopApp extends LitElement {
         margin: 0 auto;
         padding: 1rem;
       }
+      main:focus {
+        outline: none;
+      }
+      /* Below 600 px the links fold behind one "Menu" button, so the bar is one row. */
+      @media (max-width: 599px) {
+        .brand {
+          margin-right: 0;
+        }
+        .bar {
+          justify-content: space-between;
+        }
+        .menu-button {
+          display: inline-block;
+          min-height: 40px;
+          padding: 0.25rem 0.75rem;
+        }
+        header {
+          position: relative;
+        }
+        nav:not(.open) ul {
+          display: none;
+        }
+        nav ul {
+          position: absolute;
+          left: 0;
+          right: 0;
+          top: 100%;
+          z-index: 5;
+          flex-direction: column;
+          gap: 0;
+          padding: 0.25rem 1rem 0.75rem;
+          background: var(--coop-accent);
+          box-shadow: 0 4px 8px rgb(0 0 0 / 25%);
+        }
+        .tools {
+          gap: 0.25rem;
+        }
+      }
     `,
   ];
 
@@ -116,12 +157,14 @@ export class CoopApp extends LitElement {
     route: { state: true },
     pendingCount: { state: true },
     notice: { state: true },
+    menuOpen: { state: true },
   };
 
   declare private account: Account | null | undefined;
   declare private route: RouteMatch | undefined;
   declare private pendingCount: number | undefined;
   declare private notice: string;
+  declare private menuOpen: boolean;
   private readonly locale = new LocaleController(this);
   private stopListening?: () => void;
   private focusAfterRender = false;
@@ -132,6 +175,7 @@ export class CoopApp extends LitElement {
     this.route = undefined;
     this.pendingCount = undefined;
     this.notice = '';
+    this.menuOpen = false;
   }
 
   override connectedCallback(): void {
@@ -189,6 +233,7 @@ export class CoopApp extends LitElement {
       return navigate(homeOf(this.account.role), { replace: true });
     }
     await pageLoaders[match.name]();
+    this.menuOpen = false;
     this.focusAfterRender = this.route !== undefined || match.name !== 'login';
     this.route = match;
     if (this.account?.role === 'member') void this.refreshPendingCount();
@@ -263,8 +308,16 @@ export class CoopApp extends LitElement {
     const count = this.pendingCount ?? 0;
     const badge =
       count > 0 ? html`<span class="badge" aria-label=${t('nav.pendingBadge', { count })}>${count}</span>` : nothing;
-    return html`<nav aria-label=${t('nav.label')}>
-      <ul>
+    return html`<nav aria-label=${t('nav.label')} class=${this.menuOpen ? 'open' : ''}>
+      <button
+        class="secondary menu-button"
+        aria-expanded=${this.menuOpen ? 'true' : 'false'}
+        aria-controls="nav-links"
+        @click=${() => (this.menuOpen = !this.menuOpen)}
+      >
+        ${t('nav.menu')}${count > 0 ? html` <span class="badge" aria-hidden="true">${count}</span>` : nothing}
+      </button>
+      <ul id="nav-links">
         ${
           account.role === 'member'
             ? [
@@ -326,8 +379,8 @@ export class CoopApp extends LitElement {
 
   override render(): TemplateResult {
     return html`
-      <a class="skip" href="#main" @click=${this.onSkip}>${t('nav.skip')}</a>
       <header>
+        <button class="skip secondary" @click=${this.onSkip}>${t('nav.skip')}</button>
         <div class="bar">
           <a class="brand" href="/">Datacoop</a>
           ${this.renderNav()}

@@ -22,10 +22,13 @@ export const sharedStyles = css`
     font-size: 1.1rem;
     margin-top: 1rem;
   }
-  h1:focus {
+  /* Headings receive focus from script after a navigation (for screen readers): no ring, it is not a control. */
+  h1:focus,
+  h2:focus,
+  h3:focus,
+  [tabindex='-1']:focus {
     outline: none;
   }
-  h1:focus-visible,
   a:focus-visible,
   button:focus-visible,
   input:focus-visible,

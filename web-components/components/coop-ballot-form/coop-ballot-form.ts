@@ -31,12 +31,14 @@ export class CoopBallotForm extends LitElement {
     busy: { type: Boolean },
     selected: { state: true },
     confirming: { state: true },
+    missing: { state: true },
   };
 
   declare changing: boolean;
   declare busy: boolean;
   declare private selected: Choice | undefined;
   declare private confirming: boolean;
+  declare private missing: boolean;
   private readonly locale = new LocaleController(this);
 
   constructor() {
@@ -45,6 +47,7 @@ export class CoopBallotForm extends LitElement {
     this.busy = false;
     this.selected = undefined;
     this.confirming = false;
+    this.missing = false;
   }
 
   /** Back to the first step (the page calls this after the ballot was recorded). */
@@ -55,11 +58,19 @@ export class CoopBallotForm extends LitElement {
 
   private onChoose(event: Event): void {
     this.selected = (event.target as HTMLInputElement).value as Choice;
+    this.missing = false;
   }
 
   private async onContinue(event: Event): Promise<void> {
     event.preventDefault();
-    if (!this.selected) return;
+    // The submit button stays enabled so Enter on a radio submits (the platform's implicit submission);
+    // without a choice the form says what is missing instead of doing nothing.
+    if (!this.selected) {
+      this.missing = true;
+      await this.updateComplete;
+      (this.renderRoot.querySelector('input[name="choice"]') as HTMLElement | null)?.focus();
+      return;
+    }
     this.confirming = true;
     await this.updateComplete;
     (this.renderRoot.querySelector('#confirm-heading') as HTMLElement | null)?.focus();
@@ -92,7 +103,7 @@ export class CoopBallotForm extends LitElement {
       </div>`;
     }
     return html`<form @submit=${this.onContinue}>
-      <fieldset>
+      <fieldset aria-describedby="ballot-hint">
         <legend>${this.changing ? t('ballot.legendChange') : t('ballot.legend')}</legend>
         ${choices.map(
           (choice) =>
@@ -108,7 +119,10 @@ export class CoopBallotForm extends LitElement {
             </label>`,
         )}
       </fieldset>
-      <div class="actions"><button type="submit" ?disabled=${!this.selected}>${t('ballot.continue')}</button></div>
+      <p id="ballot-hint" class=${this.missing ? 'error' : 'muted'} role=${this.missing ? 'alert' : 'none'}>
+        ${this.missing ? t('ballot.chooseFirst') : t('ballot.hint')}
+      </p>
+      <div class="actions"><button type="submit">${t('ballot.continue')}</button></div>
     </form>`;
   }
 }

@@ -94,6 +94,8 @@ export class CoopChart extends LitElement {
     series: { attribute: false },
     bars: { attribute: false },
     tableOpen: { state: true },
+    tableToggle: { type: Boolean },
+    showTable: { type: Boolean },
   };
 
   declare kind: 'line' | 'bar';
@@ -110,6 +112,10 @@ export class CoopChart extends LitElement {
   declare series: LineSeries[];
   declare bars: BarDatum[];
   declare private tableOpen: boolean;
+  /** Each chart has its own "show the numbers" disclosure (default); a page with many charts offers one switch instead. */
+  declare tableToggle: boolean;
+  /** With tableToggle off: the table shows under the chart while this is on. */
+  declare showTable: boolean;
   private chart?: Chart;
   private readonly locale = new LocaleController(this);
 
@@ -126,6 +132,8 @@ export class CoopChart extends LitElement {
     this.series = [];
     this.bars = [];
     this.tableOpen = false;
+    this.tableToggle = true;
+    this.showTable = false;
   }
 
   override connectedCallback(): void {
@@ -156,7 +164,7 @@ export class CoopChart extends LitElement {
       const x = this.chart.options.scales?.['x'];
       if (this.kind === 'line' && x) Object.assign(x, this.xExtent());
       this.chart.update('none');
-    } else if (!changed.has('tableOpen')) {
+    } else if (!changed.has('tableOpen') && !changed.has('showTable')) {
       this.chart.update('none'); // language changed: redraw tick labels
     }
   }
@@ -338,13 +346,31 @@ export class CoopChart extends LitElement {
     return html`<figure>
       <figcaption>${this.caption}</figcaption>
       <div class="box"><canvas role="img" aria-label=${this.describe()}></canvas></div>
-      <details @toggle=${this.onToggle}>
-        <summary>${t('chart.showTable')}</summary>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=${`${t('chart.table')}: ${this.caption}`}>
-          ${this.tableOpen ? this.renderTable() : nothing}
-        </div>
-      </details>
+      ${
+        this.tableToggle
+          ? nothing
+          : this.showTable
+            ? html`<div
+                class="table-wrap"
+                tabindex="0"
+                role="region"
+                aria-label=${t('chart.tableOf', { caption: this.caption })}
+              >
+                ${this.renderTable()}
+              </div>`
+            : nothing
+      }
+      ${this.tableToggle ? this.renderDisclosure() : nothing}
     </figure>`;
+  }
+
+  private renderDisclosure() {
+    return html`<details @toggle=${this.onToggle}>
+      <summary>${t('chart.showTable')}</summary>
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${t('chart.tableOf', { caption: this.caption })}>
+        ${this.tableOpen ? this.renderTable() : nothing}
+      </div>
+    </details>`;
   }
 }
 

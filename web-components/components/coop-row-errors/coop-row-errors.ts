@@ -1,11 +1,30 @@
 // The per-row problems of a refused upload, as a table a person can read and fix line by line.
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import type { ErrorDetail } from '../../api/types.js';
 import { LocaleController, hasMessage, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
+/** One message per bad row, in the page's language (the service's English message is for developers, not shown). */
+export function rowMessage(code: string): string {
+  const key = `rowError.${code}`;
+  return hasMessage(key) ? t(key) : t('rowError.other');
+}
+
+/** A field path that may break only between its parts (`components.systolic`), never inside a word. */
+function fieldName(field: string) {
+  return field.split('.').map((part, i) => html`${i > 0 ? html`.<wbr />` : nothing}${part}`);
+}
+
 export class CoopRowErrors extends LitElement {
-  static override styles = [sharedStyles];
+  static override styles = [
+    sharedStyles,
+    css`
+      td code {
+        overflow-wrap: normal;
+        word-break: keep-all;
+      }
+    `,
+  ];
 
   static override properties = {
     errors: { attribute: false },
@@ -47,11 +66,8 @@ export class CoopRowErrors extends LitElement {
             (error) =>
               html`<tr>
                 <td>${this.where(error)}</td>
-                <td><code>${error.field ?? ''}</code></td>
-                <td>
-                  ${hasMessage(`rowError.${error.code}`) ? html`${t(`rowError.${error.code}` as never)}<br />` : nothing}
-                  <span class="muted" lang="en">${error.message}</span>
-                </td>
+                <td><code>${fieldName(error.field ?? '')}</code></td>
+                <td>${rowMessage(error.code)}</td>
               </tr>`,
           )}
         </tbody>

@@ -96,11 +96,14 @@ export class CoopDashboardPage extends LitElement {
 
   static override properties = {
     bucket: { state: true },
+    tables: { state: true },
     from: { state: true },
     to: { state: true },
   };
 
   declare private bucket: Bucket;
+  /** One switch for every chart's table (instead of a "show the numbers" link per chart before the content). */
+  declare private tables: boolean;
   declare private from: string;
   declare private to: string;
   private readonly locale = new LocaleController(this);
@@ -141,8 +144,13 @@ export class CoopDashboardPage extends LitElement {
     super();
     const now = new Date();
     this.bucket = naturalBucket(365);
+    this.tables = false;
     this.to = dateInput(now);
     this.from = dateInput(new Date(now.getTime() - 365 * DAY));
+  }
+
+  private onTables(event: Event): void {
+    this.tables = (event.target as HTMLInputElement).checked;
   }
 
   private onBucket(event: Event): void {
@@ -336,6 +344,10 @@ export class CoopDashboardPage extends LitElement {
         <label for="to">${t('dashboard.to')}</label>
         <input id="to" type="date" .value=${this.to} min=${this.from} @change=${this.onTo} />
       </div>
+      <label class="inline tables">
+        <input type="checkbox" .checked=${this.tables} @change=${this.onTables} />
+        ${t('dashboard.showTables')}
+      </label>
     </form>`;
   }
 
@@ -373,6 +385,8 @@ export class CoopDashboardPage extends LitElement {
                         unit: displayUnit(c.series.unit),
                       })}
                       .series=${this.lines(c)}
+                      .tableToggle=${false}
+                      .showTable=${this.tables}
                     ></coop-chart>`
               }
               ${this.renderInsight(c)}

@@ -6,7 +6,7 @@ import type { ErrorDetail, NewObservation } from '../../api/types.js';
 import { addObservations, uploadFile } from '../../api/vault.api.js';
 import '../../components/coop-observation-form/coop-observation-form.js';
 import type { CoopObservationForm } from '../../components/coop-observation-form/coop-observation-form.js';
-import '../../components/coop-row-errors/coop-row-errors.js';
+import { rowMessage } from '../../components/coop-row-errors/coop-row-errors.js';
 import '../coop-import-section/coop-import-section.js';
 import { LocaleController, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -113,7 +113,7 @@ export class CoopDataPage extends LitElement {
     } catch (error) {
       this.manualError =
         error instanceof ApiError && error.code === 'invalid_observations'
-          ? error.details.map((d) => d.message).join(' ')
+          ? [...new Set(error.details.map((d) => rowMessage(d.code)))].join(' ')
           : errorText(error);
     } finally {
       this.saving = false;
@@ -151,7 +151,14 @@ export class CoopDataPage extends LitElement {
               </p>`
             : nothing
         }
-        <div role="status">${this.uploadMessage ? html`<p class="success">${this.uploadMessage}</p>` : nothing}</div>
+        <div role="status">
+          ${
+            this.uploadMessage
+              ? html`<p class="success">${this.uploadMessage}</p>
+                  <p><a href="/dashboard">${t('upload.seeStored')}</a></p>`
+              : nothing
+          }
+        </div>
         ${this.uploadError ? html`<p class="error" role="alert">${this.uploadError}</p>` : nothing}
         <coop-row-errors .errors=${this.rowErrors} .csv=${this.csv}></coop-row-errors>
       </section>
