@@ -60,7 +60,7 @@ export class CoopProposalSummary extends LitElement {
   }
 
   private renderImpact(impact: ImpactPreview): TemplateResult {
-    return html`<h3>${t('impact.title')}</h3>
+    return html`<h2>${t('impact.title')}</h2>
       <p class="muted">${t('impact.explain', { when: formatDateTime(impact.at) })}</p>
       <ul>
         ${impact.categories.map((c) => html`<li>${impactLine(c)}</li>`)}
@@ -70,7 +70,7 @@ export class CoopProposalSummary extends LitElement {
   private renderPolicy(policy: Record<string, unknown>): TemplateResult {
     const known = knownFields.filter((field) => policy[field] !== undefined);
     const others = Object.keys(policy).filter((field) => !(knownFields as readonly string[]).includes(field));
-    return html`<h3>${t('proposal.whatIsAsked')}</h3>
+    return html`<h2>${t('proposal.whatIsAsked')}</h2>
       <dl>
         ${known.map(
           (field) =>
@@ -95,11 +95,11 @@ export class CoopProposalSummary extends LitElement {
       ${p.policy ? this.renderPolicy(p.policy) : nothing} ${this.impact ? this.renderImpact(this.impact) : nothing}
       ${
         p.amendment
-          ? html`<h3>${t('proposal.amendment')}</h3>
+          ? html`<h2>${t('proposal.amendment')}</h2>
               <pre class="mono">${JSON.stringify(p.amendment, null, 2)}</pre>`
           : nothing
       }
-      <h3>${t('proposal.rules')}</h3>
+      <h2>${t('proposal.rules')}</h2>
       <dl>
         ${
           p.closesAt
