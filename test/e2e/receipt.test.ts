@@ -80,6 +80,10 @@ describe('the ballot receipt in the browser', { timeout: 180_000 }, () => {
     await signIn(page, app.baseUrl, member.email, member.password, '/dashboard');
     await page.goto(`${app.baseUrl}/votes/${proposalId}`);
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    // While open: turnout with progress towards the quorum (1 in 10 of 2 members: one ballot is enough).
+    await page.getByText('Turnout so far').waitFor();
+    expect(await page.getByRole('progressbar', { name: 'Progress towards the quorum' }).count()).toBe(1);
+    expect(await page.getByTestId('quorum-progress').textContent()).toContain('The quorum is reached.');
     await page.getByLabel('No', { exact: true }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Confirm my vote' }).click();

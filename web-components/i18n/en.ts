@@ -277,6 +277,10 @@ export const en = {
   'proposal.open': 'Open: the published list names each voter',
   'proposal.turnout': 'Turnout so far',
   'proposal.turnoutText': '{turnout} of {electorate} members',
+  'proposal.turnoutFinal': 'Turnout',
+  'proposal.quorumProgress': 'Progress towards the quorum',
+  'proposal.quorumReached': 'The quorum is reached.',
+  'proposal.quorumMissing': '{missing} more ballots needed for the quorum ({needed} in all).',
 
   'ballot.heading': 'Your vote',
   'ballot.changeHeading': 'Change your vote',

@@ -288,6 +288,10 @@ export const fr: Record<MessageKey, string> = {
   'proposal.open': 'Public : la liste publiée nomme chaque votant',
   'proposal.turnout': 'Participation actuelle',
   'proposal.turnoutText': '{turnout} membres sur {electorate}',
+  'proposal.turnoutFinal': 'Participation',
+  'proposal.quorumProgress': 'Progression vers le quorum',
+  'proposal.quorumReached': 'Le quorum est atteint.',
+  'proposal.quorumMissing': 'Encore {missing} bulletins pour atteindre le quorum ({needed} en tout).',
 
   'ballot.heading': 'Votre vote',
   'ballot.changeHeading': 'Modifier votre vote',
