@@ -33,7 +33,7 @@ import type {
 import type { ballotReceiptSchema } from '../../services/http/routes/proposals/proposals.schema.js';
 import type { mandateSchema } from '../../services/http/routes/proposals/proxies.schema.js';
 import type { postSchema, threadSchema } from '../../services/http/routes/proposals/discussion.schema.js';
-import type { publicRecordSchema } from '../../services/http/routes/public/public.schema.js';
+import type { publicRecordSchema, publicResultsSchema } from '../../services/http/routes/public/public.schema.js';
 import type {
   presentAccessLogEntry,
   presentConsent,
@@ -121,6 +121,8 @@ export type Insight = Json<ReturnType<typeof presentInsights>>;
 
 /** GET /api/public/record: policies, requests, counted proposals and audit checkpoints, readable by anyone. */
 export type PublicRecord = z.infer<typeof publicRecordSchema>;
+/** GET /api/public/proposals/:id: one counted proposal and its ballot list by receipt. */
+export type PublicResults = z.infer<typeof publicResultsSchema>;
 
 // Notifications.
 export type NotificationList = z.infer<typeof notificationListSchema>;

@@ -308,6 +308,10 @@ export const en = {
   'proposal.open': 'Open: the published list names each voter',
   'proposal.turnout': 'Turnout so far',
   'proposal.turnoutText': '{turnout} of {electorate} members',
+  'proposal.turnoutFinal': 'Turnout',
+  'proposal.quorumProgress': 'Progress towards the quorum',
+  'proposal.quorumReached': 'The quorum is reached.',
+  'proposal.quorumMissing': '{missing} more ballots needed for the quorum ({needed} in all).',
 
   'ballot.heading': 'Your vote',
   'ballot.changeHeading': 'Change your vote',
@@ -407,6 +411,23 @@ export const en = {
     'Keep it. After the vote closes, find it in the published list to check that your vote was counted as cast. It is also kept in this browser.',
   'receipt.copy': 'Copy the receipt',
   'receipt.copied': 'Copied.',
+  'receipt.download': 'Download the receipt (text file)',
+  'receipt.downloaded': 'The receipt file is downloaded.',
+
+  'receiptFile.heading': 'Datacoop: ballot receipt',
+  'receiptFile.proposal': 'Proposal: {title}',
+  'receiptFile.proposalId': 'Proposal id: {id}',
+  'receiptFile.receipt': 'Your receipt: {receipt}',
+  'receiptFile.where': 'Where the count is published (once the vote has closed):',
+  'receiptFile.how': 'How to check that your ballot was counted:',
+  'receiptFile.step1': 'After the vote closes, open the public record at {url}. You do not need to sign in.',
+  'receiptFile.step2': 'Under “Check a receipt”, choose this proposal and paste the receipt above.',
+  'receiptFile.step3':
+    '“Counted” means your ballot is in the published list, with the choice it was counted as. “Not found” means it is not: tell a steward.',
+  'receiptFile.step4':
+    'To check on your own: download {url}, find your receipt in “ballots”, and compare the SHA-256 of the lines “receipt:choice” (one per ballot, in receipt order, each ending with a line feed) with the ballot list digest shown in the public record.',
+  'receiptFile.private':
+    'Anyone holding this receipt can see in the published list how it was counted: keep it as you would a paper ballot stub.',
 
   'results.closedCounting': 'Voting has closed',
   'results.counting': 'The count is final at {when}.',
@@ -770,6 +791,18 @@ export const en = {
   'record.colSeq': 'Entries',
   'record.colHash': 'Root hash',
   'record.colAt': 'Signed at',
+  'record.check': 'Check a receipt',
+  'record.checkIntro':
+    'Paste the receipt you kept when you voted. The check runs in this browser against the published ballot list: your receipt is not sent to the service.',
+  'record.checkProposal': 'Proposal',
+  'record.checkReceipt': 'Receipt (64 characters, 0–9 and a–f)',
+  'record.checkSubmit': 'Check',
+  'record.checkInvalid': 'A receipt is 64 characters, digits 0–9 and letters a–f. Check what you pasted.',
+  'record.checkCounted': 'Counted, as: {choice}.',
+  'record.checkNotFound':
+    'Not found: this receipt is not in the published list of this proposal. Check that you chose the right proposal; if it is, tell a steward.',
+  'record.checkFailed': 'The published list could not be read. Please try again.',
+  'record.checkNone': 'No vote has been counted yet, so there is no receipt to check.',
   'enactment.policy_outside_bylaws': 'the bylaws changed during the vote and no longer allow this policy',
   'enactment.policy_id_mismatch': 'the policy does not match its proposal',
   'enactment.policy_expired': 'the policy had expired by the count',

@@ -320,6 +320,10 @@ export const fr: Record<MessageKey, string> = {
   'proposal.open': 'Public : la liste publiée nomme chaque votant',
   'proposal.turnout': 'Participation actuelle',
   'proposal.turnoutText': '{turnout} membres sur {electorate}',
+  'proposal.turnoutFinal': 'Participation',
+  'proposal.quorumProgress': 'Progression vers le quorum',
+  'proposal.quorumReached': 'Le quorum est atteint.',
+  'proposal.quorumMissing': 'Encore {missing} bulletins pour atteindre le quorum ({needed} en tout).',
 
   'ballot.heading': 'Votre vote',
   'ballot.changeHeading': 'Modifier votre vote',
@@ -424,6 +428,23 @@ export const fr: Record<MessageKey, string> = {
     'Conservez-le. Après la clôture, retrouvez-le dans la liste publiée pour vérifier que votre vote a été compté tel quel. Il est aussi conservé dans ce navigateur.',
   'receipt.copy': 'Copier le reçu',
   'receipt.copied': 'Copié.',
+  'receipt.download': 'Télécharger le reçu (fichier texte)',
+  'receipt.downloaded': 'Le fichier du reçu est téléchargé.',
+
+  'receiptFile.heading': 'Datacoop : reçu de vote',
+  'receiptFile.proposal': 'Proposition : {title}',
+  'receiptFile.proposalId': 'Identifiant de la proposition : {id}',
+  'receiptFile.receipt': 'Votre reçu : {receipt}',
+  'receiptFile.where': 'Où le dépouillement est publié (une fois le vote clos) :',
+  'receiptFile.how': 'Comment vérifier que votre bulletin a été compté :',
+  'receiptFile.step1': 'Après la clôture, ouvrez le registre public à l’adresse {url}. Inutile de vous connecter.',
+  'receiptFile.step2': 'Sous « Vérifier un reçu », choisissez cette proposition et collez le reçu ci-dessus.',
+  'receiptFile.step3':
+    '« Compté » signifie que votre bulletin figure dans la liste publiée, avec le choix pour lequel il a été compté. « Introuvable » signifie qu’il n’y figure pas : prévenez un intendant.',
+  'receiptFile.step4':
+    'Pour vérifier par vous-même : téléchargez {url}, trouvez votre reçu dans « ballots » et comparez le SHA-256 des lignes « reçu:choix » (une par bulletin, dans l’ordre des reçus, chacune terminée par un saut de ligne) à l’empreinte de la liste des bulletins indiquée dans le registre public.',
+  'receiptFile.private':
+    'Quiconque détient ce reçu peut voir dans la liste publiée comment il a été compté : gardez-le comme un talon de bulletin papier.',
 
   'results.closedCounting': 'Le vote est clos',
   'results.counting': 'Le décompte est définitif le {when}.',
@@ -790,6 +811,19 @@ export const fr: Record<MessageKey, string> = {
   'record.colSeq': 'Entrées',
   'record.colHash': 'Empreinte racine',
   'record.colAt': 'Signé le',
+  'record.check': 'Vérifier un reçu',
+  'record.checkIntro':
+    'Collez le reçu que vous avez gardé en votant. La vérification se fait dans ce navigateur, sur la liste publiée des bulletins : votre reçu n’est pas envoyé au service.',
+  'record.checkProposal': 'Proposition',
+  'record.checkReceipt': 'Reçu (64 caractères, 0 à 9 et a à f)',
+  'record.checkSubmit': 'Vérifier',
+  'record.checkInvalid':
+    'Un reçu compte 64 caractères, chiffres de 0 à 9 et lettres de a à f. Vérifiez ce que vous avez collé.',
+  'record.checkCounted': 'Compté, comme : {choice}.',
+  'record.checkNotFound':
+    'Introuvable : ce reçu ne figure pas dans la liste publiée de cette proposition. Vérifiez que vous avez choisi la bonne proposition ; si c’est le cas, prévenez un intendant.',
+  'record.checkFailed': 'La liste publiée n’a pas pu être lue. Veuillez réessayer.',
+  'record.checkNone': 'Aucun vote n’a encore été dépouillé : il n’y a pas de reçu à vérifier.',
   'enactment.policy_outside_bylaws': 'les statuts ont changé pendant le vote et n’autorisent plus cette politique',
   'enactment.policy_id_mismatch': 'la politique ne correspond pas à sa proposition',
   'enactment.policy_expired': 'la politique avait expiré au dépouillement',

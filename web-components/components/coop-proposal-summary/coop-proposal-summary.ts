@@ -1,6 +1,6 @@
 // A proposal in plain language: what kind of decision, who asks, why, which data, at what level, for how
 // long, and the voting rules frozen at opening. Draft policy fields the page does not know are listed as-is.
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import type { CategoryImpact, ImpactPreview } from '../../api/types.js';
 import type { Proposal } from '../../api/types.js';
 import { LocaleController, formatDate, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
@@ -40,8 +40,23 @@ function plain(value: unknown): string {
   return String(value);
 }
 
+/** Whether the vote is not counted yet (an impact "today" means nothing once it is). */
+function isBeforeCount(p: Proposal): boolean {
+  return p.status === 'draft' || p.status === 'announced' || p.status === 'open';
+}
+
 export class CoopProposalSummary extends LitElement {
-  static override styles = [sharedStyles];
+  static override styles = [
+    sharedStyles,
+    css`
+      progress.quorum {
+        display: block;
+        width: 100%;
+        max-width: 20rem;
+        margin: 0.25rem 0;
+      }
+    `,
+  ];
 
   static override properties = {
     proposal: { attribute: false },
@@ -59,8 +74,37 @@ export class CoopProposalSummary extends LitElement {
     this.impact = undefined;
   }
 
+  /** Turnout with progress towards the quorum while the vote is open; the final turnout, without a bar, after. */
+  private renderTurnout(p: Proposal, electorate: number): TemplateResult {
+    const turnout = p.turnout ?? 0;
+    const rules = p.frozen?.rules;
+    if (p.status !== 'open' || !rules) {
+      return html`<dt>${t('proposal.turnoutFinal')}</dt>
+        <dd>${t('proposal.turnoutText', { turnout, electorate })}</dd>`;
+    }
+    // ⌈num·N/den⌉, as policies/assembly/tally.ts ballotsNeededForQuorum (the page may not import server code).
+    const needed = Math.ceil((rules.quorum.num * electorate) / rules.quorum.den);
+    return html`<dt>${t('proposal.turnout')}</dt>
+      <dd>
+        ${t('proposal.turnoutText', { turnout, electorate })}
+        <progress
+          class="quorum"
+          max=${Math.max(needed, 1)}
+          .value=${Math.min(turnout, Math.max(needed, 1))}
+          aria-label=${t('proposal.quorumProgress')}
+        ></progress>
+        <span data-testid="quorum-progress"
+          >${
+            turnout >= needed
+              ? t('proposal.quorumReached')
+              : t('proposal.quorumMissing', { missing: needed - turnout, needed })
+          }</span
+        >
+      </dd>`;
+  }
+
   private renderImpact(impact: ImpactPreview): TemplateResult {
-    return html`<h3>${t('impact.title')}</h3>
+    return html`<h2>${t('impact.title')}</h2>
       <p class="muted">${t('impact.explain', { when: formatDateTime(impact.at) })}</p>
       <ul>
         ${impact.categories.map((c) => html`<li>${impactLine(c)}</li>`)}
@@ -70,7 +114,7 @@ export class CoopProposalSummary extends LitElement {
   private renderPolicy(policy: Record<string, unknown>): TemplateResult {
     const known = knownFields.filter((field) => policy[field] !== undefined);
     const others = Object.keys(policy).filter((field) => !(knownFields as readonly string[]).includes(field));
-    return html`<h3>${t('proposal.whatIsAsked')}</h3>
+    return html`<h2>${t('proposal.whatIsAsked')}</h2>
       <dl>
         ${known.map(
           (field) =>
@@ -92,14 +136,15 @@ export class CoopProposalSummary extends LitElement {
     return html`
       <p><strong>${t(`kind.${p.kind}`)}</strong> — ${t(`kindExplain.${p.kind}`)}</p>
       <p class="summary">${p.summary}</p>
-      ${p.policy ? this.renderPolicy(p.policy) : nothing} ${this.impact ? this.renderImpact(this.impact) : nothing}
+      ${p.policy ? this.renderPolicy(p.policy) : nothing}
+      ${this.impact && isBeforeCount(p) ? this.renderImpact(this.impact) : nothing}
       ${
         p.amendment
-          ? html`<h3>${t('proposal.amendment')}</h3>
+          ? html`<h2>${t('proposal.amendment')}</h2>
               <pre class="mono">${JSON.stringify(p.amendment, null, 2)}</pre>`
           : nothing
       }
-      <h3>${t('proposal.rules')}</h3>
+      <h2>${t('proposal.rules')}</h2>
       <dl>
         ${
           p.closesAt
@@ -122,12 +167,7 @@ export class CoopProposalSummary extends LitElement {
                 <dd>${t(rules.ballotMode === 'secret' ? 'proposal.secret' : 'proposal.open')}</dd>`
             : nothing
         }
-        ${
-          p.electorate !== undefined
-            ? html`<dt>${t('proposal.turnout')}</dt>
-                <dd>${t('proposal.turnoutText', { turnout: p.turnout ?? 0, electorate: p.electorate })}</dd>`
-            : nothing
-        }
+        ${p.electorate !== undefined ? this.renderTurnout(p, p.electorate) : nothing}
       </dl>
     `;
   }

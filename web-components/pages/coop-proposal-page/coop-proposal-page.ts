@@ -372,7 +372,15 @@ export class CoopProposalPage extends LitElement {
         ${this.message ? html`<p class="success">${this.message}</p>` : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.receipt && proposal.status === 'open' ? html`<coop-receipt .receipt=${this.receipt}></coop-receipt>` : nothing}
+      ${
+        this.receipt && proposal.status === 'open'
+          ? html`<coop-receipt
+              .receipt=${this.receipt}
+              .proposalId=${proposal.id}
+              .proposalTitle=${proposal.title}
+            ></coop-receipt>`
+          : nothing
+      }
       ${this.renderVoting(proposal)} ${this.renderProxy(proposal, mandate)}
       ${this.renderResults(results, mandate?.asPrincipal?.receipt ?? undefined)} ${this.renderDiscussion(thread)}
     `;

@@ -1,17 +1,20 @@
 // The public record, for anyone without signing in: access policies (who asks, what, why, ε spent, valid until),
 // requests and their status, the assembly's counted decisions with totals and ballot-list digest, and the signed
-// audit checkpoints.
+// audit checkpoints, and a receipt check: a pasted receipt is looked up in the published ballot list in this browser
+// (the list is fetched whole, so the service never learns which receipt anyone checks).
 import { Task } from '@lit/task';
-import { LitElement, css, html, type TemplateResult } from 'lit';
-import { fetchPublicRecord } from '../../api/record.api.js';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { fetchPublicRecord, fetchPublicResults } from '../../api/record.api.js';
 import type { PublicRecord } from '../../api/types.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { checkReceipt, normaliseReceipt, type ReceiptCheck } from '../../src/receipt-check.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 type RecordPolicy = PublicRecord['policies'][number];
 type RecordRequest = PublicRecord['requests'][number];
 type RecordProposal = PublicRecord['proposals'][number];
+type CheckState = { kind: 'idle' | 'invalid' | 'checking' | 'failed' } | { kind: 'done'; result: ReceiptCheck };
 
 export class CoopRecordPage extends LitElement {
   static override styles = [
@@ -21,10 +24,33 @@ export class CoopRecordPage extends LitElement {
         word-break: break-all;
         font-size: 0.85em;
       }
+      .check-form {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 0.5rem;
+        max-width: 44rem;
+      }
+      .check-form select,
+      .check-form input {
+        box-sizing: border-box;
+        width: 100%;
+        min-width: 0;
+        font-family: inherit;
+      }
     `,
   ];
 
+  static override properties = {
+    check: { state: true },
+  };
+
+  declare private check: CheckState;
   private readonly locale = new LocaleController(this);
+
+  constructor() {
+    super();
+    this.check = { kind: 'idle' };
+  }
 
   private readonly data = new Task(this, { task: () => fetchPublicRecord(), args: () => [] });
 
@@ -67,6 +93,68 @@ export class CoopRecordPage extends LitElement {
       <td>${formatDateTime(p.closesAt)}</td>
       <td><code>${p.ballotListDigest}</code></td>
     </tr>`;
+  }
+
+  private async onCheck(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const receipt = normaliseReceipt(String(data.get('receipt') ?? ''));
+    if (receipt === null) {
+      this.check = { kind: 'invalid' };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('#check-receipt')?.focus();
+      return;
+    }
+    this.check = { kind: 'checking' };
+    try {
+      const results = await fetchPublicResults(String(data.get('proposal') ?? ''));
+      this.check = { kind: 'done', result: checkReceipt(results.ballots, receipt) };
+    } catch {
+      this.check = { kind: 'failed' };
+    }
+  }
+
+  private checkMessage(): TemplateResult | typeof nothing {
+    const check = this.check;
+    if (check.kind === 'checking') return html`<p>${t('common.loading')}</p>`;
+    if (check.kind === 'failed') return html`<p class="error">${t('record.checkFailed')}</p>`;
+    if (check.kind !== 'done') return nothing;
+    return check.result.found
+      ? html`<p class="success" data-testid="receipt-check">
+          ${t('record.checkCounted', { choice: t(`choice.${check.result.choice}`) })}
+        </p>`
+      : html`<p class="error" data-testid="receipt-check">${t('record.checkNotFound')}</p>`;
+  }
+
+  private renderCheck(proposals: RecordProposal[]): TemplateResult {
+    const invalid = this.check.kind === 'invalid';
+    return html`<section class="card" aria-labelledby="check-heading">
+      <h2 id="check-heading">${t('record.check')}</h2>
+      ${
+        proposals.length === 0
+          ? html`<p>${t('record.checkNone')}</p>`
+          : html`<p>${t('record.checkIntro')}</p>
+              <form class="check-form" novalidate @submit=${this.onCheck}>
+                <label for="check-proposal">${t('record.checkProposal')}</label>
+                <select id="check-proposal" name="proposal">
+                  ${proposals.map((p) => html`<option value=${p.id}>${p.title} (${formatDate(p.closesAt)})</option>`)}
+                </select>
+                <label for="check-receipt">${t('record.checkReceipt')}</label>
+                <input
+                  id="check-receipt"
+                  name="receipt"
+                  autocomplete="off"
+                  spellcheck="false"
+                  aria-invalid=${invalid ? 'true' : 'false'}
+                  aria-describedby=${invalid ? 'check-invalid' : nothing}
+                />
+                ${invalid ? html`<p class="error" id="check-invalid">${t('record.checkInvalid')}</p>` : nothing}
+                <div class="actions"><button type="submit">${t('record.checkSubmit')}</button></div>
+              </form>
+              <div role="status">${this.checkMessage()}</div>`
+      }
+    </section>`;
   }
 
   private table(headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
@@ -134,6 +222,7 @@ export class CoopRecordPage extends LitElement {
               )
         }
       </section>
+      ${this.renderCheck(proposals)}
       <section class="card" aria-labelledby="checkpoints-heading">
         <h2 id="checkpoints-heading">${t('record.checkpoints')}</h2>
         <p>${t('record.checkpointsIntro', { count: checkpoints.list.length })}</p>
