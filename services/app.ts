@@ -130,6 +130,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler(log));
   // After the error handler (a refusal gets the standard body), before any route does work.
   app.use(limitConcurrency(config.concurrency).middleware);
+  // OAuth before /fhir: the SMART configuration is also published under the FHIR base, which fhirApi would claim.
+  app.use(oauth.routes());
+  app.use(oauth.allowedMethods());
   // /fhir answers FHIR JSON only, errors as OperationOutcome: its own edge, before the API's routers.
   app.use(
     fhirApi({
@@ -146,7 +149,7 @@ export function createApp(deps: AppDeps): Koa {
       log,
     }),
   );
-  for (const router of [system, oauth, api.router]) {
+  for (const router of [system, api.router]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -182,6 +182,31 @@ const CASES: Record<string, Case> = {
     extra: STORAGE_FIELDS,
     state: (w) => get(`/api/steward/researchers?status=all`, w.steward.accessToken),
   },
+  'POST /api/steward/apps': {
+    caller: 'steward',
+    path: () => '/api/steward/apps',
+    body: () => ({
+      name: 'Step counter',
+      redirectUris: ['https://app.example.org/callback'],
+      scopes: ['patient/Observation.rs'],
+    }),
+    extra: { ...STORAGE_FIELDS, clientSecretHash: 'x', disabledAt: null, registeredBy: 'someone-else' },
+    state: (w) => get('/api/steward/apps', w.steward.accessToken),
+  },
+  'POST /api/me/app-authorizations/preview': {
+    caller: 'member',
+    path: () => '/api/me/app-authorizations/preview',
+    body: () => ({ request: 'response_type=code&client_id=unknown' }),
+    extra: { appId: 'someone-else', redirectUri: 'https://evil.example/', userId: 'someone-else' },
+    state: (w) => get('/api/me/apps', w.member.accessToken),
+  },
+  'POST /api/me/app-authorizations': {
+    caller: 'member',
+    path: () => '/api/me/app-authorizations',
+    body: () => ({ request: 'response_type=code&client_id=unknown', decision: 'deny' }),
+    extra: { scopes: ['patient/Observation.c'], userId: 'someone-else', grantId: 'someone-else' },
+    state: (w) => get('/api/me/apps', w.member.accessToken),
+  },
   'POST /api/proposals': {
     caller: 'steward',
     path: () => '/api/proposals',

@@ -20,8 +20,11 @@ let second: TestApp;
 let stewardId: string;
 
 beforeAll(async () => {
-  first = await createTestApp();
-  second = await createTestApp({}, { dbName: first.connection.name, masterKey: first.masterKey });
+  // The point here is exact counting under a burst of 500 ballots, not the overload refusal (its own test):
+  // the in-flight bound is raised above the burst so every ballot reaches the assembly.
+  const burst = { MAX_IN_FLIGHT_REQUESTS: '1000' };
+  first = await createTestApp(burst);
+  second = await createTestApp(burst, { dbName: first.connection.name, masterKey: first.masterKey });
   stewardId = (await createStewardAndLogin(first)).id;
 });
 afterAll(async () => {
