@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): Koa {
   proxyRoutes(api, deps.assembly, members, now);
   discussionRoutes(api, deps.assembly, members, now);
   researchRoutes(api, deps.research, now);
-  memberResearchRoutes(api, deps.research, now);
+  memberResearchRoutes(api, deps.research, (memberId) => deps.apps.listAppAccesses(memberId), now);
   publicRoutes(api, deps.record, now);
   appRoutes(api, deps.apps, now);
 

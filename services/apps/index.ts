@@ -16,6 +16,7 @@ import {
   type AuthorizationRequest,
 } from './authorization.js';
 import { listMemberGrants, revokeMemberGrant, type GrantView } from './member-grants.js';
+import { listAppAccesses, type AppAccessDeps, type AppAccessView } from './app-accesses.js';
 import {
   authenticateClient,
   exchangeCode,
@@ -29,6 +30,7 @@ import type { FhirCaller } from '../fhir/index.js';
 export type { AppRegistration, AppView } from './app-registry.js';
 export type { AuthorizationCheck, AuthorizationRequest } from './authorization.js';
 export type { GrantView } from './member-grants.js';
+export type { AppAccessView, AppInteraction } from './app-accesses.js';
 export type { ClientCredentials, TokenResponse } from './token-endpoint.js';
 export type { AppScope } from './domain/oauth-rules.js';
 export { RESOURCE_SCOPES, SUPPORTED_SCOPES, isAllowedRedirectUri } from './domain/oauth-rules.js';
@@ -40,6 +42,7 @@ export interface AppsDeps {
   audit: {
     append(type: string, actor: string, data: Record<string, unknown>, now: Date): Promise<number>;
     memberPseudonym(memberId: string): string;
+    listEntries: AppAccessDeps['audit']['listEntries'];
   };
   /** False once the member's account is gone (erased); checked at every token issue and every app request. */
   memberExists(memberId: string): Promise<boolean>;
@@ -75,6 +78,8 @@ export interface Apps {
   revoke(client: ClientCredentials, token: string, now: Date): Promise<void>;
   listGrants(memberId: string): Promise<GrantView[]>;
   revokeGrant(memberId: string, grantId: string, now: Date): Promise<void>;
+  /** What the member's connected apps read and wrote, newest first, from the audit chain. */
+  listAppAccesses(memberId: string): Promise<AppAccessView[]>;
   /** The FHIR router's resolver of app access tokens. */
   readonly resolver: FhirCallerResolver;
   /** The same check on a bare token (tests, and any caller that has the token already). */
@@ -114,6 +119,7 @@ export async function createApps(deps: AppsDeps): Promise<Apps> {
       revokeToken(tokenDeps, await authenticateClient(collections, client), token, now),
     listGrants: (memberId) => listMemberGrants(collections, memberId),
     revokeGrant: (memberId, grantId, now) => revokeMemberGrant(base, memberId, grantId, now),
+    listAppAccesses: (memberId) => listAppAccesses({ collections, audit: deps.audit }, memberId),
     resolver: appTokenResolver(resolverDeps),
     resolveToken: (token) => resolveAppToken(resolverDeps, token),
   };

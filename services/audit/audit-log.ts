@@ -27,6 +27,8 @@ const MEMBER_FIELDS = ['memberId', 'userId', 'researcherId', 'stewardId'] as con
 /** Which entries to read: every filter optional, `limit` required (the route caps it). */
 export interface AuditEntryFilter {
   type?: string;
+  /** Any of these types (with `type`, both must hold). */
+  types?: readonly string[];
   actor?: string;
   from?: Date;
   to?: Date;
@@ -212,6 +214,8 @@ export class AuditLog {
   async listEntries(filter: AuditEntryFilter): Promise<AuditEntryPage> {
     const query: Record<string, unknown> = {};
     if (filter.type !== undefined) query.type = filter.type;
+    if (filter.types !== undefined)
+      query.type = { ...(filter.type !== undefined && { $eq: filter.type }), $in: filter.types };
     if (filter.actor !== undefined) query.actor = filter.actor;
     if (filter.from !== undefined || filter.to !== undefined) {
       query.at = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };

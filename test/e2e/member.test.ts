@@ -99,7 +99,7 @@ describe('member in the browser', { timeout: 120_000 }, () => {
     });
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('heading', { name: 'Who used your data' }).waitFor();
-    await page.getByText('No study has used your data.').waitFor();
+    await page.getByText('No study or app has used your data.').waitFor();
     expect(refused).toBe(2);
     expect(await page.getByRole('alert').count()).toBe(0);
     await context.close();

@@ -126,6 +126,10 @@ describe('a SMART app in the browser', { timeout: 180_000 }, () => {
     const item = page.getByTestId('connected-app').filter({ hasText: 'Pulse Tracker' });
     await item.waitFor();
     await item.getByText('Last used on').waitFor();
+    // Its two searches are in the member's access log, beside research uses.
+    const appRows = page.getByRole('row').filter({ hasText: 'App: Pulse Tracker' });
+    await expect.poll(() => appRows.count()).toBe(2);
+    await appRows.first().getByText('searched your observations').waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     // The section is far down the page: scrolled to at each size (the shared helper keeps the top of the page).
     mkdirSync(screenshotDir, { recursive: true });

@@ -127,6 +127,10 @@ export async function createTestApp(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);
+    // Node's fetch reuses an idle socket until 1 s before the server's advertised keep-alive timeout (5 s); on a
+    // loaded machine the server's timer can fire first and the next request meets ECONNRESET. Tests keep sockets
+    // idle longer than any gap between their requests.
+    s.keepAliveTimeout = 30_000;
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

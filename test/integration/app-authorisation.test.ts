@@ -334,6 +334,51 @@ describe('grants as the member’s consent', () => {
   });
 });
 
+describe('the member’s access log', () => {
+  it('lists each read and write of a connected app, not the member’s own FHIR use, and no one else’s', async () => {
+    const own = await registerAndLogin(app);
+    const tokens = await connectApp(app, client, own.accessToken);
+    const asApp = { authorization: `Bearer ${tokens.access_token}` };
+    const created = await app.request('POST', '/fhir/Observation', {
+      headers: { ...asApp, 'content-type': 'application/fhir+json' },
+      rawBody: JSON.stringify({
+        resourceType: 'Observation',
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+        effectiveDateTime: '2026-11-30T08:00:00Z',
+        valueQuantity: { value: 64, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const searched = await app.request('GET', '/fhir/Observation', { headers: asApp });
+    expect(searched.status).toBe(200);
+    // The member's own session reading FHIR is their own act, not an app's.
+    expect((await app.request('GET', '/fhir/Observation', { token: own.accessToken })).status).toBe(200);
+
+    const log = await app.request('GET', '/api/me/access-log', { token: own.accessToken });
+    expect(log.status).toBe(200);
+    expect(log.body.entries).toEqual([
+      expect.objectContaining({
+        kind: 'app',
+        app: { id: client.clientId, name: 'Pulse Tracker' },
+        interaction: 'search',
+        resourceType: 'Observation',
+        count: 1,
+        decision: 'allow',
+      }),
+      expect.objectContaining({ kind: 'app', interaction: 'create', resourceType: 'Observation', count: 1 }),
+    ]);
+    expect(JSON.stringify(log.body)).not.toContain('64');
+    // Each entry is the audit chain's: the same position proves itself among the member's audit entries.
+    const audited = await app.request('GET', '/api/me/audit-entries', { token: own.accessToken });
+    const positions = audited.body.entries.map((e: { seq: number }) => e.seq);
+    for (const entry of log.body.entries) expect(positions).toContain(entry.seq);
+
+    const stranger = await app.request('GET', '/api/me/access-log', { token: member.accessToken });
+    expect(stranger.body.entries.filter((e: { kind: string }) => e.kind === 'app')).toEqual([]);
+  });
+});
+
 describe('an erased member', () => {
   it('leaves no app able to use or refresh their grant', async () => {
     const leaving = await registerAndLogin(app);

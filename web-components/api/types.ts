@@ -44,6 +44,7 @@ import type {
   presentRequest,
 } from '../../services/http/routes/research/research.presenter.js';
 import type { queryBody, requestBody } from '../../services/http/routes/research/research.schema.js';
+import type { presentAppAccess } from '../../services/http/routes/apps/apps.presenter.js';
 import type { UploadProblemDetail } from '../../services/vault/index.js';
 
 export type { ConsentLevel, Consent } from '../../policies/research/consent.js';
@@ -116,7 +117,8 @@ export type Cell = QueryAnswer['results'][number]['cells'][number];
 // The member's consent and what they see of research.
 export type ConditionName = keyof ConsentConditions;
 export type ConsentView = ReturnType<typeof presentConsent>;
-export type AccessLogEntry = ReturnType<typeof presentAccessLogEntry>;
+/** A research use of the member's data, or a connected app's read or write (`kind: 'app'`). */
+export type AccessLogEntry = ReturnType<typeof presentAccessLogEntry> | ReturnType<typeof presentAppAccess>;
 export type Insight = Json<ReturnType<typeof presentInsights>>;
 
 /** GET /api/public/record: policies, requests, counted proposals and audit checkpoints, readable by anyone. */

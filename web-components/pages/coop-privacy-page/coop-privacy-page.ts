@@ -7,7 +7,7 @@ import { fetchPolicies } from '../../api/research.api.js';
 import type { Consent, ConsentView } from '../../api/types.js';
 import '../../components/coop-consent-form/coop-consent-form.js';
 import '../../components/coop-connected-apps/coop-connected-apps.js';
-import { LocaleController, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -184,23 +184,36 @@ export class CoopPrivacyPage extends LitElement {
                       </tr>
                     </thead>
                     <tbody>
-                      ${entries.map(
-                        (e) =>
-                          html`<tr>
-                            <td>${formatDateTime(e.at)}</td>
-                            <td>${e.study}</td>
-                            <td>
-                              ${t(`category.${e.category}` as MessageKey)}
-                              (${
-                                e.kind === 'export'
-                                  ? t('accessLog.export')
-                                  : e.statistic
-                                    ? t(`statistic.${e.statistic}` as MessageKey)
-                                    : ''
-                              })
-                            </td>
-                            <td>${e.purpose}</td>
-                          </tr>`,
+                      ${entries.map((e) =>
+                        e.kind === 'app'
+                          ? html`<tr>
+                              <td>${formatDateTime(e.at)}</td>
+                              <td>${t('accessLog.app', { app: e.app.name })}</td>
+                              <td>
+                                ${t(`accessLog.app.${e.interaction}` as MessageKey, {
+                                  count: e.count,
+                                  resource: hasMessage(`accessLog.resource.${e.resourceType}`)
+                                    ? t(`accessLog.resource.${e.resourceType}` as MessageKey)
+                                    : e.resourceType,
+                                })}
+                              </td>
+                              <td>${t('accessLog.app.why')}</td>
+                            </tr>`
+                          : html`<tr>
+                              <td>${formatDateTime(e.at)}</td>
+                              <td>${e.study}</td>
+                              <td>
+                                ${t(`category.${e.category}` as MessageKey)}
+                                (${
+                                  e.kind === 'export'
+                                    ? t('accessLog.export')
+                                    : e.statistic
+                                      ? t(`statistic.${e.statistic}` as MessageKey)
+                                      : ''
+                                })
+                              </td>
+                              <td>${e.purpose}</td>
+                            </tr>`,
                       )}
                     </tbody>
                   </table>

@@ -1,5 +1,5 @@
 // What leaves the server of apps and grants: whitelisted fields, instants as ISO strings.
-import type { AppView, GrantView } from '../../../apps/index.js';
+import type { AppAccessView, AppView, GrantView } from '../../../apps/index.js';
 
 export function presentApp(app: AppView) {
   return {
@@ -20,5 +20,19 @@ export function presentGrant(grant: GrantView) {
     scopes: grant.scopes,
     grantedAt: grant.grantedAt.toISOString(),
     lastUsedAt: grant.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** One app read or write, as the member's access log lists it beside research uses. */
+export function presentAppAccess(access: AppAccessView) {
+  return {
+    kind: 'app' as const,
+    seq: access.seq,
+    app: access.app,
+    interaction: access.interaction,
+    resourceType: access.resourceType,
+    count: access.count,
+    at: access.at.toISOString(),
+    decision: 'allow' as const,
   };
 }

@@ -1,7 +1,9 @@
 // The member's side of research: their consent (the second key), their access log and cohort insights.
 import { z } from 'zod';
+import type { AppAccessView } from '../../../apps/index.js';
 import type { Research } from '../../../research/index.js';
 import type { ApiRouter } from '../../api-router.js';
+import { presentAppAccess } from '../apps/apps.presenter.js';
 import { presentAccessLogEntry, presentConsent, presentInsights } from './research.presenter.js';
 import { consentBody, insightsQuery } from './research.schema.js';
 
@@ -17,7 +19,13 @@ const consentSchema = z.object({
 });
 
 /** Adds GET/PUT /api/me/consent, GET /api/me/access-log and GET /api/me/insights. */
-export function memberResearchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
+export function memberResearchRoutes(
+  api: ApiRouter,
+  research: Research,
+  /** What the member's connected apps read and wrote (listed in the same log). */
+  appAccesses: (memberId: string) => Promise<AppAccessView[]>,
+  now: () => Date,
+): void {
   api
     .route(
       {
@@ -48,7 +56,8 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
       {
         method: 'get',
         path: '/api/me/access-log',
-        summary: 'Every research query or export that used your data: study, purpose, category, time, decision',
+        summary:
+          'Every research query or export that used your data (study, purpose, category, time, decision) and every read or write of a connected app, newest first',
         tag: 'me',
         access: ['member'],
         success: {
@@ -57,9 +66,11 @@ export function memberResearchRoutes(api: ApiRouter, research: Research, now: ()
           description: 'Your access log, newest first',
         },
       },
-      async ({ actor }) => ({
-        entries: (await research.accessLog(actor!.userId, now())).map(presentAccessLogEntry),
-      }),
+      async ({ actor }) => {
+        const [uses, apps] = await Promise.all([research.accessLog(actor!.userId, now()), appAccesses(actor!.userId)]);
+        const entries = [...uses.map(presentAccessLogEntry), ...apps.map(presentAppAccess)];
+        return { entries: entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)) };
+      },
     )
     .route(
       {
