@@ -27,4 +27,5 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/services/main.js"]
+# The heap bounds of services/node-flags.ts (a test keeps this line and package.json's start script in step).
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "dist/services/main.js"]

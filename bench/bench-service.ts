@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../services/config.js';
 import { createServices, type Services } from '../services/container.js';
 import { connectDatabase } from '../services/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../services/db/ferretdb-launcher.js';
+import { SERVICE_NODE_FLAGS } from '../services/node-flags.js';
 import type { ChildMessage, ParentMessage } from './service-process.js';
 
 const MB = 1024 * 1024;
@@ -167,7 +168,8 @@ export interface ServiceOptions {
   mode?: 'service' | 'bare';
   /**
    * Node flags of the service process; BENCH_CPU_PROF=<dir> adds --cpu-prof into that folder and
-   * BENCH_SERVICE_NODE_FLAGS adds its flags (both not to the bare baseline).
+   * BENCH_SERVICE_NODE_FLAGS replaces the production heap flags (services/node-flags.ts; `none`: Node's defaults);
+   * neither applies to the bare baseline.
    */
   nodeFlags?: string[];
 }
@@ -193,8 +195,11 @@ function serviceEnv(db: BenchDatabase, extra: Record<string, string> = {}): Reco
 
 /** Forks bench/service-process.ts on the benchmark's database and waits until it listens. */
 export async function startServiceProcess(db: BenchDatabase, options: ServiceOptions = {}): Promise<ServiceProcess> {
-  // BENCH_SERVICE_NODE_FLAGS: extra Node flags of the service process, for experiments (e.g. V8 heap sizes).
-  const extra = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // The service runs with its production heap bounds; BENCH_SERVICE_NODE_FLAGS replaces them for experiments
+  // (e.g. other V8 heap sizes; `none` runs with Node's defaults).
+  const override = process.env.BENCH_SERVICE_NODE_FLAGS;
+  const extra =
+    override === undefined ? [...SERVICE_NODE_FLAGS] : override === 'none' ? [] : override.split(' ').filter(Boolean);
   const { entry, loader } = serviceEntry();
   const flags = [...loader, ...(options.nodeFlags ?? []), ...(options.mode === 'bare' ? [] : extra)];
   const profileDir = process.env.BENCH_CPU_PROF;

@@ -14,6 +14,7 @@ import { createServices, type Services } from '../../services/container.js';
 import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js';
 import { connectDatabase } from '../../services/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../services/db/ferretdb-launcher.js';
+import { SERVICE_NODE_FLAGS } from '../../services/node-flags.js';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -84,7 +85,7 @@ export interface ServiceEnv {
 
 /** Spawns `node --import tsx services/main.ts` as `npm start` runs it, with demo mode off. */
 export function spawnService(port: number, masterKey: Buffer, dataDir: string, mongoUri?: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'services/main.ts'], {
+  return spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', 'services/main.ts'], {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH,
