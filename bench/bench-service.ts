@@ -187,7 +187,8 @@ function serviceEnv(db: BenchDatabase, extra: Record<string, string> = {}): Reco
     DATACOOP_MASTER_KEY: db.masterKey.toString('base64'),
     // The run's own data directory: the audit anchor pins this run's key, never ./data.
     DATACOOP_DATA_DIR: db.dir,
-    LOG_LEVEL: 'silent',
+    // BENCH_LOG_LEVEL=warn shows the service's warnings and errors (e.g. what a 5xx was) on the benchmark's stderr.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     ACCESS_TOKEN_TTL_SECONDS: '900',
     ...extra,
   };
