@@ -18,6 +18,7 @@ import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { beginTotpEnrolment, confirmTotpEnrolment, hasSecondFactor, type SecondFactorProof } from './second-factor.js';
 import { completeSecondFactorLogin } from './second-factor-login.js';
 import { passkeyRegistrationOptions, registerPasskey, type RelyingParty } from './passkeys.js';
+import { listSecondFactors, removePasskey, removeTotp, renewRecoveryCodes } from './second-factor-settings.js';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { admitMember, applyForMembership, excludeMember, refuseApplication, resignMembership } from './admission.js';
 import { listRegister, type RegisterFilter } from './member-register.js';
@@ -68,6 +69,7 @@ export type { RegisterFilter } from './member-register.js';
 export { REFRESH_REUSE_GRACE_MS } from './session-refresh.js';
 export type { SecondFactorChallenge } from './log-in.js';
 export type { SecondFactorProof } from './second-factor.js';
+export type { PasskeyView, SecondFactorsView } from './second-factor-settings.js';
 export type { StepUpChallenge, StepUpProof, SteppedUp } from './step-up.js';
 export type { AccountSweep } from './account-sweep.js';
 export { SINGLE_USE_CLAIM_RETENTION_MS } from './account-sweep.js';
@@ -268,8 +270,18 @@ export function createMembers(deps: MembersDeps) {
     /** The options for registering a passkey (navigator.credentials.create), with a single-use challenge. */
     passkeyRegistrationOptions: (userId: string, now: Date) => passkeyRegistrationOptions(passkeyDeps, userId, now),
     /** Verifies the authenticator's registration response and keeps the passkey as a second factor. */
-    registerPasskey: (userId: string, response: RegistrationResponseJSON, now: Date) =>
-      registerPasskey(passkeyDeps, userId, response, now),
+    registerPasskey: (userId: string, response: RegistrationResponseJSON, now: Date, name?: string) =>
+      registerPasskey(passkeyDeps, userId, response, now, name),
+    /** The owner's second factors: the authenticator app's date, passkeys, recovery codes left (no key material). */
+    listSecondFactors: (userId: string) => listSecondFactors({ users, claims, keyring, audit }, userId),
+    /** Removes the authenticator app (a steward's last factor is refused). */
+    removeTotp: (userId: string, now: Date) => removeTotp({ users, claims, keyring, audit }, userId, now),
+    /** Removes one passkey (a steward's last factor is refused). */
+    removePasskey: (userId: string, passkeyId: string, now: Date) =>
+      removePasskey({ users, claims, keyring, audit }, userId, passkeyId, now),
+    /** Ten new recovery codes, shown once; the earlier ones stop working. */
+    renewRecoveryCodes: (userId: string, now: Date) =>
+      renewRecoveryCodes({ users, claims, keyring, audit }, userId, now),
     /** Whether the account has a confirmed second factor. */
     async hasSecondFactor(userId: string): Promise<boolean> {
       const user = await users.findById(userId, { secondFactor: 1 }).lean();

@@ -71,6 +71,7 @@ export async function registerPasskey(
   userId: string,
   response: RegistrationResponseJSON,
   now: Date,
+  name?: string,
 ): Promise<{ id: string }> {
   const challenge = challengeOf(response.response.clientDataJSON);
   const owner = await consumeAccountToken(deps.accountTokens, 'passkey-registration', challenge, now).catch(() => null);
@@ -94,6 +95,7 @@ export async function registerPasskey(
       counter: credential.counter,
       ...(credential.transports && { transports: credential.transports }),
       createdAt: now,
+      ...(name !== undefined && { name }),
     },
   ];
   await deps.users.updateOne(
@@ -124,7 +126,7 @@ export async function checkPasskey(
   }).catch(() => null);
   if (!verification?.verified) return false;
   const passkeys = user.secondFactor!.passkeys!.map((p) =>
-    p.id === stored.id ? { ...p, counter: verification.authenticationInfo.newCounter } : p,
+    p.id === stored.id ? { ...p, counter: verification.authenticationInfo.newCounter, lastUsedAt: now } : p,
   );
   await deps.users.updateOne(
     { _id: user._id },

@@ -94,7 +94,7 @@ export async function confirmTotpEnrolment(
   if (!(await claimOnce(deps.claims, `totp-enrolled:${userId}:${user.secondFactor!.enrolmentId}`, { at: now }))) {
     throw new Conflict('second_factor_enrolled', 'A second factor is already set up.');
   }
-  const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
+  const recoveryCodes = newRecoveryCodes();
   await deps.users.updateOne(
     { _id: userId },
     {
@@ -144,12 +144,18 @@ async function useTotpCode(deps: SecondFactorDeps, userId: string, secret: Buffe
   return step !== null && claimOnce(deps.claims, `totp-used:${userId}:${step}`, { at: now });
 }
 
+/** A fresh set of recovery codes (RECOVERY_CODE_COUNT), to show once and store hashed. */
+export function newRecoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
+}
+
 // Ten base32 characters (50 bits) in two groups: typed by hand from paper, hashed under the blind-index key.
 function newRecoveryCode(): string {
   const code = base32Encode(randomBytes(7)).slice(0, 10).toLowerCase();
   return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
-function recoveryHash(keyring: Keyring, userId: string, code: string): string {
+/** The stored form of a recovery code: a keyed hash under the blind-index key. */
+export function recoveryHash(keyring: Keyring, userId: string, code: string): string {
   return keyring.blindIndex('recovery-code', `${userId}:${code.trim().toLowerCase().replace(/[\s-]/g, '')}`);
 }

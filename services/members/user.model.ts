@@ -44,6 +44,10 @@ export interface PasskeyRecord {
   counter: number;
   transports?: string[];
   createdAt: Date;
+  /** The owner's name for it ("Laptop"); absent on passkeys registered before names existed (shown as none). */
+  name?: string;
+  /** The last log-in or step-up it signed. */
+  lastUsedAt?: Date;
 }
 
 export interface UserDocument {
@@ -142,7 +146,15 @@ const userSchema = new Schema<UserDocument>(
           passkeys: {
             type: [
               new Schema(
-                { id: String, publicKey: Buffer, counter: Number, transports: [String], createdAt: Date },
+                {
+                  id: String,
+                  publicKey: Buffer,
+                  counter: Number,
+                  transports: [String],
+                  createdAt: Date,
+                  name: String,
+                  lastUsedAt: Date,
+                },
                 { _id: false },
               ),
             ],

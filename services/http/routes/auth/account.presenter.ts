@@ -1,6 +1,6 @@
 // The only fields of an account that leave the server (no hashes, keys or internal state).
 import type { z } from 'zod';
-import type { Account } from '../../../members/index.js';
+import type { Account, SecondFactorsView } from '../../../members/index.js';
 import { holdsRightsAt } from '../../../../policies/members/membership.js';
 import type { accountSchema, membershipSchema } from './auth.schema.js';
 
@@ -40,5 +40,19 @@ export function presentAccount(account: Account, now: Date): z.infer<typeof acco
     emailVerified: account.emailVerifiedAt !== undefined,
     secondFactor: account.secondFactor,
     createdAt: account.createdAt.toISOString(),
+  };
+}
+
+/** The owner's second factors: dates as ISO strings, never a secret, a public key or a recovery code. */
+export function presentSecondFactors(view: SecondFactorsView) {
+  return {
+    totpSince: view.totpSince?.toISOString() ?? null,
+    passkeys: view.passkeys.map((p) => ({
+      id: p.id,
+      name: p.name,
+      createdAt: p.createdAt?.toISOString() ?? null,
+      lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
+    })),
+    recoveryCodesLeft: view.recoveryCodesLeft,
   };
 }

@@ -116,7 +116,24 @@ export const secondFactorLoginBody = z.union([
   z.strictObject({ challenge: mailedTokenSchema, recoveryCode: recoveryCodeSchema }),
   z.strictObject({ challenge: mailedTokenSchema, passkey: webAuthnResponseSchema }),
 ]);
-export const passkeyRegistrationBody = z.strictObject({ response: webAuthnResponseSchema });
+export const passkeyRegistrationBody = z.strictObject({
+  response: webAuthnResponseSchema,
+  /** The owner's name for the passkey ("Laptop", "Phone"), to tell them apart in the list. */
+  name: displayTextSchema(1, 60).optional(),
+});
+export const passkeyIdParams = z.strictObject({ id: z.string().min(1).max(1400) });
+export const secondFactorsSchema = z.object({
+  totpSince: z.string().nullable().describe('When the authenticator app was set up; null: none'),
+  passkeys: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      createdAt: z.string().nullable(),
+      lastUsedAt: z.string().nullable(),
+    }),
+  ),
+  recoveryCodesLeft: z.number().int().describe('Recovery codes not used yet'),
+});
 
 export const totpConfirmBody = z.strictObject({ code: totpCodeSchema });
 export const totpEnrolmentSchema = z.object({

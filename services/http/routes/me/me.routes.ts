@@ -1,13 +1,15 @@
 // The caller's own account.
 import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
-import { presentAccount } from '../auth/account.presenter.js';
+import { presentAccount, presentSecondFactors } from '../auth/account.presenter.js';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import {
   accountSchema,
+  passkeyIdParams,
   passkeyRegistrationBody,
   recoveryCodesSchema,
+  secondFactorsSchema,
   totpConfirmBody,
   totpEnrolmentSchema,
 } from '../auth/auth.schema.js';
@@ -87,6 +89,57 @@ export function meRoutes(api: ApiRouter, members: Members, now: () => Date): voi
         errors: { 400: 'invalid_passkey' },
       },
       async ({ actor, body }) =>
-        members.registerPasskey(actor!.userId, body.response as unknown as RegistrationResponseJSON, now()),
+        members.registerPasskey(actor!.userId, body.response as unknown as RegistrationResponseJSON, now(), body.name),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/me/second-factor',
+        summary: 'Your second factors: the authenticator app, your passkeys (names and dates), recovery codes left',
+        tag: 'me',
+        access: 'authenticated',
+        success: { status: 200, schema: secondFactorsSchema, description: 'What is set up (no key material)' },
+      },
+      async ({ actor }) => presentSecondFactors(await members.listSecondFactors(actor!.userId)),
+    )
+    .route(
+      {
+        method: 'delete',
+        path: '/api/me/second-factor/totp',
+        summary: 'Remove the authenticator app (after a fresh confirmation; a steward keeps at least one factor)',
+        tag: 'me',
+        access: 'authenticated',
+        stepUp: true,
+        success: { status: 204, description: 'Removed' },
+        errors: { 404: 'not_found', 409: 'last_second_factor or concurrent_change' },
+      },
+      async ({ actor }) => members.removeTotp(actor!.userId, now()),
+    )
+    .route(
+      {
+        method: 'delete',
+        path: '/api/me/second-factor/passkeys/:id',
+        summary: 'Remove one of your passkeys (after a fresh confirmation; a steward keeps at least one factor)',
+        tag: 'me',
+        access: 'authenticated',
+        stepUp: true,
+        params: passkeyIdParams,
+        success: { status: 204, description: 'Removed' },
+        errors: { 404: 'not_found', 409: 'last_second_factor or concurrent_change' },
+      },
+      async ({ actor, params }) => members.removePasskey(actor!.userId, params.id, now()),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/api/me/second-factor/recovery-codes',
+        summary: 'Ten new recovery codes, shown once; the earlier ones stop working (after a fresh confirmation)',
+        tag: 'me',
+        access: 'authenticated',
+        stepUp: true,
+        success: { status: 200, schema: recoveryCodesSchema, description: 'The new codes' },
+        errors: { 409: 'no_second_factor or concurrent_change' },
+      },
+      async ({ actor }) => members.renewRecoveryCodes(actor!.userId, now()),
     );
 }
