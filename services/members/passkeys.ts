@@ -14,6 +14,7 @@ import { toBuffer } from '../db/connection.js';
 import { InvalidRequest, NotFound } from '../errors.js';
 import { consumeAccountToken, storeAccountToken, type AccountTokenStores } from './account-tokens.js';
 import { openProfile } from './profile.js';
+import { newRecoveryCodes, recoveryHash } from './recovery-codes.js';
 import type { UserDocument } from './user.model.js';
 
 /** Where passkeys are valid: the relying party's id (the host name) and origin, from PUBLIC_URL. */
@@ -72,7 +73,7 @@ export async function registerPasskey(
   response: RegistrationResponseJSON,
   now: Date,
   name?: string,
-): Promise<{ id: string }> {
+): Promise<{ id: string; recoveryCodes?: string[] }> {
   const challenge = challengeOf(response.response.clientDataJSON);
   const owner = await consumeAccountToken(deps.accountTokens, 'passkey-registration', challenge, now).catch(() => null);
   if (owner !== userId) throw invalidPasskey();
@@ -98,12 +99,24 @@ export async function registerPasskey(
       ...(name !== undefined && { name }),
     },
   ];
+  // The account's first factor brings the recovery codes (an app's enrolment gives them too): without them, a lost
+  // device would lock the owner out. They are shown once, in this answer.
+  const recoveryCodes = (user.secondFactor?.recoveryCodes?.length ?? 0) === 0 ? newRecoveryCodes() : undefined;
   await deps.users.updateOne(
     { _id: userId },
-    { $set: { secondFactor: { ...user.secondFactor, passkeys }, updatedAt: now } },
+    {
+      $set: {
+        secondFactor: {
+          ...user.secondFactor,
+          passkeys,
+          ...(recoveryCodes && { recoveryCodes: recoveryCodes.map((c) => recoveryHash(deps.keyring, userId, c)) }),
+        },
+        updatedAt: now,
+      },
+    },
   );
   await deps.audit?.append('account.second_factor_enrolled', userId, { method: 'passkey' }, now);
-  return { id: credential.id };
+  return { id: credential.id, ...(recoveryCodes && { recoveryCodes }) };
 }
 
 /** Checks a passkey assertion for the log-in challenge; updates the credential's counter. */

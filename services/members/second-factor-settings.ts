@@ -6,7 +6,8 @@ import type { Model, mongo } from 'mongoose';
 import type { AuditTrail } from '../audit/index.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { Conflict, NotFound } from '../errors.js';
-import { hasSecondFactor, newRecoveryCodes, recoveryHash } from './second-factor.js';
+import { newRecoveryCodes, recoveryHash } from './recovery-codes.js';
+import { hasSecondFactor } from './second-factor.js';
 import type { UserDocument } from './user.model.js';
 
 export interface SecondFactorSettingsDeps {

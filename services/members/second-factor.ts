@@ -14,8 +14,10 @@ import { base32Encode, matchTotp, otpauthUri } from './domain/totp.js';
 import type { UserDocument } from './user.model.js';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { checkPasskey, type RelyingParty } from './passkeys.js';
+import { newRecoveryCodes, recoveryHash } from './recovery-codes.js';
 
-export const RECOVERY_CODE_COUNT = 10;
+export { RECOVERY_CODE_COUNT } from './recovery-codes.js';
+
 const ISSUER = 'Datacoop';
 
 export interface SecondFactorDeps {
@@ -142,20 +144,4 @@ export async function checkSecondFactor(
 async function useTotpCode(deps: SecondFactorDeps, userId: string, secret: Buffer, code: string, now: Date) {
   const step = matchTotp(secret, code, now);
   return step !== null && claimOnce(deps.claims, `totp-used:${userId}:${step}`, { at: now });
-}
-
-/** A fresh set of recovery codes (RECOVERY_CODE_COUNT), to show once and store hashed. */
-export function newRecoveryCodes(): string[] {
-  return Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
-}
-
-// Ten base32 characters (50 bits) in two groups: typed by hand from paper, hashed under the blind-index key.
-function newRecoveryCode(): string {
-  const code = base32Encode(randomBytes(7)).slice(0, 10).toLowerCase();
-  return `${code.slice(0, 5)}-${code.slice(5)}`;
-}
-
-/** The stored form of a recovery code: a keyed hash under the blind-index key. */
-export function recoveryHash(keyring: Keyring, userId: string, code: string): string {
-  return keyring.blindIndex('recovery-code', `${userId}:${code.trim().toLowerCase().replace(/[\s-]/g, '')}`);
 }

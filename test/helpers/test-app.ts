@@ -80,6 +80,8 @@ export async function createTestApp(
     masterKey?: Buffer;
     /** More /fhir caller resolvers after the member session's (app tokens, or a test's own). */
     fhirCallerResolvers?: readonly FhirCallerResolver[];
+    /** A fixed port (a browser test whose PUBLIC_URL must name it); a free one by default. */
+    port?: number;
   } = {},
 ): Promise<TestApp> {
   const fresh = testDatabaseUri();
@@ -125,7 +127,7 @@ export async function createTestApp(
     ...(options.fhirCallerResolvers && { fhirCallerResolvers: options.fhirCallerResolvers }),
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);
     // Node's fetch reuses an idle socket until 1 s before the server's advertised keep-alive timeout (5 s); on a
     // loaded machine the server's timer can fire first and the next request meets ECONNRESET. Tests keep sockets

@@ -161,6 +161,10 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
     kind: 'no owner',
     why: "the caller's own grants only; another member's answers 404 like a missing one (app-authorisation.test.ts)",
   },
+  'DELETE /api/me/second-factor/passkeys/{id}': {
+    kind: 'no owner',
+    why: "the caller's own passkeys only (behind step-up); another account's id answers 404 like a missing one (second-factor-settings.test.ts)",
+  },
   'GET /api/research/policies/{id}/export': {
     kind: 'no owner',
     why: 'policies are public (GET /api/policies); a non-grantee is refused by the audited decision (403 not_grantee), tested below',

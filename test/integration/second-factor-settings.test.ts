@@ -81,6 +81,32 @@ describe('the list of second factors', () => {
     expect(after.passkeys[0].lastUsedAt).toEqual(expect.any(String));
   });
 
+  it('gives the recovery codes with the first factor only: a passkey-only account can still recover', async () => {
+    const member = await registerAndLogin(app);
+    const register = async () => {
+      const authenticator = new SoftwareAuthenticator(ORIGIN, 'coop.test');
+      const options = await app.request('POST', '/api/me/second-factor/passkeys/options', {
+        token: member.accessToken,
+      });
+      const answer = await app.request('POST', '/api/me/second-factor/passkeys', {
+        token: member.accessToken,
+        body: { response: authenticator.register(options.body) },
+      });
+      expect(answer.status).toBe(201);
+      return answer.body as { id: string; recoveryCodes?: string[] };
+    };
+    const first = await register();
+    expect(first.recoveryCodes).toHaveLength(10);
+    const second = await register();
+    expect(second.recoveryCodes).toBeUndefined();
+    expect((await factorsOf(member)).recoveryCodesLeft).toBe(10);
+    const step = await passwordStep(member);
+    const recovered = await app.request('POST', '/api/auth/login/second-factor', {
+      body: { challenge: step.body.challenge, recoveryCode: first.recoveryCodes![3] },
+    });
+    expect(recovered.status).toBe(200);
+  });
+
   it('refuses a passkey name with control or bidi-override characters', async () => {
     const member = await registerAndLogin(app);
     const authenticator = new SoftwareAuthenticator(ORIGIN, 'coop.test');

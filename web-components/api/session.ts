@@ -36,22 +36,26 @@ export function clearSession(): void {
 }
 
 /** What signing in needs next: nothing (signed in), or a code for the challenge (the account has a second factor). */
-export type SignInStep = { signedIn: true } | { challenge: string };
+/** Signed in, or a second factor is asked: a code, or one of the account's passkeys (their ids) signing `challenge`. */
+export type SignInStep = { signedIn: true } | { challenge: string; passkeys: string[] };
 
-async function postForTokens(path: string, body: unknown): Promise<TokenPair | { challenge: string }> {
+async function postForTokens(
+  path: string,
+  body: unknown,
+): Promise<TokenPair | { challenge: string; passkeys?: string[] }> {
   const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw await toApiError(response);
-  return (await response.json()) as TokenPair | { challenge: string };
+  return (await response.json()) as TokenPair | { challenge: string; passkeys?: string[] };
 }
 
 /** Exchanges e-mail and password for a session, or for a second-factor challenge. */
 export async function signIn(email: string, password: string): Promise<SignInStep> {
   const answer = await postForTokens('/api/auth/login', { email, password });
-  if ('challenge' in answer) return { challenge: answer.challenge };
+  if ('challenge' in answer) return { challenge: answer.challenge, passkeys: answer.passkeys ?? [] };
   storeTokens(answer);
   return { signedIn: true };
 }
@@ -61,6 +65,31 @@ export async function signInWithCode(challenge: string, code: string): Promise<v
   const trimmed = code.trim();
   const proof = /^\d{6}$/.test(trimmed) ? { code: trimmed } : { recoveryCode: trimmed };
   storeTokens((await postForTokens('/api/auth/login/second-factor', { challenge, ...proof })) as TokenPair);
+}
+
+/**
+ * Answers a second-factor challenge with a passkey of this device (the browser's dialog). Resolves false when the
+ * person cancels it; a refused assertion throws like a wrong code.
+ */
+export async function signInWithPasskey(challenge: string, passkeys: string[]): Promise<boolean> {
+  let credential: PublicKeyCredential | null;
+  try {
+    credential = (await navigator.credentials.get({
+      publicKey: PublicKeyCredential.parseRequestOptionsFromJSON({
+        challenge,
+        allowCredentials: passkeys.map((id) => ({ id, type: 'public-key' })),
+        userVerification: 'preferred',
+      }),
+    })) as PublicKeyCredential | null;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'NotAllowedError') return false;
+    throw error;
+  }
+  if (!credential) return false;
+  storeTokens(
+    (await postForTokens('/api/auth/login/second-factor', { challenge, passkey: credential.toJSON() })) as TokenPair,
+  );
+  return true;
 }
 
 /** Keeps the freshly authenticated access token a step-up answered (same session, same refresh token). */

@@ -482,9 +482,9 @@ export const fr: Record<MessageKey, string> = {
   'account.verification': 'Vérification',
   'secondFactor.heading': 'Second facteur',
   'secondFactor.intro':
-    'Un second facteur protège votre compte même si quelqu’un apprend votre mot de passe\u00a0: une application d’authentification donne un nouveau code à six chiffres toutes les 30 secondes.',
+    'Un second facteur protège votre compte même si quelqu’un apprend votre mot de passe\u00a0: une application d’authentification qui donne un nouveau code à six chiffres toutes les 30 secondes, ou une clé d’accès de votre appareil.',
   'secondFactor.stewardNeeds':
-    'Les gestionnaires doivent se connecter avec un second facteur. Configurez une application d’authentification maintenant, puis reconnectez-vous avec un code.',
+    'Les gestionnaires doivent se connecter avec un second facteur. Configurez maintenant une application d’authentification ou une clé d’accès, puis reconnectez-vous avec.',
   'secondFactor.begin': 'Configurer une application d’authentification',
   'secondFactor.secretIntro':
     'Ajoutez cette clé à votre application d’authentification (elle n’est affichée que maintenant), ou ouvrez le lien sur cet appareil\u00a0:',
@@ -494,8 +494,42 @@ export const fr: Record<MessageKey, string> = {
   'secondFactor.wrongCode': 'Ce code n’est pas le bon. Vérifiez l’heure de votre appareil et essayez le code suivant.',
   'secondFactor.enrolled': 'Votre application d’authentification est configurée.',
   'secondFactor.recoveryIntro':
-    'Gardez ces dix codes de secours en lieu sûr, sur papier\u00a0: chacun sert une fois si vous perdez votre application. Ils ne sont affichés que maintenant.',
+    'Gardez ces dix codes de secours en lieu sûr, sur papier\u00a0: chacun sert une fois si vous perdez votre application d’authentification ou les appareils de vos clés d’accès. Ils ne sont affichés que maintenant.',
   'secondFactor.download': 'Télécharger les codes de secours',
+  'secondFactor.appHeading': 'Application d’authentification',
+  'secondFactor.appSince': 'Configurée le {date}.',
+  'secondFactor.removeApp': 'Retirer l’application d’authentification',
+  'secondFactor.totpRemoved': 'L’application d’authentification est retirée : ses codes ne vous connectent plus.',
+  'secondFactor.passkeysHeading': 'Clés d’accès',
+  'secondFactor.passkeysIntro':
+    'Une clé d’accès permet à cet appareil, à son déverrouillage par empreinte ou visage, ou à une clé de sécurité de confirmer que c’est vous, sans code à saisir. Elle ne fonctionne sur aucun autre site.',
+  'secondFactor.noPasskeys': 'Aucune clé d’accès pour l’instant.',
+  'secondFactor.unnamedPasskey': 'Clé d’accès',
+  'secondFactor.added': 'ajoutée le {date}',
+  'secondFactor.lastUsed': 'utilisée pour la dernière fois le {date}',
+  'secondFactor.neverUsed': 'pas encore utilisée',
+  'secondFactor.removePasskeyNamed': 'Retirer la clé d’accès « {name} »',
+  'secondFactor.passkeyName': 'Nom de la nouvelle clé d’accès (par exemple « Portable »), facultatif',
+  'secondFactor.addPasskey': 'Ajouter une clé d’accès de cet appareil',
+  'secondFactor.passkeyAdded': 'La clé d’accès est ajoutée : vous pouvez maintenant vous connecter avec elle.',
+  'secondFactor.passkeyRemoved': 'La clé d’accès est retirée : elle ne vous connecte plus.',
+  'secondFactor.passkeyCancelled': 'Aucune clé d’accès n’a été ajoutée (la fenêtre de l’appareil a été fermée).',
+  'secondFactor.passkeyInvalid': 'La réponse de l’appareil n’a pas pu être vérifiée ; rien n’a été ajouté.',
+  'secondFactor.passkeysUnsupported': 'Ce navigateur ne peut pas créer de clé d’accès.',
+  'secondFactor.codesHeading': 'Codes de secours',
+  'secondFactor.codesLeft': 'Codes de secours restants : {count} sur 10.',
+  'secondFactor.renewCodes': 'Obtenir dix nouveaux codes de secours',
+  'secondFactor.codesRenewed': 'Voici vos nouveaux codes de secours : les précédents ne fonctionnent plus.',
+  'secondFactor.lastFactor':
+    'Les gestionnaires gardent au moins un second facteur : ajoutez-en un autre avant de retirer celui-ci.',
+  'secondFactor.notConfirmed': 'Rien n’a été modifié : il n’a pas été confirmé que c’est vous.',
+  'login.codeOrPasskeyIntro':
+    'Votre compte a un second facteur. Utilisez votre clé d’accès, ou saisissez le code à six chiffres que votre application d’authentification affiche maintenant.',
+  'login.usePasskey': 'Utiliser une clé d’accès',
+  'login.passkeyCancelled':
+    'La clé d’accès n’a pas été utilisée (la fenêtre a été fermée). Réessayez, ou saisissez un code.',
+  'login.passkeyInvalid':
+    'La clé d’accès n’a pas pu être vérifiée, ou la connexion a pris trop de temps. Reconnectez-vous.',
   'secondFactor.on': 'Votre compte a un second facteur.',
   'membership.heading': 'Adhésion à la coopérative',
   'membership.intro':

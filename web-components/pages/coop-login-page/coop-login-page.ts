@@ -1,7 +1,7 @@
 // Sign in with e-mail and password; fires coop-signed-in once the session exists.
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
-import { signIn, signInWithCode } from '../../api/session.js';
+import { signIn, signInWithCode, signInWithPasskey } from '../../api/session.js';
 import { LocaleController, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -12,12 +12,15 @@ export class CoopLoginPage extends LitElement {
     busy: { state: true },
     error: { state: true },
     challenge: { state: true },
+    passkeys: { state: true },
   };
 
   declare private busy: boolean;
   declare private error: string;
   /** Set after a right password of an account with a second factor: the code step shows. */
   declare private challenge: string;
+  /** The account's passkeys (credential ids) that may answer the challenge instead of a code. */
+  declare private passkeys: string[];
   private readonly locale = new LocaleController(this);
 
   constructor() {
@@ -25,6 +28,7 @@ export class CoopLoginPage extends LitElement {
     this.busy = false;
     this.error = '';
     this.challenge = '';
+    this.passkeys = [];
   }
 
   private signedIn(): void {
@@ -48,6 +52,21 @@ export class CoopLoginPage extends LitElement {
     }
   }
 
+  private async onPasskey(): Promise<void> {
+    this.busy = true;
+    this.error = '';
+    try {
+      if (await signInWithPasskey(this.challenge, this.passkeys)) this.signedIn();
+      else this.error = t('login.passkeyCancelled');
+    } catch {
+      // A refused assertion uses up the challenge, as a wrong code does.
+      this.challenge = '';
+      this.error = t('login.passkeyInvalid');
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
@@ -55,8 +74,10 @@ export class CoopLoginPage extends LitElement {
     this.error = '';
     try {
       const step = await signIn(String(data.get('email')), String(data.get('password')));
-      if ('challenge' in step) this.challenge = step.challenge;
-      else this.signedIn();
+      if ('challenge' in step) {
+        this.challenge = step.challenge;
+        this.passkeys = step.passkeys;
+      } else this.signedIn();
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'network_error';
       this.error =
@@ -94,7 +115,14 @@ export class CoopLoginPage extends LitElement {
   private renderCodeStep() {
     return html`<section class="card">
       <h1 tabindex="-1">${t('login.title')}</h1>
-      <p>${t('login.codeIntro')}</p>
+      <p>${t(this.passkeys.length > 0 ? 'login.codeOrPasskeyIntro' : 'login.codeIntro')}</p>
+      ${
+        this.passkeys.length > 0
+          ? html`<div class="actions">
+              <button type="button" ?disabled=${this.busy} @click=${this.onPasskey}>${t('login.usePasskey')}</button>
+            </div>`
+          : nothing
+      }
       <form @submit=${this.onCode}>
         <label for="code">${t('login.code')}</label>
         <input id="code" name="code" autocomplete="one-time-code" inputmode="text" required size="16" maxlength="11" />
@@ -102,6 +130,7 @@ export class CoopLoginPage extends LitElement {
           <button type="submit" ?disabled=${this.busy}>${t('login.codeSubmit')}</button>
         </div>
       </form>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     </section>`;
   }
 }

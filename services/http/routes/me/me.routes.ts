@@ -85,7 +85,17 @@ export function meRoutes(api: ApiRouter, members: Members, now: () => Date): voi
         tag: 'me',
         access: 'authenticated',
         body: passkeyRegistrationBody,
-        success: { status: 201, schema: z.object({ id: z.string() }), description: 'The passkey' },
+        success: {
+          status: 201,
+          schema: z.object({
+            id: z.string(),
+            recoveryCodes: z
+              .array(z.string())
+              .optional()
+              .describe("With the account's first second factor: the ten recovery codes, shown only now"),
+          }),
+          description: 'The passkey',
+        },
         errors: { 400: 'invalid_passkey' },
       },
       async ({ actor, body }) =>
