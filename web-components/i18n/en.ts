@@ -463,6 +463,17 @@ export const en = {
   'account.memberSince': 'Member since',
   'account.organisation': 'Organisation',
   'account.verification': 'Verification',
+  'outbox.title': 'Outbox (demo)',
+  'outbox.intro':
+    'In demo mode the cooperative sends no real e-mail: every message it would send — verification and password-reset links, notifications — is kept here, newest first.',
+  'outbox.notDemo': 'This service sends real e-mail: there is no demo outbox.',
+  'outbox.messages': 'Messages kept',
+  'outbox.empty': 'No message yet.',
+  'outbox.when': 'When',
+  'outbox.to': 'To',
+  'outbox.subject': 'Subject',
+  'outbox.noText': 'This message has no text part.',
+  'outbox.raw': 'The message as sent (source)',
   'secondFactor.heading': 'Second factor',
   'secondFactor.intro':
     'A second factor protects your account even if someone learns your password: an authenticator app that gives a new six-digit code every 30 seconds, or a passkey of your device.',

@@ -480,6 +480,17 @@ export const fr: Record<MessageKey, string> = {
   'account.memberSince': 'Membre depuis',
   'account.organisation': 'Organisation',
   'account.verification': 'Vérification',
+  'outbox.title': 'Boîte d’envoi (démo)',
+  'outbox.intro':
+    'En mode démo, la coopérative n’envoie aucun vrai e-mail : chaque message qu’elle enverrait — liens de vérification et de réinitialisation du mot de passe, notifications — est gardé ici, du plus récent au plus ancien.',
+  'outbox.notDemo': 'Ce service envoie de vrais e-mails : il n’y a pas de boîte d’envoi de démo.',
+  'outbox.messages': 'Messages gardés',
+  'outbox.empty': 'Aucun message pour l’instant.',
+  'outbox.when': 'Quand',
+  'outbox.to': 'À',
+  'outbox.subject': 'Objet',
+  'outbox.noText': 'Ce message n’a pas de partie texte.',
+  'outbox.raw': 'Le message tel qu’envoyé (source)',
   'secondFactor.heading': 'Second facteur',
   'secondFactor.intro':
     'Un second facteur protège votre compte même si quelqu’un apprend votre mot de passe\u00a0: une application d’authentification qui donne un nouveau code à six chiffres toutes les 30 secondes, ou une clé d’accès de votre appareil.',

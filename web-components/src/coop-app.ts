@@ -15,6 +15,7 @@ import { sharedStyles } from './shared-styles.js';
 const pageTitles: Record<RouteMatch['name'], MessageKey> = {
   login: 'login.title',
   record: 'record.title',
+  outbox: 'outbox.title',
   join: 'join.title',
   dashboard: 'dashboard.title',
   votes: 'votes.title',
@@ -344,6 +345,8 @@ export class CoopApp extends LitElement {
         return html`<coop-login-page></coop-login-page>`;
       case 'record':
         return html`<coop-record-page></coop-record-page>`;
+      case 'outbox':
+        return html`<coop-outbox-page></coop-outbox-page>`;
       case 'dashboard':
         return html`<coop-dashboard-page></coop-dashboard-page>`;
       case 'votes':

@@ -5,6 +5,7 @@ import type { Role } from '../api/types.js';
 export type RouteName =
   | 'login'
   | 'record'
+  | 'outbox'
   | 'join'
   | 'dashboard'
   | 'votes'
@@ -29,6 +30,7 @@ export interface RouteMatch {
 const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
   { pattern: /^\/login\/?$/, name: 'login', keys: [] },
   { pattern: /^\/record\/?$/, name: 'record', keys: [] },
+  { pattern: /^\/outbox\/?$/, name: 'outbox', keys: [] },
   { pattern: /^\/join\/?$/, name: 'join', keys: [] },
   { pattern: /^\/dashboard\/?$/, name: 'dashboard', keys: [] },
   { pattern: /^\/votes\/?$/, name: 'votes', keys: [] },
@@ -49,6 +51,8 @@ const table: { pattern: RegExp; name: RouteName; keys: string[] }[] = [
 export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
   login: 'public',
   record: 'public',
+  // Demo mode only: the service answers the outbox routes there alone (the page says so elsewhere).
+  outbox: 'public',
   join: 'public',
   dashboard: ['member'],
   votes: ['member'],
@@ -70,6 +74,7 @@ export const routeAccess: Record<RouteName, readonly Role[] | 'public'> = {
 export const pageLoaders: Record<RouteName, () => Promise<unknown>> = {
   login: () => import('../pages/coop-login-page/coop-login-page.js'),
   record: () => import('../pages/coop-record-page/coop-record-page.js'),
+  outbox: () => import('../pages/coop-outbox-page/coop-outbox-page.js'),
   join: () => import('../pages/coop-join-page/coop-join-page.js'),
   dashboard: () => import('../pages/coop-dashboard-page/coop-dashboard-page.js'),
   votes: () => import('../pages/coop-votes-page/coop-votes-page.js'),
