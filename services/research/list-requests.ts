@@ -1,4 +1,5 @@
 // Reading access requests: a researcher sees their own, a steward sees all, each with where its proposal stands.
+import type { TallyReason } from '../../policies/assembly/tally.js';
 import type { Assembly, ProposalView } from '../assembly/index.js';
 import type { Actor } from '../auth/index.js';
 import { NotFound } from '../errors.js';
@@ -8,7 +9,7 @@ import type { ResearchRequestDocument } from './research.model.js';
 /** Where the proposal made of a request stands: its status now and, once counted, the outcome and its reason. */
 export interface RequestProposalState {
   status: ProposalView['status'];
-  outcome: { outcome: 'approved' | 'rejected'; reason: string } | null;
+  outcome: { outcome: 'approved' | 'rejected'; reason: TallyReason } | null;
 }
 
 /** A request as listed: the stored document and the state of its proposal (null while none was made of it). */

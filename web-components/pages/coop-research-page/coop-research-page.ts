@@ -3,7 +3,7 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchPolicies, fetchRequests, fileRequest, runQuery } from '../../api/research.api.js';
-import type { AccessRequestBody, QueryAnswer, QueryInput } from '../../api/types.js';
+import type { AccessRequestBody, QueryAnswer, QueryInput, ResearchRequest } from '../../api/types.js';
 import '../../components/coop-query-form/coop-query-form.js';
 import '../../components/coop-query-result/coop-query-result.js';
 import '../../components/coop-request-form/coop-request-form.js';
@@ -17,6 +17,20 @@ function errorText(error: unknown): string {
   const known = hasMessage(`researchError.${error.code}`) ? t(`researchError.${error.code}` as MessageKey) : '';
   const details = error.details.map((d) => d.message).join(' ');
   return [known || error.message || t('common.failed'), details].filter(Boolean).join(' ');
+}
+
+/**
+ * Where a request stands, from its proposal's status (a policy id is set when the proposal is made: it is the id
+ * the policy would have, not an approval).
+ */
+export function requestStatusText(r: ResearchRequest): string {
+  const proposal = r.proposal;
+  if (!proposal) return r.status === 'proposed' ? t('requestStatus.proposed') : t('requestStatus.submitted');
+  if (proposal.status === 'rejected') {
+    const reason = proposal.outcome ? t(`reason.${proposal.outcome.reason}`) : '';
+    return t('requestStatus.rejected', { reason });
+  }
+  return t(`requestStatus.${proposal.status}`);
 }
 
 export class CoopResearchPage extends LitElement {
@@ -123,15 +137,7 @@ export class CoopResearchPage extends LitElement {
                         (r) =>
                           html`<tr>
                             <td>${String(r.request.title ?? '')}</td>
-                            <td>
-                              ${
-                                r.policyId
-                                  ? t('requestStatus.approved')
-                                  : r.status === 'proposed'
-                                    ? t('requestStatus.proposed')
-                                    : t('requestStatus.submitted')
-                              }
-                            </td>
+                            <td data-testid="request-status">${requestStatusText(r)}</td>
                             <td>${formatDateTime(r.createdAt)}</td>
                           </tr>`,
                       )}
