@@ -6,11 +6,11 @@ import { duoModifierCodes, duoPermissionCodes, findDuoTerm } from '../../policie
 import { validateDuoUse } from '../../policies/research/duo.js';
 import { en } from '../../web-components/i18n/en.js';
 import { fr } from '../../web-components/i18n/fr.js';
+import type * as I18n from '../../web-components/i18n/i18n.js';
+import type * as Terms from '../../web-components/src/duo-terms.js';
 
-type Terms = typeof import('../../web-components/src/duo-terms.js');
-type I18n = typeof import('../../web-components/i18n/i18n.js');
-let terms: Terms;
-let i18n: I18n;
+let terms: typeof Terms;
+let i18n: typeof I18n;
 
 beforeAll(async () => {
   // i18n.ts reads the stored language and sets <html lang> when loaded: give it what a browser has.
