@@ -162,13 +162,13 @@ export class CoopProposalSummary extends LitElement {
     const rules = p.frozen?.rules;
     if (p.status !== 'open' || !rules) {
       return html`<dt>${t('proposal.turnoutFinal')}</dt>
-        <dd>${t('proposal.turnoutText', { turnout, electorate })}</dd>`;
+        <dd>${tCount('proposal.turnoutText', electorate, { turnout, electorate })}</dd>`;
     }
     // ⌈num·N/den⌉, as policies/assembly/tally.ts ballotsNeededForQuorum (the page may not import server code).
     const needed = Math.ceil((rules.quorum.num * electorate) / rules.quorum.den);
     return html`<dt>${t('proposal.turnout')}</dt>
       <dd>
-        ${t('proposal.turnoutText', { turnout, electorate })}
+        ${tCount('proposal.turnoutText', electorate, { turnout, electorate })}
         <progress
           class="quorum"
           max=${Math.max(needed, 1)}
@@ -179,7 +179,7 @@ export class CoopProposalSummary extends LitElement {
           >${
             turnout >= needed
               ? t('proposal.quorumReached')
-              : t('proposal.quorumMissing', { missing: needed - turnout, needed })
+              : tCount('proposal.quorumMissing', needed - turnout, { missing: needed - turnout, needed })
           }</span
         >
       </dd>`;
