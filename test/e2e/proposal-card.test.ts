@@ -157,9 +157,12 @@ describe('the proposal as a research card', { timeout: 120_000 }, () => {
     await technical.getByText('Technical details').click();
     expect(await page.getByText('Open for voting').count()).toBe(1);
     expect(await allAxeViolations(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshots(page, 'proposal-card-open');
     await meaning.scrollIntoViewIfNeeded();
     await screenshots(page, 'proposal-card-consent');
+    await page.getByTestId('duo-permission').scrollIntoViewIfNeeded();
+    await screenshots(page, 'proposal-card-protections');
 
     // "All proposals" on /votes includes the open one, with its status in words.
     await page.getByRole('link', { name: /All votes/ }).click();

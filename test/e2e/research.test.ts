@@ -78,6 +78,7 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     await page.getByText('Your request is filed.').waitFor();
     await page.getByRole('cell', { name: 'Waiting for a steward' }).waitFor();
     expect(await allAxeViolations(page)).toEqual([]);
+    await use.scrollIntoViewIfNeeded();
     await screenshots(page, 'researcher-request-form');
     const filed = await app.request('GET', '/api/research/requests', {
       token: await issueAccessToken(app, researcher.id, 'researcher', app.clock.now()),
@@ -91,7 +92,10 @@ describe('research in the browser', { timeout: 150_000 }, () => {
       .getByRole('radio', { name: /recherche en santé, médicale ou biomédicale/ })
       .waitFor();
     await page.getByRole('cell', { name: 'En attente d’un intendant' }).waitFor();
+    // The message of the filing follows the language too.
+    await page.getByText('Votre demande est déposée', { exact: false }).waitFor();
     expect(await allAxeViolations(page)).toEqual([]);
+    await page.getByRole('group', { name: 'Usage permis' }).scrollIntoViewIfNeeded();
     await screenshots(page, 'researcher-request-form-fr');
     await page.getByLabel('Langue').selectOption('en');
     expect(researcherPage.problems).toEqual([]);

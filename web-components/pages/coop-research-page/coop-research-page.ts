@@ -46,7 +46,8 @@ export class CoopResearchPage extends LitElement {
   };
 
   declare private filing: boolean;
-  declare private fileMessage: string;
+  /** The key of the message shown after filing, so that it follows a change of language. */
+  declare private fileMessage: MessageKey | '';
   declare private fileError: string;
   declare private querying: boolean;
   declare private answer: QueryAnswer | undefined;
@@ -73,7 +74,7 @@ export class CoopResearchPage extends LitElement {
     this.fileError = '';
     try {
       await fileRequest(event.detail.body);
-      this.fileMessage = t('request.filed');
+      this.fileMessage = 'request.filed';
       form.reset();
       void this.requests.run();
     } catch (error) {
@@ -149,7 +150,7 @@ export class CoopResearchPage extends LitElement {
       <section class="card" aria-labelledby="file-heading">
         <h2 id="file-heading">${t('request.heading')}</h2>
         <coop-request-form .busy=${this.filing} @coop-request-submitted=${this.onRequest}></coop-request-form>
-        <div role="status">${this.fileMessage ? html`<p class="success">${this.fileMessage}</p>` : nothing}</div>
+        <div role="status">${this.fileMessage ? html`<p class="success">${t(this.fileMessage)}</p>` : nothing}</div>
         ${this.fileError ? html`<p class="error" role="alert">${this.fileError}</p>` : nothing}
       </section>`;
   }
