@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
 import { en } from '../../web-components/i18n/en.js';
 import { fr } from '../../web-components/i18n/fr.js';
-import { buildAccessPolicy, createStewardAndLogin, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
+import {
+  buildAccessPolicy,
+  createStewardAndLogin,
+  issueAccessToken,
+  registerAndLogin,
+  seedEnactedPolicy,
+  type BuiltAccount,
+} from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { allAxeViolations, launchBrowser, openPage, screenshots, signIn } from './browser.js';
 
@@ -20,6 +27,7 @@ let sharing: BuiltAccount;
 let notSharing: BuiltAccount;
 let researcherEmail: string;
 let proposalId: string;
+let stewardId: string;
 
 /** The text of an element and of every shadow root below it, as a person would read it. */
 async function deepText(page: Page, selector: string): Promise<string> {
@@ -69,6 +77,7 @@ beforeAll(async () => {
   app = await createTestApp();
   browser = await launchBrowser();
   const steward = await createStewardAndLogin(app);
+  stewardId = steward.id;
   const researcher = await registerAndLogin(app, {
     role: 'researcher',
     name: 'Rita Researcher',
@@ -221,6 +230,52 @@ describe('the proposal as a research card', { timeout: 120_000 }, () => {
     expect(englishPhrases().filter((phrase) => text.includes(phrase))).toEqual([]);
     expect(await allAxeViolations(page)).toEqual([]);
     await screenshots(page, 'proposal-card-closed-fr');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('reads the other kinds of proposal in words too: ending an access, changing the bylaws', async () => {
+    const { policyId } = await seedEnactedPolicy(app);
+    const drafts = [
+      { kind: 'revoke-policy', title: 'End the sleep study', summary: 'Members asked.', targetPolicyId: policyId },
+      {
+        kind: 'amend-bylaws',
+        title: 'Remind a day earlier',
+        summary: 'Reminders a day before the deadline.',
+        amendment: { reminderLeadHours: 24 },
+      },
+    ];
+    const ids: string[] = [];
+    // The clock moved past the first vote: a token issued now, not the one from sign-up.
+    const stewardToken = await issueAccessToken(app, stewardId, 'steward', app.clock.now());
+    for (const body of drafts) {
+      const drafted = await app.request('POST', '/api/proposals', { token: stewardToken, body });
+      expect(drafted.status, drafted.text).toBe(201);
+      const announced = await app.request('POST', `/api/proposals/${drafted.body.id}/announce`, {
+        token: stewardToken,
+      });
+      expect(announced.status, announced.text).toBe(200);
+      ids.push(drafted.body.id);
+    }
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, sharing.email, sharing.password, '/dashboard');
+    await page.goto(`${app.baseUrl}/votes/${ids[0]}`);
+    await page.getByRole('heading', { name: 'End the sleep study', level: 1 }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('revoke-target').textContent())
+      .toMatch(/The access that would end: “Seeded sleep study”, approved on \d+ \w+ \d{4}\./);
+    expect(await page.getByTestId('proposal-status').textContent()).toContain('Under discussion');
+    expect(await page.getByTestId('vote-meaning').textContent()).toContain('Yes: the research access ends at once');
+    expect(await page.getByTestId('consent-meaning').count()).toBe(0);
+    expect(await allAxeViolations(page)).toEqual([]);
+    await page.goto(`${app.baseUrl}/votes/${ids[1]}`);
+    await page.getByRole('heading', { name: 'Remind a day earlier', level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('amendment').textContent()).toContain('reminderLeadHours becomes 24');
+    expect(await page.getByTestId('vote-meaning').textContent()).toContain('No: the bylaws stay as they are.');
+    await page.getByLabel('Language').selectOption('fr');
+    await expect.poll(() => page.getByTestId('amendment').textContent()).toContain('reminderLeadHours devient 24');
+    expect(await allAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'proposal-card-amendment-fr');
     expect(problems).toEqual([]);
     await context.close();
   });
