@@ -3,7 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINALISATION_GRACE_MS } from '../../services/assembly/index.js';
-import { createStewardAndLogin, issueAccessToken, type InsertedMember } from '../helpers/builders.js';
+import {
+  buildAccessPolicy,
+  createStewardAndLogin,
+  issueAccessToken,
+  type InsertedMember,
+} from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { consentFor, DAY, requestBody, seedMembers, verifiedResearcher } from './research-fixture.js';
 
@@ -101,6 +106,24 @@ describe('GET /api/proposals/:id: who asks', () => {
     });
     expect(response.text).not.toContain(researcherEmail);
     expect(response.text.toLowerCase()).not.toContain('@uni.example');
+  });
+
+  it('is null when the grantee is no account, or an account that is not a researcher’s', async () => {
+    for (const grantee of ['researcher-gone', consenting[0]!.id]) {
+      const drafted = await app.request('POST', '/api/proposals', {
+        token: await steward(),
+        body: {
+          kind: 'access-policy',
+          title: 'Orphan',
+          summary: 'S.',
+          policy: buildAccessPolicy(app.clock.now(), { grantee }),
+        },
+      });
+      expect(drafted.status, drafted.text).toBe(201);
+      const read = await app.request('GET', `/api/proposals/${drafted.body.id}`, { token: await steward() });
+      expect(read.status, read.text).toBe(200);
+      expect(read.body.requester).toBeNull();
+    }
   });
 
   it('is left out of lists (one proposal read only) and of other kinds of proposal', async () => {

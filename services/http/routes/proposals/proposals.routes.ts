@@ -1,5 +1,6 @@
 // The general assembly over HTTP: proposals, ballots, results, bylaws, pending votes and reminders.
 import type { Assembly, ProposalView, Viewer } from '../../../assembly/index.js';
+import { NotFound } from '../../../errors.js';
 import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import {
@@ -38,11 +39,15 @@ export function proposalRoutes(
   members: Pick<Members, 'getAccount'>,
   now: () => Date,
 ): void {
-  // An erased or unknown grantee reads as nobody (null), as an erased author does in the discussion.
+  // An erased (deleted) or unknown grantee reads as nobody (null), as an erased author does in the discussion.
   const requesterOf = async (view: ProposalView) => {
     const grantee = granteeOf(view);
     if (grantee === undefined) return undefined;
-    return presentRequester(await members.getAccount(grantee).catch(() => null));
+    const account = await members.getAccount(grantee).catch((error: unknown) => {
+      if (error instanceof NotFound) return null;
+      throw error; // a database failure is no "nobody asks"
+    });
+    return presentRequester(account);
   };
   api
     .route(
