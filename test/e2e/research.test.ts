@@ -147,7 +147,7 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     const all = page.getByRole('row', { name: /All consenting members/ });
     expect(await all.count()).toBe(1);
     expect(await page.locator('coop-query-result coop-chart').count()).toBe(1);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await allAxeViolations(page)).toEqual([]);
     await screenshots(page, 'researcher-query');
 
     await page.locator('coop-query-form').getByLabel('Sex').check();
@@ -164,7 +164,7 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     }
     expect(suppressed).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('delta').textContent()).toContain('δ spent: 0');
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await allAxeViolations(page)).toEqual([]);
     await screenshots(page, 'researcher-query-suppressed');
 
     const [download] = await Promise.all([
@@ -211,6 +211,7 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     });
     expect(consent.body.consent.optedOutPolicies).toEqual([policyId]);
     expect(consent.body.consent.categories).toEqual({ 'heart-rate': 'aggregate', 'body-weight': 'pseudonymised' });
+    // The privacy page is not part of this work: serious and critical violations only, as before.
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshots(page, 'member-privacy');
 
