@@ -270,7 +270,7 @@ export const en = {
   'kind.revoke-policy': 'Revoking a research access',
   'kind.amend-bylaws': 'Change of the bylaws',
   'kindExplain.access-policy':
-    'If approved, the researchers below may use data of the members whose own consent allows it, within these limits.',
+    'If approved, the researcher named below may use data of the members whose own consent allows it, within the limits below.',
   'kindExplain.revoke-policy': 'If approved, an existing research access ends at once.',
   'kindExplain.amend-bylaws': 'If approved, the rules of the cooperative change as shown.',
 

@@ -281,7 +281,7 @@ export const fr: Record<MessageKey, string> = {
   'kind.revoke-policy': 'Révocation d’un accès pour la recherche',
   'kind.amend-bylaws': 'Modification des statuts',
   'kindExplain.access-policy':
-    'Si elle est approuvée, les chercheurs ci-dessous pourront utiliser les données des membres dont le consentement le permet, dans ces limites.',
+    'Si elle est approuvée, la personne nommée ci-dessous pourra utiliser les données des membres dont le consentement le permet, dans les limites décrites ci-dessous.',
   'kindExplain.revoke-policy': 'Si elle est approuvée, un accès existant prend fin immédiatement.',
   'kindExplain.amend-bylaws': 'Si elle est approuvée, les règles de la coopérative changent comme indiqué.',
 
