@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Koa {
   researcherRoutes(api, members, now);
   membershipRoutes(api, members, deps.assembly, now);
   auditRoutes(api, deps.audit, now);
-  proposalRoutes(api, deps.assembly, now);
+  proposalRoutes(api, deps.assembly, members, now);
   proxyRoutes(api, deps.assembly, members, now);
   discussionRoutes(api, deps.assembly, members, now);
   researchRoutes(api, deps.research, now);

@@ -40,17 +40,20 @@ export interface ConsentVersion {
 /** Every version a member ever recorded, in any order (the service appends). */
 export type ConsentHistory = readonly ConsentVersion[];
 
-export type InclusionReason =
-  | 'included'
-  | 'category_not_in_policy'
-  | 'no_consent'
-  | 'level_not_consented'
-  | 'policy_level_insufficient'
-  | 'opted_out'
-  | 'condition_non_commercial'
-  | 'condition_not_for_profit'
-  | 'condition_no_ancestry_research'
-  | 'condition_ethics_approval';
+/** Why a member's data is (or is not) used under a policy: the first rule of `consentAllows` that fails. */
+export const inclusionReasons = [
+  'included',
+  'category_not_in_policy',
+  'no_consent',
+  'level_not_consented',
+  'policy_level_insufficient',
+  'opted_out',
+  'condition_non_commercial',
+  'condition_not_for_profit',
+  'condition_no_ancestry_research',
+  'condition_ethics_approval',
+] as const;
+export type InclusionReason = (typeof inclusionReasons)[number];
 
 export interface Inclusion {
   readonly included: boolean;

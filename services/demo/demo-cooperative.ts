@@ -258,7 +258,7 @@ async function playScenario(
     role: 'researcher',
     researcherVerified: true,
   };
-  const titles = new Set((await research.listRequests(researcher)).map((r) => r.request.title));
+  const titles = new Set((await research.listRequests(researcher, now)).map((r) => r.document.request.title));
   const request = (title: string, purpose: string, categories: string[]): ResearchRequestInput => ({
     title,
     purpose,

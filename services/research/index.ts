@@ -24,7 +24,8 @@ import { type ImpactPreview, proposalImpact } from './impact-preview.js';
 import { ImpactSnapshots } from './impact-snapshots.js';
 import { InsightCache } from './insight-cache.js';
 import { insights, type Insights } from './insights.js';
-import { getRequest, listRequests } from './list-requests.js';
+import { getRequest, type ListedRequest, listRequests } from './list-requests.js';
+import { type ProposalInclusion, proposalInclusion } from './proposal-inclusion.js';
 import { budgetOf, listPolicies, remainingMicro } from './policies.js';
 import { PolicyKeys } from './policy-keys.js';
 import { type ApprovedPolicy, PolicyRegistry } from './policy-registry.js';
@@ -47,6 +48,8 @@ export type { Insights } from './insights.js';
 export type { ApprovedPolicy } from './policy-registry.js';
 export type { ExportAnswer } from './pseudonymised-export.js';
 export type { QueryAnswer, QueryInput } from './queries.js';
+export type { ListedRequest, RequestProposalState } from './list-requests.js';
+export type { ProposalInclusion } from './proposal-inclusion.js';
 export type { ResearchRequestDocument, ResearchRequestInput } from './research.model.js';
 
 export interface ResearchOptions {
@@ -83,7 +86,7 @@ export interface Research {
   /** A verified researcher files an access request; it must make a valid policy under the bylaws in force. */
   fileRequest(actor: Actor, input: ResearchRequestInput, now: Date): Promise<ResearchRequestDocument>;
   /** Requests: a researcher sees their own, a steward sees all. */
-  listRequests(actor: Actor): Promise<ResearchRequestDocument[]>;
+  listRequests(actor: Actor, now: Date): Promise<ListedRequest[]>;
   /** Every request, newest first (the public record presents only what may be public of them). */
   allRequests(): Promise<ResearchRequestDocument[]>;
   /** One request; another researcher's is 404. */
@@ -92,6 +95,8 @@ export interface Research {
   proposeRequest(id: string, stewardId: string, now: Date): Promise<{ proposal: ProposalView; impact: ImpactPreview }>;
   /** The impact preview of an access-policy proposal (members and stewards): its coarse snapshot, taken once. */
   proposalImpact(proposalId: string, viewer: 'steward' | 'member', now: Date): Promise<ImpactPreview>;
+  /** What an access-policy proposal would mean for the member's own data, by their consent in force now. */
+  proposalInclusion(memberId: string, proposalId: string, now: Date): Promise<ProposalInclusion>;
   /** Destroys the pseudonym keys of every policy no longer active (the key-destruction job); returns how many. */
   destroyEndedPolicyKeys(now: Date): Promise<number>;
   /** Approved policies with their status now; keys of ended policies are destroyed on the way. */
@@ -153,13 +158,15 @@ export function createResearch(deps: ResearchDeps): Research {
     seedConsent: (memberId, value, now) => seedConsent(consent, memberId, value, now),
     seedConsentDocuments: (documents) => consents.insertDocuments(documents),
     fileRequest: (actor, input, now) => fileRequest({ requests, assembly, members, audit }, actor, input, now),
-    listRequests: (actor) => listRequests(requests, actor),
+    listRequests: (actor, now) => listRequests(requests, assembly, actor, now),
     allRequests: () => requests.list(null),
     getRequest: (actor, id) => getRequest(requests, actor, id),
     proposeRequest: (id, stewardId, now) =>
       proposeRequest({ requests, assembly, audit, cohort, snapshots }, id, stewardId, now),
     proposalImpact: (proposalId, viewer, now) =>
       proposalImpact({ assembly, cohort, snapshots }, proposalId, viewer, now),
+    proposalInclusion: (memberId, proposalId, now) =>
+      proposalInclusion({ ...consent, assembly }, memberId, proposalId, now),
     destroyEndedPolicyKeys: async (now) => {
       const destroyed = await policies.destroyEndedKeys(now);
       if (destroyed.length > 0) {

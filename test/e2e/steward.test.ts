@@ -86,7 +86,7 @@ describe('steward in the browser', { timeout: 120_000 }, () => {
     await page.getByText(`The vote on "${title}" is open.`).waitFor();
     await page.getByText('No drafts.').waitFor();
     const row = page.getByRole('row', { name: new RegExp(title) });
-    expect((await row.textContent())!.replace(/\s+/g, ' ')).toContain('0 of 1 members');
+    expect((await row.textContent())!.replace(/\s+/g, ' ')).toContain('0 of 1 member');
 
     await page.getByRole('button', { name: 'Verify the audit log' }).click();
     await page.getByTestId('audit-result').waitFor();

@@ -65,12 +65,34 @@ describe('voting in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('1 pending').waitFor();
     await votesLink.click();
     await page.getByRole('heading', { name: 'Waiting for your vote (1)' }).waitFor();
-    await page.getByRole('link', { name: title }).click();
+    // The pending list and "All proposals" both link to it (the open one is part of the whole list).
+    await page.getByRole('link', { name: title }).first().click();
     await page.waitForURL(`**/votes/${proposalId}`);
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
     await page.getByText('Who asks').waitFor();
-    expect(await page.getByText('Aggregate statistics only (no individual records)').count()).toBe(1);
-    expect(await page.getByText('Heart rate, Sleep duration').count()).toBe(1);
+    // The fixture's grantee is no account: the card says so rather than showing an id.
+    await page.getByText('The researcher’s account no longer exists.').waitFor();
+    expect(
+      await page
+        .getByText('Only statistics about groups of members leave the cooperative, never a member’s own values.')
+        .count(),
+    ).toBe(1);
+    expect(
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: /^Heart rate$/ })
+        .count(),
+    ).toBe(1);
+    expect(
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: /^Sleep duration$/ })
+        .count(),
+    ).toBe(1);
+    // This member has never shared anything: the card says why their data would stay out.
+    await page
+      .getByText('Heart rate: your data would not be included, because your consent for heart rate is “not shared”.')
+      .waitFor();
     expect(await page.getByText('1 of 2 members').count()).toBe(1);
 
     // Choose, go back, choose again, confirm.
@@ -106,7 +128,11 @@ describe('voting in the browser', { timeout: 120_000 }, () => {
     app.clock.advance(171 * HOUR);
     await page.reload();
     await page.getByRole('heading', { name: 'Result' }).waitFor();
-    await page.getByText('Rejected — a tie is not an approval').waitFor();
+    await page.getByText('Rejected — a tie is not an approval', { exact: true }).waitFor();
+    // The status under the title says the same, as a closed vote.
+    expect(await page.getByTestId('proposal-status').textContent()).toContain(
+      'Closed: rejected — a tie is not an approval',
+    );
     await page.getByText('Your receipt is in the published list, counted as: Yes.').waitFor();
     const chart = page.locator('coop-chart');
     await chart.getByText('Show the numbers as a table').click();

@@ -90,6 +90,8 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
   'GET /api/proposals/{id}': { kind: 'foreign', caller: 'member', foreignId: (w) => w.proposals.draft },
   'GET /api/proposals/{id}/results': { kind: 'foreign', caller: 'researcher', foreignId: (w) => w.proposals.draft },
   'GET /api/proposals/{id}/impact': { kind: 'foreign', caller: 'member', foreignId: (w) => w.proposals.draft },
+  // The member's own inclusion in a proposal: a draft is as invisible to them as a missing proposal.
+  'GET /api/proposals/{id}/my-inclusion': { kind: 'foreign', caller: 'member', foreignId: (w) => w.proposals.draft },
   'POST /api/proposals/{id}/ballots': {
     kind: 'foreign',
     caller: 'member',

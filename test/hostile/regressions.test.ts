@@ -39,6 +39,8 @@ describe('found by the fuzzer', () => {
     ['post', '/api/research/requests/{id}/proposal', '404'],
     ['get', '/api/proposals/{id}/impact', '404'],
     ['get', '/api/proposals/{id}/impact', '400'],
+    ['get', '/api/proposals/{id}/my-inclusion', '404'],
+    ['get', '/api/proposals/{id}/my-inclusion', '400'],
   ])('documents what %s %s answers: %s', (method, path, status) => {
     expect(Object.keys(openapi.paths[path]![method]!.responses)).toContain(status);
   });

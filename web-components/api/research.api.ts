@@ -1,6 +1,14 @@
 // Research access: requests (researchers file, stewards turn into proposals), approved policies, queries.
 import { requestJson } from './session.js';
-import type { AccessRequestBody, ImpactPreview, Policy, QueryAnswer, QueryInput, ResearchRequest } from './types.js';
+import type {
+  AccessRequestBody,
+  ImpactPreview,
+  Inclusion,
+  Policy,
+  QueryAnswer,
+  QueryInput,
+  ResearchRequest,
+} from './types.js';
 
 /** GET /api/research/requests (own for researchers, all for stewards). */
 export async function fetchRequests(): Promise<ResearchRequest[]> {
@@ -24,9 +32,15 @@ export function fetchImpact(proposalId: string): Promise<ImpactPreview> {
   return requestJson<ImpactPreview>('GET', `/api/proposals/${encodeURIComponent(proposalId)}/impact`);
 }
 
-/** GET /api/policies (active ones, with the remaining budget). */
-export async function fetchPolicies(): Promise<Policy[]> {
-  return (await requestJson<{ policies: Policy[] }>('GET', '/api/policies')).policies;
+/** GET /api/proposals/:id/my-inclusion (members): what the proposal would mean for their own data. */
+export function fetchInclusion(proposalId: string): Promise<Inclusion> {
+  return requestJson<Inclusion>('GET', `/api/proposals/${encodeURIComponent(proposalId)}/my-inclusion`);
+}
+
+/** GET /api/policies (active ones by default, with the remaining budget; `all` adds ended ones). */
+export async function fetchPolicies(status: 'active' | 'all' = 'active'): Promise<Policy[]> {
+  const query = status === 'all' ? '?status=all' : '';
+  return (await requestJson<{ policies: Policy[] }>('GET', `/api/policies${query}`)).policies;
 }
 
 /** POST /api/research/queries */

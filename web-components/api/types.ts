@@ -38,6 +38,7 @@ import type {
   presentAccessLogEntry,
   presentConsent,
   presentImpact,
+  presentInclusion,
   presentInsights,
   presentPolicy,
   presentQueryAnswer,
@@ -109,6 +110,9 @@ export type DuoModifier = NonNullable<AccessRequestBody['duo']['modifiers']>[num
 export type ResearchRequest = ReturnType<typeof presentRequest>;
 export type Policy = ReturnType<typeof presentPolicy>;
 export type ImpactPreview = ReturnType<typeof presentImpact>;
+/** The member's own inclusion in an access-policy proposal, by their consent (GET /api/proposals/:id/my-inclusion). */
+export type Inclusion = ReturnType<typeof presentInclusion>;
+export type CategoryInclusion = Inclusion['categories'][number];
 export type CategoryImpact = ImpactPreview['categories'][number];
 export type QueryInput = z.input<typeof queryBody>;
 export type QueryAnswer = Json<ReturnType<typeof presentQueryAnswer>>;

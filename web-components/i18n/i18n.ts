@@ -43,6 +43,16 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   });
 }
 
+/**
+ * A message with a real plural form: `<base>.one` or `<base>.other` by the language's plural rule for `count`
+ * (French counts 0 and 1 as singular), with `{count}` among the params.
+ */
+export function tCount(base: string, count: number, params: Record<string, string | number> = {}): string {
+  const rule = new Intl.PluralRules(current === 'fr' ? 'fr-CH' : 'en-GB').select(count);
+  const key = rule === 'one' && hasMessage(`${base}.one`) ? `${base}.one` : `${base}.other`;
+  return t(key as MessageKey, { count, ...params });
+}
+
 /** A message key when it exists (for codes coming from the service), else undefined. */
 export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(en, key);
@@ -56,6 +66,22 @@ export function formatNumber(value: number, maximumFractionDigits = 2): string {
 /** Formats a date (no time) for the current locale. */
 export function formatDate(value: Date | string | number, style: 'medium' | 'short' = 'medium'): string {
   return new Intl.DateTimeFormat(current === 'fr' ? 'fr-CH' : 'en-GB', { dateStyle: style }).format(new Date(value));
+}
+
+/** Formats an inclusive range of days for the current locale ("1 Jan 2025 – 31 May 2027"). */
+export function formatDateRange(from: Date | string | number, to: Date | string | number): string {
+  const format = new Intl.DateTimeFormat(current === 'fr' ? 'fr-CH' : 'en-GB', {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  });
+  return format.formatRange(new Date(from), new Date(to));
+}
+
+/** Joins words as the current language does ("sex and age band", « sexe et tranche d’âge »). */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(current === 'fr' ? 'fr-CH' : 'en-GB', { style: 'long', type: 'conjunction' }).format(
+    items,
+  );
 }
 
 /** Formats a date and time for the current locale. */

@@ -1,13 +1,14 @@
-// An access request as a researcher fills it in; fires coop-request-submitted {body} on submit.
+// An access request as a researcher fills it in; fires coop-request-submitted {body} on submit. The DUO use is
+// chosen in words (a radio per permission, a checkbox per modifier, each with its explanation: src/duo-terms.ts),
+// never typed as codes.
 import { LitElement, css, html } from 'lit';
 import type { AccessRequestBody, DuoModifier, DuoPermission, GroupDimension, Statistic } from '../../api/types.js';
 import { LocaleController, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories } from '../../src/categories.js';
+import { duoModifiers, duoPermissions, duoTerm } from '../../src/duo-terms.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
-const permissions = ['HMB', 'GRU', 'DS', 'POA', 'NRES'] as const;
-const modifiers = ['NPUNCU', 'NCU', 'NPU', 'IRB', 'PUB'] as const;
 const statistics: readonly Statistic[] = ['count', 'mean', 'quantiles', 'histogram'];
 const dimensions: readonly GroupDimension[] = ['ageBand', 'sex', 'region'];
 
@@ -26,6 +27,26 @@ export class CoopRequestForm extends LitElement {
       }
       .checks label {
         min-height: 44px;
+      }
+      .choices {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr));
+        gap: 0.5rem 1rem;
+      }
+      label.choice {
+        display: flex;
+        gap: 0.5rem;
+        align-items: flex-start;
+        font-weight: normal;
+        min-height: 44px;
+      }
+      label.choice input {
+        margin-top: 0.3rem;
+        flex: none;
+      }
+      .code {
+        color: var(--coop-muted);
+        font-size: 0.85rem;
       }
       textarea {
         width: 100%;
@@ -55,12 +76,16 @@ export class CoopRequestForm extends LitElement {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const ethics = String(data.get('ethicsApproval') ?? '').trim();
+    const permission = String(data.get('permission')) as DuoPermission;
+    const disease = String(data.get('disease') ?? '').trim();
     const body: AccessRequestBody = {
       title: String(data.get('title')),
       purpose: String(data.get('purpose')),
       duo: {
-        permission: String(data.get('permission')) as DuoPermission,
+        permission,
         modifiers: data.getAll('modifiers').map(String) as DuoModifier[],
+        // Only disease-specific research names a disease; the service refuses one with any other use.
+        ...(permission === 'DS' && { disease }),
       },
       categories: data.getAll('categories').map(String),
       level: data.get('level') === 'pseudonymised' ? 'pseudonymised' : 'aggregate',
@@ -81,13 +106,46 @@ export class CoopRequestForm extends LitElement {
       <input id="title" name="title" type="text" required maxlength="200" />
       <label for="purpose">${t('request.purpose')}</label>
       <textarea id="purpose" name="purpose" rows="3" required maxlength="4000"></textarea>
-      <div class="row">
-        <div>
-          <label for="permission">${t('request.permission')}</label>
-          <select id="permission" name="permission">
-            ${permissions.map((p) => html`<option value=${p}>${p} — ${t(`duo.${p}`)}</option>`)}
-          </select>
+      <fieldset>
+        <legend>${t('request.permission')}</legend>
+        <p class="muted" id="permission-hint">${t('request.permissionHint')}</p>
+        <div class="choices">
+          ${duoPermissions.map((code, i) => {
+            const term = duoTerm(code);
+            return html`<label class="choice"
+              ><input
+                type="radio"
+                name="permission"
+                value=${code}
+                ?checked=${i === 0}
+                aria-describedby="permission-hint"
+              />
+              <span
+                ><strong>${term.label}</strong> <span class="code">(${code})</span><br />${term.explanation}</span
+              ></label
+            >`;
+          })}
         </div>
+        <label for="disease">${t('request.disease')}</label>
+        <input id="disease" name="disease" type="text" maxlength="200" />
+      </fieldset>
+      <fieldset>
+        <legend>${t('request.modifiers')}</legend>
+        <p class="muted">${t('request.modifiersHint')}</p>
+        <div class="choices">
+          ${duoModifiers.map((code) => {
+            const term = duoTerm(code);
+            return html`<label class="choice"
+              ><input type="checkbox" name="modifiers" value=${code} />
+              <span
+                ><strong>${term.label}</strong> <span class="code">(${code})</span><br />${term.explanation}</span
+              ></label
+            >`;
+          })}
+        </div>
+        <p class="muted">${t('card.duoAttribution')}</p>
+      </fieldset>
+      <div class="row">
         <div>
           <label for="level">${t('request.level')}</label>
           <select id="level" name="level">
@@ -96,17 +154,6 @@ export class CoopRequestForm extends LitElement {
           </select>
         </div>
       </div>
-      <fieldset>
-        <legend>${t('request.modifiers')}</legend>
-        <div class="checks">
-          ${modifiers.map(
-            (m) =>
-              html`<label class="inline"
-                ><input type="checkbox" name="modifiers" value=${m} /> ${m} — ${t(`duo.${m}`)}</label
-              >`,
-          )}
-        </div>
-      </fieldset>
       <fieldset>
         <legend>${t('request.categories')}</legend>
         <div class="checks">

@@ -14,9 +14,19 @@ import {
   revokeProxy,
 } from '../../api/assembly.api.js';
 import { hidePost, fetchThread, postToThread } from '../../api/discussion.api.js';
-import { fetchImpact } from '../../api/research.api.js';
+import { fetchImpact, fetchInclusion, fetchPolicies } from '../../api/research.api.js';
 import { ballotSecret, rememberReceipt, storedReceipt } from '../../api/ballot-secrets.js';
-import type { Account, Choice, ImpactPreview, Mandate, Proposal, Results, Thread } from '../../api/types.js';
+import type {
+  Account,
+  Choice,
+  ImpactPreview,
+  Inclusion,
+  Mandate,
+  Policy,
+  Proposal,
+  Results,
+  Thread,
+} from '../../api/types.js';
 import '../../components/coop-ballot-form/coop-ballot-form.js';
 import type { CoopBallotForm } from '../../components/coop-ballot-form/coop-ballot-form.js';
 import '../../components/coop-chart/coop-chart.js';
@@ -25,8 +35,9 @@ import '../../components/coop-proxy-panel/coop-proxy-panel.js';
 import '../../components/coop-discussion/coop-discussion.js';
 import type { CoopDiscussion } from '../../components/coop-discussion/coop-discussion.js';
 import '../../components/coop-receipt/coop-receipt.js';
-import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, hasMessage, t, tCount } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
+import { statusText } from '../../src/proposal-status.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 const LIST_PREVIEW = 25;
@@ -65,14 +76,24 @@ export class CoopProposalPage extends LitElement {
     task: async ([id]) => {
       const proposal = await fetchProposal(id);
       const opened = !['draft', 'announced', 'withdrawn'].includes(proposal.status);
-      const [results, impact, mandate, thread] = await Promise.all([
+      const member = this.account?.role === 'member';
+      const beforeCount = ['announced', 'open'].includes(proposal.status);
+      const [results, impact, mandate, thread, inclusion, target] = await Promise.all([
         opened ? fetchResults(id) : null,
         proposal.kind === 'access-policy' ? fetchImpact(id).catch(() => null) : null,
-        opened && this.account?.role === 'member' ? fetchMandate(id).catch(() => null) : null,
+        opened && member ? fetchMandate(id).catch(() => null) : null,
         // Account holders and researchers who did not ask are refused: the page simply shows no thread.
         fetchThread(id).catch(() => null),
+        // What the member's own consent means for them: only theirs, only while it can still matter.
+        proposal.kind === 'access-policy' && member && beforeCount ? fetchInclusion(id).catch(() => null) : undefined,
+        proposal.kind === 'revoke-policy'
+          ? fetchPolicies('all').then(
+              (policies) => policies.find((policy) => policy.id === proposal.targetPolicyId) ?? null,
+              () => null,
+            )
+          : undefined,
       ]);
-      return { proposal, results, impact, mandate, thread };
+      return { proposal, results, impact, mandate, thread, inclusion, target };
     },
     args: () => [this.proposalId, this.account?.role] as const,
   });
@@ -251,7 +272,9 @@ export class CoopProposalPage extends LitElement {
       if (results.status === 'open') return nothing;
       return html`<section class="card" aria-labelledby="turnout-heading">
         <h2 id="turnout-heading">${t('results.closedCounting')}</h2>
-        <p>${t('proposal.turnoutText', { turnout: results.turnout, electorate: results.electorate })}</p>
+        <p>
+          ${tCount('proposal.turnoutText', results.electorate, { turnout: results.turnout, electorate: results.electorate })}
+        </p>
         <p>${t('results.counting', { when: formatDateTime(results.finalisesAt) })}</p>
       </section>`;
     }
@@ -354,19 +377,28 @@ export class CoopProposalPage extends LitElement {
     impact,
     mandate,
     thread,
+    inclusion,
+    target,
   }: {
     proposal: Proposal;
     results: Results | null;
     impact: ImpactPreview | null;
     mandate: Mandate | null;
     thread: Thread | null;
+    inclusion: Inclusion | null | undefined;
+    target: Policy | null | undefined;
   }): TemplateResult {
     return html`
       <p><a href="/votes">← ${t('proposal.back')}</a></p>
       <h1 tabindex="-1">${proposal.title}</h1>
-      <p class="muted">${t(`status.${proposal.status}`)}</p>
+      <p class="muted" data-testid="proposal-status">${statusText(proposal)}</p>
       <section class="card">
-        <coop-proposal-summary .proposal=${proposal} .impact=${impact}></coop-proposal-summary>
+        <coop-proposal-summary
+          .proposal=${proposal}
+          .impact=${impact}
+          .inclusion=${inclusion}
+          .target=${target}
+        ></coop-proposal-summary>
       </section>
       <div role="status" data-focus-after-ballot tabindex="-1">
         ${this.message ? html`<p class="success">${this.message}</p>` : nothing}

@@ -86,7 +86,7 @@ export class CoopRecordPage extends LitElement {
     return html`<tr>
       <td>${p.title} <small>(${t(`kind.${p.kind}`)})</small></td>
       <td>
-        ${t(`status.${p.outcome}`)} —
+        ${t(`outcome.${p.outcome}`)} —
         ${t(`reason.${p.reason}` as MessageKey)}${enactment ? html`; <em>${enactment}</em>` : ''}
       </td>
       <td>${t('record.totals', { ...p.totals })}</td>

@@ -3,7 +3,7 @@ import { Task } from '@lit/task';
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchPolicies, fetchRequests, fileRequest, runQuery } from '../../api/research.api.js';
-import type { AccessRequestBody, QueryAnswer, QueryInput } from '../../api/types.js';
+import type { AccessRequestBody, QueryAnswer, QueryInput, ResearchRequest } from '../../api/types.js';
 import '../../components/coop-query-form/coop-query-form.js';
 import '../../components/coop-query-result/coop-query-result.js';
 import '../../components/coop-request-form/coop-request-form.js';
@@ -19,6 +19,20 @@ function errorText(error: unknown): string {
   return [known || error.message || t('common.failed'), details].filter(Boolean).join(' ');
 }
 
+/**
+ * Where a request stands, from its proposal's status (a policy id is set when the proposal is made: it is the id
+ * the policy would have, not an approval).
+ */
+export function requestStatusText(r: ResearchRequest): string {
+  const proposal = r.proposal;
+  if (!proposal) return r.status === 'proposed' ? t('requestStatus.proposed') : t('requestStatus.submitted');
+  if (proposal.status === 'rejected') {
+    const reason = proposal.outcome ? t(`reason.${proposal.outcome.reason}`) : '';
+    return t('requestStatus.rejected', { reason });
+  }
+  return t(`requestStatus.${proposal.status}`);
+}
+
 export class CoopResearchPage extends LitElement {
   static override styles = [sharedStyles];
 
@@ -32,7 +46,8 @@ export class CoopResearchPage extends LitElement {
   };
 
   declare private filing: boolean;
-  declare private fileMessage: string;
+  /** The key of the message shown after filing, so that it follows a change of language. */
+  declare private fileMessage: MessageKey | '';
   declare private fileError: string;
   declare private querying: boolean;
   declare private answer: QueryAnswer | undefined;
@@ -59,7 +74,7 @@ export class CoopResearchPage extends LitElement {
     this.fileError = '';
     try {
       await fileRequest(event.detail.body);
-      this.fileMessage = t('request.filed');
+      this.fileMessage = 'request.filed';
       form.reset();
       void this.requests.run();
     } catch (error) {
@@ -123,15 +138,7 @@ export class CoopResearchPage extends LitElement {
                         (r) =>
                           html`<tr>
                             <td>${String(r.request.title ?? '')}</td>
-                            <td>
-                              ${
-                                r.policyId
-                                  ? t('requestStatus.approved')
-                                  : r.status === 'proposed'
-                                    ? t('requestStatus.proposed')
-                                    : t('requestStatus.submitted')
-                              }
-                            </td>
+                            <td data-testid="request-status">${requestStatusText(r)}</td>
                             <td>${formatDateTime(r.createdAt)}</td>
                           </tr>`,
                       )}
@@ -143,7 +150,7 @@ export class CoopResearchPage extends LitElement {
       <section class="card" aria-labelledby="file-heading">
         <h2 id="file-heading">${t('request.heading')}</h2>
         <coop-request-form .busy=${this.filing} @coop-request-submitted=${this.onRequest}></coop-request-form>
-        <div role="status">${this.fileMessage ? html`<p class="success">${this.fileMessage}</p>` : nothing}</div>
+        <div role="status">${this.fileMessage ? html`<p class="success">${t(this.fileMessage)}</p>` : nothing}</div>
         ${this.fileError ? html`<p class="error" role="alert">${this.fileError}</p>` : nothing}
       </section>`;
   }

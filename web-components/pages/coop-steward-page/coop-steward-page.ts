@@ -25,7 +25,7 @@ import {
   type AffiliationReason,
 } from '../../api/steward.api.js';
 import type { AuditVerification, ImpactPreview, Proposal, RegisterEntry } from '../../api/types.js';
-import { LocaleController, formatDateTime, hasMessage, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, hasMessage, t, tCount } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 import { impactLine } from '../../components/coop-proposal-summary/coop-proposal-summary.js';
@@ -492,7 +492,7 @@ export class CoopStewardPage extends LitElement {
                         html`<tr>
                           <td><a href=${`/votes/${p.id}`}>${p.title}</a></td>
                           <td class="num">
-                            ${t('proposal.turnoutText', { turnout: p.turnout ?? 0, electorate: p.electorate ?? 0 })}
+                            ${tCount('proposal.turnoutText', p.electorate ?? 0, { turnout: p.turnout ?? 0, electorate: p.electorate ?? 0 })}
                           </td>
                           <td>${p.closesAt ? formatDateTime(p.closesAt) : '—'}</td>
                         </tr>`,

@@ -1,9 +1,11 @@
-// The member's votes: what is waiting for their ballot (soonest deadline first), then every other proposal.
+// The member's votes: what is waiting for their ballot (soonest deadline first), then every proposal (the open
+// ones included, so the list is the whole record).
 import { Task } from '@lit/task';
 import { LitElement, html, type TemplateResult } from 'lit';
 import { fetchPendingVotes, fetchProposals } from '../../api/assembly.api.js';
 import type { Proposal } from '../../api/types.js';
 import { LocaleController, formatDateTime, t } from '../../i18n/i18n.js';
+import { statusText } from '../../src/proposal-status.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 export class CoopVotesPage extends LitElement {
@@ -14,8 +16,7 @@ export class CoopVotesPage extends LitElement {
   private readonly data = new Task(this, {
     task: async () => {
       const [pending, proposals] = await Promise.all([fetchPendingVotes(), fetchProposals('all')]);
-      const pendingIds = new Set(pending.map((v) => v.proposal.id));
-      return { pending, others: proposals.filter((p) => !pendingIds.has(p.id)) };
+      return { pending, others: proposals };
     },
     args: () => [],
   });
@@ -23,7 +24,7 @@ export class CoopVotesPage extends LitElement {
   private row(proposal: Proposal): TemplateResult {
     return html`<tr>
       <td><a href=${`/votes/${proposal.id}`}>${proposal.title}</a></td>
-      <td>${t(`status.${proposal.status}`)}</td>
+      <td>${statusText(proposal)}</td>
       <td>${proposal.closesAt ? formatDateTime(proposal.closesAt) : '—'}</td>
     </tr>`;
   }

@@ -16,11 +16,37 @@ import type {
   pendingVotesSchema,
   proposalSchema,
   remindersSchema,
+  requesterSchema,
   resultsSchema,
 } from './proposals.schema.js';
+import type { Account } from '../../../members/index.js';
 
-/** Whitelists a proposal; once opened, the content shown is the frozen copy members vote on. */
-export function presentProposal(view: ProposalView): z.infer<typeof proposalSchema> {
+/** Who asks for an access policy, as members may read it: name, organisation, verification — never the e-mail. */
+export function presentRequester(account: Account | null): z.infer<typeof requesterSchema> {
+  if (!account || account.role !== 'researcher') return null;
+  return {
+    name: account.profile.name,
+    organisation: account.profile.organisation ?? null,
+    verification: account.researcher?.verification ?? 'pending',
+    nonProfit: account.researcher?.verification === 'verified' ? (account.researcher.nonProfit ?? false) : null,
+  };
+}
+
+/** The researcher an access-policy proposal would grant access to (its policy's grantee), if there is one. */
+export function granteeOf(view: ProposalView): string | undefined {
+  const content = view.transition?.content ?? view.proposal.content;
+  const grantee = view.proposal.kind === 'access-policy' ? content.policy?.['grantee'] : undefined;
+  return typeof grantee === 'string' ? grantee : undefined;
+}
+
+/**
+ * Whitelists a proposal; once opened, the content shown is the frozen copy members vote on. `requester` (one
+ * proposal read only) is who asks, read now: a name or verification may have changed since the vote opened.
+ */
+export function presentProposal(
+  view: ProposalView,
+  requester?: z.infer<typeof requesterSchema>,
+): z.infer<typeof proposalSchema> {
   const { proposal, transition, outcome } = view;
   const content = transition?.content ?? proposal.content;
   return {
@@ -32,6 +58,7 @@ export function presentProposal(view: ProposalView): z.infer<typeof proposalSche
     summary: content.summary,
     ...(content.policy && { policy: content.policy }),
     ...(content.amendment && { amendment: content.amendment }),
+    ...(requester !== undefined && { requester }),
     createdAt: proposal.createdAt.toISOString(),
     ...(view.announcement && { announcedAt: view.announcement.announcedAt.toISOString() }),
     ...(transition?.openedAt && { openedAt: transition.openedAt.toISOString() }),

@@ -1,12 +1,16 @@
 // The general assembly over HTTP: proposals, ballots, results, bylaws, pending votes and reminders.
-import type { Assembly, Viewer } from '../../../assembly/index.js';
+import type { Assembly, ProposalView, Viewer } from '../../../assembly/index.js';
+import { NotFound } from '../../../errors.js';
+import type { Members } from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import {
+  granteeOf,
   presentBallotReceipt,
   presentBylaws,
   presentPendingVotes,
   presentProposal,
   presentReminders,
+  presentRequester,
   presentResults,
 } from './proposals.presenter.js';
 import {
@@ -29,7 +33,22 @@ import {
 const lifecycleErrors = { 404: 'not_found', 409: 'proposal_not_draft, target_under_vote' };
 
 /** Adds the assembly's routes. */
-export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Date): void {
+export function proposalRoutes(
+  api: ApiRouter,
+  assembly: Assembly,
+  members: Pick<Members, 'getAccount'>,
+  now: () => Date,
+): void {
+  // An erased (deleted) or unknown grantee reads as nobody (null), as an erased author does in the discussion.
+  const requesterOf = async (view: ProposalView) => {
+    const grantee = granteeOf(view);
+    if (grantee === undefined) return undefined;
+    const account = await members.getAccount(grantee).catch((error: unknown) => {
+      if (error instanceof NotFound) return null;
+      throw error; // a database failure is no "nobody asks"
+    });
+    return presentRequester(account);
+  };
   api
     .route(
       {
@@ -42,7 +61,9 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
         success: { status: 200, schema: proposalListSchema, description: 'Proposals' },
       },
       async ({ query, actor }) => ({
-        proposals: (await assembly.list(query.status, now(), actor!.role as Viewer)).map(presentProposal),
+        proposals: (await assembly.list(query.status, now(), actor!.role as Viewer)).map((view) =>
+          presentProposal(view),
+        ),
       }),
     )
     .route(
@@ -56,7 +77,10 @@ export function proposalRoutes(api: ApiRouter, assembly: Assembly, now: () => Da
         success: { status: 200, schema: proposalSchema, description: 'The proposal' },
         errors: { 404: 'not_found' },
       },
-      async ({ params, actor }) => presentProposal(await assembly.get(params.id, now(), actor!.role as Viewer)),
+      async ({ params, actor }) => {
+        const view = await assembly.get(params.id, now(), actor!.role as Viewer);
+        return presentProposal(view, await requesterOf(view));
+      },
     )
     .route(
       {

@@ -92,6 +92,16 @@ export const ballotBody = z.strictObject({
 const iso = z.string().describe('ISO 8601 instant');
 const fraction = z.object({ num: z.number().int(), den: z.number().int() });
 
+/** Who asks for an access policy: null when the account is gone (erased) or is no researcher's. */
+export const requesterSchema = z
+  .object({
+    name: z.string(),
+    organisation: z.string().nullable(),
+    verification: z.enum(['pending', 'verified', 'rejected']).describe('Whether a steward verified the researcher'),
+    nonProfit: z.boolean().nullable().describe('As a steward verified it; null until verified'),
+  })
+  .nullable();
+
 export const proposalSchema = z.object({
   id: z.string(),
   kind: z.enum(proposalKinds),
@@ -101,6 +111,9 @@ export const proposalSchema = z.object({
   summary: z.string(),
   policy: z.record(z.string(), z.unknown()).optional(),
   amendment: z.record(z.string(), z.unknown()).optional(),
+  requester: requesterSchema
+    .optional()
+    .describe('GET of one access-policy proposal: who asks, as of now (never the e-mail)'),
   createdAt: iso,
   announcedAt: iso.optional().describe('When it was announced for discussion, if it was'),
   openedAt: iso.optional(),

@@ -9,12 +9,15 @@ import type {
   ExportAnswer,
   ImpactPreview,
   Insights,
+  ListedRequest,
+  ProposalInclusion,
   QueryAnswer,
+  RequestProposalState,
   ResearchRequestDocument,
 } from '../../../research/index.js';
 
-/** A research request as its researcher and the stewards see it. */
-export function presentRequest(document: ResearchRequestDocument) {
+/** A research request as its researcher and the stewards see it; `proposal` only where a list read it. */
+export function presentRequest(document: ResearchRequestDocument, proposal?: RequestProposalState | null) {
   return {
     id: document._id,
     researcherId: document.researcherId,
@@ -22,7 +25,28 @@ export function presentRequest(document: ResearchRequestDocument) {
     status: document.proposalId ? ('proposed' as const) : ('submitted' as const),
     proposalId: document.proposalId ?? null,
     policyId: document.policyId ?? null,
+    ...(proposal !== undefined && { proposal }),
     request: { ...document.request },
+  };
+}
+
+/** A listed request: the request and where its proposal stands now. */
+export function presentListedRequest(listed: ListedRequest) {
+  return presentRequest(listed.document, listed.proposal);
+}
+
+/** The member's own inclusion in an access-policy proposal, category by category. */
+export function presentInclusion(inclusion: ProposalInclusion) {
+  return {
+    proposalId: inclusion.proposalId,
+    policyId: inclusion.policyId,
+    consentVersion: inclusion.consentVersion,
+    categories: inclusion.categories.map((c) => ({
+      category: c.category,
+      consentLevel: c.consentLevel,
+      effect: c.effect,
+      reason: c.reason,
+    })),
   };
 }
 

@@ -8,6 +8,8 @@ import { presentProposal } from '../proposals/proposals.presenter.js';
 import {
   presentExport,
   presentImpact,
+  presentInclusion,
+  presentListedRequest,
   presentPolicy,
   presentQueryAnswer,
   presentRequest,
@@ -17,6 +19,7 @@ import {
   exportQuery,
   idParams,
   impactSchema,
+  inclusionSchema,
   policiesQuery,
   policyParams,
   queryBody,
@@ -32,7 +35,7 @@ const refusals = {
   503: 'audit_unavailable',
 };
 
-/** Adds the /api/research routes, GET /api/policies and GET /api/proposals/:id/impact. */
+/** Adds the /api/research routes, GET /api/policies, GET /api/proposals/:id/impact and …/my-inclusion. */
 export function researchRoutes(api: ApiRouter, research: Research, now: () => Date): void {
   api
     .route(
@@ -53,12 +56,12 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
       {
         method: 'get',
         path: '/api/research/requests',
-        summary: 'Access requests: your own (researchers) or all (stewards), newest first',
+        summary: 'Access requests: your own (researchers) or all (stewards), newest first, with their proposal status',
         tag: 'research',
         access: ['researcher', 'steward'],
         success: { status: 200, schema: z.object({ requests: z.array(requestSchema) }), description: 'Requests' },
       },
-      async ({ actor }) => ({ requests: (await research.listRequests(actor!)).map(presentRequest) }),
+      async ({ actor }) => ({ requests: (await research.listRequests(actor!, now())).map(presentListedRequest) }),
     )
     .route(
       {
@@ -113,6 +116,24 @@ export function researchRoutes(api: ApiRouter, research: Research, now: () => Da
         presentImpact(
           await research.proposalImpact(params.id, actor!.role === 'steward' ? 'steward' : 'member', now()),
         ),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/api/proposals/:id/my-inclusion',
+        summary:
+          'What an access-policy proposal would mean for your own data, by your consent in force: per category, included or why not',
+        tag: 'assembly',
+        access: ['member'],
+        params: idParams,
+        success: { status: 200, schema: inclusionSchema, description: 'Your inclusion, category by category' },
+        errors: {
+          400: 'not_an_access_policy, validation_failed',
+          403: 'role_not_allowed (stewards and researchers: it is about your own consent)',
+          404: 'not_found (also a draft)',
+        },
+      },
+      async ({ actor, params }) => presentInclusion(await research.proposalInclusion(actor!.userId, params.id, now())),
     )
     .route(
       {

@@ -9,7 +9,8 @@ import {
   epsilonBudgetSchema,
   policyIdSchema,
 } from '../../../../policies/research/access-policy.js';
-import { consentSchema } from '../../../../policies/research/consent.js';
+import { consentLevels, consentSchema, inclusionReasons } from '../../../../policies/research/consent.js';
+import { consentEffectKinds } from '../../../../policies/research/consent-effect.js';
 import { duoUseSchema } from '../../../../policies/research/duo.js';
 import { researchQuerySchema } from '../../../../policies/research/research-query.js';
 import { canonicalInstantSchema } from '../../../../policies/shared/schemas.js';
@@ -59,8 +60,38 @@ export const requestSchema = z.object({
   createdAt: z.string(),
   status: z.enum(['submitted', 'proposed']),
   proposalId: z.string().nullable(),
-  policyId: z.string().nullable(),
+  policyId: z.string().nullable().describe('The id the policy will have if the assembly approves it: not a policy yet'),
+  proposal: z
+    .object({
+      status: z.enum(['draft', 'announced', 'open', 'closed', 'approved', 'rejected', 'withdrawn']),
+      outcome: z
+        .object({
+          outcome: z.enum(['approved', 'rejected']),
+          reason: z.enum(['approved', 'quorum_not_met', 'threshold_not_met', 'tie', 'no_decisive_votes']),
+        })
+        .nullable(),
+    })
+    .nullable()
+    .optional()
+    .describe('In lists: where the proposal made of the request stands now (null: none yet)'),
   request: z.record(z.string(), z.unknown()),
+});
+
+/** What an access-policy proposal would mean for the member's own data, by their consent in force. */
+export const inclusionSchema = z.object({
+  proposalId: z.string(),
+  policyId: z.string(),
+  consentVersion: z.number().int().describe('The consent version the answer was computed from (0: none set)'),
+  categories: z.array(
+    z.object({
+      category: z.string(),
+      consentLevel: z.enum(consentLevels),
+      effect: z
+        .enum(consentEffectKinds)
+        .describe('included; aggregate_only (a pseudonymised policy, aggregate consent); excluded'),
+      reason: z.enum(inclusionReasons).describe('included, or the first rule of your consent that keeps you out'),
+    }),
+  ),
 });
 
 export const idParams = z.object({ id: z.uuid() });
