@@ -15,7 +15,7 @@ beforeAll(async () => {
   app = await createTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
   const stewardId = (await createStewardAndLogin(app)).id;
   voters = await seedMembers(app, 12);
-  [member] = await seedMembers(app, 1, { consent: null });
+  member = (await seedMembers(app, 1, { consent: null }))[0]!;
   const researcher = await verifiedResearcher(app, stewardId);
   researcherId = researcher.id;
   policyId = (
@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const token = () => issueAccessToken(app, member!.id, 'member', app.clock.now());
+const token = () => issueAccessToken(app, member.id, 'member', app.clock.now());
 const studies = async () => {
   const response = await app.request('GET', '/api/me/studies', { token: await token() });
   expect(response.status, response.text).toBe(200);

@@ -31,3 +31,28 @@ export function displayUnit(unit: string): string {
   if (unit === '/d') return t('unit.perDay');
   return unitLabels[unit] ?? unit;
 }
+
+/** Categories grouped by what they measure, for choices a person reads (the consent form). */
+export interface CategoryGroup {
+  name: 'heart' | 'body' | 'activity' | 'laboratory';
+  categories: readonly CategoryInfo[];
+}
+
+const groupOf: Record<string, CategoryGroup['name']> = {
+  'heart-rate': 'heart',
+  'blood-pressure': 'heart',
+  'oxygen-saturation': 'heart',
+  'respiratory-rate': 'heart',
+  'body-temperature': 'body',
+  'body-weight': 'body',
+  'body-height': 'body',
+  bmi: 'body',
+  steps: 'activity',
+  'sleep-duration': 'activity',
+  'blood-glucose': 'laboratory',
+};
+
+/** Every catalogue category in one group, in catalogue order; one not mapped above falls into 'laboratory'. */
+export const categoryGroups: readonly CategoryGroup[] = (['heart', 'body', 'activity', 'laboratory'] as const)
+  .map((name) => ({ name, categories: categories.filter((c) => (groupOf[c.code] ?? 'laboratory') === name) }))
+  .filter((group) => group.categories.length > 0);
