@@ -74,7 +74,7 @@ export const fr: Record<MessageKey, string> = {
   'login.submit': 'Se connecter',
   'login.invalid': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'login.rateLimited': 'Trop de tentatives. Attendez quelques minutes puis réessayez.',
-  'login.forgot': 'Mot de passe oublié ?',
+  'login.forgot': 'Mot de passe oublié ?',
   'login.code': 'Code de votre application d’authentification (ou un code de secours)',
   'login.codeIntro':
     'Votre compte a un second facteur. Saisissez le code à six chiffres que votre application affiche maintenant.',
@@ -118,6 +118,21 @@ export const fr: Record<MessageKey, string> = {
   'dashboard.showTables': 'Afficher les chiffres en tableaux',
   'dashboard.latest': 'Dernières valeurs',
   'dashboard.charts': 'Graphiques (moyenne par {bucket})',
+  'firstSteps.heading': 'Vos premiers pas',
+  'firstSteps.intro': 'Vous n’avez encore aucune donnée ici. Trois choses à savoir pour commencer :',
+  'firstSteps.data.title': '1. Ajoutez vos données',
+  'firstSteps.data.text':
+    'Saisissez une mesure ou importez un fichier de votre téléphone ou de votre montre. Vos valeurs ne sont visibles que par vous.',
+  'firstSteps.data.link': 'Ajouter des données',
+  'firstSteps.share.title': '2. Choisissez ce que vous partagez',
+  'firstSteps.share.text':
+    'Rien n’est partagé tant que vous n’avez pas choisi. Pour chaque type de données, décidez si les études approuvées par l’assemblée peuvent les utiliser.',
+  'firstSteps.share.link': 'Choisir ce que je partage',
+  'firstSteps.votes.title': '3. Comment fonctionnent les votes',
+  'firstSteps.votes.text':
+    'Les membres décident ensemble quelles études peuvent avoir lieu. Un membre, une voix ; le vote est secret, personne ne peut voir ce que vous avez voté ; après le vote, vous recevez un reçu pour vérifier que votre bulletin a été compté.',
+  'firstSteps.votes.link': 'Voir les votes',
+  'firstSteps.dismiss': 'Masquer ces premiers pas',
   'dashboard.empty': 'Aucune donnée sur cette période pour l’instant.',
   'dashboard.addData': 'Ajouter des données',
   'metric.latest': 'Dernière valeur',
