@@ -69,6 +69,8 @@ describe('the privacy page in the browser', { timeout: 150_000 }, () => {
     expect(await page.getByTestId('consent-history').getByRole('listitem').count()).toBe(2);
     expect(await allAxeViolations(page)).toEqual([]);
     await screenshots(page, 'privacy-changed');
+    await page.getByTestId('levels-explained').scrollIntoViewIfNeeded();
+    await screenshots(page, 'privacy-form');
     expect(problems).toEqual([]);
     await context.close();
   });

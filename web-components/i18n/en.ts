@@ -113,14 +113,14 @@ export const en = {
   'dashboard.charts': 'Charts (average per {bucket})',
   'firstSteps.heading': 'Your first steps',
   'firstSteps.intro': 'You have no data here yet. Three things to know to begin:',
-  'firstSteps.data.title': '1. Add your data',
+  'firstSteps.data.title': 'Add your data',
   'firstSteps.data.text': 'Type in a measurement or import a file from your phone or watch. Only you see your values.',
   'firstSteps.data.link': 'Add data',
-  'firstSteps.share.title': '2. Choose what you share',
+  'firstSteps.share.title': 'Choose what you share',
   'firstSteps.share.text':
     'Nothing is shared until you choose. For each kind of data, decide whether studies the assembly approved may use it.',
   'firstSteps.share.link': 'Choose what to share',
-  'firstSteps.votes.title': '3. How votes work',
+  'firstSteps.votes.title': 'How votes work',
   'firstSteps.votes.text':
     'The members decide together which studies may run. One member, one vote; the ballot is secret, nobody can see how you voted; after voting you get a receipt to check that your ballot was counted.',
   'firstSteps.votes.link': 'See the votes',

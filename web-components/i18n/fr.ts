@@ -120,15 +120,15 @@ export const fr: Record<MessageKey, string> = {
   'dashboard.charts': 'Graphiques (moyenne par {bucket})',
   'firstSteps.heading': 'Vos premiers pas',
   'firstSteps.intro': 'Vous n’avez encore aucune donnée ici. Trois choses à savoir pour commencer :',
-  'firstSteps.data.title': '1. Ajoutez vos données',
+  'firstSteps.data.title': 'Ajoutez vos données',
   'firstSteps.data.text':
     'Saisissez une mesure ou importez un fichier de votre téléphone ou de votre montre. Vos valeurs ne sont visibles que par vous.',
   'firstSteps.data.link': 'Ajouter des données',
-  'firstSteps.share.title': '2. Choisissez ce que vous partagez',
+  'firstSteps.share.title': 'Choisissez ce que vous partagez',
   'firstSteps.share.text':
     'Rien n’est partagé tant que vous n’avez pas choisi. Pour chaque type de données, décidez si les études approuvées par l’assemblée peuvent les utiliser.',
   'firstSteps.share.link': 'Choisir ce que je partage',
-  'firstSteps.votes.title': '3. Comment fonctionnent les votes',
+  'firstSteps.votes.title': 'Comment fonctionnent les votes',
   'firstSteps.votes.text':
     'Les membres décident ensemble quelles études peuvent avoir lieu. Un membre, une voix ; le vote est secret, personne ne peut voir ce que vous avez voté ; après le vote, vous recevez un reçu pour vérifier que votre bulletin a été compté.',
   'firstSteps.votes.link': 'Voir les votes',

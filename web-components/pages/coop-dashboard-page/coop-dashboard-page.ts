@@ -374,14 +374,12 @@ export class CoopDashboardPage extends LitElement {
 
   private renderData(list: CategoryData[]) {
     if (list.length === 0) {
-      return this.newcomer.render({
-        pending: () => html`<p role="status">${t('common.loading')}</p>`,
-        error: () => html`<p class="card">${t('dashboard.empty')} <a href="/data">${t('dashboard.addData')}</a></p>`,
-        complete: ({ show }) =>
-          show
-            ? html`<coop-first-steps @coop-first-steps-dismissed=${this.onFirstStepsDismissed}></coop-first-steps>`
-            : html`<p class="card">${t('dashboard.empty')} <a href="/data">${t('dashboard.addData')}</a></p>`,
-      });
+      // A newcomer's first steps are shown above the controls instead (see render).
+      if (this.newcomer.status === TaskStatus.PENDING || this.newcomer.status === TaskStatus.INITIAL) {
+        return html`<p role="status">${t('common.loading')}</p>`;
+      }
+      if (this.newcomer.value?.show) return nothing;
+      return html`<p class="card">${t('dashboard.empty')} <a href="/data">${t('dashboard.addData')}</a></p>`;
     }
     return html`<h2>${t('dashboard.latest')}</h2>
       <ul class="latest">
@@ -426,6 +424,11 @@ export class CoopDashboardPage extends LitElement {
   override render() {
     return html`<h1 tabindex="-1">${t('dashboard.title')}</h1>
       <p class="muted">${t('dashboard.intro')}</p>
+      ${
+        this.newcomer.value?.show && this.data.value?.length === 0
+          ? html`<coop-first-steps @coop-first-steps-dismissed=${this.onFirstStepsDismissed}></coop-first-steps>`
+          : nothing
+      }
       ${this.renderControls()}
       ${this.data.render({
         pending: () => html`<p role="status">${t('common.loading')}</p>`,
