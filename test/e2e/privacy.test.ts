@@ -83,7 +83,7 @@ describe('the privacy page in the browser', { timeout: 150_000 }, () => {
     await page.getByRole('heading', { name: 'Qui voit quoi' }).waitFor();
     await card(page).getByText(`Fréquence cardiaque${NNBSP}: vos données sont incluses`).waitFor();
     await page.getByRole('group', { name: 'Fréquence cardiaque (battements par minute)' }).waitFor();
-    await page.getByRole('button', { name: `Quitter l’étude « ${title} »` }).click();
+    await page.getByRole('button', { name: `Quitter l’étude «${NNBSP}${title}${NNBSP}»` }).click();
     await card(page).getByTestId('study-left').waitFor();
     await card(page).getByText(`Fréquence cardiaque${NNBSP}: non incluses — vous avez quitté cette étude`).waitFor();
     await expect

@@ -731,13 +731,13 @@ export const fr: Record<MessageKey, string> = {
   'studies.reason.condition_no_ancestry_research': 'vous n’autorisez aucune recherche sur les origines',
   'studies.reason.condition_ethics_approval': 'vous n’autorisez que les études avec un accord éthique',
   'studies.none': 'Aucune étude n’est approuvée pour le moment.',
-  'studies.leave': 'Quitter l’étude « {title} »',
-  'studies.left': 'Vous avez quitté « {title} ». Vos données ne sont pas utilisées dans ses prochaines demandes.',
+  'studies.leave': 'Quitter l’étude « {title} »',
+  'studies.left': 'Vous avez quitté « {title} ». Vos données ne sont pas utilisées dans ses prochaines demandes.',
   'studies.youLeft': 'Vous avez quitté cette étude : aucune de vos données n’y est utilisée.',
   'studies.rejoin': 'Rejoindre à nouveau',
-  'studies.rejoined': 'Vous avez rejoint « {title} » à nouveau.',
+  'studies.rejoined': 'Vous avez rejoint « {title} » à nouveau.',
   'studies.guarantee':
-    'Garantie : ε {epsilon} pour toute l’étude — toute conclusion à votre sujet est au plus {factor} fois plus ou moins probable avec vos données que sans ; groupes montrés seulement à partir d’un effectif bruité de {min} ; ε {remaining} pas encore utilisé.',
+    'Garantie : ε {epsilon} pour toute l’étude — toute conclusion à votre sujet est au plus {factor} fois plus ou moins probable avec vos données que sans ; groupes montrés seulement à partir d’un effectif bruité de {min} ; ε {remaining} pas encore utilisé.',
 
   'guarantee.heading': 'Ce que la garantie de confidentialité signifie pour vous',
   'guarantee.explain':

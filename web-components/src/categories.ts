@@ -3,6 +3,7 @@
 // value against it. The labels are in i18n.
 import catalogue from '../../policies/observations/catalogue.json' with { type: 'json' };
 import { t } from '../i18n/i18n.js';
+import { type CategoryGroup, groupCategories } from './category-groups.js';
 
 export interface CategoryInfo {
   code: string;
@@ -32,27 +33,5 @@ export function displayUnit(unit: string): string {
   return unitLabels[unit] ?? unit;
 }
 
-/** Categories grouped by what they measure, for choices a person reads (the consent form). */
-export interface CategoryGroup {
-  name: 'heart' | 'body' | 'activity' | 'laboratory';
-  categories: readonly CategoryInfo[];
-}
-
-const groupOf: Record<string, CategoryGroup['name']> = {
-  'heart-rate': 'heart',
-  'blood-pressure': 'heart',
-  'oxygen-saturation': 'heart',
-  'respiratory-rate': 'heart',
-  'body-temperature': 'body',
-  'body-weight': 'body',
-  'body-height': 'body',
-  bmi: 'body',
-  steps: 'activity',
-  'sleep-duration': 'activity',
-  'blood-glucose': 'laboratory',
-};
-
-/** Every catalogue category in one group, in catalogue order; one not mapped above falls into 'laboratory'. */
-export const categoryGroups: readonly CategoryGroup[] = (['heart', 'body', 'activity', 'laboratory'] as const)
-  .map((name) => ({ name, categories: categories.filter((c) => (groupOf[c.code] ?? 'laboratory') === name) }))
-  .filter((group) => group.categories.length > 0);
+/** Every catalogue category in its group (heart, body, activity, laboratory), for the consent form. */
+export const categoryGroups: readonly CategoryGroup<CategoryInfo>[] = groupCategories(categories);
