@@ -19,7 +19,14 @@ export class CoopPrivacyPage extends LitElement {
         list-style: none;
         padding-left: 0;
       }
+      ul.inclusion li {
+        border-left: 4px solid var(--coop-border);
+        padding: 0.15rem 0 0.15rem 0.5rem;
+        margin: 0.25rem 0;
+      }
+      /* The words say it; the bar only helps the eye. */
       ul.inclusion li[data-included='yes'] {
+        border-left-color: var(--coop-accent);
         font-weight: 600;
       }
     `,
@@ -156,7 +163,6 @@ export class CoopPrivacyPage extends LitElement {
         ${study.categories.map(
           (c) =>
             html`<li data-included=${c.included ? 'yes' : 'no'}>
-              <span aria-hidden="true">${c.included ? '●' : '○'}</span>
               ${
                 c.included
                   ? t('studies.included', { category: t(`category.${c.category}` as MessageKey) })
