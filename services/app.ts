@@ -41,7 +41,7 @@ import type { Vault } from './vault/index.js';
 import type { Research } from './research/index.js';
 import type { PublicRecordReader } from './record/index.js';
 import { publicRoutes } from './http/routes/public/public.routes.js';
-import { memberResearchRoutes } from './http/routes/research/member-research.routes.js';
+import { memberResearchRoutes, researcherFromAccounts } from './http/routes/research/member-research.routes.js';
 import { researchRoutes } from './http/routes/research/research.routes.js';
 import { fhirApi } from './http/routes/fhir/fhir.routes.js';
 import { sessionCallerResolver } from './http/routes/fhir/session-caller.js';
@@ -101,7 +101,13 @@ export function createApp(deps: AppDeps): Koa {
   proxyRoutes(api, deps.assembly, members, now);
   discussionRoutes(api, deps.assembly, members, now);
   researchRoutes(api, deps.research, now);
-  memberResearchRoutes(api, deps.research, (memberId) => deps.apps.listAppAccesses(memberId), now);
+  memberResearchRoutes(
+    api,
+    deps.research,
+    (memberId) => deps.apps.listAppAccesses(memberId),
+    now,
+    researcherFromAccounts(members),
+  );
   publicRoutes(api, deps.record, now);
   appRoutes(api, deps.apps, now);
 

@@ -1,5 +1,6 @@
 // The member's consent use cases: read the version in force and record a new one, audited under a pseudonym.
 import { type Consent, consentInForce, parseConsent } from '../../policies/research/consent.js';
+import { type ConsentChange, consentHistoryChanges } from '../../policies/research/consent-diff.js';
 import type { Instant } from '../../policies/shared/instant.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { InvalidRequest } from '../errors.js';
@@ -12,12 +13,12 @@ export interface ConsentDeps {
   members: Pick<MemberDirectory, 'dataKeyOf'>;
 }
 
-/** The member's consent as the API shows it: in force now, with the times of every version. */
+/** The member's consent as the API shows it: in force now, with every version's time and what it changed. */
 export interface ConsentView {
   consent: Consent;
   version: number;
   recordedAt: Instant | null;
-  history: { version: number; recordedAt: Instant }[];
+  history: { version: number; recordedAt: Instant; changes: readonly ConsentChange[] }[];
 }
 
 /** The member as the audit chain names them: a blind index, so the chain never holds member ids. */
@@ -25,7 +26,7 @@ export function auditPseudonym(keyring: Keyring, memberId: string): string {
   return `member:${keyring.blindIndex('audit-member', memberId).slice(0, 32)}`;
 }
 
-/** The member's consent in force now and the list of versions (times only). */
+/** The member's consent in force now and the list of versions (times and what each changed). */
 export async function consentOf(deps: ConsentDeps, memberId: string, now: Date): Promise<ConsentView> {
   const history = await deps.consents.history(memberId, await deps.members.dataKeyOf(memberId));
   const current = consentInForce(history, now);
@@ -34,7 +35,11 @@ export async function consentOf(deps: ConsentDeps, memberId: string, now: Date):
     consent: current,
     version: inForce?.version ?? 0,
     recordedAt: inForce?.recordedAt ?? null,
-    history: history.map((v) => ({ version: v.version, recordedAt: v.recordedAt })),
+    history: consentHistoryChanges(history).map(({ version, recordedAt, changes }) => ({
+      version,
+      recordedAt,
+      changes,
+    })),
   };
 }
 

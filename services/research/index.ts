@@ -25,6 +25,7 @@ import { ImpactSnapshots } from './impact-snapshots.js';
 import { InsightCache } from './insight-cache.js';
 import { insights, type Insights } from './insights.js';
 import { getRequest, type ListedRequest, listRequests } from './list-requests.js';
+import { type MemberStudy, memberStudies } from './member-studies.js';
 import { type ProposalInclusion, proposalInclusion } from './proposal-inclusion.js';
 import { budgetOf, listPolicies, remainingMicro } from './policies.js';
 import { PolicyKeys } from './policy-keys.js';
@@ -45,6 +46,7 @@ export type { Cohort, CohortMember, CohortReadScope } from './cohort.js';
 export type { ConsentView } from './consent.js';
 export type { CategoryImpact, ImpactPreview } from './impact-preview.js';
 export type { Insights } from './insights.js';
+export type { MemberStudy } from './member-studies.js';
 export type { ApprovedPolicy } from './policy-registry.js';
 export type { ExportAnswer } from './pseudonymised-export.js';
 export type { QueryAnswer, QueryInput } from './queries.js';
@@ -73,7 +75,7 @@ export interface ResearchDeps {
 export interface Research {
   /** The very object the throttle reads on every call: a change applies at once (tests, benchmarks). */
   readonly options: ResearchOptions;
-  /** The member's consent in force now and the list of versions (times only). */
+  /** The member's consent in force now and the list of versions (times and what each changed). */
   consentOf(memberId: string, now: Date): Promise<ConsentView>;
   /** Every version of the member's consent with its content, oldest first (the FHIR API's Consent reads). */
   consentVersions(memberId: string): Promise<ConsentVersion[]>;
@@ -118,6 +120,8 @@ export interface Research {
   ): Promise<ExportAnswer>;
   /** The researcher's own answered queries and exports, newest first (no contributor data). */
   queryHistory(researcherId: string): ReturnType<typeof queryHistory>;
+  /** Every active study with, per category, whether this member's data is in it now, and whether they left it. */
+  studiesOf(memberId: string, now: Date): Promise<MemberStudy[]>;
   /** Every query and export that used the member's data, newest first. */
   accessLog(memberId: string, now: Date): Promise<AccessLogEntry[]>;
   /** The member's recent value against percentile bands of the consenting cohort (released by the same noisy-count rule as research). */
@@ -189,6 +193,7 @@ export function createResearch(deps: ResearchDeps): Research {
         now,
       ),
     queryHistory: (researcherId) => queryHistory(uses, researcherId),
+    studiesOf: (memberId, now) => memberStudies({ ...consent, policies, ledger }, memberId, now),
     accessLog: (memberId, now) => accessLog({ registry, uses }, memberId, now),
     insights: (memberId, code, now) =>
       insights({ vault: deps.vault, members, assembly, cohort, cache, ledger, audit, random }, memberId, code, now),

@@ -187,7 +187,12 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('heading', { name: 'Who used your data' }).waitFor();
     await page.getByRole('cell', { name: title }).first().waitFor();
-    expect(await page.getByLabel('Heart rate').inputValue()).toBe('aggregate');
+    expect(
+      await page
+        .getByRole('group', { name: /^Heart rate/ })
+        .getByRole('radio', { name: 'In statistics only' })
+        .isChecked(),
+    ).toBe(true);
     // What a researcher receives under "pseudonymised records", in the member's words.
     await expect
       .poll(() => page.getByTestId('pseudonymised-explained').textContent())
@@ -198,11 +203,18 @@ describe('research in the browser', { timeout: 150_000 }, () => {
       /Guarantee: ε 1 for the whole study.*2\.72 times/,
     );
 
-    await page.getByLabel('Body weight').selectOption('pseudonymised');
+    await page
+      .getByRole('group', { name: /^Body weight/ })
+      .getByRole('radio', { name: 'In statistics and pseudonymised records' })
+      .check();
     await page.getByLabel('are not commercial').check();
     await page.getByRole('button', { name: 'Save my consent' }).click();
     await page.getByText('Your consent is saved.').waitFor();
-    await page.getByRole('listitem').filter({ hasText: 'Version 2,' }).waitFor();
+    await page
+      .getByTestId('consent-history')
+      .getByRole('listitem')
+      .filter({ hasText: 'Body weight: Not at all → In statistics and pseudonymised records' })
+      .waitFor();
 
     await page.getByRole('button', { name: `Leave the study "${title}"` }).click();
     await page.getByText(`You left "${title}".`).waitFor();

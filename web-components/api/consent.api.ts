@@ -1,6 +1,6 @@
 // The member's consent (their key), their access log and how they compare with the cohort.
 import { requestJson } from './session.js';
-import type { AccessLogEntry, Consent, ConsentView, Insight } from './types.js';
+import type { AccessLogEntry, Consent, ConsentView, Insight, MemberStudy } from './types.js';
 
 /** GET /api/me/consent */
 export function fetchConsent(): Promise<ConsentView> {
@@ -20,4 +20,9 @@ export async function fetchAccessLog(): Promise<AccessLogEntry[]> {
 /** GET /api/me/insights?category= */
 export function fetchInsight(category: string): Promise<Insight> {
   return requestJson<Insight>('GET', `/api/me/insights?category=${encodeURIComponent(category)}`);
+}
+
+/** GET /api/me/studies: the active studies and, per category, whether the member's data is in each now. */
+export async function fetchMemberStudies(): Promise<MemberStudy[]> {
+  return (await requestJson<{ studies: MemberStudy[] }>('GET', '/api/me/studies')).studies;
 }

@@ -37,6 +37,7 @@ import type { publicRecordSchema, publicResultsSchema } from '../../services/htt
 import type {
   presentAccessLogEntry,
   presentConsent,
+  presentMemberStudy,
   presentImpact,
   presentInclusion,
   presentInsights,
@@ -121,6 +122,10 @@ export type Cell = QueryAnswer['results'][number]['cells'][number];
 // The member's consent and what they see of research.
 export type ConditionName = keyof ConsentConditions;
 export type ConsentView = ReturnType<typeof presentConsent>;
+/** What one consent version changed against the one before. */
+export type { ConsentChange } from '../../policies/research/consent-diff.js';
+/** GET /api/me/studies: an active study and whether this member's data is in it, per category. */
+export type MemberStudy = ReturnType<typeof presentMemberStudy>;
 /** A research use of the member's data, or a connected app's read or write (`kind: 'app'`). */
 export type AccessLogEntry = ReturnType<typeof presentAccessLogEntry> | ReturnType<typeof presentAppAccess>;
 export type Insight = Json<ReturnType<typeof presentInsights>>;

@@ -11,6 +11,12 @@ export function fetchSeries(category: string, bucket: Bucket, from?: Date, to?: 
   return requestJson<Series>('GET', `/api/me/series?${query}`);
 }
 
+/** True when the member has stored at least one observation of any category, at any time. */
+export async function hasAnyObservation(): Promise<boolean> {
+  const page = await requestJson<{ observations: Observation[] }>('GET', '/api/me/observations?limit=1');
+  return page.observations.length > 0;
+}
+
 /** The most recent observation of a category at or after `from` (the list is oldest first, one page is enough). */
 export async function fetchLatestObservation(category: string, from: Date): Promise<Observation | undefined> {
   const query = new URLSearchParams({ category, from: from.toISOString(), limit: '1000' });

@@ -3,6 +3,7 @@
 // value against it. The labels are in i18n.
 import catalogue from '../../policies/observations/catalogue.json' with { type: 'json' };
 import { t } from '../i18n/i18n.js';
+import { type CategoryGroup, groupCategories } from './category-groups.js';
 
 export interface CategoryInfo {
   code: string;
@@ -31,3 +32,6 @@ export function displayUnit(unit: string): string {
   if (unit === '/d') return t('unit.perDay');
   return unitLabels[unit] ?? unit;
 }
+
+/** Every catalogue category in its group (heart, body, activity, laboratory), for the consent form. */
+export const categoryGroups: readonly CategoryGroup<CategoryInfo>[] = groupCategories(categories);

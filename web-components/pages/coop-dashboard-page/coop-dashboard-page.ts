@@ -1,10 +1,13 @@
 // The member's dashboard: one chart per category with data (blood pressure as two lines), bucket and date
-// range pickers, and the latest value of each category.
+// range pickers, and the latest value of each category. A member with no data at all sees their first steps
+// instead (dismissible, remembered per account in localStorage, gone once they have data).
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
 import { fetchInsight } from '../../api/consent.api.js';
 import type { Bucket, Insight, Observation, Series } from '../../api/types.js';
-import { fetchLatestObservation, fetchSeries } from '../../api/vault.api.js';
+import { fetchMe } from '../../api/account.api.js';
+import { fetchLatestObservation, fetchSeries, hasAnyObservation } from '../../api/vault.api.js';
+import '../../components/coop-first-steps/coop-first-steps.js';
 import '../../components/coop-chart/coop-chart.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
 import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
@@ -14,6 +17,8 @@ import { isSparse, naturalBucket, summariseMetric } from '../../src/metric-summa
 import { sharedStyles } from '../../src/shared-styles.js';
 
 const DAY = 86_400_000;
+/** localStorage key that remembers, per account, that its first steps were dismissed. */
+const firstStepsKey = (accountId: string) => `datacoop.firstSteps.dismissed.${accountId}`;
 const presets = { '30': 30, '90': 90, '365': 365 } as const;
 
 interface CategoryData {
@@ -120,6 +125,22 @@ export class CoopDashboardPage extends LitElement {
     },
     args: () => [this.bucket, this.from, this.to] as const,
   });
+
+  // Only when the period is empty: does the member have any data at all, and did they dismiss their first steps?
+  private readonly newcomer = new Task(this, {
+    task: async ([list]) => {
+      if (!list || list.length > 0) return { show: false, accountId: '' };
+      const [any, me] = await Promise.all([hasAnyObservation(), fetchMe()]);
+      return { show: !any && localStorage.getItem(firstStepsKey(me.id)) === null, accountId: me.id };
+    },
+    args: () => [this.data.value] as const,
+  });
+
+  private onFirstStepsDismissed(): void {
+    const accountId = this.newcomer.value?.accountId;
+    if (accountId) localStorage.setItem(firstStepsKey(accountId), new Date().toISOString());
+    void this.newcomer.run();
+  }
 
   // The latest values and the cohort comparison follow the charts, so the charts never wait for them.
   private readonly extras = new Task(this, {
@@ -353,6 +374,11 @@ export class CoopDashboardPage extends LitElement {
 
   private renderData(list: CategoryData[]) {
     if (list.length === 0) {
+      // A newcomer's first steps are shown above the controls instead (see render).
+      if (this.newcomer.status === TaskStatus.PENDING || this.newcomer.status === TaskStatus.INITIAL) {
+        return html`<p role="status">${t('common.loading')}</p>`;
+      }
+      if (this.newcomer.value?.show) return nothing;
       return html`<p class="card">${t('dashboard.empty')} <a href="/data">${t('dashboard.addData')}</a></p>`;
     }
     return html`<h2>${t('dashboard.latest')}</h2>
@@ -398,6 +424,11 @@ export class CoopDashboardPage extends LitElement {
   override render() {
     return html`<h1 tabindex="-1">${t('dashboard.title')}</h1>
       <p class="muted">${t('dashboard.intro')}</p>
+      ${
+        this.newcomer.value?.show && this.data.value?.length === 0
+          ? html`<coop-first-steps @coop-first-steps-dismissed=${this.onFirstStepsDismissed}></coop-first-steps>`
+          : nothing
+      }
       ${this.renderControls()}
       ${this.data.render({
         pending: () => html`<p role="status">${t('common.loading')}</p>`,

@@ -1,18 +1,36 @@
-// The member's privacy: consent per category (their key), its history, what the privacy guarantee means for them,
-// the studies they can leave with each one's guarantee, and the access log of every research use of their data.
+// The member's privacy as "who sees what": every active study and, per category, whether their own data is in it
+// now; their consent (three levels explained once, categories grouped), what each version of it changed, what the
+// privacy guarantee means, leaving a study, connected apps and the access log of every use of their data.
 import { Task } from '@lit/task';
-import { LitElement, html, nothing } from 'lit';
-import { fetchAccessLog, fetchConsent, saveConsent } from '../../api/consent.api.js';
-import { fetchPolicies } from '../../api/research.api.js';
-import type { Consent, ConsentView } from '../../api/types.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { fetchAccessLog, fetchConsent, fetchMemberStudies, saveConsent } from '../../api/consent.api.js';
+import type { Consent, ConsentChange, ConsentView, MemberStudy } from '../../api/types.js';
 import '../../components/coop-consent-form/coop-consent-form.js';
 import '../../components/coop-connected-apps/coop-connected-apps.js';
-import { LocaleController, formatDateTime, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 export class CoopPrivacyPage extends LitElement {
-  static override styles = [sharedStyles];
+  static override styles = [
+    sharedStyles,
+    css`
+      ul.inclusion {
+        list-style: none;
+        padding-left: 0;
+      }
+      ul.inclusion li {
+        border-left: 4px solid var(--coop-border);
+        padding: 0.15rem 0 0.15rem 0.5rem;
+        margin: 0.25rem 0;
+      }
+      /* The words say it; the bar only helps the eye. */
+      ul.inclusion li[data-included='yes'] {
+        border-left-color: var(--coop-accent);
+        font-weight: 600;
+      }
+    `,
+  ];
 
   static override properties = {
     view: { state: true },
@@ -31,7 +49,7 @@ export class CoopPrivacyPage extends LitElement {
     task: async () => (this.view = await fetchConsent()),
     args: () => [],
   });
-  private readonly studies = new Task(this, { task: () => fetchPolicies(), args: () => [] });
+  private readonly studies = new Task(this, { task: () => fetchMemberStudies(), args: () => [] });
   private readonly log = new Task(this, { task: () => fetchAccessLog(), args: () => [] });
 
   constructor() {
@@ -49,6 +67,8 @@ export class CoopPrivacyPage extends LitElement {
     try {
       this.view = await saveConsent(consent);
       this.message = message;
+      // Which study uses which category follows the consent: read it again.
+      void this.studies.run();
     } catch {
       this.error = t('common.failed');
     } finally {
@@ -78,11 +98,127 @@ export class CoopPrivacyPage extends LitElement {
     );
   }
 
+  /** One change of a consent version in words. */
+  private changeText(change: ConsentChange, titles: ReadonlyMap<string, string>): string {
+    switch (change.kind) {
+      case 'level':
+        return t('consent.change.level', {
+          category: t(`category.${change.category}` as MessageKey),
+          from: t(`consentLevel.${change.from}`),
+          to: t(`consentLevel.${change.to}`),
+        });
+      case 'condition':
+        return t(change.on ? 'consent.change.conditionOn' : 'consent.change.conditionOff', {
+          condition: t(`condition.${change.condition}`),
+        });
+      case 'left':
+        return t('consent.change.left', { title: titles.get(change.policyId) ?? change.policyId });
+      case 'rejoined':
+        return t('consent.change.rejoined', { title: titles.get(change.policyId) ?? change.policyId });
+    }
+  }
+
+  private renderHistory(view: ConsentView | undefined) {
+    if (!view || view.history.length === 0) return html`<p>${t('consent.never')}</p>`;
+    const titles = new Map((this.studies.value ?? []).map((s) => [s.id, s.title]));
+    return html`<ol class="history" data-testid="consent-history" reversed>
+      ${[...view.history].reverse().map(
+        (v) =>
+          html`<li>
+            ${t('consent.change.entry', {
+              when: formatDate(v.recordedAt),
+              changes:
+                v.changes.length === 0
+                  ? t('consent.change.none')
+                  : v.changes
+                      .map((c) => this.changeText(c as ConsentChange, titles))
+                      .join(t('consent.change.separator')),
+            })}
+          </li>`,
+      )}
+    </ol>`;
+  }
+
+  private renderStudy(study: MemberStudy) {
+    const who = [study.researcher.name, study.researcher.organisation].filter((x) => x).join(', ');
+    return html`<li class="card" data-testid="study-card">
+      <h3>${study.title}</h3>
+      <dl>
+        <dt>${t('studies.who')}</dt>
+        <dd>${who || t('studies.whoUnknown')}</dd>
+        <dt>${t('studies.purpose')}</dt>
+        <dd>${study.purpose}</dd>
+        <dt>${t('studies.level')}</dt>
+        <dd>${t(`level.${study.level}`)}</dd>
+        <dt>${t('studies.untilLabel')}</dt>
+        <dd>${formatDate(study.validUntil)}</dd>
+      </dl>
+      ${
+        study.left
+          ? html`<p class="success" data-testid="study-left"><strong>${t('studies.youLeft')}</strong></p>`
+          : nothing
+      }
+      <h4>${t('studies.yourData')}</h4>
+      <ul class="inclusion">
+        ${study.categories.map(
+          (c) =>
+            html`<li data-included=${c.included ? 'yes' : 'no'}>
+              ${
+                c.included
+                  ? t('studies.included', { category: t(`category.${c.category}` as MessageKey) })
+                  : t('studies.notIncluded', {
+                      category: t(`category.${c.category}` as MessageKey),
+                      why: hasMessage(`studies.reason.${c.reason}`)
+                        ? t(`studies.reason.${c.reason}` as MessageKey)
+                        : c.reason,
+                    })
+              }
+            </li>`,
+        )}
+      </ul>
+      <p class="muted" data-testid="guarantee">
+        ${t('studies.guarantee', {
+          epsilon: study.epsilonBudget,
+          factor: formatNumber(Number(Math.exp(study.epsilonBudget).toPrecision(3))),
+          min: study.minCellSize,
+          remaining: study.remainingEpsilon,
+        })}
+      </p>
+      ${
+        study.left
+          ? html`<button
+              class="secondary"
+              ?disabled=${this.saving}
+              @click=${() => this.onRejoin(study.id, study.title)}
+            >
+              ${t('studies.rejoin')}
+            </button>`
+          : html`<button class="secondary" ?disabled=${this.saving} @click=${() => this.onLeave(study.id, study.title)}>
+              ${t('studies.leave', { title: study.title })}
+            </button>`
+      }
+    </li>`;
+  }
+
   override render() {
     const view = this.view;
     return html`<h1 tabindex="-1">${t('privacy.title')}</h1>
       <div role="status">${this.message ? html`<p class="success">${this.message}</p>` : nothing}</div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <section class="card" aria-labelledby="studies-heading">
+        <h2 id="studies-heading">${t('studies.heading')}</h2>
+        <p>${t('studies.explain')}</p>
+        ${this.studies.render({
+          pending: () => html`<p role="status">${t('common.loading')}</p>`,
+          error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+          complete: (studies) =>
+            studies.length === 0
+              ? html`<p>${t('studies.none')}</p>`
+              : html`<ul>
+                  ${studies.map((s) => this.renderStudy(s))}
+                </ul>`,
+        })}
+      </section>
       <section class="card" aria-labelledby="consent-heading">
         <h2 id="consent-heading">${t('consent.heading')}</h2>
         ${this.consent.render({
@@ -95,73 +231,12 @@ export class CoopPrivacyPage extends LitElement {
                 @coop-consent-submitted=${this.onConsent}
               ></coop-consent-form>
               <h3>${t('consent.history')}</h3>
-              ${
-                view && view.history.length > 0
-                  ? html`<ul>
-                      ${[...view.history]
-                        .reverse()
-                        .map(
-                          (v) =>
-                            html`<li>
-                              ${t('consent.version', { version: v.version, when: formatDateTime(v.recordedAt) })}
-                            </li>`,
-                        )}
-                    </ul>`
-                  : html`<p>${t('consent.never')}</p>`
-              }`,
+              ${this.renderHistory(view)}`,
         })}
       </section>
       <section class="card" aria-labelledby="guarantee-heading">
         <h2 id="guarantee-heading">${t('guarantee.heading')}</h2>
         <p>${t('guarantee.explain')}</p>
-      </section>
-      <section class="card" aria-labelledby="studies-heading">
-        <h2 id="studies-heading">${t('studies.heading')}</h2>
-        ${this.studies.render({
-          pending: () => html`<p role="status">${t('common.loading')}</p>`,
-          error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
-          complete: (policies) =>
-            policies.length === 0
-              ? html`<p>${t('studies.none')}</p>`
-              : html`<ul>
-                  ${policies.map((p) => {
-                    const left = view?.consent.optedOutPolicies.includes(p.id) ?? false;
-                    return html`<li class="card">
-                      <p><strong>${p.title}</strong> — ${p.purpose}</p>
-                      <p class="muted">
-                        ${p.categories.map((c) => t(`category.${c}` as MessageKey)).join(', ')} ·
-                        ${t('studies.until', { when: formatDateTime(p.validUntil) })}
-                      </p>
-                      <p data-testid="guarantee">
-                        ${t('studies.guarantee', {
-                          epsilon: p.epsilonBudget,
-                          factor: formatNumber(Number(Math.exp(p.epsilonBudget).toPrecision(3))),
-                          min: p.minCellSize,
-                          remaining: p.remainingEpsilon ?? p.epsilonBudget,
-                        })}
-                      </p>
-                      ${
-                        left
-                          ? html`<p>${t('studies.youLeft')}</p>
-                              <button
-                                class="secondary"
-                                ?disabled=${this.saving}
-                                @click=${() => this.onRejoin(p.id, p.title)}
-                              >
-                                ${t('studies.rejoin')}
-                              </button>`
-                          : html`<button
-                              class="secondary"
-                              ?disabled=${this.saving}
-                              @click=${() => this.onLeave(p.id, p.title)}
-                            >
-                              ${t('studies.leave', { title: p.title })}
-                            </button>`
-                      }
-                    </li>`;
-                  })}
-                </ul>`,
-        })}
       </section>
       <coop-connected-apps></coop-connected-apps>
       <section class="card" aria-labelledby="log-heading">

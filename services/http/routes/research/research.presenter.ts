@@ -10,6 +10,7 @@ import type {
   ImpactPreview,
   Insights,
   ListedRequest,
+  MemberStudy,
   ProposalInclusion,
   QueryAnswer,
   RequestProposalState,
@@ -73,6 +74,35 @@ export function presentPolicy(approved: ApprovedPolicy, remainingMicro: number |
     minCellSize: policy.minCellSize,
     epsilonBudget: microToEpsilon(policyBudgetMicro(policy)),
     remainingEpsilon: remainingMicro === null ? null : microToEpsilon(remainingMicro),
+  };
+}
+
+/** Who a study is for, as a member may read it: the researcher's name and organisation, never their account. */
+export interface StudyResearcher {
+  name: string | null;
+  organisation: string | null;
+}
+
+/** One study as a member sees it: who, why, what, until when, at which level, and their own place in it. */
+export function presentMemberStudy(study: MemberStudy, researcher: StudyResearcher) {
+  const { approved } = study;
+  const { policy } = approved;
+  return {
+    id: policy.id,
+    version: policy.version,
+    title: approved.title,
+    researcher: { name: researcher.name, organisation: researcher.organisation },
+    purpose: policy.purpose,
+    level: policy.level,
+    statistics: policy.statistics,
+    period: policy.period,
+    validUntil: policy.validUntil,
+    approvedAt: approved.approvedAt.toISOString(),
+    minCellSize: policy.minCellSize,
+    epsilonBudget: microToEpsilon(policyBudgetMicro(policy)),
+    remainingEpsilon: microToEpsilon(study.remainingMicro),
+    left: study.left,
+    categories: study.categories.map(({ category, included, reason }) => ({ category, included, reason })),
   };
 }
 
@@ -193,7 +223,11 @@ export function presentConsent(view: ConsentView) {
     consent: view.consent,
     version: view.version,
     recordedAt: view.recordedAt ? new Date(view.recordedAt).toISOString() : null,
-    history: view.history.map((v) => ({ version: v.version, recordedAt: new Date(v.recordedAt).toISOString() })),
+    history: view.history.map((v) => ({
+      version: v.version,
+      recordedAt: new Date(v.recordedAt).toISOString(),
+      changes: v.changes,
+    })),
   };
 }
 
