@@ -32,11 +32,13 @@ import {
   type SealedCohort,
   type StoredObservation,
   type StoreResult,
+  type SummaryDocument,
 } from './vault.model.js';
 
 export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMember } from './sealed-cohort.js';
 export { UPLOAD_MEDIA_TYPES, type UploadProblemDetail } from './upload-reader.js';
 export { chunkBinding, sealChunk } from './chunk-codec.js';
+export { sealSummary } from './chunk-summary.js';
 // The export formats, for the HTTP edge that streams them (and the ingest benchmark that writes CSV).
 export {
   CSV_LINE_END,
@@ -58,6 +60,7 @@ export type {
   SealedCohort,
   StoredObservation,
   StoreResult,
+  SummaryDocument,
 } from './vault.model.js';
 export type { ListQuery } from './list-observations.js';
 export type { SeriesQuery } from './observation-series.js';
@@ -146,7 +149,11 @@ export interface Vault {
     period: CohortPeriod,
   ): Promise<Map<string, NormalisedObservation[]>>;
   /** Inserts already sealed chunks and directory versions as they are (bulk seeding of benchmarks only). */
-  seedSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void>;
+  seedSealed(
+    chunks: readonly ChunkDocument[],
+    directories: readonly HeadDocument[],
+    summaries?: readonly SummaryDocument[],
+  ): Promise<void>;
   /** Deletes everything the vault holds of a member (erasure, after the account and its key are gone). */
   eraseMemberData(memberId: string): Promise<void>;
 }
@@ -232,7 +239,7 @@ export function createVault(deps: VaultDeps): Vault {
     cohortRefs: (members, period) => cohortRefs(store, members, period),
     cohortValues: (members, period, components) => cohortValues(store, members, period, components),
     cohortObservations: (members, period) => cohortObservations(store, members, period),
-    seedSealed: (chunks, directories) => store.insertSealed(chunks, directories),
+    seedSealed: (chunks, directories, summaries) => store.insertSealed(chunks, directories, summaries),
     eraseMemberData: (memberId) => eraseMemberData({ store, idempotencyRecords }, memberId),
   };
 }
