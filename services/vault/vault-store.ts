@@ -291,6 +291,12 @@ export class VaultStore {
     return new Map(documents.flatMap((d) => (d ? [[d._id, d] as const] : [])));
   }
 
+  /** The sealed summaries with these chunk ids, by id (ciphertext; the caller opens them with each member's key). */
+  async sealedSummaries(ids: readonly string[]): Promise<Map<string, SummaryDocument>> {
+    const documents = await readByIds(this.summaries, ids, READ_CONCURRENCY);
+    return new Map(documents.flatMap((d) => (d ? [[d._id, d] as const] : [])));
+  }
+
   /** Inserts sealed chunks and directory versions as they are (bulk seeding; uploads use `store`). */
   async insertSealed(
     chunks: readonly ChunkDocument[],

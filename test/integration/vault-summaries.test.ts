@@ -6,6 +6,9 @@ import { observationSeries, type SeriesQuery } from '../../services/vault/observ
 import { computeSeries, type SeriesBucket } from '../../services/vault/series.js';
 import { VaultStore } from '../../services/vault/vault-store.js';
 import { monthOf } from '../../services/vault/chunk-codec.js';
+import { cohortTotals, cohortValues } from '../../services/vault/cohort-reads.js';
+import { findCategory } from '../../policies/observations/catalogue.js';
+import { memberTotalValue, memberValue } from '../../policies/research/privacy.js';
 import { registerAndLogin } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -173,6 +176,66 @@ describe('series from sealed summaries', () => {
         expect(total).toBe(new Set(rows.filter((r) => r.category === category).map((r) => JSON.stringify(r))).size);
       }
     }
+  });
+});
+
+describe('research totals from sealed summaries', () => {
+  it('equal the raw values exactly (count, clamped sum, member value), reading raw only what needs it', async () => {
+    const ids = [await memberWithUploads(11, 4), await memberWithUploads(12, 2), await memberWithUploads(13, 1)];
+    // Out of the plausible range (clamping needs the value): that chunk is read raw, the answer stays the same.
+    const heart = findCategory('heart-rate')!;
+    await app.services.vault.storeObservations(ids[1]!, [
+      {
+        category: 'heart-rate',
+        unit: '/min',
+        value: heart.plausibleRange.max + 50,
+        effectiveAt: '2025-10-21T10:00:00.000Z',
+        source: 'device',
+      },
+    ]);
+    const members = await Promise.all(ids.map(async (id) => ({ id, key: await app.services.vault.memberKey(id) })));
+    const periods = [
+      { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-11-01T00:00:00Z'), aligned: true },
+      { from: new Date('2025-03-28T00:00:00Z'), to: new Date('2025-10-27T00:00:00Z'), aligned: true },
+      { from: new Date('2025-03-28T07:30:00Z'), to: new Date('2025-10-27T16:45:00Z'), aligned: false },
+    ];
+    let summarised = 0;
+    for (const category of CATEGORIES) {
+      const entry = findCategory(category)!;
+      const components = entry.components.length > 0 ? entry.components : [undefined];
+      const asked = components.map((c) => ({ name: c?.name, range: c?.plausibleRange ?? entry.plausibleRange }));
+      for (const period of periods) {
+        const store = new VaultStore(app.connection);
+        let rawRead = 0;
+        const sealedChunks = store.sealedChunks.bind(store);
+        store.sealedChunks = (chunkIds) => {
+          rawRead += chunkIds.length;
+          return sealedChunks(chunkIds);
+        };
+        const scope = { category, from: period.from, to: period.to };
+        const totals = await cohortTotals(store, members, scope, asked);
+        const values = await cohortValues(
+          new VaultStore(app.connection),
+          members,
+          scope,
+          asked.map((a) => a.name),
+        );
+        asked.forEach(({ range }, c) => {
+          expect([...totals[c]!.keys()].sort()).toEqual([...values[c]!.keys()].sort());
+          for (const [memberId, own] of values[c]!) {
+            const total = totals[c]!.get(memberId)!;
+            expect(total.count).toBe(own.length);
+            expect(Object.is(memberTotalValue(total, range), memberValue(own, range))).toBe(true);
+          }
+        });
+        const listed = [...(await store.newestDirectories(members)).values()]
+          .flat()
+          .filter((r) => r.category === category).length;
+        if (period.aligned && category !== 'heart-rate') expect(rawRead).toBe(0);
+        if (rawRead < listed) summarised += 1;
+      }
+    }
+    expect(summarised).toBeGreaterThan(4);
   });
 });
 
