@@ -27,7 +27,10 @@ function memberKeyBinding(memberId: string): Binding {
  * Unwraps members' data keys with the master key (or, during a rotation, the previous one): what a migration that
  * re-seals members' records is given, before the keyring itself is loaded.
  */
-export function memberKeyOpener(masterKey: Buffer, previousMasterKey?: Buffer): (memberId: string, wrapped: Buffer) => Buffer {
+export function memberKeyOpener(
+  masterKey: Buffer,
+  previousMasterKey?: Buffer,
+): (memberId: string, wrapped: Buffer) => Buffer {
   return (memberId, wrapped) => {
     try {
       return open(masterKey, wrapped, memberKeyBinding(memberId));

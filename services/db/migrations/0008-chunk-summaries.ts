@@ -74,7 +74,11 @@ export const chunkSummaries: Migration = {
         const own = mine.filter((c) => c.member === member);
         const opened = own.map((c) => ({
           chunk: c,
-          rows: openChunk(key, { id: c._id, memberId: member, category: c.category, month: c.month }, asBuffer(c.sealed)),
+          rows: openChunk(
+            key,
+            { id: c._id, memberId: member, category: c.category, month: c.month },
+            asBuffer(c.sealed),
+          ),
         }));
         // How many chunks of each category and month hold each row: a repeated row keeps its month raw.
         const holders = new Map<string, number>();
@@ -98,11 +102,13 @@ export const chunkSummaries: Migration = {
         }
       }
       if (documents.length > 0) {
-        await summaries.insertMany(documents, { ordered: false }).catch((error: { code?: number; writeErrors?: { code?: number }[] }) => {
-          // A summary written meanwhile (a re-run, another instance): the same content under the same _id.
-          const codes = error.writeErrors?.map((e) => e.code) ?? [error.code];
-          if (!codes.every((code) => code === 11000)) throw error;
-        });
+        await summaries
+          .insertMany(documents, { ordered: false })
+          .catch((error: { code?: number; writeErrors?: { code?: number }[] }) => {
+            // A summary written meanwhile (a re-run, another instance): the same content under the same _id.
+            const codes = error.writeErrors?.map((e) => e.code) ?? [error.code];
+            if (!codes.every((code) => code === 11000)) throw error;
+          });
         written += documents.length;
       }
       // Past the last chunk of the last whole member.

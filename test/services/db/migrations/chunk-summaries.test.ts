@@ -48,24 +48,34 @@ describe('migration 0008 (chunk-summaries)', () => {
       for (let u = 0; u < 3; u++) {
         await app.services.vault.storeObservations(
           member.id,
-          Array.from({ length: 20 }, (_, k) => hr(50 + ((k * 7 + u + i) % 90) + 0.1, new Date(Date.UTC(2025, 2 + u, 1 + k, 9, 30)).toISOString())),
+          Array.from({ length: 20 }, (_, k) =>
+            hr(50 + ((k * 7 + u + i) % 90) + 0.1, new Date(Date.UTC(2025, 2 + u, 1 + k, 9, 30)).toISOString()),
+          ),
         );
       }
     }
     // As if written before summaries: none left.
     await summaries.deleteMany({ member: { $in: [a.id, b.id] } });
-    // And a past concurrent upload for b: a second chunk of June repeating a row of b's first June chunk.
+    // And a past concurrent upload for b: a second chunk of April repeating a row of b’s first April chunk.
     const key = await app.services.vault.memberKey(b.id);
     const store = new VaultStore(app.connection);
     const head = await store.readHead(b.id, key);
-    const june = head.chunks.find((r) => r.month === '2025-04')!;
-    const repeated = (await store.readListed(b.id, key, [june]))[0]!;
+    const april = head.chunks.find((r) => r.month === '2025-04')!;
+    const repeated = (await store.readListed(b.id, key, [april]))[0]!;
     const id = `${b.id}:${randomBytes(8).toString('hex')}`;
     const meta = { id, memberId: b.id, category: 'heart-rate', month: '2025-04' };
     const { id: _row, ...row } = repeated;
-    await store.chunks.insertOne({ _id: id, member: b.id, category: 'heart-rate', month: '2025-04', sealed: sealChunk(key, meta, [row, hr(61, '2025-04-28T10:00:00.000Z')]) });
+    await store.chunks.insertOne({
+      _id: id,
+      member: b.id,
+      category: 'heart-rate',
+      month: '2025-04',
+      sealed: sealChunk(key, meta, [row, hr(61, '2025-04-28T10:00:00.000Z')]),
+    });
     const { headDocument } = await import('../../../../services/vault/vault-store.js');
-    await store.heads.insertOne(headDocument(b.id, key, head.version + 1, [...head.chunks, { id, category: 'heart-rate', month: '2025-04' }]));
+    await store.heads.insertOne(
+      headDocument(b.id, key, head.version + 1, [...head.chunks, { id, category: 'heart-rate', month: '2025-04' }]),
+    );
     await store.heads.updateOne({ _id: `${b.id}:hint` }, { $set: { version: head.version + 1 } });
 
     await chunkSummaries.up(context());
@@ -73,24 +83,33 @@ describe('migration 0008 (chunk-summaries)', () => {
     // b: March and May summarised; both April chunks share a row, so neither gets one.
     const bSummaries = await summaries.find({ member: b.id }).toArray();
     expect(bSummaries).toHaveLength(2);
-    expect(bSummaries.map((s) => s._id)).not.toContain(june.id);
+    expect(bSummaries.map((s) => s._id)).not.toContain(april.id);
     expect(bSummaries.map((s) => s._id)).not.toContain(id);
 
     // Run again (as after a crash, from no progress): nothing changes.
-    const before = (await summaries.find({ member: { $in: [a.id, b.id] } }).sort({ _id: 1 }).toArray()).map((s) =>
-      Buffer.from(s.sealed.buffer).toString('hex'),
-    );
+    const before = (
+      await summaries
+        .find({ member: { $in: [a.id, b.id] } })
+        .sort({ _id: 1 })
+        .toArray()
+    ).map((s) => Buffer.from(s.sealed.buffer).toString('hex'));
     await chunkSummaries.up(context());
     await chunkSummaries.up(context({ after: '' }));
-    const after = (await summaries.find({ member: { $in: [a.id, b.id] } }).sort({ _id: 1 }).toArray()).map((s) =>
-      Buffer.from(s.sealed.buffer).toString('hex'),
-    );
+    const after = (
+      await summaries
+        .find({ member: { $in: [a.id, b.id] } })
+        .sort({ _id: 1 })
+        .toArray()
+    ).map((s) => Buffer.from(s.sealed.buffer).toString('hex'));
     expect(after).toEqual(before);
 
     // The series reads the summaries, and the repeated row is still counted once.
     for (const member of [a, b]) {
       const memberKey = await app.services.vault.memberKey(member.id);
-      const raw = computeSeries(await new VaultStore(app.connection).read(member.id, memberKey, { category: 'heart-rate' }), 'month');
+      const raw = computeSeries(
+        await new VaultStore(app.connection).read(member.id, memberKey, { category: 'heart-rate' }),
+        'month',
+      );
       const served = await observationSeries(
         { store: new VaultStore(app.connection), dataKeyOf: () => Promise.resolve(memberKey) },
         member.id,
@@ -98,7 +117,10 @@ describe('migration 0008 (chunk-summaries)', () => {
       );
       expect(JSON.stringify(served.points)).toBe(JSON.stringify(raw));
     }
-    const aprilB = computeSeries(await new VaultStore(app.connection).read(b.id, key, { category: 'heart-rate' }), 'month');
+    const aprilB = computeSeries(
+      await new VaultStore(app.connection).read(b.id, key, { category: 'heart-rate' }),
+      'month',
+    );
     expect(aprilB.find((p) => p.start.startsWith('2025-04'))!.count).toBe(21);
   });
 
