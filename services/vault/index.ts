@@ -45,7 +45,7 @@ import {
 
 export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMember } from './sealed-cohort.js';
 export { UPLOAD_MEDIA_TYPES, type UploadProblemDetail } from './upload-reader.js';
-export { chunkBinding, sealChunk } from './chunk-codec.js';
+export { chunkBinding, duplicateKey, openChunk, sealChunk } from './chunk-codec.js';
 export { sealSummary } from './chunk-summary.js';
 // The export formats, for the HTTP edge that streams them (and the ingest benchmark that writes CSV).
 export {

@@ -78,19 +78,22 @@ describe('a database written by Datacoop 0.1.0, after the migrations', () => {
   it('gives every chunk of a living member a sealed summary, and the series from them match the raw path (migration 8)', async () => {
     const db = app.connection.db!;
     const chunks = await db.collection<{ _id: string; member: string }>('vault_chunks').find({}).toArray();
-    const summarised = new Set((await db.collection('vault_summaries').find({}).toArray()).map((s) => s._id));
-    const living = new Set((await db.collection('users').find({}).toArray()).map((u) => u._id as unknown as string));
+    const summarised = new Set(
+      (await db.collection<{ _id: string }>('vault_summaries').find({}).toArray()).map((s) => s._id),
+    );
+    const users = await db.collection<{ _id: string }>('users').find({}).toArray();
+    const living = new Set(users.map((u) => u._id));
     const own = chunks.filter((c) => living.has(c.member));
     expect(own.length).toBeGreaterThan(0);
     // 0.1.0 never raced two uploads into one month here, so no chunk repeats another: every one is summarised.
     for (const chunk of own) expect(summarised.has(chunk._id), chunk._id).toBe(true);
     for (const member of expected.members.slice(0, 3)) {
       const token = await login(member.email);
-      const listed = await listAllObservations(call, token);
-      const category = listed[0].category as string;
+      const listed = (await listAllObservations(call, token)) as unknown as { category: string }[];
+      const category = listed[0]!.category;
       const series = await call('GET', `/api/me/series?category=${category}&bucket=month`, token);
       const count = series.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0);
-      expect(count, member.email).toBe(listed.filter((o: { category: string }) => o.category === category).length);
+      expect(count, member.email).toBe(listed.filter((o) => o.category === category).length);
     }
   });
 

@@ -7,8 +7,7 @@
 // (progress: the last member done). Needs members' keys: the runner's `memberKey`.
 // Deviation from "self-contained": it seals with the vault's codecs (chunk-codec, chunk-summary), whose formats
 // are versioned in their AEAD binding; a change of either format ships its own migration.
-import { duplicateKey, openChunk } from '../../vault/chunk-codec.js';
-import { sealSummary } from '../../vault/chunk-summary.js';
+import { duplicateKey, openChunk, sealSummary } from '../../vault/index.js';
 import type { Migration } from './migration.js';
 
 interface Chunk {

@@ -1,16 +1,16 @@
 // Per-chunk sealed summaries (issue 16 item 2): series answered from them equal the raw path bit for bit; a moved
 // or edited summary is refused; erasure leaves none; chunks without one (older, or raced) are read raw.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
-import { observationSeries, type SeriesQuery } from '../../services/vault/observation-series.js';
-import { computeSeries, type SeriesBucket } from '../../services/vault/series.js';
-import { VaultStore } from '../../services/vault/vault-store.js';
-import { monthOf } from '../../services/vault/chunk-codec.js';
-import { cohortTotals, cohortValues } from '../../services/vault/cohort-reads.js';
-import { findCategory } from '../../policies/observations/catalogue.js';
-import { memberTotalValue, memberValue } from '../../policies/research/privacy.js';
-import { registerAndLogin } from '../helpers/builders.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { NormalisedObservation } from '../../../policies/observations/observation-types.js';
+import { observationSeries, type SeriesQuery } from '../../../services/vault/observation-series.js';
+import { computeSeries, type SeriesBucket } from '../../../services/vault/series.js';
+import { VaultStore } from '../../../services/vault/vault-store.js';
+import { monthOf } from '../../../services/vault/chunk-codec.js';
+import { cohortTotals, cohortValues } from '../../../services/vault/cohort-reads.js';
+import { findCategory } from '../../../policies/observations/catalogue.js';
+import { memberTotalValue, memberValue } from '../../../policies/research/privacy.js';
+import { registerAndLogin } from '../../helpers/builders.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 let app: TestApp;
 beforeAll(async () => {
