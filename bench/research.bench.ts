@@ -24,6 +24,8 @@ import {
   listedChunks,
   monthsOf,
   sealChunk,
+  sealSummary,
+  type SummaryDocument,
 } from '../services/vault/index.js';
 import { insertMembers, issueAccessToken, issueAccessTokens } from '../test/helpers/builders.js';
 import { apiCaller, startBenchService } from './bench-service.js';
@@ -71,6 +73,7 @@ async function main(MEMBERS: number): Promise<number> {
     periodTo.setUTCMonth(periodTo.getUTCMonth() + 1, 1);
     periodTo.setUTCHours(0, 0, 0, 0);
     const chunks: ChunkDocument[] = [];
+    const summaries: SummaryDocument[] = [];
     const heads: ReturnType<typeof headDocument>[] = [];
     const consents: ReturnType<typeof consentDocument>[] = [];
     const consent = { ...DEFAULT_CONSENT, categories: { 'heart-rate': 'aggregate' as const } };
@@ -100,12 +103,16 @@ async function main(MEMBERS: number): Promise<number> {
           month,
           sealed: sealChunk(key, meta, observations),
         });
+        const summary = sealSummary(key, meta, observations);
+        summaries.push({ _id: id, member: member.id, category: 'heart-rate', month, sealed: summary });
         refs.push({ id, category: 'heart-rate', month });
       }
       heads.push(headDocument(member.id, key, 1, refs));
       consents.push(consentDocument(member.id, key, 1, consent, new Date(Date.now() - DAY)));
     });
-    for (let i = 0; i < chunks.length; i += 1_000) await services.vault.seedSealed(chunks.slice(i, i + 1_000), []);
+    for (let i = 0; i < chunks.length; i += 1_000) {
+      await services.vault.seedSealed(chunks.slice(i, i + 1_000), [], summaries.slice(i, i + 1_000));
+    }
     for (let i = 0; i < heads.length; i += 1_000) {
       await services.vault.seedSealed([], heads.slice(i, i + 1_000));
       await services.research.seedConsentDocuments(consents.slice(i, i + 1_000));

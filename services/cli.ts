@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
 import type { Connection } from 'mongoose';
 import { createServices, type Services } from './container.js';
-import { MasterKeyMismatch } from './crypto/keyring.js';
+import { MasterKeyMismatch, memberKeyOpener } from './crypto/keyring.js';
 import { loadMasterKey, MasterKeyError } from './crypto/master-key.js';
 import { rotateMasterKey } from './crypto/master-key-rotation.js';
 import { backupEmbeddedDatabase, BackupInvalid } from './db/backup.js';
@@ -82,7 +82,10 @@ async function withServices<T>(
   const database = await openDatabase(config, () => {});
   try {
     // Every command works on a database in the format of this code, as the service does.
-    await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => console.error(message) });
+    await runMigrations(database.connection.db!, MIGRATIONS, {
+      log: (message) => console.error(message),
+      memberKey: memberKeyOpener(masterKey),
+    });
     const services = await createServices(database.connection, masterKey, config);
     try {
       return await run(services, database.connection);
@@ -316,10 +319,14 @@ async function verifyDataCommand(): Promise<number> {
 
 async function migrate(): Promise<number> {
   const config = loadConfig();
+  const masterKey = loadMasterKey(config.masterKey, (message) => console.error(message));
   const database = await openDatabase(config, () => {});
   let report: MigrationReport;
   try {
-    report = await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => console.error(message) });
+    report = await runMigrations(database.connection.db!, MIGRATIONS, {
+      log: (message) => console.error(message),
+      memberKey: memberKeyOpener(masterKey),
+    });
   } finally {
     await database.close();
   }

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServices } from './container.js';
 import { AuditKeyError, scheduleAuditCheckpoints } from './audit/index.js';
 import { loadMasterKey, MasterKeyError } from './crypto/master-key.js';
-import { MasterKeyMismatch } from './crypto/keyring.js';
+import { MasterKeyMismatch, memberKeyOpener } from './crypto/keyring.js';
 import { isDatabaseUnavailable } from './db/connection.js';
 import { openDatabase } from './db/database.js';
 import { EmbeddedDatabaseUnavailable } from './db/ferretdb-launcher.js';
@@ -32,7 +32,11 @@ async function main(): Promise<void> {
     'database connected',
   );
   // Before anything reads or writes the data: another instance starting at the same time waits for our migrations.
-  const migrated = await runMigrations(database.connection.db!, MIGRATIONS, { log: (message) => log.info(message) });
+  const previousMasterKey = config.previousMasterKey && loadMasterKey(config.previousMasterKey, () => {});
+  const migrated = await runMigrations(database.connection.db!, MIGRATIONS, {
+    log: (message) => log.info(message),
+    memberKey: memberKeyOpener(masterKey, previousMasterKey || undefined),
+  });
   log.info({ schemaVersion: migrated.schemaVersion, applied: migrated.applied }, 'database schema is current');
   const services = await createServices(database.connection, masterKey, config);
   const now = () => new Date();

@@ -4,6 +4,7 @@
 import { randomFillSync } from 'node:crypto';
 import { MICRO_PER_EPSILON, type Statistic } from './access-policy.js';
 import type { PlausibleRange } from '../observations/catalogue.js';
+import { addExact, roundedSum } from '../arithmetic/exact-sum.js';
 import { dimensionValues, type GroupByDimension, type GroupValues } from './group-by.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -150,15 +151,28 @@ export function clampToRange(value: number, range: PlausibleRange): number {
 
 // One member's contribution: the mean of their clamped values in the period (undefined when they have
 // none), so that a member with 200 observations weighs no more than a member with one.
+// The sum is exact (policies/arithmetic/exact-sum.ts): the same from raw values as from the vault's per-day
+// summaries (memberTotalValue), whatever the order.
 export function memberValue(values: readonly number[], range: PlausibleRange): number | undefined {
-  let sum = 0;
+  const partials: number[] = [];
   let n = 0;
   for (const value of values) {
     if (!Number.isFinite(value)) continue;
-    sum += clampToRange(value, range);
+    addExact(partials, clampToRange(value, range));
     n += 1;
   }
-  return n === 0 ? undefined : clampToRange(sum / n, range);
+  return memberTotalValue({ count: n, sum: roundedSum(partials) }, range);
+}
+
+/** A member's count of values and the exactly rounded sum of their clamped values (from summaries or raw). */
+export interface MemberTotal {
+  readonly count: number;
+  readonly sum: number;
+}
+
+// One member's contribution from their total: the same as memberValue of the values it was summed from.
+export function memberTotalValue(total: MemberTotal, range: PlausibleRange): number | undefined {
+  return total.count === 0 ? undefined : clampToRange(total.sum / total.count, range);
 }
 // ---------------------------------------------------------------------------------------------------------
 // How far a noisy value may be from the truth
@@ -187,7 +201,9 @@ export interface MemberSeries {
   /** Used only to make sure nobody is counted twice; never released. */
   readonly memberId: string;
   readonly groups: GroupValues;
-  readonly values: readonly number[];
+  /** The member's values, or (`total`) their count and clamped sum already computed. */
+  readonly values?: readonly number[];
+  readonly total?: MemberTotal;
 }
 
 export interface ReleaseInput {
@@ -285,7 +301,7 @@ export function releaseAggregate(input: ReleaseInput): Release {
   for (const member of input.members) {
     if (seen.has(member.memberId)) throw new Error('releaseAggregate: a member is listed twice');
     seen.add(member.memberId);
-    const value = memberValue(member.values, range);
+    const value = member.total ? memberTotalValue(member.total, range) : memberValue(member.values ?? [], range);
     if (value === undefined) continue;
     let index = 0;
     groupBy.forEach((dimension, j) => {

@@ -23,6 +23,24 @@ function memberKeyBinding(memberId: string): Binding {
   return { collection: 'users', recordId: memberId, memberId, schemaVersion: 1 };
 }
 
+/**
+ * Unwraps members' data keys with the master key (or, during a rotation, the previous one): what a migration that
+ * re-seals members' records is given, before the keyring itself is loaded.
+ */
+export function memberKeyOpener(
+  masterKey: Buffer,
+  previousMasterKey?: Buffer,
+): (memberId: string, wrapped: Buffer) => Buffer {
+  return (memberId, wrapped) => {
+    try {
+      return open(masterKey, wrapped, memberKeyBinding(memberId));
+    } catch (error) {
+      if (!(error instanceof DecryptionFailed) || !previousMasterKey) throw error;
+      return open(previousMasterKey, wrapped, memberKeyBinding(memberId));
+    }
+  };
+}
+
 /** Everything that needs the master key goes through this object; the master key itself never leaves it. */
 export interface Keyring {
   /** Keyed hash for equality look-ups of personal values (e-mail, IP) without storing them. */

@@ -5,7 +5,8 @@
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import type { ConsentHistory } from '../../policies/research/consent.js';
 import type { DirectoryMember, MemberDirectory } from '../members/index.js';
-import type { ChunkRef, Vault } from '../vault/index.js';
+import type { PlausibleRange } from '../../policies/observations/catalogue.js';
+import type { ChunkRef, CohortTotal, Vault } from '../vault/index.js';
 import { type ConsentStore, openVersions } from './consent-store.js';
 
 /** A member as research sees them before any data is read: key and consent history, nothing else. */
@@ -28,7 +29,7 @@ export interface CohortReadScope {
 export interface CohortDeps {
   members: Pick<MemberDirectory, 'activeMembers'>;
   consents: Pick<ConsentStore, 'allDocuments'>;
-  vault: Pick<Vault, 'cohortRefs' | 'cohortValues' | 'cohortObservations'>;
+  vault: Pick<Vault, 'cohortRefs' | 'cohortValues' | 'cohortTotals' | 'cohortObservations'>;
 }
 
 /** Members with keys and consent histories, read in parallel; no vault data. */
@@ -59,6 +60,16 @@ export function valuesIn(
   components: readonly (string | undefined)[],
 ): Promise<Map<string, number[]>[]> {
   return deps.vault.cohortValues(members, scope, components);
+}
+
+/** Each of `members`' count and clamped sum per component (with its range): from sealed summaries where they answer. */
+export function totalsIn(
+  deps: CohortDeps,
+  members: readonly CohortMember[],
+  scope: CohortReadScope,
+  components: readonly { name: string | undefined; range: PlausibleRange }[],
+): Promise<Map<string, CohortTotal>[]> {
+  return deps.vault.cohortTotals(members, scope, components);
 }
 
 /** Each of `members`' observations in the scope (the pseudonymised export), reading only their chunks. */

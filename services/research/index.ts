@@ -64,7 +64,7 @@ export interface ResearchDeps {
   keyring: Keyring;
   audit: ResearchAudit;
   assembly: Assembly;
-  vault: Pick<Vault, 'cohortRefs' | 'cohortValues' | 'cohortObservations' | 'observationsOf'>;
+  vault: Pick<Vault, 'cohortRefs' | 'cohortValues' | 'cohortTotals' | 'cohortObservations' | 'observationsOf'>;
   members: MemberDirectory;
   options?: Partial<ResearchOptions>;
   /** Noise source; the operating system's CSPRNG unless a test injects one. */

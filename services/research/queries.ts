@@ -24,7 +24,7 @@ import {
 import type { Actor } from '../auth/index.js';
 import type { MemberDirectory } from '../members/index.js';
 import type { ApprovedPolicies } from './approved-policies.js';
-import { type CohortDeps, readCohort, valuesIn } from './cohort.js';
+import { type CohortDeps, readCohort, totalsIn } from './cohort.js';
 import { appendOrFail, auditDecision, decideRequest, denyFrom, refusal, type ResearchAudit } from './decision-gate.js';
 import type { EpsilonLedger } from './epsilon-ledger.js';
 import type { QueryThrottle } from './query-throttle.js';
@@ -117,22 +117,24 @@ export async function query(deps: QueryDeps, actor: Actor, input: QueryInput, no
   const contributors = new Set<string>();
   const groups = new Map<string, ReturnType<typeof groupValuesOf>>();
   const results: QueryAnswer['results'] = [];
-  const valuesPerComponent = await valuesIn(
+  // Every statistic takes one value per member (their clamped mean): counts and exact sums are enough, read from
+  // the chunks' sealed summaries where they answer (vault/cohort-reads.ts `cohortTotals`).
+  const totalsPerComponent = await totalsIn(
     deps.cohort,
     included,
     scope,
-    components.map((c) => c?.name),
+    components.map((c) => ({ name: c?.name, range: c?.plausibleRange ?? category.plausibleRange })),
   );
   for (const [c, component] of components.entries()) {
-    const values = valuesPerComponent[c]!;
+    const totals = totalsPerComponent[c]!;
     const series: MemberSeries[] = [];
     for (const member of included) {
-      const own = values.get(member.id);
+      const own = totals.get(member.id);
       if (!own) continue;
       contributors.add(member.id);
       let group = groups.get(member.id);
       if (!group) groups.set(member.id, (group = groupValuesOf(deps.members.researchProfileOf(member), now)));
-      series.push({ memberId: member.id, groups: group, values: own });
+      series.push({ memberId: member.id, groups: group, total: own });
     }
     const release = releaseAggregate({
       statistic,

@@ -7,6 +7,7 @@
 // loads the member's data key (`Vault.memberKey`, 404 once the account is erased), so a cached chunk is only ever
 // served to the living owner; erasure in this process also drops the member's entries. Nothing here is written
 // anywhere: plaintext stays in this process's memory, bounded by a row budget (least recently used out first).
+import type { DaySummary } from './chunk-summary.js';
 import type { SeriesPoint } from './series.js';
 import type { Head, StoredObservation } from './vault.model.js';
 
@@ -17,8 +18,17 @@ import type { Head, StoredObservation } from './vault.model.js';
 export const DEFAULT_CACHED_ROWS = 50_000;
 /** Directories kept at most (a few kB each). */
 export const DEFAULT_CACHED_HEADS = 2_000;
+/** Day summaries kept at most (a few hundred bytes each: about 10 MB; a month of one category is ≤ 31). */
+export const DEFAULT_CACHED_SUMMARY_DAYS = 30_000;
 /** Series points kept at most (≈ 150 bytes each: about 8 MB; a year of daily points is 365). */
 export const DEFAULT_CACHED_SERIES_POINTS = 50_000;
+
+interface CachedSummary {
+  memberId: string;
+  category: string;
+  month: string;
+  days: readonly DaySummary[];
+}
 
 interface CachedChunk {
   memberId: string;
@@ -79,12 +89,17 @@ class Lru<V> {
 export class VaultReadCache {
   private readonly chunks: Lru<CachedChunk>;
   private readonly heads: Lru<Head>;
+  /** Opened chunk summaries (immutable, by chunk id), weighed by their days. */
+  private readonly summaries: Lru<CachedSummary>;
   /** Computed series by member and content tag (content-tag.ts: member, directory version and query). */
   private readonly seriesAnswers: Lru<readonly SeriesPoint[]>;
 
-  constructor(options: { maxRows?: number; maxHeads?: number; maxSeriesPoints?: number } = {}) {
+  constructor(
+    options: { maxRows?: number; maxHeads?: number; maxSeriesPoints?: number; maxSummaryDays?: number } = {},
+  ) {
     this.chunks = new Lru(options.maxRows ?? DEFAULT_CACHED_ROWS, (c) => Math.max(1, c.rows.length));
     this.heads = new Lru(options.maxHeads ?? DEFAULT_CACHED_HEADS, () => 1);
+    this.summaries = new Lru(options.maxSummaryDays ?? DEFAULT_CACHED_SUMMARY_DAYS, (s) => Math.max(1, s.days.length));
     this.seriesAnswers = new Lru(options.maxSeriesPoints ?? DEFAULT_CACHED_SERIES_POINTS, (p) => Math.max(1, p.length));
   }
 
@@ -110,6 +125,19 @@ export class VaultReadCache {
     this.chunks.set(id, { memberId, category, month, rows: Object.freeze(rows) });
   }
 
+  /** The opened summary of a chunk, if this process read it before for the same member, category and month. */
+  summary(id: string, memberId: string, category: string, month: string): readonly DaySummary[] | undefined {
+    const cached = this.summaries.get(id);
+    if (!cached || cached.memberId !== memberId || cached.category !== category || cached.month !== month) {
+      return undefined;
+    }
+    return cached.days;
+  }
+
+  rememberSummary(id: string, memberId: string, category: string, month: string, days: DaySummary[]): void {
+    this.summaries.set(id, { memberId, category, month, days: Object.freeze(days) });
+  }
+
   /** The newest directory this process has seen for the member (the caller checks that no newer version exists). */
   head(memberId: string): Head | undefined {
     return this.heads.get(memberId);
@@ -124,10 +152,16 @@ export class VaultReadCache {
   forgetMember(memberId: string): void {
     this.heads.delete(memberId);
     this.chunks.deleteWhere((id) => id.startsWith(`${memberId}:`));
+    this.summaries.deleteWhere((id) => id.startsWith(`${memberId}:`));
     this.seriesAnswers.deleteWhere((key) => key.startsWith(`${memberId}|`));
   }
 
-  get sizes(): { chunks: number; heads: number; series: number } {
-    return { chunks: this.chunks.size, heads: this.heads.size, series: this.seriesAnswers.size };
+  get sizes(): { chunks: number; heads: number; series: number; summaries: number } {
+    return {
+      chunks: this.chunks.size,
+      heads: this.heads.size,
+      series: this.seriesAnswers.size,
+      summaries: this.summaries.size,
+    };
   }
 }

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { Connection } from 'mongoose';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
+import type { PlausibleRange } from '../../policies/observations/catalogue.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { exportObservations } from './export-observations.js';
 import { eraseMemberData } from './erase-member-data.js';
@@ -10,7 +11,14 @@ import { listObservations, type ListQuery } from './list-observations.js';
 import { observationSeries, type SeriesQuery } from './observation-series.js';
 import type { SeriesPoint } from './series.js';
 import { UploadIdempotency } from './upload-idempotency.js';
-import { cohortObservations, cohortRefs, cohortValues, type CohortPeriod } from './cohort-reads.js';
+import {
+  cohortObservations,
+  cohortRefs,
+  cohortTotals,
+  cohortValues,
+  type CohortPeriod,
+  type CohortTotal,
+} from './cohort-reads.js';
 import { importObservations, type ImportOptions, type ImportResult } from './imports/import-observations.js';
 import { sweepStaleSpools } from './imports/import-spool.js';
 import { runImport, type ImportTally } from './imports/import-run.js';
@@ -32,11 +40,13 @@ import {
   type SealedCohort,
   type StoredObservation,
   type StoreResult,
+  type SummaryDocument,
 } from './vault.model.js';
 
 export { decryptValues, listedChunks, monthsOf, openSealedChunk, type KeyedMember } from './sealed-cohort.js';
 export { UPLOAD_MEDIA_TYPES, type UploadProblemDetail } from './upload-reader.js';
-export { chunkBinding, sealChunk } from './chunk-codec.js';
+export { chunkBinding, duplicateKey, openChunk, sealChunk } from './chunk-codec.js';
+export { sealSummary } from './chunk-summary.js';
 // The export formats, for the HTTP edge that streams them (and the ingest benchmark that writes CSV).
 export {
   CSV_LINE_END,
@@ -58,12 +68,13 @@ export type {
   SealedCohort,
   StoredObservation,
   StoreResult,
+  SummaryDocument,
 } from './vault.model.js';
 export type { ListQuery } from './list-observations.js';
 export type { SeriesQuery } from './observation-series.js';
 export type { SeriesBucket, SeriesPoint } from './series.js';
 export type { UploadBody, UploadResult } from './upload-observations.js';
-export type { CohortPeriod } from './cohort-reads.js';
+export type { CohortPeriod, CohortTotal } from './cohort-reads.js';
 export type { CsvDialect } from './formats/csv-observations.js';
 export { isTimeZone } from './formats/local-dates.js';
 export { IMPORT_FORMATS, type ImportFormat } from './imports/import-sources.js';
@@ -140,13 +151,23 @@ export interface Vault {
     period: CohortPeriod,
     components: readonly (string | undefined)[],
   ): Promise<Map<string, number[]>[]>;
+  /** These members' counts and clamped sums per component, from sealed summaries where they answer (research). */
+  cohortTotals(
+    members: readonly KeyedMember[],
+    period: CohortPeriod,
+    components: readonly { name: string | undefined; range: PlausibleRange }[],
+  ): Promise<Map<string, CohortTotal>[]>;
   /** These members' observations in a category and period (the pseudonymised export), read and opened by batch. */
   cohortObservations(
     members: readonly KeyedMember[],
     period: CohortPeriod,
   ): Promise<Map<string, NormalisedObservation[]>>;
   /** Inserts already sealed chunks and directory versions as they are (bulk seeding of benchmarks only). */
-  seedSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void>;
+  seedSealed(
+    chunks: readonly ChunkDocument[],
+    directories: readonly HeadDocument[],
+    summaries?: readonly SummaryDocument[],
+  ): Promise<void>;
   /** Deletes everything the vault holds of a member (erasure, after the account and its key are gone). */
   eraseMemberData(memberId: string): Promise<void>;
 }
@@ -231,8 +252,9 @@ export function createVault(deps: VaultDeps): Vault {
     sealedCohort: (scope) => store.sealedCohort(scope),
     cohortRefs: (members, period) => cohortRefs(store, members, period),
     cohortValues: (members, period, components) => cohortValues(store, members, period, components),
+    cohortTotals: (members, period, components) => cohortTotals(store, members, period, components),
     cohortObservations: (members, period) => cohortObservations(store, members, period),
-    seedSealed: (chunks, directories) => store.insertSealed(chunks, directories),
+    seedSealed: (chunks, directories, summaries) => store.insertSealed(chunks, directories, summaries),
     eraseMemberData: (memberId) => eraseMemberData({ store, idempotencyRecords }, memberId),
   };
 }

@@ -2,9 +2,11 @@
 import { findCategory } from '../../policies/observations/catalogue.js';
 import { InvalidRequest } from '../errors.js';
 import { monthOf } from './chunk-codec.js';
+import { DAY_MS, type DaySummary } from './chunk-summary.js';
 import { contentTag } from './content-tag.js';
 import { computeSeries, type SeriesBucket, type SeriesPoint } from './series.js';
-import type { VaultStore } from './vault-store.js';
+import { filterRefs, type VaultStore } from './vault-store.js';
+import type { ChunkRef } from './vault.model.js';
 
 export interface SeriesQuery {
   category: string;
@@ -36,22 +38,62 @@ export async function observationSeries(
   const tag = contentTag(memberId, head.version, { ...query });
   const remembered = deps.store.cache.series(memberId, tag);
   if (remembered) return { unit: category.unit, points: remembered, tag };
-  const rows = await deps.store.read(
-    memberId,
-    key,
-    {
-      category: category.code,
-      fromMonth: query.from && monthOf(query.from.toISOString()),
-      toMonth: query.to && monthOf(query.to.toISOString()),
-    },
-    head,
-  );
+  const refs = filterRefs(head.chunks, {
+    category: category.code,
+    fromMonth: query.from && monthOf(query.from.toISOString()),
+    toMonth: query.to && monthOf(query.to.toISOString()),
+  });
+  const fromMs = query.from?.getTime() ?? -Infinity;
+  const toMs = query.to?.getTime() ?? Infinity; // inclusive, as `to` always was here
+  const { days, rawRefs } = planSeries(refs, await deps.store.readSummaries(memberId, key, refs), fromMs, toMs);
+  const rows = rawRefs.length === 0 ? [] : await deps.store.readListed(memberId, key, rawRefs);
   const fromIso = query.from?.toISOString();
   const toIso = query.to?.toISOString();
   const inRange = rows.filter(
     (row) => (fromIso === undefined || row.effectiveAt >= fromIso) && (toIso === undefined || row.effectiveAt <= toIso),
   );
-  const points = computeSeries(inRange, query.bucket);
+  const points = computeSeries(inRange, query.bucket, days);
   deps.store.cache.rememberSeries(memberId, tag, points);
   return { unit: category.unit, points, tag };
+}
+
+/**
+ * Which days a series takes from summaries and which chunks it reads raw. A month (the chunks of one category and
+ * month) is answered from summaries only when every chunk of it has one and none of its days is cut by `from` or
+ * `to` (a cut day needs the times of its rows); otherwise its chunks are read raw, deduplicated as always.
+ */
+export function planSeries(
+  refs: readonly ChunkRef[],
+  summaries: readonly (readonly DaySummary[] | undefined)[],
+  fromMs: number,
+  toMs: number,
+): { days: DaySummary[]; rawRefs: ChunkRef[] } {
+  const months = new Map<string, number[]>();
+  refs.forEach((ref, i) => months.set(ref.month, [...(months.get(ref.month) ?? []), i]));
+  const days: DaySummary[] = [];
+  const rawRefs: ChunkRef[] = [];
+  for (const indexes of months.values()) {
+    const inside: DaySummary[] = [];
+    let usable = true;
+    for (const i of indexes) {
+      const summary = summaries[i];
+      if (!summary) {
+        usable = false;
+        break;
+      }
+      for (const day of summary) {
+        const last = day.day + DAY_MS - 1;
+        if (last < fromMs || day.day > toMs) continue;
+        if (day.day < fromMs || last > toMs) {
+          usable = false;
+          break;
+        }
+        inside.push(day);
+      }
+      if (!usable) break;
+    }
+    if (usable) days.push(...inside);
+    else for (const i of indexes) rawRefs.push(refs[i]!);
+  }
+  return { days, rawRefs };
 }

@@ -1,6 +1,10 @@
 // Time series for charts: observations grouped into UTC days, ISO weeks (from Monday) or months, with count,
-// mean, min and max per bucket — per component for blood pressure. Pure: no I/O.
+// mean, min and max per bucket — per component for blood pressure. Pure: no I/O. A bucket's days come either from
+// raw observations or from a chunk's sealed day summaries (chunk-summary.ts); sums are exact (exact-sum.ts), so both
+// give the same bits.
+import { addExact, mergeExact, roundedSum } from '../../policies/arithmetic/exact-sum.js';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
+import type { DaySummary, ValueStats } from './chunk-summary.js';
 
 export type SeriesBucket = 'day' | 'week' | 'month';
 
@@ -32,17 +36,23 @@ export function bucketStart(instant: Date, bucket: SeriesBucket): Date {
 
 class Accumulator {
   count = 0;
-  sum = 0;
+  readonly partials: number[] = [];
   min = Infinity;
   max = -Infinity;
   add(value: number): void {
     this.count += 1;
-    this.sum += value;
+    addExact(this.partials, value);
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
   }
+  merge(stats: ValueStats): void {
+    this.count += stats.count;
+    mergeExact(this.partials, stats.partials);
+    if (stats.min < this.min) this.min = stats.min;
+    if (stats.max > this.max) this.max = stats.max;
+  }
   result(): Statistics {
-    return { count: this.count, mean: round(this.sum / this.count), min: this.min, max: this.max };
+    return { count: this.count, mean: round(roundedSum(this.partials) / this.count), min: this.min, max: this.max };
   }
 }
 
@@ -70,8 +80,15 @@ function utcDayNumber(at: string): number {
 }
 const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
-/** Groups time-ordered or unordered observations of one category into buckets, oldest first. */
-export function computeSeries(observations: readonly NormalisedObservation[], bucket: SeriesBucket): SeriesPoint[] {
+/**
+ * Groups time-ordered or unordered observations of one category, and whole UTC days already summarised (none of
+ * them also among the observations), into buckets, oldest first.
+ */
+export function computeSeries(
+  observations: readonly NormalisedObservation[],
+  bucket: SeriesBucket,
+  days: readonly DaySummary[] = [],
+): SeriesPoint[] {
   const buckets = new Map<number, Bucket>();
   // Every observation of a UTC day falls in the same bucket: each day is parsed once, and a run of observations
   // of the same day (the usual, time-ordered case) finds its bucket without a lookup.
@@ -99,6 +116,18 @@ export function computeSeries(observations: readonly NormalisedObservation[], bu
         if (!accumulator) entry.components.set(name, (accumulator = new Accumulator()));
         accumulator.add(value);
       }
+    }
+  }
+  for (const day of days) {
+    const start = bucketStart(new Date(day.day), bucket).getTime();
+    let target = buckets.get(start);
+    if (!target) buckets.set(start, (target = { count: 0, value: new Accumulator(), components: new Map() }));
+    target.count += day.count;
+    if (day.value) target.value.merge(day.value);
+    for (const [name, stats] of Object.entries(day.components ?? {})) {
+      let accumulator = target.components.get(name);
+      if (!accumulator) target.components.set(name, (accumulator = new Accumulator()));
+      accumulator.merge(stats);
     }
   }
   return [...buckets.entries()]

@@ -14,9 +14,11 @@ import { readByCategoryAndMonths, readByIds, readEverything } from '../db/docume
 import { AppError } from '../errors.js';
 import { VaultReadCache } from './chunk-cache.js';
 import { duplicateKey, monthOf, openChunk, sealChunk, type ChunkMeta } from './chunk-codec.js';
+import { openSummary, sealSummary, type DaySummary } from './chunk-summary.js';
 import {
   CHUNK_COLLECTION,
   HEAD_COLLECTION,
+  SUMMARY_COLLECTION,
   type ChunkDocument,
   type ChunkFilter,
   type ChunkRef,
@@ -27,6 +29,7 @@ import {
   type SealedCohort,
   type StoredObservation,
   type StoreResult,
+  type SummaryDocument,
 } from './vault.model.js';
 
 const HEAD_SCHEMA_VERSION = 1;
@@ -65,12 +68,15 @@ export function headDocument(memberId: string, key: Buffer, version: number, chu
 export class VaultStore {
   readonly chunks: mongo.Collection<ChunkDocument>;
   readonly heads: mongo.Collection<HeadDocument>;
+  /** Sealed per-day statistics of each chunk, under the chunk's `_id` (chunk-summary.ts). */
+  readonly summaries: mongo.Collection<SummaryDocument>;
   /** Opened chunks and newest directories this process has read (see chunk-cache.ts for why it is safe). */
   readonly cache: VaultReadCache;
 
   constructor(connection: Connection, cache = new VaultReadCache()) {
     this.chunks = connection.collection<ChunkDocument>(CHUNK_COLLECTION);
     this.heads = connection.collection<HeadDocument>(HEAD_COLLECTION);
+    this.summaries = connection.collection<SummaryDocument>(SUMMARY_COLLECTION);
     this.cache = cache;
   }
 
@@ -91,6 +97,7 @@ export class VaultStore {
 
     const added: ChunkRef[] = [];
     const documents: ChunkDocument[] = [];
+    const summaries: SummaryDocument[] = [];
     let stored = 0;
     for (const [group, members] of groups) {
       const fresh = members.filter((observation) => !existing.has(duplicateKey(observation)));
@@ -99,11 +106,14 @@ export class VaultStore {
       const meta: ChunkMeta = { id: `${memberId}:${randomBytes(8).toString('hex')}`, memberId, category, month };
       fresh.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
       documents.push({ _id: meta.id, member: memberId, category, month, sealed: sealChunk(key, meta, fresh) });
+      summaries.push({ _id: meta.id, member: memberId, category, month, sealed: sealSummary(key, meta, fresh) });
       added.push({ id: meta.id, category, month });
       stored += fresh.length;
     }
     if (documents.length > 0) {
       await this.chunks.insertMany(documents, { ordered: false });
+      // Before the commit: a listed chunk either has its summary or none (then it is read raw), never a late one.
+      await this.summaries.insertMany(summaries, { ordered: false });
       await this.commit(memberId, key, head, added);
     }
     return { received: observations.length, stored, duplicates: observations.length - stored };
@@ -112,12 +122,11 @@ export class VaultStore {
   /** The member's observations in the chunks matching `filter`, duplicates removed, in time order. */
   async read(memberId: string, key: Buffer, filter: ChunkFilter = {}, head?: Head): Promise<StoredObservation[]> {
     const current = head ?? (await this.readHead(memberId, key));
-    const refs = current.chunks.filter(
-      (ref) =>
-        (filter.category === undefined || ref.category === filter.category) &&
-        (filter.fromMonth === undefined || ref.month >= filter.fromMonth) &&
-        (filter.toMonth === undefined || ref.month <= filter.toMonth),
-    );
+    return this.readListed(memberId, key, filterRefs(current.chunks, filter));
+  }
+
+  /** The observations of these listed chunks, duplicates removed, in time order. */
+  async readListed(memberId: string, key: Buffer, refs: readonly ChunkRef[]): Promise<StoredObservation[]> {
     const opened = await this.openChunks(memberId, key, refs);
     // A chunk holds no duplicates (an upload removes them before sealing) and a duplicate shares its category and
     // month with the original, so only chunks of the same category and month can repeat each other: the
@@ -238,15 +247,64 @@ export class VaultStore {
     return result;
   }
 
+  /**
+   * The opened summary of each ref (same order), from this process's cache or the database; undefined for a chunk
+   * without one (written before summaries, or whose upload raced another: read it raw) and for one that does not
+   * open or does not match its directory entry (moved or altered: refused, never used — the raw chunk answers).
+   */
+  async readSummaries(
+    memberId: string,
+    key: Buffer,
+    refs: readonly ChunkRef[],
+  ): Promise<(readonly DaySummary[] | undefined)[]> {
+    const result: (readonly DaySummary[] | undefined)[] = new Array(refs.length).fill(undefined);
+    const missing: number[] = [];
+    refs.forEach((ref, i) => {
+      const cached = this.cache.summary(ref.id, memberId, ref.category, ref.month);
+      if (cached) result[i] = cached;
+      else missing.push(i);
+    });
+    const documents = await readByIds(
+      this.summaries,
+      missing.map((i) => refs[i]!.id),
+      READ_CONCURRENCY,
+    );
+    missing.forEach((i, j) => {
+      const ref = refs[i]!;
+      const document = documents[j];
+      if (!document || document.member !== memberId) return;
+      const meta: ChunkMeta = { id: ref.id, memberId, category: ref.category, month: ref.month };
+      try {
+        const days = openSummary(key, meta, toBuffer(document.sealed));
+        this.cache.rememberSummary(ref.id, memberId, ref.category, ref.month, days);
+        result[i] = days;
+      } catch {
+        // DecryptionFailed (or unreadable plaintext): not this chunk's summary. Refused; the raw chunk is read.
+      }
+    });
+    return result;
+  }
+
   /** The sealed chunks with these ids, by id (ciphertext; the caller opens them with each member's key). */
   async sealedChunks(ids: readonly string[]): Promise<Map<string, ChunkDocument>> {
     const documents = await readByIds(this.chunks, ids, READ_CONCURRENCY);
     return new Map(documents.flatMap((d) => (d ? [[d._id, d] as const] : [])));
   }
 
+  /** The sealed summaries with these chunk ids, by id (ciphertext; the caller opens them with each member's key). */
+  async sealedSummaries(ids: readonly string[]): Promise<Map<string, SummaryDocument>> {
+    const documents = await readByIds(this.summaries, ids, READ_CONCURRENCY);
+    return new Map(documents.flatMap((d) => (d ? [[d._id, d] as const] : [])));
+  }
+
   /** Inserts sealed chunks and directory versions as they are (bulk seeding; uploads use `store`). */
-  async insertSealed(chunks: readonly ChunkDocument[], directories: readonly HeadDocument[]): Promise<void> {
+  async insertSealed(
+    chunks: readonly ChunkDocument[],
+    directories: readonly HeadDocument[],
+    summaries: readonly SummaryDocument[] = [],
+  ): Promise<void> {
     if (chunks.length > 0) await this.chunks.insertMany([...chunks]);
+    if (summaries.length > 0) await this.summaries.insertMany([...summaries]);
     if (directories.length > 0) await this.heads.insertMany([...directories]);
   }
 
@@ -256,12 +314,25 @@ export class VaultStore {
     // Pruned directory versions carry no member field: match every head of the member by its `_id` prefix.
     const ownHeads = new RegExp(`^${memberId.replace(/[^A-Za-z0-9-]/g, '')}:`);
     this.cache.forgetMember(memberId);
-    await Promise.all([this.chunks.deleteMany({ member: memberId }), this.heads.deleteMany({ _id: ownHeads })]);
+    await Promise.all([
+      this.chunks.deleteMany({ member: memberId }),
+      this.summaries.deleteMany({ member: memberId }),
+      this.heads.deleteMany({ _id: ownHeads }),
+    ]);
   }
 
   private async commit(memberId: string, key: Buffer, base: Head, added: ChunkRef[]): Promise<Head> {
     let head = base;
+    const checked = new Set(base.chunks.map((ref) => ref.id));
+    const ownGroups = new Map(added.map((ref) => [`${ref.category}|${ref.month}`, ref.id]));
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      // Our chunks hold nothing the base directory held; a chunk committed since (a concurrent upload) may repeat
+      // some of their rows in the same category and month. Reads remove such duplicates, which a summary cannot:
+      // drop ours in that group before committing, so the group is read raw (deduplicated) from then on.
+      const racing = head.chunks.filter((ref) => !checked.has(ref.id));
+      const unsummarised = [...new Set(racing.flatMap((ref) => ownGroups.get(`${ref.category}|${ref.month}`) ?? []))];
+      if (unsummarised.length > 0) await this.summaries.deleteMany({ _id: { $in: unsummarised } });
+      for (const ref of racing) checked.add(ref.id);
       const version = head.version + 1;
       const id = headId(memberId, version);
       const chunks = [...head.chunks, ...added];
@@ -333,6 +404,16 @@ export class VaultStore {
     });
     return result;
   }
+}
+
+/** The refs matching a chunk filter (category, UTC months inclusive), in directory order. */
+export function filterRefs(refs: readonly ChunkRef[], filter: ChunkFilter): ChunkRef[] {
+  return refs.filter(
+    (ref) =>
+      (filter.category === undefined || ref.category === filter.category) &&
+      (filter.fromMonth === undefined || ref.month >= filter.fromMonth) &&
+      (filter.toMonth === undefined || ref.month <= filter.toMonth),
+  );
 }
 
 /** Time order, then id: the order of listings, cursors and exports. */

@@ -5,9 +5,20 @@ export const CHUNK_COLLECTION = 'vault_chunks';
 export const HEAD_COLLECTION = 'vault_heads';
 export const IDEMPOTENCY_COLLECTION = 'vault_idempotency';
 export const INSTANCE_COLLECTION = 'vault_instances';
+/** Sealed per-day statistics of each chunk, under the chunk's `_id` (chunk-summary.ts). */
+export const SUMMARY_COLLECTION = 'vault_summaries';
 
 /** One sealed chunk: the observations of one member, category and UTC month (`YYYY-MM`), sealed under their key. */
 export interface ChunkDocument {
+  _id: string;
+  member: string;
+  category: string;
+  month: string;
+  sealed: Buffer;
+}
+
+/** The sealed per-day statistics of one chunk, under the chunk's `_id`, with the same plaintext metadata. */
+export interface SummaryDocument {
   _id: string;
   member: string;
   category: string;

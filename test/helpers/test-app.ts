@@ -1,5 +1,6 @@
 // createTestApp(): the real service (real middleware, real FerretDB database of its own) on a random port.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { memberKeyOpener } from '../../services/crypto/keyring.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ export async function createTestApp(
     embedded: options.uri !== undefined || !process.env.MONGODB_URI,
   });
   // As in production (services/main.ts): the stored format is brought up to date before the services start.
-  await runMigrations(connection.db!, MIGRATIONS);
+  await runMigrations(connection.db!, MIGRATIONS, { memberKey: memberKeyOpener(masterKey) });
   const clock = new TestClock();
   // A service that refuses to start (e.g. a missing audit key) must not leave its connection open.
   const services = await createServices(connection, masterKey, config, { now: clock.now }).catch(

@@ -12,6 +12,7 @@ import {
   type SnapshotExpectations,
 } from '../../fixtures/snapshots/snapshot-expectations.js';
 import { ballotListDigest, tallyFromBallotList } from '../../policies/assembly/ballot-receipts.js';
+import { memberKeyOpener } from '../../services/crypto/keyring.js';
 import { connectDatabase } from '../../services/db/connection.js';
 import {
   appliedMigrations,
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const { uri, dbName } = testDatabaseUri();
   loader = await connectDatabase(uri, { dbName, embedded: !process.env.MONGODB_URI });
   loaded = await loadDatabase(loader.db!, snapshot);
-  report = await runMigrations(loader.db!, MIGRATIONS);
+  report = await runMigrations(loader.db!, MIGRATIONS, { memberKey: memberKeyOpener(SNAPSHOT_MASTER_KEY) });
   // The app on the upgraded database, as in production; its own start-up finds nothing left to migrate.
   app = await createTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' }, { dbName, masterKey: SNAPSHOT_MASTER_KEY });
 });
@@ -71,6 +72,28 @@ describe('a database written by Datacoop 0.1.0, after the migrations', () => {
       expect(observationsDigest(listed), member.email).toBe(member.observationsDigest);
       const exported = await call('GET', '/api/me/export?format=json', token);
       expect(exported.observations, member.email).toHaveLength(member.observations);
+    }
+  });
+
+  it('gives every chunk of a living member a sealed summary, and the series from them match the raw path (migration 8)', async () => {
+    const db = app.connection.db!;
+    const chunks = await db.collection<{ _id: string; member: string }>('vault_chunks').find({}).toArray();
+    const summarised = new Set(
+      (await db.collection<{ _id: string }>('vault_summaries').find({}).toArray()).map((s) => s._id),
+    );
+    const users = await db.collection<{ _id: string }>('users').find({}).toArray();
+    const living = new Set(users.map((u) => u._id));
+    const own = chunks.filter((c) => living.has(c.member));
+    expect(own.length).toBeGreaterThan(0);
+    // 0.1.0 never raced two uploads into one month here, so no chunk repeats another: every one is summarised.
+    for (const chunk of own) expect(summarised.has(chunk._id), chunk._id).toBe(true);
+    for (const member of expected.members.slice(0, 3)) {
+      const token = await login(member.email);
+      const listed = (await listAllObservations(call, token)) as unknown as { category: string }[];
+      const category = listed[0]!.category;
+      const series = await call('GET', `/api/me/series?category=${category}&bucket=month`, token);
+      const count = series.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0);
+      expect(count, member.email).toBe(listed.filter((o) => o.category === category).length);
     }
   });
 

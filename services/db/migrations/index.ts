@@ -7,6 +7,7 @@ import { proxiesAndDiscussion } from './0004-proxies-and-discussion.js';
 import { auditMerkleLeaves } from './0005-audit-merkle-leaves.js';
 import { accountLocale } from './0006-account-locale.js';
 import { appAuthorisation } from './0007-app-authorisation.js';
+import { chunkSummaries } from './0008-chunk-summaries.js';
 import type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   auditMerkleLeaves,
   accountLocale,
   appAuthorisation,
+  chunkSummaries,
 ];
 
 /** The schema version this code reads and writes: the newest migration's. */

@@ -57,6 +57,8 @@ export interface RunOptions {
   /** How often a waiting runner looks again (default half a second, or a tenth of a shorter lease). */
   pollMs?: number;
   datacoopVersion?: string;
+  /** Unwraps members' data keys (keyring.ts `memberKeyOpener`), for migrations that seal members' records. */
+  memberKey?: (memberId: string, wrapped: Buffer) => Buffer;
 }
 
 /** Raised when the database was migrated by a newer Datacoop: this code cannot read it safely. */
@@ -118,6 +120,7 @@ export async function runMigrations(
     pollMs: options.pollMs ?? Math.min(500, (options.leaseMs ?? MIGRATION_LEASE_MS) / 10),
     datacoopVersion: options.datacoopVersion ?? datacoopVersion(),
     runner: randomUUID(),
+    memberKey: options.memberKey,
   };
   const collection = db.collection<AttemptDocument | AppliedMigration>(MIGRATIONS_COLLECTION);
   const known = migrations.length;
@@ -144,6 +147,7 @@ interface Settings {
   pollMs: number;
   datacoopVersion: string;
   runner: string;
+  memberKey: ((memberId: string, wrapped: Buffer) => Buffer) | undefined;
 }
 
 type Records = mongo.Collection<AttemptDocument | AppliedMigration>;
@@ -215,6 +219,7 @@ async function runAttempt(
     db,
     log: (message) => settings.log(`migration ${migration.version} (${migration.name}): ${message}`),
     progress,
+    memberKey: settings.memberKey,
     async saveProgress(value) {
       await write({ progress: value });
       if (lost) throw new MigrationLeaseLost(`migration ${migration.version} was taken over by another instance`);

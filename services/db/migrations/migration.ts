@@ -12,6 +12,11 @@ export interface MigrationContext {
    * there. Throws MigrationLeaseLost when another runner has taken this migration over: stop at once.
    */
   saveProgress(progress: unknown): Promise<void>;
+  /**
+   * Unwraps a member's data key (from `users.wrappedKey`) with the master key, for migrations that seal members'
+   * records; absent where the runner was given no key (a migration that needs one then refuses to run).
+   */
+  readonly memberKey?: ((memberId: string, wrapped: Buffer) => Buffer) | undefined;
 }
 
 /**
