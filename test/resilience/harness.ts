@@ -12,6 +12,7 @@ import type { Connection } from 'mongoose';
 import { loadConfig } from '../../services/config.js';
 import { createServices, type Services } from '../../services/container.js';
 import { MIGRATIONS, runMigrations } from '../../services/db/migrations/index.js';
+import { memberKeyOpener } from '../../services/crypto/keyring.js';
 import { connectDatabase } from '../../services/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../services/db/ferretdb-launcher.js';
 import { SERVICE_NODE_FLAGS } from '../../services/node-flags.js';
@@ -275,7 +276,7 @@ export async function openDirect(uri: string, masterKey: Buffer): Promise<Direct
   const connection = await connectDatabase(uri, { embedded: true });
   // As the service does (services/main.ts): the stored format is brought up to date before any service starts, so
   // what the services create (the keyring's mail key, say) never meets the check of an older format.
-  await runMigrations(connection.db!, MIGRATIONS);
+  await runMigrations(connection.db!, MIGRATIONS, { memberKey: memberKeyOpener(masterKey) });
   const services = await createServices(connection, masterKey, config);
   return {
     connection,
