@@ -120,7 +120,10 @@ export const en = {
   'metric.down': 'down {value}',
   'metric.same': 'unchanged',
   'metric.none': '—',
-  'metric.sparse': 'Only {count} measurements in this period, so no chart:',
+  'metric.sparse.one':
+    'Only {count} measurement in this period, so no chart:',
+  'metric.sparse.other':
+    'Only {count} measurements in this period, so no chart:',
   'chart.axisValue': 'Average per {bucket} ({unit})',
 
   'bucket.day': 'day',
@@ -167,7 +170,10 @@ export const en = {
   'upload.done': 'Stored {stored} values ({duplicates} were already there).',
   'upload.seeStored': 'See what was stored on your dashboard',
   'upload.errorsTitle': 'Problems in the file',
-  'upload.errorsCaption': 'Nothing was stored: {count} rows have problems.',
+  'upload.errorsCaption.one':
+    'Nothing was stored: {count} row has problems.',
+  'upload.errorsCaption.other':
+    'Nothing was stored: {count} rows have problems.',
   'upload.where': 'Where',
   'upload.field': 'Field',
   'upload.problem': 'Problem',
@@ -586,7 +592,10 @@ export const en = {
   'steward.audit': 'Audit log',
   'steward.auditVerify': 'Verify the audit log',
   'steward.auditValid': 'The audit log is intact: {entries} entries, {checkpoints} signed checkpoints.',
-  'steward.auditInvalid': 'The audit log has {count} problems:',
+  'steward.auditInvalid.one':
+    'The audit log has {count} problem:',
+  'steward.auditInvalid.other':
+    'The audit log has {count} problems:',
   'stewardError.window_too_short': 'The deadline is too early for the bylaws.',
   'stewardError.window_too_long': 'The deadline is too late for the bylaws.',
   'stewardError.target_under_vote': 'Another vote on the same target is still open.',
@@ -796,7 +805,9 @@ export const en = {
   'record.enacted': 'in force',
   'record.notEnacted': 'approved but not enacted: {reason}',
   'record.checkpoints': 'Signed audit checkpoints',
-  'record.checkpointsIntro':
+  'record.checkpointsIntro.one':
+    'The newest checkpoint of the audit log (a Merkle tree over every entry); verify its signed note with the verifier key below, or run a witness (docs/operations.md).',
+  'record.checkpointsIntro.other':
     'The {count} newest checkpoints of the audit log (a Merkle tree over every entry); verify each signed note with the verifier key below, or run a witness (docs/operations.md).',
   'record.verifierKey': 'Checkpoint verifier key, pinned at first start:',
   'record.colSeq': 'Entries',

@@ -234,7 +234,8 @@ export class CoopApp extends LitElement {
     }
     await pageLoaders[match.name]();
     this.menuOpen = false;
-    this.focusAfterRender = this.route !== undefined || match.name !== 'login';
+    // Only a navigation inside the app moves focus: on a fresh load it stays at the top, so Tab reaches the skip control.
+    this.focusAfterRender = this.route !== undefined;
     this.route = match;
     if (this.account?.role === 'member') void this.refreshPendingCount();
   }

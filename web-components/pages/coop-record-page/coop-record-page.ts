@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { fetchPublicRecord, fetchPublicResults } from '../../api/record.api.js';
 import type { PublicRecord } from '../../api/types.js';
 import type { MessageKey } from '../../i18n/en.js';
-import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatNumber, t, tPlural } from '../../i18n/i18n.js';
 import { checkReceipt, normaliseReceipt, type ReceiptCheck } from '../../src/receipt-check.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -225,7 +225,7 @@ export class CoopRecordPage extends LitElement {
       ${this.renderCheck(proposals)}
       <section class="card" aria-labelledby="checkpoints-heading">
         <h2 id="checkpoints-heading">${t('record.checkpoints')}</h2>
-        <p>${t('record.checkpointsIntro', { count: checkpoints.list.length })}</p>
+        <p>${tPlural('record.checkpointsIntro', checkpoints.list.length)}</p>
         <p>${t('record.verifierKey')} <code class="verifier-key">${checkpoints.verifierKey}</code></p>
         ${this.table(
           ['record.colSeq', 'record.colHash', 'record.colAt'],
