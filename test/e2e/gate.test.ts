@@ -20,23 +20,33 @@ const OWNED_ELSEWHERE: readonly { step: string; finding: RegExp }[] = [];
 /** Strings French legitimately shares with English even where the catalogues differ in a longer text. */
 const SHARED = new Set(['Datacoop', 'English', 'Français', 'OK', 'CSV', 'FHIR', 'SMART', 'Apple Health', 'Google Fit']);
 
+/** Every French text of the catalogue: an English string French also uses elsewhere ("Votes", "E-mail") is French. */
+const frenchTexts = new Set(Object.values(fr));
+
 /** English strings that differ from their French translation, split at their {placeholders}. */
 const englishOnly: { whole: string; fragments: string[] }[] = (Object.keys(en) as (keyof typeof en)[])
-  .filter((key) => en[key] !== fr[key] && !SHARED.has(en[key]))
+  .filter((key) => en[key] !== fr[key] && !SHARED.has(en[key]) && !frenchTexts.has(en[key]))
   .map((key) => ({
     whole: en[key],
     fragments: en[key]
       .split(/\{\w+\}/)
-      .map((part) => part.trim().replace(/^[.,:;()–—-]+|[.,:;()–—-]+$/g, '').trim())
+      .map((part) =>
+        part
+          .trim()
+          .replace(/^[.,:;()–—-]+|[.,:;()–—-]+$/g, '')
+          .trim(),
+      )
       .filter((part) => part.includes(' ') && part.length >= 8),
   }));
+
+const seededLongestFirst = [...SEEDED_TEXTS].sort((a, b) => b.length - a.length);
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The English strings a French text shows: whole single texts, or multi-word fragments at word boundaries. */
 export function englishIn(text: string): string[] {
   let rest = text.replace(/\s+/g, ' ').trim();
-  for (const seeded of SEEDED_TEXTS) rest = rest.replaceAll(seeded, ' ');
+  for (const seeded of seededLongestFirst) rest = rest.replaceAll(seeded, ' ');
   rest = rest.trim();
   if (!rest) return [];
   const found: string[] = [];

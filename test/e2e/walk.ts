@@ -8,12 +8,13 @@ import { generateObservations } from '../../fixtures/demo-observations.js';
 import {
   buildAccessPolicy,
   createStewardAndLogin,
+  issueAccessToken,
+  login,
   registerAndLogin,
-  seedEnactedPolicy,
   type BuiltAccount,
 } from '../helpers/builders.js';
 import type { TestApp } from '../helpers/test-app.js';
-import { PERIOD, seedMembers } from '../integration/research-fixture.js';
+import { carryPolicy, seedMembers } from '../integration/research-fixture.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -23,8 +24,7 @@ export const SEEDED_TEXTS = [
   'Heart rate and sleep of shift workers',
   'The Institute of Public Health asks for averages of heart rate and sleep, by age group, for two years.',
   'Understand how night shifts change resting heart rate and sleep.',
-  'Seeded sleep study',
-  'Approved earlier.',
+  'Resting heart rate by sex',
   'Resting heart rate by sex, for public-health research.',
   'Maya Member',
   'Elena Empty',
@@ -45,15 +45,10 @@ export interface Cooperative {
 /** Seeds the cooperative through the existing builders and the real API. */
 export async function seedCooperative(app: TestApp): Promise<Cooperative> {
   const steward = await createStewardAndLogin(app);
-  // 30 consenting members with heart rates (for the researcher's query), then the two members the walk signs in as.
-  await seedMembers(app, 30, { profile: (i) => ({ sex: i % 2 === 0 ? 'female' : 'male', birthYear: 1960 + i }) });
-  const member = await registerAndLogin(app, { name: 'Maya Member' });
-  const now = app.clock.now();
-  await app.services.vault.storeObservations(
-    member.id,
-    generateObservations({ seed: 'gate-member' }, { from: new Date(now.getTime() - 120 * DAY), to: now }),
-  );
-  const empty = await registerAndLogin(app, { name: 'Elena Empty' });
+  // 30 consenting members with heart rates: the researcher's cohort and the assembly that approves the request.
+  const cohort = await seedMembers(app, 30, {
+    profile: (i) => ({ sex: i % 2 === 0 ? 'female' : 'male', birthYear: 1960 + i }),
+  });
   const researcher = await registerAndLogin(app, {
     role: 'researcher',
     name: 'Rita Researcher',
@@ -64,16 +59,25 @@ export async function seedCooperative(app: TestApp): Promise<Cooperative> {
     body: { organisation: 'University of Bern', nonProfit: true },
   });
   expect(verified.status, verified.text).toBe(200);
-  // The closed vote: an approved policy of the researcher's, in force since two days ago.
-  const closed = await seedEnactedPolicy(app, {
-    grantee: researcher.id,
-    purpose: 'Resting heart rate by sex, for public-health research.',
-    categories: ['heart-rate'],
-    statistics: ['count', 'mean'],
-    groupBy: ['sex'],
-    period: PERIOD,
-    epsilonBudget: 5,
-  });
+  // The closed vote: the researcher's request carried through the assembly (approved), the clock moved past its count.
+  const closed = await carryPolicy(
+    app,
+    steward.id,
+    { token: () => issueAccessToken(app, researcher.id, 'researcher', app.clock.now()) },
+    cohort,
+    { title: SEEDED_TEXTS[3], purpose: SEEDED_TEXTS[4], statistics: ['count', 'mean'], epsilon: 5 },
+  );
+  expect(closed.policyId).toBeTruthy();
+  // Tokens issued before the clock moved are too old now: sign the steward in again.
+  Object.assign(steward, await login(app, steward.email, steward.password));
+  researcher.accessToken = (await login(app, researcher.email, researcher.password)).accessToken;
+  const member = await registerAndLogin(app, { name: 'Maya Member' });
+  const now = app.clock.now();
+  await app.services.vault.storeObservations(
+    member.id,
+    generateObservations({ seed: 'gate-member' }, { from: new Date(now.getTime() - 120 * DAY), to: now }),
+  );
+  const empty = await registerAndLogin(app, { name: 'Elena Empty' });
   // The open vote, with one ballot already cast by another member.
   const other = await registerAndLogin(app, { name: 'Other Member' });
   const draft = await app.request('POST', '/api/proposals', {

@@ -120,10 +120,8 @@ export const en = {
   'metric.down': 'down {value}',
   'metric.same': 'unchanged',
   'metric.none': '—',
-  'metric.sparse.one':
-    'Only {count} measurement in this period, so no chart:',
-  'metric.sparse.other':
-    'Only {count} measurements in this period, so no chart:',
+  'metric.sparse.one': 'Only {count} measurement in this period, so no chart:',
+  'metric.sparse.other': 'Only {count} measurements in this period, so no chart:',
   'chart.axisValue': 'Average per {bucket} ({unit})',
 
   'bucket.day': 'day',
@@ -170,10 +168,8 @@ export const en = {
   'upload.done': 'Stored {stored} values ({duplicates} were already there).',
   'upload.seeStored': 'See what was stored on your dashboard',
   'upload.errorsTitle': 'Problems in the file',
-  'upload.errorsCaption.one':
-    'Nothing was stored: {count} row has problems.',
-  'upload.errorsCaption.other':
-    'Nothing was stored: {count} rows have problems.',
+  'upload.errorsCaption.one': 'Nothing was stored: {count} row has problems.',
+  'upload.errorsCaption.other': 'Nothing was stored: {count} rows have problems.',
   'upload.where': 'Where',
   'upload.field': 'Field',
   'upload.problem': 'Problem',
@@ -592,10 +588,8 @@ export const en = {
   'steward.audit': 'Audit log',
   'steward.auditVerify': 'Verify the audit log',
   'steward.auditValid': 'The audit log is intact: {entries} entries, {checkpoints} signed checkpoints.',
-  'steward.auditInvalid.one':
-    'The audit log has {count} problem:',
-  'steward.auditInvalid.other':
-    'The audit log has {count} problems:',
+  'steward.auditInvalid.one': 'The audit log has {count} problem:',
+  'steward.auditInvalid.other': 'The audit log has {count} problems:',
   'stewardError.window_too_short': 'The deadline is too early for the bylaws.',
   'stewardError.window_too_long': 'The deadline is too late for the bylaws.',
   'stewardError.target_under_vote': 'Another vote on the same target is still open.',

@@ -127,10 +127,8 @@ export const fr: Record<MessageKey, string> = {
   'metric.down': 'en baisse de {value}',
   'metric.same': 'inchangée',
   'metric.none': '—',
-  'metric.sparse.one':
-    'Seulement {count} mesure sur cette période, donc pas de graphique :',
-  'metric.sparse.other':
-    'Seulement {count} mesures sur cette période, donc pas de graphique :',
+  'metric.sparse.one': 'Seulement {count} mesure sur cette période, donc pas de graphique :',
+  'metric.sparse.other': 'Seulement {count} mesures sur cette période, donc pas de graphique :',
   'chart.axisValue': 'Moyenne par {bucket} ({unit})',
 
   'bucket.day': 'jour',
@@ -177,10 +175,8 @@ export const fr: Record<MessageKey, string> = {
   'upload.done': '{stored} valeurs enregistrées ({duplicates} existaient déjà).',
   'upload.seeStored': 'Voir ce qui a été enregistré dans votre tableau de bord',
   'upload.errorsTitle': 'Problèmes dans le fichier',
-  'upload.errorsCaption.one':
-    'Rien n’a été enregistré : {count} ligne pose problème.',
-  'upload.errorsCaption.other':
-    'Rien n’a été enregistré : {count} lignes posent problème.',
+  'upload.errorsCaption.one': 'Rien n’a été enregistré : {count} ligne pose problème.',
+  'upload.errorsCaption.other': 'Rien n’a été enregistré : {count} lignes posent problème.',
   'upload.where': 'Où',
   'upload.field': 'Champ',
   'upload.problem': 'Problème',
@@ -611,10 +607,8 @@ export const fr: Record<MessageKey, string> = {
   'steward.audit': 'Journal d’audit',
   'steward.auditVerify': 'Vérifier le journal d’audit',
   'steward.auditValid': 'Le journal d’audit est intact : {entries} entrées, {checkpoints} points de contrôle signés.',
-  'steward.auditInvalid.one':
-    'Le journal d’audit présente {count} problème :',
-  'steward.auditInvalid.other':
-    'Le journal d’audit présente {count} problèmes :',
+  'steward.auditInvalid.one': 'Le journal d’audit présente {count} problème :',
+  'steward.auditInvalid.other': 'Le journal d’audit présente {count} problèmes :',
   'stewardError.window_too_short': 'L’échéance est trop proche selon les statuts.',
   'stewardError.window_too_long': 'L’échéance est trop lointaine selon les statuts.',
   'stewardError.target_under_vote': 'Un autre vote sur la même cible est encore ouvert.',

@@ -157,8 +157,9 @@ export class CoopRecordPage extends LitElement {
     </section>`;
   }
 
-  private table(headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
-    return html`<div class="table-wrap">
+  /** A table that scrolls sideways on a phone: a labelled region a keyboard can reach and scroll. */
+  private table(labelledBy: string, headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
+    return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby=${labelledBy}>
       <table>
         <thead>
           <tr>
@@ -181,6 +182,7 @@ export class CoopRecordPage extends LitElement {
           policies.length === 0
             ? html`<p>${t('record.noPolicies')}</p>`
             : this.table(
+                'policies-heading',
                 [
                   'record.colStudy',
                   'record.colWho',
@@ -200,6 +202,7 @@ export class CoopRecordPage extends LitElement {
           requests.length === 0
             ? html`<p>${t('record.noRequests')}</p>`
             : this.table(
+                'requests-heading',
                 ['record.colStudy', 'record.colWho', 'record.colWhy', 'record.colFiled', 'record.colStatus'],
                 requests.map((r) => this.requestRow(r)),
               )
@@ -211,6 +214,7 @@ export class CoopRecordPage extends LitElement {
           proposals.length === 0
             ? html`<p>${t('record.noProposals')}</p>`
             : this.table(
+                'proposals-heading',
                 [
                   'record.colProposal',
                   'record.colOutcome',
@@ -228,6 +232,7 @@ export class CoopRecordPage extends LitElement {
         <p>${tPlural('record.checkpointsIntro', checkpoints.list.length)}</p>
         <p>${t('record.verifierKey')} <code class="verifier-key">${checkpoints.verifierKey}</code></p>
         ${this.table(
+          'checkpoints-heading',
           ['record.colSeq', 'record.colHash', 'record.colAt'],
           checkpoints.list.map(
             (c) =>
