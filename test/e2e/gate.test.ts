@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web-components/i18n/en.js';
+import { englishIn, untranslated } from './english-check.js';
 import { fr } from '../../web-components/i18n/fr.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { allAxeViolations, openPage, launchBrowser, screenshots, signIn } from './browser.js';
@@ -16,49 +17,6 @@ import { SEEDED_TEXTS, WALK, accountOf, landingOf, seedCooperative, type Coopera
  * finding it excuses; anything else on those pages still fails the gate.
  */
 const OWNED_ELSEWHERE: readonly { step: string; finding: RegExp }[] = [];
-
-/** Strings French legitimately shares with English even where the catalogues differ in a longer text. */
-const SHARED = new Set(['Datacoop', 'English', 'Français', 'OK', 'CSV', 'FHIR', 'SMART', 'Apple Health', 'Google Fit']);
-
-/** Every French text of the catalogue: an English string French also uses elsewhere ("Votes", "E-mail") is French. */
-const frenchTexts = new Set(Object.values(fr));
-
-/** English strings that differ from their French translation, split at their {placeholders}. */
-const englishOnly: { whole: string; fragments: string[] }[] = (Object.keys(en) as (keyof typeof en)[])
-  .filter((key) => en[key] !== fr[key] && !SHARED.has(en[key]) && !frenchTexts.has(en[key]))
-  .map((key) => ({
-    whole: en[key],
-    fragments: en[key]
-      .split(/\{\w+\}/)
-      .map((part) =>
-        part
-          .trim()
-          .replace(/^[.,:;()–—-]+|[.,:;()–—-]+$/g, '')
-          .trim(),
-      )
-      .filter((part) => part.includes(' ') && part.length >= 8),
-  }));
-
-const seededLongestFirst = [...SEEDED_TEXTS].sort((a, b) => b.length - a.length);
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The English strings a French text shows: whole single texts, or multi-word fragments at word boundaries. */
-export function englishIn(text: string): string[] {
-  let rest = text.replace(/\s+/g, ' ').trim();
-  for (const seeded of seededLongestFirst) rest = rest.replaceAll(seeded, ' ');
-  rest = rest.trim();
-  if (!rest) return [];
-  const found: string[] = [];
-  for (const { whole, fragments } of englishOnly) {
-    if (rest === whole.trim()) found.push(whole);
-    else
-      for (const fragment of fragments) {
-        if (new RegExp(`(^|[^\\p{L}])${escape(fragment)}($|[^\\p{L}])`, 'u').test(rest)) found.push(fragment);
-      }
-  }
-  return found;
-}
 
 /** Every visible text node and every aria-label, title, placeholder and alt, through open shadow roots. */
 async function visibleTexts(page: Page): Promise<string[]> {
@@ -126,7 +84,8 @@ describe('the gate: French everywhere, axe-core 0 violations', { timeout: 600_00
         failures.push(`${step}: ${finding}`);
       }
     };
-    for (const locale of ['fr', 'en'] as const) {
+    const englishTexts = new Map<string, Set<string>>();
+    for (const locale of ['en', 'fr'] as const) {
       await page.evaluate((lang) => localStorage.setItem('datacoop.lang', lang), locale);
       for (const step of WALK.filter((s) => s.role === role)) {
         await page.goto(`${app.baseUrl}${step.path(coop)}`);
@@ -134,9 +93,14 @@ describe('the gate: French everywhere, axe-core 0 violations', { timeout: 600_00
         await step.act?.(page);
         await page.waitForLoadState('networkidle', { timeout: 60_000 });
         expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
-        if (locale === 'fr') {
-          for (const text of await visibleTexts(page)) {
+        const texts = await visibleTexts(page);
+        if (locale === 'en') englishTexts.set(step.name, new Set(texts.map((t) => t.replace(/\s+/g, ' ').trim())));
+        else {
+          for (const text of texts) {
             for (const english of englishIn(text)) record(step.name, `English "${english}" in "${text}"`);
+            if (untranslated(text, englishTexts.get(step.name) ?? new Set())) {
+              record(step.name, `untranslated "${text}"`);
+            }
           }
         }
         for (const width of [1280, 360]) {

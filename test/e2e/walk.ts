@@ -65,7 +65,7 @@ export async function seedCooperative(app: TestApp): Promise<Cooperative> {
     steward.id,
     { token: () => issueAccessToken(app, researcher.id, 'researcher', app.clock.now()) },
     cohort,
-    { title: SEEDED_TEXTS[3], purpose: SEEDED_TEXTS[4], statistics: ['count', 'mean'], epsilon: 5 },
+    { title: SEEDED_TEXTS[3], purpose: SEEDED_TEXTS[4], statistics: ['count', 'mean'], epsilon: 3 },
   );
   expect(closed.policyId).toBeTruthy();
   // Tokens issued before the clock moved are too old now: sign the steward in again.

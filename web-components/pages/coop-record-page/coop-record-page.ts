@@ -158,8 +158,13 @@ export class CoopRecordPage extends LitElement {
   }
 
   /** A table that scrolls sideways on a phone: a labelled region a keyboard can reach and scroll. */
-  private table(labelledBy: string, headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
-    return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby=${labelledBy}>
+  private table(caption: MessageKey, headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
+    return html`<div
+      class="table-wrap"
+      role="region"
+      tabindex="0"
+      aria-label=${t('chart.tableOf', { caption: t(caption) })}
+    >
       <table>
         <thead>
           <tr>
@@ -182,7 +187,7 @@ export class CoopRecordPage extends LitElement {
           policies.length === 0
             ? html`<p>${t('record.noPolicies')}</p>`
             : this.table(
-                'policies-heading',
+                'record.policies',
                 [
                   'record.colStudy',
                   'record.colWho',
@@ -202,7 +207,7 @@ export class CoopRecordPage extends LitElement {
           requests.length === 0
             ? html`<p>${t('record.noRequests')}</p>`
             : this.table(
-                'requests-heading',
+                'record.requests',
                 ['record.colStudy', 'record.colWho', 'record.colWhy', 'record.colFiled', 'record.colStatus'],
                 requests.map((r) => this.requestRow(r)),
               )
@@ -214,7 +219,7 @@ export class CoopRecordPage extends LitElement {
           proposals.length === 0
             ? html`<p>${t('record.noProposals')}</p>`
             : this.table(
-                'proposals-heading',
+                'record.proposals',
                 [
                   'record.colProposal',
                   'record.colOutcome',
@@ -232,7 +237,7 @@ export class CoopRecordPage extends LitElement {
         <p>${tPlural('record.checkpointsIntro', checkpoints.list.length)}</p>
         <p>${t('record.verifierKey')} <code class="verifier-key">${checkpoints.verifierKey}</code></p>
         ${this.table(
-          'checkpoints-heading',
+          'record.checkpoints',
           ['record.colSeq', 'record.colHash', 'record.colAt'],
           checkpoints.list.map(
             (c) =>
