@@ -39,5 +39,9 @@ describe('untranslated', () => {
     expect(untranslated('Maya Member', englishPage)).toBe(false);
     expect(untranslated('a1b2c3d4e5f6a7b8c9d0', englishPage)).toBe(false);
     expect(untranslated('Se connecter', englishPage)).toBe(false);
+    expect(untranslated('/min', new Set(['/min']))).toBe(false);
+    expect(untranslated('Voter 12', new Set(['Voter 12']))).toBe(false);
+    expect(untranslated('Votes — Datacoop', new Set(['Votes — Datacoop']))).toBe(false);
+    expect(untranslated('Sign in — Datacoop', new Set(['Sign in — Datacoop']))).toBe(true);
   });
 });

@@ -64,9 +64,13 @@ const frenchCatalogue = Object.values(fr).join('\n');
  * address or a seeded text) and that no French string contains: an English string hard-coded outside the catalogue.
  */
 export function untranslated(text: string, englishPageTexts: ReadonlySet<string>): boolean {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  if (!englishPageTexts.has(clean) || SHARED.has(clean) || !/[a-z]{3,}/.test(clean)) return false;
+  // The document title is "<page title> — Datacoop": the page title is what is translated.
+  const raw = text.replace(/\s+/g, ' ').trim();
+  const clean = raw.replace(/ — Datacoop$/, '');
+  if (!englishPageTexts.has(raw) || SHARED.has(clean) || !/[a-z]{3,}/.test(clean)) return false;
   if (seededLongestFirst.some((seeded) => seeded.includes(clean) || clean.includes(seeded))) return false;
-  if (/@|https?:|^[\w-]+\.\w{2,4}$|^[0-9a-f]{16,}$/.test(clean)) return false;
+  // Addresses, file names, receipts, units and signed notes (one token with / or +) are codes, not words.
+  if (/@|https?:|^[\w-]+\.\w{2,4}$|^[0-9a-f]{16,}$|^\S*[/+]\S*$/.test(clean)) return false;
+  if (/^Voter \d+$/.test(clean)) return false; // the seeded cohort's names (seedMembers)
   return !frenchCatalogue.includes(clean);
 }

@@ -31,6 +31,7 @@ export const SEEDED_TEXTS = [
   'Rita Researcher',
   'University of Bern',
   'Test Steward',
+  'Other Member',
 ];
 
 export interface Cooperative {
