@@ -120,7 +120,7 @@ describe('the ballot receipt in the browser', { timeout: 180_000 }, () => {
       page.getByRole('button', { name: 'Télécharger le reçu (fichier texte)' }).click(),
     ]);
     const french = await readFile((await frenchDownload.path())!, 'utf8');
-    expect(french).toContain(`Votre reçu\u00a0: ${receipt}`);
+    expect(french).toContain(`Votre reçu\u202f: ${receipt}`);
     expect(french).toContain('Comment vérifier');
     expect(problems).toEqual([]);
     await context.close();
@@ -167,7 +167,7 @@ describe('the ballot receipt in the browser', { timeout: 180_000 }, () => {
     const verifier = page.getByRole('region', { name: 'Vérifier un reçu' });
     await verifier.getByLabel('Reçu (64 caractères, 0 à 9 et a à f)').fill(receipt);
     await verifier.getByRole('button', { name: 'Vérifier' }).click();
-    await expect.poll(() => verifier.getByTestId('receipt-check').textContent()).toContain('Compté, comme\u00a0: Non.');
+    await expect.poll(() => verifier.getByTestId('receipt-check').textContent()).toContain('Compté, comme\u202f: Non.');
     expect(await axeViolations(page)).toEqual([]);
     await screenshots(page, 'receipt-check-fr');
     expect(problems).toEqual([]);

@@ -30,10 +30,10 @@ describe('public record in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Read the public record without signing in' }).click();
     await page.getByRole('heading', { name: 'Public record', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/record');
-    const policies = page.getByRole('region', { name: 'Research access policies' });
+    const policies = page.getByRole('region', { name: 'Research access policies', exact: true });
     await policies.getByText('University of Bern').waitFor();
     expect((await policies.textContent())!.replace(/\s+/g, ' ')).toContain('Resting heart rate and age');
-    const decisions = page.getByRole('region', { name: 'Decisions of the general assembly' });
+    const decisions = page.getByRole('region', { name: 'Decisions of the general assembly', exact: true });
     const text = (await decisions.textContent())!.replace(/\s+/g, ' ');
     expect(text).toContain('Approved');
     expect(text).toContain('in force');
@@ -42,7 +42,10 @@ describe('public record in the browser', { timeout: 120_000 }, () => {
 
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('heading', { name: 'Registre public', level: 1 }).waitFor();
-    await page.getByRole('region', { name: 'Décisions de l’assemblée générale' }).getByText('en vigueur').waitFor();
+    await page
+      .getByRole('region', { name: 'Décisions de l’assemblée générale', exact: true })
+      .getByText('en vigueur')
+      .waitFor();
     await screenshots(page, 'record');
     expect(problems).toEqual([]);
     await context.close();

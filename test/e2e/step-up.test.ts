@@ -61,7 +61,7 @@ describe('step-up in the browser', { timeout: 120_000 }, () => {
     await dialog.waitFor();
     await screenshots(page, 'step-up-dialog-fr');
     await dialog.getByRole('button', { name: 'Annuler' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Non confirmé\u00a0: rien n’a été fait.' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Non confirmé\u202f: rien n’a été fait.' }).waitFor();
     await context.close();
   });
 });

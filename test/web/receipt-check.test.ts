@@ -37,7 +37,7 @@ describe('receiptFileText', () => {
 
   it('is written in the page’s language with no placeholder left', () => {
     const text = receiptFileText(input, translate(fr));
-    expect(text).toContain('Proposition\u00a0: Heart rate');
+    expect(text).toContain('Proposition\u202f: Heart rate');
     expect(text).toContain('Vérifier un reçu');
     expect(text).not.toMatch(/\{\w+\}/);
     expect(text).not.toContain('How to check');

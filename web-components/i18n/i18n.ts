@@ -3,6 +3,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { en, type MessageKey } from './en.js';
 import { fr } from './fr.js';
+import { pluralForm } from './plural.js';
 
 export type Locale = 'en' | 'fr';
 export const locales: readonly Locale[] = ['en', 'fr'];
@@ -51,6 +52,17 @@ export function tCount(base: string, count: number, params: Record<string, strin
   const rule = new Intl.PluralRules(current === 'fr' ? 'fr-CH' : 'en-GB').select(count);
   const key = rule === 'one' && hasMessage(`${base}.one`) ? `${base}.one` : `${base}.other`;
   return t(key as MessageKey, { count, ...params });
+}
+
+/** The base of the keys that come as a pair `<base>.one` / `<base>.other`. */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer Base}.one` ? (`${Base}.other` extends MessageKey ? Base : never) : never;
+}[MessageKey];
+
+/** A counted message: the plural form of `count` in the current language, with `{count}` and `params` filled. */
+export function tPlural(base: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  const form = pluralForm(current === 'fr' ? 'fr-CH' : 'en-GB', count);
+  return t(`${base}.${form}` as MessageKey, { ...params, count });
 }
 
 /** A message key when it exists (for codes coming from the service), else undefined. */

@@ -169,6 +169,7 @@ export class CoopApp extends LitElement {
   private readonly locale = new LocaleController(this);
   private stopListening?: () => void;
   private focusAfterRender = false;
+  private stopWaitingForHeading: (() => void) | undefined;
 
   constructor() {
     super();
@@ -235,7 +236,8 @@ export class CoopApp extends LitElement {
     }
     await pageLoaders[match.name]();
     this.menuOpen = false;
-    this.focusAfterRender = this.route !== undefined || match.name !== 'login';
+    // Only a navigation inside the app moves focus: on a fresh load it stays at the top, so Tab reaches the skip control.
+    this.focusAfterRender = this.route !== undefined;
     this.route = match;
     if (this.account?.role === 'member') void this.refreshPendingCount();
   }
@@ -244,13 +246,36 @@ export class CoopApp extends LitElement {
     this.pendingCount = (await fetchPendingVotes().catch(() => undefined))?.length;
   }
 
-  /** After a navigation, focus moves to the new page's heading so screen readers announce it. */
+  /**
+   * After a navigation, focus moves to the new page's heading so screen readers announce it. A page that loads its
+   * data first (a proposal) renders a placeholder h1, then the real one: for 15 s, unless another navigation comes
+   * first, a heading that replaces the focused one takes the focus — only while focus has not gone anywhere else.
+   */
   private async focusPageHeading(): Promise<void> {
+    this.stopWaitingForHeading?.();
     await this.updateComplete;
     const page = this.renderRoot.querySelector('main > [data-page], main > :last-child') as LitElement | null;
     await page?.updateComplete;
-    const heading = page?.shadowRoot?.querySelector('h1') ?? null;
-    heading?.focus();
+    const root = page?.shadowRoot;
+    if (!root) return;
+    let focused = root.querySelector('h1');
+    focused?.focus();
+    const focusLost = () => document.activeElement === document.body || document.activeElement === null;
+    const observer = new MutationObserver(() => {
+      if (focused?.isConnected) return;
+      const heading = root.querySelector('h1');
+      if (heading && (focused === null || focusLost())) {
+        focused = heading;
+        heading.focus();
+      }
+    });
+    const timer = setTimeout(() => this.stopWaitingForHeading?.(), 15_000);
+    this.stopWaitingForHeading = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      this.stopWaitingForHeading = undefined;
+    };
+    observer.observe(root, { childList: true, subtree: true });
   }
 
   private readonly onPopState = () => void this.resolveRoute();

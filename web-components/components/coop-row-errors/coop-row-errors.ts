@@ -1,7 +1,7 @@
 // The per-row problems of a refused upload, as a table a person can read and fix line by line.
 import { LitElement, css, html, nothing } from 'lit';
 import type { ErrorDetail } from '../../api/types.js';
-import { LocaleController, hasMessage, t } from '../../i18n/i18n.js';
+import { LocaleController, hasMessage, t, tPlural } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 /** One message per bad row, in the page's language (the service's English message is for developers, not shown). */
@@ -52,7 +52,7 @@ export class CoopRowErrors extends LitElement {
     return html`<div class="table-wrap" role="region" aria-label=${t('upload.errorsTitle')} tabindex="0">
       <table>
         <caption class="error">
-          ${t('upload.errorsCaption', { count: this.errors.length })}
+          ${tPlural('upload.errorsCaption', this.errors.length)}
         </caption>
         <thead>
           <tr>

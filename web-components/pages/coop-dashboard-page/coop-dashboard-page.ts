@@ -10,7 +10,7 @@ import { fetchLatestObservation, fetchSeries, hasAnyObservation } from '../../ap
 import '../../components/coop-first-steps/coop-first-steps.js';
 import '../../components/coop-chart/coop-chart.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
-import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatNumber, t, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories, displayUnit, type CategoryInfo } from '../../src/categories.js';
 import { isSparse, naturalBucket, summariseMetric } from '../../src/metric-summary.js';
@@ -312,7 +312,7 @@ export class CoopDashboardPage extends LitElement {
             .map((c) => formatNumber(p.components?.[c]?.mean ?? NaN, data.info.decimals))
             .join(' / ')
         : formatNumber(p.stats?.mean ?? NaN, data.info.decimals);
-    return html`<p class="muted">${t('metric.sparse', { count: points.length })}</p>
+    return html`<p class="muted">${tPlural('metric.sparse', points.length)}</p>
       <ul class="values">
         ${points.map((p) => html`<li>${formatDate(p.start)}: <strong>${value(p)}</strong> ${unit}</li>`)}
       </ul>`;

@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { fetchPublicRecord, fetchPublicResults } from '../../api/record.api.js';
 import type { PublicRecord } from '../../api/types.js';
 import type { MessageKey } from '../../i18n/en.js';
-import { LocaleController, formatDate, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatNumber, t, tPlural } from '../../i18n/i18n.js';
 import { checkReceipt, normaliseReceipt, type ReceiptCheck } from '../../src/receipt-check.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -87,7 +87,9 @@ export class CoopRecordPage extends LitElement {
       <td>${p.title} <small>(${t(`kind.${p.kind}`)})</small></td>
       <td>
         ${t(`outcome.${p.outcome}`)} —
-        ${t(`reason.${p.reason}` as MessageKey)}${enactment ? html`; <em>${enactment}</em>` : ''}
+        ${t(`reason.${p.reason}` as MessageKey) + (enactment ? t('record.reasonSeparator') : '')}${
+          enactment ? html`<em>${enactment}</em>` : ''
+        }
       </td>
       <td>${t('record.totals', { ...p.totals })}</td>
       <td>${formatDateTime(p.closesAt)}</td>
@@ -157,8 +159,14 @@ export class CoopRecordPage extends LitElement {
     </section>`;
   }
 
-  private table(headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
-    return html`<div class="table-wrap">
+  /** A table that scrolls sideways on a phone: a labelled region a keyboard can reach and scroll. */
+  private table(caption: MessageKey, headers: MessageKey[], rows: TemplateResult[]): TemplateResult {
+    return html`<div
+      class="table-wrap"
+      role="region"
+      tabindex="0"
+      aria-label=${t('chart.tableOf', { caption: t(caption) })}
+    >
       <table>
         <thead>
           <tr>
@@ -181,6 +189,7 @@ export class CoopRecordPage extends LitElement {
           policies.length === 0
             ? html`<p>${t('record.noPolicies')}</p>`
             : this.table(
+                'record.policies',
                 [
                   'record.colStudy',
                   'record.colWho',
@@ -200,6 +209,7 @@ export class CoopRecordPage extends LitElement {
           requests.length === 0
             ? html`<p>${t('record.noRequests')}</p>`
             : this.table(
+                'record.requests',
                 ['record.colStudy', 'record.colWho', 'record.colWhy', 'record.colFiled', 'record.colStatus'],
                 requests.map((r) => this.requestRow(r)),
               )
@@ -211,6 +221,7 @@ export class CoopRecordPage extends LitElement {
           proposals.length === 0
             ? html`<p>${t('record.noProposals')}</p>`
             : this.table(
+                'record.proposals',
                 [
                   'record.colProposal',
                   'record.colOutcome',
@@ -225,9 +236,10 @@ export class CoopRecordPage extends LitElement {
       ${this.renderCheck(proposals)}
       <section class="card" aria-labelledby="checkpoints-heading">
         <h2 id="checkpoints-heading">${t('record.checkpoints')}</h2>
-        <p>${t('record.checkpointsIntro', { count: checkpoints.list.length })}</p>
+        <p>${tPlural('record.checkpointsIntro', checkpoints.list.length)}</p>
         <p>${t('record.verifierKey')} <code class="verifier-key">${checkpoints.verifierKey}</code></p>
         ${this.table(
+          'record.checkpoints',
           ['record.colSeq', 'record.colHash', 'record.colAt'],
           checkpoints.list.map(
             (c) =>

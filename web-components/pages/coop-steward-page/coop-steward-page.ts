@@ -25,7 +25,7 @@ import {
   type AffiliationReason,
 } from '../../api/steward.api.js';
 import type { AuditVerification, ImpactPreview, Proposal, RegisterEntry } from '../../api/types.js';
-import { LocaleController, formatDateTime, hasMessage, t, tCount } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, hasMessage, t, tCount, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 import { impactLine } from '../../components/coop-proposal-summary/coop-proposal-summary.js';
@@ -517,7 +517,7 @@ export class CoopStewardPage extends LitElement {
                 ${
                   audit.valid
                     ? t('steward.auditValid', { entries: audit.entries, checkpoints: audit.checkpoints })
-                    : t('steward.auditInvalid', { count: audit.problems.length })
+                    : tPlural('steward.auditInvalid', audit.problems.length)
                 }
               </p>`
             : this.auditBusy
