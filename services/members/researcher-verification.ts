@@ -67,7 +67,14 @@ export async function verifyResearcher(
     throw alreadyVerified();
   }
   const { evidence, ...affiliation } = decision;
-  const updated = await writeAffiliation(deps, user, affiliation, { decidedAt: now, decidedBy: stewardId }, now, evidence);
+  const updated = await writeAffiliation(
+    deps,
+    user,
+    affiliation,
+    { decidedAt: now, decidedBy: stewardId },
+    now,
+    evidence,
+  );
   await deps.audit?.append(
     'researcher.verified',
     stewardId,

@@ -135,7 +135,10 @@ const userSchema = new Schema<UserDocument>(
           decidedAt: Date,
           decidedBy: String,
           evidence: {
-            type: new Schema({ method: { type: String, required: true }, note: { type: Buffer, required: true } }, { _id: false }),
+            type: new Schema(
+              { method: { type: String, required: true }, note: { type: Buffer, required: true } },
+              { _id: false },
+            ),
           },
         },
         { _id: false },

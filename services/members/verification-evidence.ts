@@ -17,7 +17,11 @@ function noteBinding(userId: string): Binding {
 }
 
 /** The stored form of a steward's evidence: the note sealed under the researcher's key, bound to their record. */
-export function sealEvidence(key: Buffer, userId: string, evidence: VerificationEvidence): { method: string; note: Buffer } {
+export function sealEvidence(
+  key: Buffer,
+  userId: string,
+  evidence: VerificationEvidence,
+): { method: string; note: Buffer } {
   return { method: evidence.method, note: sealJson(key, { note: evidence.note }, noteBinding(userId)) };
 }
 

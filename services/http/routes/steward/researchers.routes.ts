@@ -1,6 +1,11 @@
 // Stewards verify researchers before those may file access requests.
 import { z } from 'zod';
-import { AFFILIATION_CHANGE_REASONS, VERIFICATION_METHODS, type Account, type Members } from '../../../members/index.js';
+import {
+  AFFILIATION_CHANGE_REASONS,
+  VERIFICATION_METHODS,
+  type Account,
+  type Members,
+} from '../../../members/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { presentAccount } from '../auth/account.presenter.js';
 import { accountSchema, organisationSchema } from '../auth/auth.schema.js';
@@ -36,7 +41,9 @@ const researcherSchema = accountSchema.extend({
   evidence: z
     .object({ method: z.enum(VERIFICATION_METHODS), note: z.string() })
     .optional()
-    .describe('Verified researchers: how the steward checked them (absent for verifications made before it was recorded)'),
+    .describe(
+      'Verified researchers: how the steward checked them (absent for verifications made before it was recorded)',
+    ),
   decidedAt: z.string().optional().describe('Verified researchers: when (ISO 8601)'),
 });
 
@@ -61,7 +68,11 @@ export function researcherRoutes(api: ApiRouter, members: Members, now: () => Da
         tag: 'steward',
         access: ['steward'],
         query: listQuery,
-        success: { status: 200, schema: z.object({ researchers: z.array(researcherSchema) }), description: 'Researchers' },
+        success: {
+          status: 200,
+          schema: z.object({ researchers: z.array(researcherSchema) }),
+          description: 'Researchers',
+        },
       },
       async ({ query }) => ({
         researchers: (await members.listResearchers(query.status)).map((r) => presentResearcher(r, now())),
