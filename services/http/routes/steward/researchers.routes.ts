@@ -37,7 +37,8 @@ const affiliationBody = z.strictObject({
   reason: z.enum(AFFILIATION_CHANGE_REASONS).describe('Why the affiliation changes (kept in the audit log)'),
 });
 
-const researcherSchema = accountSchema.extend({
+/** A researcher as stewards see them: the account plus the evidence of the verification. */
+export const researcherSchema = accountSchema.extend({
   evidence: z
     .object({ method: z.enum(VERIFICATION_METHODS), note: z.string() })
     .optional()
