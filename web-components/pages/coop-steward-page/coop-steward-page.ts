@@ -426,7 +426,7 @@ export class CoopStewardPage extends LitElement {
   // Second step: everything that is about to be recorded, stated before the click that records it.
   private renderVerificationReview(r: StewardResearcher, request: VerificationRequest) {
     return html`<section class="review" aria-labelledby=${`review-${r.id}`} data-testid="verification-review">
-      <h4 id=${`review-${r.id}`}>${t('steward.reviewHeading', { name: r.name })}</h4>
+      <h3 id=${`review-${r.id}`}>${t('steward.reviewHeading', { name: r.name })}</h3>
       <dl>
         <dt>${t('steward.reviewName')}</dt>
         <dd>${r.name}</dd>
