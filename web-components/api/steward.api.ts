@@ -38,7 +38,12 @@ export async function fetchVerifiedResearchers(): Promise<StewardResearcher[]> {
 /** The domain of an e-mail address (what follows the last @), lower-cased; empty when there is none. */
 export function emailDomain(email: string): string {
   const at = email.lastIndexOf('@');
-  return at < 0 ? '' : email.slice(at + 1).trim().toLowerCase();
+  return at < 0
+    ? ''
+    : email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase();
 }
 
 /** Why a verified researcher's affiliation changes (the service's reason codes). */

@@ -617,7 +617,8 @@ export const en = {
   'steward.verified': '{name} is verified.',
   'steward.evidenceMethod': 'How the identity and affiliation were checked',
   'steward.evidenceNote': 'What you saw (evidence note)',
-  'steward.evidenceNoteHint': 'For example: “Listed on the institute’s staff page, checked on 3 December”. 3 to 500 characters; kept sealed, shown to stewards only.',
+  'steward.evidenceNoteHint':
+    'For example: “Listed on the institute’s staff page, checked on 3 December”. 3 to 500 characters; kept sealed, shown to stewards only.',
   'steward.review': 'Review the verification',
   'steward.reviewWho': 'Review the verification of {name}',
   'steward.reviewHeading': 'You are about to verify {name}',
@@ -627,7 +628,8 @@ export const en = {
   'steward.reviewNonProfitNo': 'No: the organisation is recorded as for-profit',
   'steward.reviewDomain': 'E-mail domain',
   'steward.reviewNoDomain': 'none',
-  'steward.reviewWarning': 'Once verified, this researcher may file access requests. The organisation and the non-profit status can then only change with a reason, which is audited.',
+  'steward.reviewWarning':
+    'Once verified, this researcher may file access requests. The organisation and the non-profit status can then only change with a reason, which is audited.',
   'steward.confirmVerify': 'Confirm: verify {name}',
   'steward.reviewBack': 'Back to the form',
   'steward.evidenceShown': 'Checked on {date} — {method}: {note}',

@@ -639,7 +639,8 @@ export const fr: Record<MessageKey, string> = {
   'steward.verified': '{name} est vérifié·e.',
   'steward.evidenceMethod': 'Comment l’identité et l’affiliation ont été vérifiées',
   'steward.evidenceNote': 'Ce que vous avez constaté (note de preuve)',
-  'steward.evidenceNoteHint': 'Par exemple : « Figure sur la page du personnel de l’institut, vérifié le 3 décembre ». De 3 à 500 caractères ; conservée chiffrée, visible des seuls intendant·es.',
+  'steward.evidenceNoteHint':
+    'Par exemple : « Figure sur la page du personnel de l’institut, vérifié le 3 décembre ». De 3 à 500 caractères ; conservée chiffrée, visible des seuls intendant·es.',
   'steward.review': 'Relire la vérification',
   'steward.reviewWho': 'Relire la vérification de {name}',
   'steward.reviewHeading': 'Vous allez vérifier {name}',
@@ -649,7 +650,8 @@ export const fr: Record<MessageKey, string> = {
   'steward.reviewNonProfitNo': 'Non : l’organisation est enregistrée comme à but lucratif',
   'steward.reviewDomain': 'Domaine de l’adresse e-mail',
   'steward.reviewNoDomain': 'aucun',
-  'steward.reviewWarning': 'Une fois vérifié·e, ce chercheur ou cette chercheuse pourra déposer des demandes d’accès. L’organisation et le but non lucratif ne pourront ensuite changer qu’avec un motif, inscrit au journal d’audit.',
+  'steward.reviewWarning':
+    'Une fois vérifié·e, ce chercheur ou cette chercheuse pourra déposer des demandes d’accès. L’organisation et le but non lucratif ne pourront ensuite changer qu’avec un motif, inscrit au journal d’audit.',
   'steward.confirmVerify': 'Confirmer : vérifier {name}',
   'steward.reviewBack': 'Revenir au formulaire',
   'steward.evidenceShown': 'Vérifié le {date} — {method} : {note}',

@@ -384,9 +384,11 @@ export class CoopStewardPage extends LitElement {
                 (r) =>
                   html`<li class="card">
                     <p><strong>${r.name}</strong> — ${r.email}</p>
-                    ${this.reviewing?.researcher.id === r.id
-                      ? this.renderVerificationReview(this.reviewing.researcher, this.reviewing.request)
-                      : this.renderVerificationForm(r)}
+                    ${
+                      this.reviewing?.researcher.id === r.id
+                        ? this.renderVerificationReview(this.reviewing.researcher, this.reviewing.request)
+                        : this.renderVerificationForm(r)
+                    }
                   </li>`,
               )}
             </ul>`,
@@ -469,13 +471,15 @@ export class CoopStewardPage extends LitElement {
                       (${r.nonProfit ? t('steward.nonProfit') : t('steward.forProfit')})
                     </p>
                     <p data-testid="evidence">
-                      ${r.evidence
-                        ? t('steward.evidenceShown', {
-                            method: t(`verificationMethod.${r.evidence.method}`),
-                            note: r.evidence.note,
-                            date: r.decidedAt ? formatDateTime(r.decidedAt) : '',
-                          })
-                        : t('steward.evidenceNone')}
+                      ${
+                        r.evidence
+                          ? t('steward.evidenceShown', {
+                              method: t(`verificationMethod.${r.evidence.method}`),
+                              note: r.evidence.note,
+                              date: r.decidedAt ? formatDateTime(r.decidedAt) : '',
+                            })
+                          : t('steward.evidenceNone')
+                      }
                     </p>
                     <form @submit=${(e: SubmitEvent) => this.onChangeAffiliation(e, r.id, r.name)}>
                       <label for=${`aff-org-${r.id}`}>${t('steward.organisation')}</label>
