@@ -71,7 +71,12 @@ async function main(): Promise<void> {
       { email: 'r@load.example', password: 'bench researcher pw', name: 'R', role: 'researcher', organisation: 'Lab' },
       now(),
     );
-    await services.members.verifyResearcher(researcher.id, { organisation: 'Lab', nonProfit: true }, steward.id, now());
+    await services.members.verifyResearcher(
+      researcher.id,
+      { organisation: 'Lab', nonProfit: true, evidence: { method: 'other', note: 'Benchmark account' } },
+      steward.id,
+      now(),
+    );
     const asSteward = () => issueAccessToken(host, steward.id, 'steward', now());
     const asResearcher = () => issueAccessToken(host, researcher.id, 'researcher', now());
 

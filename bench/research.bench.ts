@@ -137,7 +137,12 @@ async function main(MEMBERS: number): Promise<number> {
       },
       now(),
     );
-    await services.members.verifyResearcher(researcher.id, { organisation: 'Lab', nonProfit: true }, steward.id, now());
+    await services.members.verifyResearcher(
+      researcher.id,
+      { organisation: 'Lab', nonProfit: true, evidence: { method: 'other', note: 'Benchmark account' } },
+      steward.id,
+      now(),
+    );
     const asSteward = () => issueAccessToken({ services, connection }, steward.id, 'steward', now());
     const asResearcher = () => issueAccessToken({ services, connection }, researcher.id, 'researcher', now());
     const voters = members.slice(0, Math.ceil(MEMBERS / 10) + 1);

@@ -168,7 +168,11 @@ export async function seedDemoCooperative(
     if (verified) {
       await accounts.verifyResearcher(
         account.id,
-        { organisation: researcher.organisation, nonProfit },
+        {
+          organisation: researcher.organisation,
+          nonProfit,
+          evidence: { method: 'other', note: 'Demo cooperative: a generated researcher, nobody was checked.' },
+        },
         stewardId,
         createdAt(),
       );

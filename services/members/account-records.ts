@@ -9,6 +9,7 @@ import { NotFound } from '../errors.js';
 import type { Account, MembershipView } from './members.model.js';
 import { normaliseEmail, openProfile } from './profile.js';
 import type { AdmissionRecord, UserDocument } from './user.model.js';
+import { openResearcher } from './verification-evidence.js';
 
 export interface AccountReading {
   users: Model<UserDocument>;
@@ -25,7 +26,7 @@ export function toAccount(keyring: Keyring, user: UserDocument): Account {
     profile: openProfile(key, user._id, toBuffer(user.profile)),
     ...(user.membership && { membership: user.membership }),
     ...(user.admission && { admission: openAdmission(key, user._id, user.admission) }),
-    ...(user.researcher && { researcher: user.researcher }),
+    ...(user.researcher && { researcher: openResearcher(key, user) }),
     locale: user.locale ?? 'en',
     secondFactor: user.secondFactor?.totpConfirmedAt !== undefined || (user.secondFactor?.passkeys?.length ?? 0) > 0,
     ...(user.emailVerifiedAt && { emailVerifiedAt: user.emailVerifiedAt }),

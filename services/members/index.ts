@@ -31,8 +31,8 @@ import type {
   AffiliationChange,
   ProfilePatch,
   RegistrationInput,
-  ResearcherDecision,
   ResearcherFilter,
+  ResearcherVerificationDecision,
 } from './members.model.js';
 import { updateProfile } from './profile-update.js';
 import { registerAccount } from './registration.js';
@@ -46,7 +46,7 @@ import { sweepAccountRecords } from './account-sweep.js';
 import { throttleModel } from './throttle.model.js';
 import { userModel } from './user.model.js';
 
-export { AFFILIATION_CHANGE_REASONS } from './members.model.js';
+export { AFFILIATION_CHANGE_REASONS, VERIFICATION_METHODS } from './members.model.js';
 export type {
   Account,
   AffiliationChange,
@@ -60,6 +60,9 @@ export type {
   RegistrationInput,
   ResearcherDecision,
   ResearcherFilter,
+  ResearcherVerificationDecision,
+  VerificationEvidence,
+  VerificationMethod,
   TokenPair,
 } from './members.model.js';
 export type { ResearcherVerification } from './user.model.js';
@@ -314,7 +317,7 @@ export function createMembers(deps: MembersDeps) {
     /** Researchers awaiting (or past) a steward's decision, oldest first. */
     listResearchers: (verification: ResearcherFilter) => listResearchers(reading, verification),
     /** A steward confirms a pending researcher's organisation and whether it is non-profit; once only. */
-    verifyResearcher: (researcherId: string, decision: ResearcherDecision, stewardId: string, now: Date) =>
+    verifyResearcher: (researcherId: string, decision: ResearcherVerificationDecision, stewardId: string, now: Date) =>
       verifyResearcher({ users, claims, keyring, revocations, audit }, researcherId, decision, stewardId, now),
     /** A steward changes a verified researcher's organisation or non-profit status, with a reason (audited). */
     changeAffiliation: (researcherId: string, change: AffiliationChange, stewardId: string, now: Date) =>

@@ -1,7 +1,7 @@
 // The members context's shapes: the sealed profile, an account as the service sees it, and what callers send.
 import type { Region, Sex } from '../../policies/research/research-profile.js';
 import type { MembershipState, Role } from '../auth/index.js';
-import type { AdmissionRecord, UserDocument } from './user.model.js';
+import type { AdmissionRecord, ResearcherVerification, UserDocument } from './user.model.js';
 
 /** The sealed part of an account: everything personal, encrypted under the member's own key (see profile.ts). */
 export interface Profile {
@@ -45,7 +45,7 @@ export interface Account {
   membership?: UserDocument['membership'];
   /** Account holders who applied: their register record, with a refusal's or exclusion's reason opened. */
   admission?: MembershipView;
-  researcher?: UserDocument['researcher'];
+  researcher?: ResearcherView;
   locale: 'en' | 'fr';
   emailVerifiedAt?: Date;
   /** Whether a second factor (TOTP) is set up. */
@@ -79,10 +79,41 @@ export interface MemberStanding {
   membership: MembershipState;
 }
 
-/** What a steward decides about a researcher. */
+/** What a steward decides about a researcher's affiliation. */
 export interface ResearcherDecision {
   organisation: string;
   nonProfit: boolean;
+}
+
+/** How a steward checked a researcher's identity and affiliation: a stable code (audited) and a note (sealed). */
+export const VERIFICATION_METHODS = [
+  'institutional_directory',
+  'institutional_email',
+  'video_call',
+  'signed_letter',
+  'other',
+] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+
+/** The evidence a steward gives when verifying a researcher. */
+export interface VerificationEvidence {
+  method: VerificationMethod;
+  note: string;
+}
+
+/** A first verification: the affiliation and the evidence behind it. */
+export interface ResearcherVerificationDecision extends ResearcherDecision {
+  evidence: VerificationEvidence;
+}
+
+/** The researcher part of an account as the use cases read it: the evidence note opened. */
+export interface ResearcherView {
+  verification: ResearcherVerification;
+  nonProfit?: boolean;
+  decidedAt?: Date;
+  decidedBy?: string;
+  /** Absent for researchers verified before evidence was recorded (before this field existed). */
+  evidence?: VerificationEvidence;
 }
 
 /** Why a steward changes a verified researcher's affiliation: a stable code (the audit log keeps no free text). */

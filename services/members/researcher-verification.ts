@@ -8,9 +8,17 @@ import { toBuffer } from '../db/connection.js';
 import { claimOnce } from '../db/claims.js';
 import { Conflict, NotFound } from '../errors.js';
 import { afterChange, toAccount, type AccountReading } from './account-records.js';
-import type { Account, AffiliationChange, ResearcherDecision, ResearcherFilter } from './members.model.js';
+import type {
+  Account,
+  AffiliationChange,
+  ResearcherDecision,
+  ResearcherFilter,
+  ResearcherVerificationDecision,
+  VerificationEvidence,
+} from './members.model.js';
 import { openProfile, sealProfile } from './profile.js';
 import type { UserDocument } from './user.model.js';
+import { sealEvidence } from './verification-evidence.js';
 
 /** Researchers awaiting (or past) a steward's decision, oldest first. */
 export async function listResearchers(
@@ -40,12 +48,14 @@ const alreadyVerified = () =>
 /**
  * A steward confirms a pending researcher's organisation and whether it is non-profit. Once only: a verified
  * researcher is refused (409), and of two stewards deciding at once one wins (a claim), so a verification can
- * never silently overwrite another. Changing an affiliation afterwards is `changeAffiliation`.
+ * never silently overwrite another. The steward's evidence (how identity and affiliation were checked) is kept with
+ * the verification: the method audited, the free-text note sealed. Changing an affiliation afterwards is
+ * `changeAffiliation`.
  */
 export async function verifyResearcher(
   deps: VerificationDeps,
   researcherId: string,
-  decision: ResearcherDecision,
+  decision: ResearcherVerificationDecision,
   stewardId: string,
   now: Date,
 ): Promise<Account> {
@@ -56,8 +66,21 @@ export async function verifyResearcher(
   if (!(await claimOnce(deps.claims, `researcher-verified:${researcherId}`, { at: now, by: stewardId }))) {
     throw alreadyVerified();
   }
-  const updated = await writeAffiliation(deps, user, decision, { decidedAt: now, decidedBy: stewardId }, now);
-  await deps.audit?.append('researcher.verified', stewardId, { researcherId, nonProfit: decision.nonProfit }, now);
+  const { evidence, ...affiliation } = decision;
+  const updated = await writeAffiliation(
+    deps,
+    user,
+    affiliation,
+    { decidedAt: now, decidedBy: stewardId },
+    now,
+    evidence,
+  );
+  await deps.audit?.append(
+    'researcher.verified',
+    stewardId,
+    { researcherId, nonProfit: decision.nonProfit, evidenceMethod: evidence.method },
+    now,
+  );
   await deps.revocations.accountChanged(researcherId, afterChange(now, started));
   return toAccount(deps.keyring, updated);
 }
@@ -103,13 +126,15 @@ export async function changeAffiliation(
   return toAccount(deps.keyring, updated);
 }
 
-// Seals the organisation into the profile and writes the verification with the given decision date and steward.
+// Seals the organisation into the profile and writes the verification with the given decision date and steward; the
+// evidence is the new one on a first verification, the stored one (untouched) on a change of affiliation.
 async function writeAffiliation(
   deps: VerificationDeps,
   user: UserDocument,
   decision: ResearcherDecision,
   decided: { decidedAt?: Date; decidedBy?: string },
   now: Date,
+  evidence?: VerificationEvidence,
 ): Promise<UserDocument> {
   const key = deps.keyring.unwrapMemberKey(user._id, toBuffer(user.wrappedKey));
   const profile = { ...openProfile(key, user._id, toBuffer(user.profile)), organisation: decision.organisation };
@@ -124,6 +149,9 @@ async function writeAffiliation(
             nonProfit: decision.nonProfit,
             decidedAt: decided.decidedAt,
             decidedBy: decided.decidedBy,
+            ...(evidence
+              ? { evidence: sealEvidence(key, user._id, evidence) }
+              : user.researcher?.evidence && { evidence: user.researcher.evidence }),
           },
           updatedAt: now,
         },

@@ -73,6 +73,8 @@ export interface UserDocument {
     nonProfit?: boolean;
     decidedAt?: Date;
     decidedBy?: string;
+    /** How the steward checked the researcher: the method in clear, the free-text note sealed under their key. */
+    evidence?: { method: string; note: Buffer };
   };
   /** The second factor: a TOTP secret (sealed under the member's key), confirmed once a code matched. */
   secondFactor?: SecondFactorRecord;
@@ -132,6 +134,12 @@ const userSchema = new Schema<UserDocument>(
           nonProfit: Boolean,
           decidedAt: Date,
           decidedBy: String,
+          evidence: {
+            type: new Schema(
+              { method: { type: String, required: true }, note: { type: Buffer, required: true } },
+              { _id: false },
+            ),
+          },
         },
         { _id: false },
       ),

@@ -86,7 +86,11 @@ beforeAll(async () => {
   researcherEmail = researcher.email;
   const verified = await app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
     token: steward.accessToken,
-    body: { organisation: 'Institute of Public Health', nonProfit: true },
+    body: {
+      organisation: 'Institute of Public Health',
+      nonProfit: true,
+      evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+    },
   });
   expect(verified.status, verified.text).toBe(200);
   sharing = await registerAndLogin(app, { name: 'Sharing Member' });

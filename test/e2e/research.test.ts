@@ -43,7 +43,11 @@ beforeAll(async () => {
   });
   const verified = await app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
     token: steward.accessToken,
-    body: { organisation: 'University of Bern', nonProfit: true },
+    body: {
+      organisation: 'University of Bern',
+      nonProfit: true,
+      evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+    },
   });
   expect(verified.status).toBe(200);
 });

@@ -10,13 +10,14 @@ import {
   type BuiltAccount,
 } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openPage, screenshots, seriousAxeViolations, signIn } from './browser.js';
+import { allAxeViolations, launchBrowser, openPage, screenshots, seriousAxeViolations, signIn } from './browser.js';
 
 const title = 'Sleep duration and steps, by region';
 let app: TestApp;
 let browser: Browser;
 let steward: BuiltAccount;
 let researcherId: string;
+let frenchResearcherId: string;
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -28,6 +29,16 @@ beforeAll(async () => {
   });
   expect(researcher.status).toBe(201);
   researcherId = researcher.body.id;
+  const french = await app.request('POST', '/api/auth/register', {
+    body: buildRegistration({
+      role: 'researcher',
+      name: 'Zoé Chercheuse',
+      organisation: 'Institut du sommeil',
+      email: 'zoe@unige.example',
+    }),
+  });
+  expect(french.status).toBe(201);
+  frenchResearcherId = french.body.id;
   const draft = await app.request('POST', '/api/proposals', {
     token: steward.accessToken,
     body: {
@@ -56,15 +67,45 @@ describe('steward in the browser', { timeout: 120_000 }, () => {
     await page.getByText(title).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
 
-    await page.getByLabel('Non-profit organisation').check();
-    await page.getByRole('button', { name: 'Verify Pia Researcher' }).click();
+    const pia = page.getByRole('listitem').filter({ hasText: 'Pia Researcher' });
+    await pia.getByLabel('Non-profit organisation').check();
+    await pia.getByLabel('How the identity and affiliation were checked').selectOption('video_call');
+    // The review step refuses an empty note: nothing is sent, the form stays.
+    await pia.getByRole('button', { name: 'Review the verification of Pia Researcher' }).click();
+    expect(await page.getByTestId('verification-review').count()).toBe(0);
+    await pia.getByLabel('What you saw (evidence note)').fill('Video call on 3 December, staff card shown');
+    await pia.getByRole('button', { name: 'Review the verification of Pia Researcher' }).click();
+    const review = page.getByTestId('verification-review');
+    await review.getByRole('heading', { name: 'You are about to verify Pia Researcher' }).waitFor();
+    const reviewText = (await review.textContent())!.replace(/\s+/g, ' ');
+    expect(reviewText).toContain('Sleep Lab Geneva');
+    expect(reviewText).toContain('Yes: the organisation is recorded as non-profit');
+    expect(reviewText).toContain('example.org');
+    expect(reviewText).toContain('Video call with an identity document');
+    expect(reviewText).toContain('Video call on 3 December, staff card shown');
+    // Reviewing sends nothing: the researcher is still pending until the second click.
+    const stillPending = await app.request('GET', '/api/steward/researchers?status=pending', {
+      token: steward.accessToken,
+    });
+    expect(stillPending.body.researchers.map((r: { id: string }) => r.id)).toContain(researcherId);
+    expect(await allAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'steward-verification-review');
+    await review.getByRole('button', { name: 'Confirm: verify Pia Researcher' }).click();
     await page.getByText('Pia Researcher is verified.').waitFor();
-    await page.getByText('No researcher is waiting.').waitFor();
     const verified = await app.request('GET', '/api/steward/researchers?status=verified', {
       token: steward.accessToken,
     });
     expect(verified.body.researchers).toContainEqual(
-      expect.objectContaining({ id: researcherId, verification: 'verified', nonProfit: true }),
+      expect.objectContaining({
+        id: researcherId,
+        verification: 'verified',
+        nonProfit: true,
+        evidence: { method: 'video_call', note: 'Video call on 3 December, staff card shown' },
+      }),
+    );
+    const shown = page.getByRole('listitem').filter({ hasText: 'Pia Researcher' }).getByTestId('evidence');
+    expect((await shown.textContent())!.replace(/\s+/g, ' ')).toContain(
+      'Video call with an identity document: Video call on 3 December, staff card shown',
     );
 
     // A verified researcher is not verified again: the affiliation changes as its own step, with a reason.
@@ -94,6 +135,31 @@ describe('steward in the browser', { timeout: 120_000 }, () => {
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshots(page, 'steward');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('asks for the evidence and a confirmation in French, and can go back without verifying', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, app.baseUrl, steward.email, steward.password, '/steward');
+    await page.getByLabel('Language').selectOption('fr');
+    const zoe = page.getByRole('listitem').filter({ hasText: 'Zoé Chercheuse' });
+    await zoe.getByLabel('Comment l’identité et l’affiliation ont été vérifiées').selectOption('signed_letter');
+    await zoe.getByLabel('Ce que vous avez constaté (note de preuve)').fill('Lettre du doyen reçue le 2 décembre');
+    await zoe.getByRole('button', { name: 'Relire la vérification de Zoé Chercheuse' }).click();
+    const review = page.getByTestId('verification-review');
+    await review.getByRole('heading', { name: 'Vous allez vérifier Zoé Chercheuse' }).waitFor();
+    // Only ordinary white space collapsed: the narrow no-break space of French typography must stay.
+    const text = (await review.textContent())!.replace(/[\t\n ]+/g, ' ');
+    expect(text).toContain('unige.example');
+    expect(text).toContain('Non\u202f: l’organisation est enregistrée comme à but lucratif');
+    expect(text).toContain('Lettre signée par l’organisation');
+    expect(await allAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'steward-verification-review-fr');
+    await review.getByRole('button', { name: 'Revenir au formulaire' }).click();
+    await zoe.getByRole('button', { name: 'Relire la vérification de Zoé Chercheuse' }).waitFor();
+    const pending = await app.request('GET', '/api/steward/researchers?status=pending', { token: steward.accessToken });
+    expect(pending.body.researchers.map((r: { id: string }) => r.id)).toContain(frenchResearcherId);
     expect(problems).toEqual([]);
     await context.close();
   });

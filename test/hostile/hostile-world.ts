@@ -85,7 +85,11 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
     if (verify) {
       const verified = await app.request('POST', `/api/steward/researchers/${person.id}/verify`, {
         token: stewardAccount.accessToken,
-        body: { organisation: 'University of Bern', nonProfit: true },
+        body: {
+          organisation: 'University of Bern',
+          nonProfit: true,
+          evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+        },
       });
       expectStatus(verified, 200, 'verify researcher');
     }

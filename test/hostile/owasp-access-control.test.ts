@@ -125,7 +125,11 @@ const OBJECT_CASES: Record<string, ObjectCase> = {
     kind: 'foreign',
     caller: 'steward',
     foreignId: (w) => w.member.id,
-    body: { organisation: 'University of Bern', nonProfit: true },
+    body: {
+      organisation: 'University of Bern',
+      nonProfit: true,
+      evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+    },
   },
   'POST /api/steward/researchers/{id}/affiliation': {
     kind: 'foreign',

@@ -171,7 +171,11 @@ const CASES: Record<string, Case> = {
   'POST /api/steward/researchers/{id}/verify': {
     caller: 'steward',
     path: (w) => `/api/steward/researchers/${w.otherResearcher.id}/verify`,
-    body: () => ({ organisation: 'Another University', nonProfit: false }),
+    body: () => ({
+      organisation: 'Another University',
+      nonProfit: false,
+      evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+    }),
     extra: STORAGE_FIELDS,
     state: (w) => get(`/api/steward/researchers?status=all`, w.steward.accessToken),
   },

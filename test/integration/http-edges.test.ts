@@ -97,7 +97,11 @@ describe('bad input at the edge', () => {
     });
     const response = await app.request('POST', '/api/steward/researchers/not-a-uuid/verify', {
       token: login.body.accessToken,
-      body: { organisation: 'Uni', nonProfit: true },
+      body: {
+        organisation: 'Uni',
+        nonProfit: true,
+        evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.error.details[0].field).toBe('id');

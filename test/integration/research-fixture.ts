@@ -73,7 +73,11 @@ export async function verifiedResearcher(app: TestApp, stewardId: string, verify
     const steward = await issueAccessToken(app, stewardId, 'steward', app.clock.now());
     const verified = await app.request('POST', `/api/steward/researchers/${account.id}/verify`, {
       token: steward,
-      body: { organisation: 'University of Bern', nonProfit },
+      body: {
+        organisation: 'University of Bern',
+        nonProfit,
+        evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+      },
     });
     expect(verified.status, verified.text).toBe(200);
   }

@@ -55,7 +55,11 @@ describe('access tokens and the revocation list', () => {
     expect(payloadOf(researcher.accessToken).rv).toBe(false);
     const verified = await first.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
       token: steward.accessToken,
-      body: { organisation: 'Universität Basel', nonProfit: true },
+      body: {
+        organisation: 'Universität Basel',
+        nonProfit: true,
+        evidence: { method: 'institutional_directory', note: 'Listed in the staff directory' },
+      },
     });
     expect(verified.status).toBe(200);
 

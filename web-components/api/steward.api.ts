@@ -1,23 +1,49 @@
 // Steward work: researcher verification and the audit log.
 import { requestJson } from './session.js';
-import type { Account, AuditVerification } from './types.js';
+import type { Account, AuditVerification, StewardResearcher, VerificationMethod } from './types.js';
 
 /** GET /api/steward/researchers?status=pending */
-export async function fetchPendingResearchers(): Promise<Account[]> {
-  return (await requestJson<{ researchers: Account[] }>('GET', '/api/steward/researchers?status=pending')).researchers;
+export async function fetchPendingResearchers(): Promise<StewardResearcher[]> {
+  return (await requestJson<{ researchers: StewardResearcher[] }>('GET', '/api/steward/researchers?status=pending'))
+    .researchers;
+}
+
+/** How a steward checked a researcher (the service's method codes). */
+export const VERIFICATION_METHODS = [
+  'institutional_directory',
+  'institutional_email',
+  'video_call',
+  'signed_letter',
+  'other',
+] as const satisfies readonly VerificationMethod[];
+
+/** What a steward confirms when verifying a researcher, with the evidence. */
+export interface VerificationRequest {
+  organisation: string;
+  nonProfit: boolean;
+  evidence: { method: VerificationMethod; note: string };
 }
 
 /** POST /api/steward/researchers/:id/verify */
-export function verifyResearcher(id: string, organisation: string, nonProfit: boolean): Promise<Account> {
-  return requestJson<Account>('POST', `/api/steward/researchers/${encodeURIComponent(id)}/verify`, {
-    organisation,
-    nonProfit,
-  });
+export function verifyResearcher(id: string, request: VerificationRequest): Promise<StewardResearcher> {
+  return requestJson<StewardResearcher>('POST', `/api/steward/researchers/${encodeURIComponent(id)}/verify`, request);
 }
 
 /** GET /api/steward/researchers?status=verified */
-export async function fetchVerifiedResearchers(): Promise<Account[]> {
-  return (await requestJson<{ researchers: Account[] }>('GET', '/api/steward/researchers?status=verified')).researchers;
+export async function fetchVerifiedResearchers(): Promise<StewardResearcher[]> {
+  return (await requestJson<{ researchers: StewardResearcher[] }>('GET', '/api/steward/researchers?status=verified'))
+    .researchers;
+}
+
+/** The domain of an e-mail address (what follows the last @), lower-cased; empty when there is none. */
+export function emailDomain(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at < 0
+    ? ''
+    : email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase();
 }
 
 /** Why a verified researcher's affiliation changes (the service's reason codes). */

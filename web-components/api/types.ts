@@ -16,6 +16,8 @@ import type {
   notificationSettingsSchema,
 } from '../../services/http/routes/me/notifications.schema.js';
 import type { presentAccount } from '../../services/http/routes/auth/account.presenter.js';
+import type { researcherSchema } from '../../services/http/routes/steward/researchers.routes.js';
+import type { VerificationMethod as ServerVerificationMethod } from '../../services/members/index.js';
 import type { tokenPairSchema } from '../../services/http/routes/auth/auth.schema.js';
 import type { presentRegisterEntry } from '../../services/http/routes/membership/membership.presenter.js';
 import type { membershipRulesResponse } from '../../services/http/routes/membership/membership.schema.js';
@@ -64,6 +66,9 @@ export type Json<T> = T extends Date
 
 // Accounts and sessions.
 export type Account = ReturnType<typeof presentAccount>;
+/** A researcher as stewards see them, with the evidence of their verification. */
+export type StewardResearcher = z.infer<typeof researcherSchema>;
+export type VerificationMethod = ServerVerificationMethod;
 export type Role = Account['role'];
 export type Membership = NonNullable<Account['membership']>;
 export type RegisterEntry = ReturnType<typeof presentRegisterEntry>;

@@ -17,14 +17,24 @@ import '../../components/coop-member-register/coop-member-register.js';
 import { withStepUp } from '../coop-step-up-dialog/coop-step-up-dialog.js';
 import {
   AFFILIATION_REASONS,
+  VERIFICATION_METHODS,
   changeAffiliation,
+  emailDomain,
   fetchPendingResearchers,
   fetchVerifiedResearchers,
   verifyAuditLog,
   verifyResearcher,
   type AffiliationReason,
+  type VerificationRequest,
 } from '../../api/steward.api.js';
-import type { AuditVerification, ImpactPreview, Proposal, RegisterEntry } from '../../api/types.js';
+import type {
+  AuditVerification,
+  ImpactPreview,
+  Proposal,
+  RegisterEntry,
+  StewardResearcher,
+  VerificationMethod,
+} from '../../api/types.js';
 import { LocaleController, formatDateTime, hasMessage, t, tCount, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -51,6 +61,7 @@ export class CoopStewardPage extends LitElement {
     audit: { state: true },
     auditBusy: { state: true },
     impact: { state: true },
+    reviewing: { state: true },
   };
 
   declare private message: string;
@@ -58,6 +69,8 @@ export class CoopStewardPage extends LitElement {
   declare private audit: AuditVerification | undefined;
   declare private auditBusy: boolean;
   declare private impact: { title: string; preview: ImpactPreview } | undefined;
+  /** The verification a steward is about to confirm: shown in full before it is sent. */
+  declare private reviewing: { researcher: StewardResearcher; request: VerificationRequest } | undefined;
   private readonly locale = new LocaleController(this);
 
   private readonly researchers = new Task(this, { task: () => fetchPendingResearchers(), args: () => [] });
@@ -95,6 +108,7 @@ export class CoopStewardPage extends LitElement {
     this.audit = undefined;
     this.auditBusy = false;
     this.impact = undefined;
+    this.reviewing = undefined;
   }
 
   private async onPropose(id: string, title: string): Promise<void> {
@@ -154,13 +168,34 @@ export class CoopStewardPage extends LitElement {
     });
   }
 
-  private async onVerify(event: SubmitEvent, id: string, name: string): Promise<void> {
+  // First step: the form only prepares the verification; nothing is sent until the steward confirms the summary.
+  private onReviewVerification(event: SubmitEvent, researcher: StewardResearcher): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     this.message = '';
     this.error = '';
+    this.reviewing = {
+      researcher,
+      request: {
+        organisation: String(data.get('organisation')).trim(),
+        nonProfit: data.get('nonProfit') === 'on',
+        evidence: {
+          method: String(data.get('evidenceMethod')) as VerificationMethod,
+          note: String(data.get('evidenceNote')).trim(),
+        },
+      },
+    };
+  }
+
+  private async onConfirmVerification(): Promise<void> {
+    if (!this.reviewing) return;
+    const { researcher, request } = this.reviewing;
+    const { id, name } = researcher;
+    this.message = '';
+    this.error = '';
     try {
-      await verifyResearcher(id, String(data.get('organisation')), data.get('nonProfit') === 'on');
+      await verifyResearcher(id, request);
+      this.reviewing = undefined;
       this.message = t('steward.verified', { name });
       void this.researchers.run();
       void this.verifiedResearchers.run();
@@ -349,29 +384,75 @@ export class CoopStewardPage extends LitElement {
                 (r) =>
                   html`<li class="card">
                     <p><strong>${r.name}</strong> — ${r.email}</p>
-                    <form @submit=${(e: SubmitEvent) => this.onVerify(e, r.id, r.name)}>
-                      <label for=${`org-${r.id}`}>${t('steward.organisation')}</label>
-                      <input
-                        id=${`org-${r.id}`}
-                        name="organisation"
-                        .value=${r.organisation ?? ''}
-                        required
-                        size="40"
-                      />
-                      <label class="inline">
-                        <input type="checkbox" name="nonProfit" />
-                        ${t('steward.nonProfit')}
-                      </label>
-                      <div class="actions">
-                        <button type="submit" aria-label=${t('steward.verifyWho', { name: r.name })}>
-                          ${t('steward.verify')}
-                        </button>
-                      </div>
-                    </form>
+                    ${
+                      this.reviewing?.researcher.id === r.id
+                        ? this.renderVerificationReview(this.reviewing.researcher, this.reviewing.request)
+                        : this.renderVerificationForm(r)
+                    }
                   </li>`,
               )}
             </ul>`,
     });
+  }
+
+  // The steward's input, with the evidence required: how the identity and the affiliation were checked.
+  private renderVerificationForm(r: StewardResearcher) {
+    return html`<form @submit=${(e: SubmitEvent) => this.onReviewVerification(e, r)}>
+      <label for=${`org-${r.id}`}>${t('steward.organisation')}</label>
+      <input id=${`org-${r.id}`} name="organisation" .value=${r.organisation ?? ''} required size="40" />
+      <label class="inline">
+        <input type="checkbox" name="nonProfit" />
+        ${t('steward.nonProfit')}
+      </label>
+      <label for=${`method-${r.id}`}>${t('steward.evidenceMethod')}</label>
+      <select id=${`method-${r.id}`} name="evidenceMethod" required>
+        ${VERIFICATION_METHODS.map((m) => html`<option value=${m}>${t(`verificationMethod.${m}`)}</option>`)}
+      </select>
+      <label for=${`note-${r.id}`}>${t('steward.evidenceNote')}</label>
+      <textarea
+        id=${`note-${r.id}`}
+        name="evidenceNote"
+        required
+        minlength="3"
+        maxlength="500"
+        rows="3"
+        aria-describedby=${`note-hint-${r.id}`}
+      ></textarea>
+      <p class="hint" id=${`note-hint-${r.id}`}>${t('steward.evidenceNoteHint')}</p>
+      <div class="actions">
+        <button type="submit" aria-label=${t('steward.reviewWho', { name: r.name })}>${t('steward.review')}</button>
+      </div>
+    </form>`;
+  }
+
+  // Second step: everything that is about to be recorded, stated before the click that records it.
+  private renderVerificationReview(r: StewardResearcher, request: VerificationRequest) {
+    return html`<section class="review" aria-labelledby=${`review-${r.id}`} data-testid="verification-review">
+      <h3 id=${`review-${r.id}`}>${t('steward.reviewHeading', { name: r.name })}</h3>
+      <dl>
+        <dt>${t('steward.reviewName')}</dt>
+        <dd>${r.name}</dd>
+        <dt>${t('steward.organisation')}</dt>
+        <dd>${request.organisation}</dd>
+        <dt>${t('steward.reviewNonProfit')}</dt>
+        <dd>${request.nonProfit ? t('steward.reviewNonProfitYes') : t('steward.reviewNonProfitNo')}</dd>
+        <dt>${t('steward.reviewDomain')}</dt>
+        <dd>${emailDomain(r.email) || t('steward.reviewNoDomain')}</dd>
+        <dt>${t('steward.evidenceMethod')}</dt>
+        <dd>${t(`verificationMethod.${request.evidence.method}`)}</dd>
+        <dt>${t('steward.evidenceNote')}</dt>
+        <dd>${request.evidence.note}</dd>
+      </dl>
+      <p>${t('steward.reviewWarning')}</p>
+      <div class="actions">
+        <button type="button" @click=${() => this.onConfirmVerification()}>
+          ${t('steward.confirmVerify', { name: r.name })}
+        </button>
+        <button type="button" class="secondary" @click=${() => (this.reviewing = undefined)}>
+          ${t('steward.reviewBack')}
+        </button>
+      </div>
+    </section>`;
   }
 
   private renderVerifiedResearchers() {
@@ -388,6 +469,17 @@ export class CoopStewardPage extends LitElement {
                     <p>
                       <strong>${r.name}</strong> — ${r.organisation ?? ''}
                       (${r.nonProfit ? t('steward.nonProfit') : t('steward.forProfit')})
+                    </p>
+                    <p data-testid="evidence">
+                      ${
+                        r.evidence
+                          ? t('steward.evidenceShown', {
+                              method: t(`verificationMethod.${r.evidence.method}`),
+                              note: r.evidence.note,
+                              date: r.decidedAt ? formatDateTime(r.decidedAt) : '',
+                            })
+                          : t('steward.evidenceNone')
+                      }
                     </p>
                     <form @submit=${(e: SubmitEvent) => this.onChangeAffiliation(e, r.id, r.name)}>
                       <label for=${`aff-org-${r.id}`}>${t('steward.organisation')}</label>
