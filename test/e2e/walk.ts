@@ -57,7 +57,11 @@ export async function seedCooperative(app: TestApp): Promise<Cooperative> {
   });
   const verified = await app.request('POST', `/api/steward/researchers/${researcher.id}/verify`, {
     token: steward.accessToken,
-    body: { organisation: 'University of Bern', nonProfit: true },
+    body: {
+      organisation: 'University of Bern',
+      nonProfit: true,
+      evidence: { method: 'institutional_directory', note: 'Listed on the university staff page' },
+    },
   });
   expect(verified.status, verified.text).toBe(200);
   // The closed vote: the researcher's request carried through the assembly (approved), the clock moved past its count.

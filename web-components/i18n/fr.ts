@@ -657,7 +657,7 @@ export const fr: Record<MessageKey, string> = {
   'steward.evidenceMethod': 'Comment l’identité et l’affiliation ont été vérifiées',
   'steward.evidenceNote': 'Ce que vous avez constaté (note de preuve)',
   'steward.evidenceNoteHint':
-    'Par exemple : « Figure sur la page du personnel de l’institut, vérifié le 3 décembre ». De 3 à 500 caractères ; conservée chiffrée, visible des seuls intendant·es.',
+    'Par exemple : « Figure sur la page du personnel de l’institut, vérifié le 3 décembre ». De 3 à 500 caractères ; conservée chiffrée, visible des seuls intendant·es.',
   'steward.review': 'Relire la vérification',
   'steward.reviewWho': 'Relire la vérification de {name}',
   'steward.reviewHeading': 'Vous allez vérifier {name}',
