@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import { currentBylaws, membershipRulesOf } from '../../policies/assembly/bylaws.js';
 import type { Role } from '../../services/auth/index.js';
 import type { Services } from '../../services/container.js';
-import type { Profile } from '../../services/members/index.js';
+import { base32Decode, hotp, totpStep, type Profile } from '../../services/members/index.js';
 import type { TestApp } from './test-app.js';
 
 export interface BuiltAccount {
@@ -206,4 +206,19 @@ export async function seedEnactedPolicy(
     finalisedAt: new Date(now.getTime() - 2 * day),
   });
   return { policyId: policy.id as string, proposalId, policy };
+}
+
+/** Sets up an authenticator app for the account through the API (secret, then its current code). */
+export async function enrolTotp(
+  app: TestApp,
+  account: Pick<BuiltAccount, 'accessToken'>,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const started = await app.request('POST', '/api/me/second-factor/totp', { token: account.accessToken });
+  const secret = started.body.secret as string;
+  const confirmed = await app.request('POST', '/api/me/second-factor/totp/confirm', {
+    token: account.accessToken,
+    body: { code: hotp(base32Decode(secret), totpStep(app.clock.now())) },
+  });
+  if (confirmed.status !== 200) throw new Error(`TOTP enrolment failed: ${confirmed.status} ${confirmed.text}`);
+  return { secret, recoveryCodes: confirmed.body.recoveryCodes };
 }

@@ -3,7 +3,12 @@
 // leaving a steward without a factor; another account's passkey is answered like a missing one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, hotp, totpStep } from '../../services/members/index.js';
-import { createStewardAndLogin, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
+import {
+  createStewardAndLogin,
+  enrolTotp as enrolTotpFor,
+  registerAndLogin,
+  type BuiltAccount,
+} from '../helpers/builders.js';
 import { SoftwareAuthenticator } from '../helpers/software-authenticator.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -15,16 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function enrolTotp(account: BuiltAccount): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const started = await app.request('POST', '/api/me/second-factor/totp', { token: account.accessToken });
-  const secret = started.body.secret as string;
-  const confirmed = await app.request('POST', '/api/me/second-factor/totp/confirm', {
-    token: account.accessToken,
-    body: { code: hotp(base32Decode(secret), totpStep(app.clock.now())) },
-  });
-  expect(confirmed.status).toBe(200);
-  return { secret, recoveryCodes: confirmed.body.recoveryCodes };
-}
+const enrolTotp = (account: BuiltAccount) => enrolTotpFor(app, account);
 
 async function addPasskey(account: BuiltAccount, name?: string): Promise<SoftwareAuthenticator> {
   const authenticator = new SoftwareAuthenticator(ORIGIN, 'coop.test');

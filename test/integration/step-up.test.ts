@@ -2,7 +2,12 @@
 // of the last five minutes (the log-in, or POST /api/auth/step-up), throttled like log-in and bound to the session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, hotp, totpStep } from '../../services/members/index.js';
-import { createStewardAndLogin, registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
+import {
+  createStewardAndLogin,
+  enrolTotp as enrolTotpFor,
+  registerAndLogin,
+  type BuiltAccount,
+} from '../helpers/builders.js';
 import { SoftwareAuthenticator } from '../helpers/software-authenticator.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -18,16 +23,7 @@ const exportWith = (token: string) => app.request('GET', '/api/me/export?format=
 const stepUp = (token: string, body: Record<string, unknown>) =>
   app.request('POST', '/api/auth/step-up', { token, body });
 
-async function enrolTotp(account: BuiltAccount): Promise<string> {
-  const started = await app.request('POST', '/api/me/second-factor/totp', { token: account.accessToken });
-  const secret = started.body.secret as string;
-  const confirmed = await app.request('POST', '/api/me/second-factor/totp/confirm', {
-    token: account.accessToken,
-    body: { code: hotp(base32Decode(secret), totpStep(app.clock.now())) },
-  });
-  expect(confirmed.status).toBe(200);
-  return secret;
-}
+const enrolTotp = async (account: BuiltAccount) => (await enrolTotpFor(app, account)).secret;
 
 describe('step-up re-authentication', () => {
   it('lets a fresh log-in export, refuses the same session after five minutes, and a step-up opens it again', async () => {

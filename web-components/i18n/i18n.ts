@@ -44,16 +44,6 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   });
 }
 
-/**
- * A message with a real plural form: `<base>.one` or `<base>.other` by the language's plural rule for `count`
- * (French counts 0 and 1 as singular), with `{count}` among the params.
- */
-export function tCount(base: string, count: number, params: Record<string, string | number> = {}): string {
-  const rule = new Intl.PluralRules(current === 'fr' ? 'fr-CH' : 'en-GB').select(count);
-  const key = rule === 'one' && hasMessage(`${base}.one`) ? `${base}.one` : `${base}.other`;
-  return t(key as MessageKey, { count, ...params });
-}
-
 /** The base of the keys that come as a pair `<base>.one` / `<base>.other`. */
 export type PluralKey = {
   [K in MessageKey]: K extends `${infer Base}.one` ? (`${Base}.other` extends MessageKey ? Base : never) : never;

@@ -22,7 +22,7 @@ import {
   formatNumber,
   hasMessage,
   t,
-  tCount,
+  tPlural,
 } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { duoTerm } from '../../src/duo-terms.js';
@@ -162,13 +162,13 @@ export class CoopProposalSummary extends LitElement {
     const rules = p.frozen?.rules;
     if (p.status !== 'open' || !rules) {
       return html`<dt>${t('proposal.turnoutFinal')}</dt>
-        <dd>${tCount('proposal.turnoutText', electorate, { turnout, electorate })}</dd>`;
+        <dd>${tPlural('proposal.turnoutText', electorate, { turnout, electorate })}</dd>`;
     }
     // ⌈num·N/den⌉, as policies/assembly/tally.ts ballotsNeededForQuorum (the page may not import server code).
     const needed = Math.ceil((rules.quorum.num * electorate) / rules.quorum.den);
     return html`<dt>${t('proposal.turnout')}</dt>
       <dd>
-        ${tCount('proposal.turnoutText', electorate, { turnout, electorate })}
+        ${tPlural('proposal.turnoutText', electorate, { turnout, electorate })}
         <progress
           class="quorum"
           max=${Math.max(needed, 1)}
@@ -179,7 +179,7 @@ export class CoopProposalSummary extends LitElement {
           >${
             turnout >= needed
               ? t('proposal.quorumReached')
-              : tCount('proposal.quorumMissing', needed - turnout, { missing: needed - turnout, needed })
+              : tPlural('proposal.quorumMissing', needed - turnout, { missing: needed - turnout, needed })
           }</span
         >
       </dd>`;
@@ -286,7 +286,7 @@ export class CoopProposalSummary extends LitElement {
       <p class="muted">${t('card.duoAttribution')}</p>
       <h3>${t('card.releaseRules')}</h3>
       <ul data-testid="release-rules">
-        ${policy.minCellSize !== undefined ? html`<li>${tCount('card.minCell', policy.minCellSize)}</li>` : nothing}
+        ${policy.minCellSize !== undefined ? html`<li>${tPlural('card.minCell', policy.minCellSize)}</li>` : nothing}
         ${
           policy.epsilonBudget !== undefined
             ? html`<li>${t('card.epsilon', { epsilon: formatNumber(policy.epsilonBudget, 6) })}</li>`
@@ -395,7 +395,7 @@ export class CoopProposalSummary extends LitElement {
           rules
             ? html`<dt>${t('proposal.quorum')}</dt>
                 <dd>
-                  ${tCount('proposal.quorumText', rules.quorum.num, { num: rules.quorum.num, den: rules.quorum.den })}
+                  ${tPlural('proposal.quorumText', rules.quorum.num, { num: rules.quorum.num, den: rules.quorum.den })}
                 </dd>
                 <dt>${t('proposal.threshold')}</dt>
                 <dd>

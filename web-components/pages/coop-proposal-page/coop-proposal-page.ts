@@ -35,7 +35,7 @@ import '../../components/coop-proxy-panel/coop-proxy-panel.js';
 import '../../components/coop-discussion/coop-discussion.js';
 import type { CoopDiscussion } from '../../components/coop-discussion/coop-discussion.js';
 import '../../components/coop-receipt/coop-receipt.js';
-import { LocaleController, formatDateTime, hasMessage, t, tCount } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, hasMessage, t, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { statusText } from '../../src/proposal-status.js';
 import { sharedStyles } from '../../src/shared-styles.js';
@@ -273,7 +273,7 @@ export class CoopProposalPage extends LitElement {
       return html`<section class="card" aria-labelledby="turnout-heading">
         <h2 id="turnout-heading">${t('results.closedCounting')}</h2>
         <p>
-          ${tCount('proposal.turnoutText', results.electorate, { turnout: results.turnout, electorate: results.electorate })}
+          ${tPlural('proposal.turnoutText', results.electorate, { turnout: results.turnout, electorate: results.electorate })}
         </p>
         <p>${t('results.counting', { when: formatDateTime(results.finalisesAt) })}</p>
       </section>`;

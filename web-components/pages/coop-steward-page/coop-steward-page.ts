@@ -35,7 +35,7 @@ import type {
   StewardResearcher,
   VerificationMethod,
 } from '../../api/types.js';
-import { LocaleController, formatDateTime, hasMessage, t, tCount, tPlural } from '../../i18n/i18n.js';
+import { LocaleController, formatDateTime, hasMessage, t, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 import { impactLine } from '../../components/coop-proposal-summary/coop-proposal-summary.js';
@@ -584,7 +584,7 @@ export class CoopStewardPage extends LitElement {
                         html`<tr>
                           <td><a href=${`/votes/${p.id}`}>${p.title}</a></td>
                           <td class="num">
-                            ${tCount('proposal.turnoutText', p.electorate ?? 0, { turnout: p.turnout ?? 0, electorate: p.electorate ?? 0 })}
+                            ${tPlural('proposal.turnoutText', p.electorate ?? 0, { turnout: p.turnout ?? 0, electorate: p.electorate ?? 0 })}
                           </td>
                           <td>${p.closesAt ? formatDateTime(p.closesAt) : '—'}</td>
                         </tr>`,
