@@ -123,6 +123,10 @@ describe('steward in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Change the affiliation of Pia Researcher' }).click();
     await page.getByText('That is the affiliation already.').waitFor();
 
+    // No member shares this draft's data yet: its impact warns, and the vote opens once the steward ticks that
+    // they read it (test/e2e/steward-impact.test.ts covers the warning itself).
+    await page.getByTestId('thin-warning').waitFor();
+    await page.getByRole('checkbox', { name: 'I have read this and want to open the vote anyway' }).check();
     await page.getByRole('button', { name: `Open the vote on ${title}` }).click();
     await page.getByText(`The vote on "${title}" is open.`).waitFor();
     await page.getByText('No drafts.').waitFor();

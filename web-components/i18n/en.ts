@@ -660,6 +660,14 @@ export const en = {
   'steward.noDrafts': 'No drafts.',
   'steward.closesAt': 'Voting closes at',
   'steward.window': 'The bylaws require at least {hours} hours of voting.',
+  'steward.impactHeading': 'Who it would cover today',
+  'steward.impactUnavailable':
+    'The impact preview could not be loaded: reload the page, or tick the box below to open the vote without it.',
+  'steward.thinAll':
+    'No category of this proposal reaches {min} consenting members today: if the assembly approves it, researchers would get no answer at all until more members consent.',
+  'steward.thinSome':
+    'Too few consenting members for {categories} (fewer than {min}): every answer on it would be suppressed until more members consent.',
+  'steward.thinConfirm': 'I have read this and want to open the vote anyway',
   'steward.open': 'Open the vote',
   'steward.openWho': 'Open the vote on {title}',
   'steward.opened': 'The vote on "{title}" is open.',

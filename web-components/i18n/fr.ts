@@ -683,6 +683,14 @@ export const fr: Record<MessageKey, string> = {
   'steward.noDrafts': 'Aucun brouillon.',
   'steward.closesAt': 'Clôture du vote',
   'steward.window': 'Les statuts exigent au moins {hours} heures de vote.',
+  'steward.impactHeading': 'Qui elle couvrirait aujourd’hui',
+  'steward.impactUnavailable':
+    'L’aperçu de la portée n’a pas pu être chargé : rechargez la page, ou cochez la case ci-dessous pour ouvrir le vote sans lui.',
+  'steward.thinAll':
+    'Aucune catégorie de cette proposition n’atteint aujourd’hui {min} membres consentants : si l’assemblée l’accepte, les chercheurs n’obtiendront aucune réponse tant que davantage de membres n’y consentent pas.',
+  'steward.thinSome':
+    'Trop peu de membres consentants pour {categories} (moins de {min}) : toute réponse à ce sujet serait supprimée tant que davantage de membres n’y consentent pas.',
+  'steward.thinConfirm': 'J’ai lu cet avertissement et je veux ouvrir le vote malgré tout',
   'steward.open': 'Ouvrir le vote',
   'steward.openWho': 'Ouvrir le vote sur {title}',
   'steward.opened': 'Le vote sur « {title} » est ouvert.',

@@ -1,10 +1,10 @@
 // The steward's desk: verify researchers (and change a verified one's affiliation, with a reason), open drafted proposals for a vote, follow votes in progress
 // (turnout only — never how people voted) and verify the audit log.
 import { Task } from '@lit/task';
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { ApiError } from '../../api/api-error.js';
 import { fetchBylaws, fetchProposals, openProposal } from '../../api/assembly.api.js';
-import { fetchRequests, proposeFromRequest } from '../../api/research.api.js';
+import { fetchImpact, fetchRequests, proposeFromRequest } from '../../api/research.api.js';
 import {
   admitApplicant,
   excludeMember,
@@ -47,20 +47,40 @@ function localInput(date: Date): string {
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
+/** Opening the vote on a draft whose preview is missing or has a category below the small-cell minimum asks for a tick. */
+function needsAcknowledgement(preview: ImpactPreview | null): boolean {
+  return preview === null || preview.categories.some((c) => c.members.atLeast === 0);
+}
+
 function errorText(error: unknown): string {
   const code = error instanceof ApiError ? error.code : 'network_error';
   return hasMessage(`stewardError.${code}`) ? t(`stewardError.${code}` as MessageKey) : t('common.failed');
 }
 
 export class CoopStewardPage extends LitElement {
-  static override styles = [sharedStyles];
+  static override styles = [
+    sharedStyles,
+    css`
+      .warning {
+        border-left: 4px solid var(--coop-danger);
+        padding: 0.25rem 0.75rem;
+      }
+      .confirm {
+        display: flex;
+        gap: 0.5rem;
+        align-items: flex-start;
+      }
+      .impact h4 {
+        margin-bottom: 0.25rem;
+      }
+    `,
+  ];
 
   static override properties = {
     message: { state: true },
     error: { state: true },
     audit: { state: true },
     auditBusy: { state: true },
-    impact: { state: true },
     reviewing: { state: true },
   };
 
@@ -68,7 +88,6 @@ export class CoopStewardPage extends LitElement {
   declare private error: string;
   declare private audit: AuditVerification | undefined;
   declare private auditBusy: boolean;
-  declare private impact: { title: string; preview: ImpactPreview } | undefined;
   /** The verification a steward is about to confirm: shown in full before it is sent. */
   declare private reviewing: { researcher: StewardResearcher; request: VerificationRequest } | undefined;
   private readonly locale = new LocaleController(this);
@@ -96,7 +115,15 @@ export class CoopStewardPage extends LitElement {
         fetchProposals('open'),
         fetchBylaws(),
       ]);
-      return { drafts, open, kinds: bylaws.inForce.bylaws.proposalKinds ?? {} };
+      // Each access-policy draft's impact, shown beside its "Open the vote" (a failed preview shows as unavailable).
+      const impacts = new Map<string, ImpactPreview | null>(
+        await Promise.all(
+          drafts
+            .filter((p) => p.kind === 'access-policy')
+            .map(async (p) => [p.id, await fetchImpact(p.id).catch(() => null)] as const),
+        ),
+      );
+      return { drafts, open, impacts, kinds: bylaws.inForce.bylaws.proposalKinds ?? {} };
     },
     args: () => [],
   });
@@ -107,7 +134,6 @@ export class CoopStewardPage extends LitElement {
     this.error = '';
     this.audit = undefined;
     this.auditBusy = false;
-    this.impact = undefined;
     this.reviewing = undefined;
   }
 
@@ -115,8 +141,7 @@ export class CoopStewardPage extends LitElement {
     this.message = '';
     this.error = '';
     try {
-      const created = await proposeFromRequest(id);
-      this.impact = { title, preview: created.impact };
+      await proposeFromRequest(id);
       this.message = t('steward.proposed', { title });
       void this.requests.run();
       void this.proposals.run();
@@ -153,16 +178,6 @@ export class CoopStewardPage extends LitElement {
                   </li>`;
                 })}
               </ul>`
-        }
-        ${
-          this.impact
-            ? html`<div class="card" data-testid="impact">
-                <h3>${t('impact.heading', { title: this.impact.title })}</h3>
-                <ul>
-                  ${this.impact.preview.categories.map((c) => html`<li>${impactLine(c)}</li>`)}
-                </ul>
-              </div>`
-            : nothing
         }`;
       },
     });
@@ -333,6 +348,38 @@ export class CoopStewardPage extends LitElement {
           @coop-member-excluded=${this.onExcluded}
         ></coop-member-register>`,
     });
+  }
+
+  /**
+   * An access-policy draft's impact beside its "Open the vote": the coarse bands of consenting members per category
+   * and, when a category has fewer than the small-cell minimum, a warning that its every answer would be suppressed.
+   */
+  private renderDraftImpact(preview: ImpactPreview | null) {
+    if (!preview) {
+      return html`<p class="warning" data-testid="impact">${t('steward.impactUnavailable')}</p>`;
+    }
+    const thin = preview.categories.filter((c) => c.members.atLeast === 0);
+    const categories = thin.map((c) => t(`category.${c.category}` as MessageKey)).join(', ');
+    return html`<div class="impact" data-testid="impact">
+      <h4>${t('steward.impactHeading')}</h4>
+      <ul>
+        ${preview.categories.map((c) => html`<li>${impactLine(c)}</li>`)}
+      </ul>
+      <p class="muted">${t('impact.explain', { when: formatDateTime(preview.at) })}</p>
+      ${
+        thin.length === 0
+          ? nothing
+          : html`<p class="warning" data-testid="thin-warning">
+              <strong>
+                ${
+                  thin.length === preview.categories.length
+                    ? t('steward.thinAll', { min: preview.minCellSize })
+                    : t('steward.thinSome', { categories, min: preview.minCellSize })
+                }
+              </strong>
+            </p>`
+      }
+    </div>`;
   }
 
   private async onAnnounce(proposal: Proposal): Promise<void> {
@@ -516,7 +563,7 @@ export class CoopStewardPage extends LitElement {
     return this.proposals.render({
       pending: () => html`<p role="status">${t('common.loading')}</p>`,
       error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
-      complete: ({ drafts, open, kinds }) => html`
+      complete: ({ drafts, open, impacts, kinds }) => html`
         <h3>${t('steward.drafts')}</h3>
         ${
           drafts.length === 0
@@ -545,7 +592,16 @@ export class CoopStewardPage extends LitElement {
                             </button>
                           </div>`
                     }
+                    ${impacts.has(p.id) ? this.renderDraftImpact(impacts.get(p.id) ?? null) : nothing}
                     <form @submit=${(e: SubmitEvent) => this.onOpen(e, p)}>
+                      ${
+                        impacts.has(p.id) && needsAcknowledgement(impacts.get(p.id) ?? null)
+                          ? html`<p class="confirm">
+                              <input id=${`ack-${p.id}`} name="acknowledge" type="checkbox" required />
+                              <label for=${`ack-${p.id}`}>${t('steward.thinConfirm')}</label>
+                            </p>`
+                          : nothing
+                      }
                       <label for=${`closes-${p.id}`}>${t('steward.closesAt')}</label>
                       <input
                         id=${`closes-${p.id}`}
