@@ -1,11 +1,12 @@
 // The answer to a research query: a chart of the released cells, a table with every cell (suppressed ones
 // marked) with its noise scale and 95 % interval, the release rule, the period used, ε and δ spent and ε left, and a
-// CSV of the table the researcher can download.
+// CSV of the table the researcher can download (without the columns empty in every row).
 import { LitElement, css, html, nothing } from 'lit';
 import type { Cell, QueryAnswer } from '../../api/types.js';
 import '../coop-chart/coop-chart.js';
 import { LocaleController, formatDateTime, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
+import { csvTable } from '../../src/csv.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
 /** The cell's headline number for the chosen statistic (the median for quantiles). */
@@ -80,26 +81,29 @@ export class CoopQueryResult extends LitElement {
   private onDownload(): void {
     const answer = this.answer;
     if (!answer) return;
-    const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-    const lines = ['component,group,suppressed,value,interval95_low,interval95_high,noise_scale,detail'];
-    for (const result of answer.results) {
-      for (const cell of result.cells) {
-        const value = headline(cell, answer.statistic);
-        lines.push(
-          [
-            result.component ?? '',
-            quote(groupLabel(cell.group)),
-            cell.suppressed,
-            value ?? '',
-            headlineInterval(cell)?.[0] ?? '',
-            headlineInterval(cell)?.[1] ?? '',
-            cell.suppressed ? '' : (cell.noiseScale ?? ''),
-            quote(detail(cell)),
-          ].join(','),
-        );
-      }
-    }
-    const url = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+    const header = [
+      'component',
+      'group',
+      'suppressed',
+      'value',
+      'interval95_low',
+      'interval95_high',
+      'noise_scale',
+      'detail',
+    ];
+    const rows = answer.results.flatMap((result) =>
+      result.cells.map((cell) => [
+        result.component ?? '',
+        groupLabel(cell.group),
+        cell.suppressed,
+        headline(cell, answer.statistic) ?? '',
+        headlineInterval(cell)?.[0] ?? '',
+        headlineInterval(cell)?.[1] ?? '',
+        cell.suppressed ? '' : (cell.noiseScale ?? ''),
+        detail(cell),
+      ]),
+    );
+    const url = URL.createObjectURL(new Blob([csvTable(header, rows)], { type: 'text/csv' }));
     const link = document.createElement('a');
     link.href = url;
     link.download = `datacoop-query-${answer.queryId}.csv`;
