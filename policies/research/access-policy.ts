@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { type Bylaws, currentBylaws } from '../assembly/bylaws.js';
 import { listCategories } from '../observations/catalogue.js';
+import { MICRO_PER_EPSILON } from './micro-epsilon.js';
 import { type DuoUse, duoProblemCodes, duoUseSchema } from './duo.js';
 import { type GroupByDimension, groupByDimensions } from './group-by.js';
 import { isRecord } from '../shared/parse-helpers.js';
@@ -64,8 +65,8 @@ export type ParsedAccessPolicy =
   | { readonly ok: true; readonly policy: AccessPolicy }
   | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
 
-/** Micro-ε per ε: budgets are counted in integers of this unit so that repeated debits never drift. */
-export const MICRO_PER_EPSILON = 1_000_000;
+/** Micro-ε per ε (policies/research/micro-epsilon.ts). */
+export { MICRO_PER_EPSILON };
 
 const MAX_ID = 128;
 const MAX_PURPOSE = 4000;

@@ -5,7 +5,11 @@ import { randomFillSync } from 'node:crypto';
 import { MICRO_PER_EPSILON, type Statistic } from './access-policy.js';
 import type { PlausibleRange } from '../observations/catalogue.js';
 import { addExact, roundedSum } from '../arithmetic/exact-sum.js';
+import { INTERVAL_LEVEL, discreteLaplaceHalfWidth, noiseScale } from './noise-interval.js';
 import { dimensionValues, type GroupByDimension, type GroupValues } from './group-by.js';
+
+/** How far a noisy value may be from the truth (pure arithmetic, shared with the browser). */
+export { INTERVAL_LEVEL, discreteLaplaceHalfWidth, noiseScale } from './noise-interval.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Random source
@@ -174,25 +178,6 @@ export interface MemberTotal {
 export function memberTotalValue(total: MemberTotal, range: PlausibleRange): number | undefined {
   return total.count === 0 ? undefined : clampToRange(total.sum / total.count, range);
 }
-// ---------------------------------------------------------------------------------------------------------
-// How far a noisy value may be from the truth
-
-/** The two-sided level of every interval an answer states. */
-export const INTERVAL_LEVEL = 0.95;
-
-// The half-width w, in the statistic's integer units, with P(|Z| > w) ≤ alpha for the discrete Laplace noise
-// Z of sensitivity Δ and ε: P(|Z| > w) = 2p^(w+1)/(1+p) with p = exp(−ε/Δ).
-export function discreteLaplaceHalfWidth(sensitivity: number, epsilonMicro: number, alpha: number): number {
-  const p = Math.exp(-epsilonMicro / MICRO_PER_EPSILON / sensitivity);
-  if (p <= 0) return 0;
-  return Math.max(0, Math.ceil(Math.log((alpha * (1 + p)) / 2) / Math.log(p)) - 1);
-}
-
-// The scale b = Δ/ε of that noise, in the statistic's integer units (what an answer calls its noise scale).
-export function noiseScale(sensitivity: number, epsilonMicro: number): number {
-  return (sensitivity * MICRO_PER_EPSILON) / epsilonMicro;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Releasing an aggregate
 

@@ -145,12 +145,35 @@ describe('research in the browser', { timeout: 150_000 }, () => {
     policyId = policies.body.policies[0].id;
 
     await page.getByLabel('Statistic').selectOption('count');
+    // The ε is chosen before running: a tenth of the budget is offered, with what it buys in words.
+    const epsilon = page.getByLabel('ε to spend on this query');
+    expect(await epsilon.inputValue()).toBe('0.1');
+    const hint = page.getByTestId('epsilon-hint');
+    expect(await hint.textContent()).toContain('each released count is within 30 members of the true count');
+    expect(await hint.textContent()).toContain('ε 0.9 would be left after it: enough for 9 more queries');
+    await epsilon.fill('0.3');
+    await expect.poll(() => hint.textContent()).toContain('within 10 members');
+    await expect.poll(() => hint.textContent()).toContain('enough for 2 more queries');
+    // More than is left: the browser's own range check keeps the query from being sent.
+    await epsilon.fill('1.5');
+    await expect.poll(() => hint.textContent()).toContain('Choose an ε from 0.001 to 1');
+    await page.getByRole('button', { name: 'Run the query' }).click();
+    expect(await epsilon.evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).toBe(true);
+    expect(await page.getByTestId('budget').count()).toBe(0);
+    await epsilon.fill('0.05');
     await page.getByRole('button', { name: 'Run the query' }).click();
     await page.getByTestId('budget').waitFor();
-    expect(await page.getByTestId('budget').textContent()).toMatch(/This answer spent ε [\d.]+; ε [\d.]+ is left\./);
+    expect((await page.getByTestId('budget').textContent())?.trim()).toBe('This answer spent ε 0.05; ε 0.95 is left.');
     const all = page.getByRole('row', { name: /All consenting members/ });
     expect(await all.count()).toBe(1);
     expect(await page.locator('coop-query-result coop-chart').count()).toBe(1);
+    // The value axis says what is counted: members, each once.
+    expect(await page.locator('coop-query-result coop-chart canvas').getAttribute('aria-label')).toMatch(
+      /^Heart rate — Count \(Members \(noisy count\)\): All consenting members \d+$/,
+    );
+    // The remaining budget is re-read after the answer: the typed ε stays, the sentence follows.
+    await expect.poll(() => hint.textContent()).toContain('ε 0.9 would be left after it: enough for 18 more queries');
+    await epsilon.fill('0.1');
     expect(await allAxeViolations(page)).toEqual([]);
     await screenshots(page, 'researcher-query');
 
@@ -167,9 +190,33 @@ describe('research in the browser', { timeout: 150_000 }, () => {
       suppressed = await page.getByText('suppressed (noisy count below 11)').count();
     }
     expect(suppressed).toBeGreaterThanOrEqual(1);
+    // A suppressed group is on the chart's axis, marked, and named under the chart.
+    const notInChart = await page.getByTestId('not-in-chart').textContent();
+    expect(notInChart).toMatch(
+      /^\s*Not in the chart \(suppressed, noisy count below 11\): Sex: (other|not given|unknown)/,
+    );
+    expect(await page.locator('coop-query-result coop-chart canvas').getAttribute('aria-label')).toMatch(
+      /Sex: (other|not given|unknown) suppressed/,
+    );
     expect(await page.getByTestId('delta').textContent()).toContain('δ spent: 0');
     expect(await allAxeViolations(page)).toEqual([]);
+    await page.getByTestId('not-in-chart').scrollIntoViewIfNeeded();
     await screenshots(page, 'researcher-query-suppressed');
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByText('Absents du graphique (supprimés, effectif bruité sous 11', { exact: false }).waitFor();
+    await page.getByText('chaque effectif publié est exact à 30 membres près', { exact: false }).waitFor();
+    // The drawn chart's axis titles follow the language too (chart.js keeps them in its options, not in the DOM).
+    const titles = await page.locator('coop-query-result coop-chart').evaluate((element) => {
+      const scales = (
+        element as unknown as { chart: { options: { scales: Record<string, { title: { text: string } }> } } }
+      ).chart.options.scales;
+      return [scales['x']!.title.text, scales['y']!.title.text];
+    });
+    expect(titles).toEqual(['Groupe', 'Membres (effectif bruité)']);
+    expect(await allAxeViolations(page)).toEqual([]);
+    await page.getByTestId('not-in-chart').scrollIntoViewIfNeeded();
+    await screenshots(page, 'researcher-query-suppressed-fr');
+    await page.getByLabel('Langue').selectOption('en');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -864,6 +864,25 @@ export const fr: Record<MessageKey, string> = {
   'research.statistic': 'Statistique',
   'research.run': 'Lancer la requête',
   'research.budget': 'Budget de confidentialité restant : ε {remaining} sur {budget}. Chaque requête en consomme.',
+  'research.epsilon': 'ε à consommer pour cette requête',
+  'research.epsilonTradeoff':
+    'Un ε plus grand donne une réponse plus précise et consomme davantage de budget ; un ε plus petit ajoute plus de bruit et en laisse davantage pour les questions suivantes.',
+  'research.epsilonCountPrecision':
+    'Avec ε {epsilon}, chaque effectif publié est exact à {halfWidth} membres près, 19 fois sur 20.',
+  'research.epsilonBinPrecision':
+    'Avec ε {epsilon}, chaque classe publiée est exacte à {halfWidth} membres près, 19 fois sur 20.',
+  'research.epsilonSplit': '{category} comporte {components} valeurs : chacune reçoit une part égale, ε {each}.',
+  'research.epsilonLeft.one': 'Il resterait ensuite ε {left} : assez pour {count} autre requête de cette taille.',
+  'research.epsilonLeft.other': 'Il resterait ensuite ε {left} : assez pour {count} autres requêtes de cette taille.',
+  'research.epsilonRange': 'Choisissez un ε entre {min} et {max} (ce qui reste).',
+  'research.axis.count': 'Membres (effectif bruité)',
+  'research.axis.mean': 'Moyenne des moyennes des membres ({unit})',
+  'research.axis.quantiles': 'Médiane des moyennes des membres ({unit})',
+  'research.axis.histogram': 'Membres (somme des classes publiées)',
+  'research.suppressedBar': 'supprimé',
+  'research.notInChart': 'Absents du graphique (supprimés, effectif bruité sous {min}) : {groups}.',
+  'research.allSuppressed':
+    'Tous les groupes sont supprimés (effectif bruité sous {min}) : il n’y a rien à représenter.',
   'research.spent': 'Cette réponse a consommé ε {spent} ; il reste ε {remaining}.',
   'research.delta': 'δ consommé : {delta} (chaque réponse est ε-différentiellement privée au sens pur).',
   'research.period': 'Données du {from} au {to} (les périodes sont élargies à des unités entières de la politique).',

@@ -43,7 +43,10 @@ export interface LineSeries {
 
 export interface BarDatum {
   label: string;
-  value: number;
+  /** null: no bar is drawn, and `note` says why (e.g. a suppressed group of a research answer). */
+  value: number | null;
+  /** Shown under the bar's label on the axis, in the text summary and in the table instead of a value. */
+  note?: string;
 }
 
 /** Colours with at least 3:1 contrast against white (WCAG non-text contrast). */
@@ -107,7 +110,7 @@ export class CoopChart extends LitElement {
   /** Column headings of a bar chart's table (default: category, value). */
   declare labelHeader: string;
   declare valueHeader: string;
-  /** Title of the value axis of a line chart, e.g. "Average per week (/min)"; none when empty. */
+  /** Title of the value axis, e.g. "Average per week (/min)"; none when empty. A bar chart's category axis takes labelHeader. */
   declare axisTitle: string;
   declare series: LineSeries[];
   declare bars: BarDatum[];
@@ -159,6 +162,7 @@ export class CoopChart extends LitElement {
       this.createChart();
       return;
     }
+    this.updateAxisTitles();
     if (changed.has('series') || changed.has('bars')) {
       this.chart.data = this.chartData();
       const x = this.chart.options.scales?.['x'];
@@ -169,6 +173,17 @@ export class CoopChart extends LitElement {
     }
   }
 
+  // The axis titles are set when the chart is made; a change of language (or of what the chart shows) renames them.
+  private updateAxisTitles(): void {
+    const scales = this.chart?.options.scales;
+    const y = scales?.['y'];
+    if (y && 'title' in y && y.title) Object.assign(y.title, { display: this.axisTitle !== '', text: this.axisTitle });
+    const x = scales?.['x'];
+    if (this.kind === 'bar' && x && 'title' in x && x.title) {
+      Object.assign(x.title, { display: this.labelHeader !== '', text: this.labelHeader });
+    }
+  }
+
   private get canvas(): HTMLCanvasElement | null {
     return this.renderRoot.querySelector('canvas');
   }
@@ -176,7 +191,7 @@ export class CoopChart extends LitElement {
   private chartData(): ChartConfiguration['data'] {
     if (this.kind === 'bar') {
       return {
-        labels: this.bars.map((bar) => bar.label),
+        labels: this.bars.map((bar) => (bar.note ? [bar.label, `(${bar.note})`] : bar.label)),
         datasets: [
           {
             label: this.caption,
@@ -214,7 +229,14 @@ export class CoopChart extends LitElement {
               responsive: true,
               maintainAspectRatio: false,
               plugins: { legend: { display: false } },
-              scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+              scales: {
+                x: { title: { display: this.labelHeader !== '', text: this.labelHeader } },
+                y: {
+                  beginAtZero: true,
+                  ticks: { precision: 0 },
+                  title: { display: this.axisTitle !== '', text: this.axisTitle },
+                },
+              },
             },
           } as ChartConfiguration)
         : ({
@@ -272,7 +294,11 @@ export class CoopChart extends LitElement {
   /** A one-sentence summary for screen readers: what, how many points, the range of dates and values. */
   private describe(): string {
     if (this.kind === 'bar') {
-      return `${this.caption}: ${this.bars.map((bar) => `${bar.label} ${formatNumber(bar.value)}`).join(', ')}`;
+      const axis = this.axisTitle ? ` (${this.axisTitle})` : '';
+      const bars = this.bars.map(
+        (bar) => `${bar.label} ${bar.value === null ? (bar.note ?? '') : formatNumber(bar.value)}`,
+      );
+      return `${this.caption}${axis}: ${bars.join(', ')}`;
     }
     const points = this.series.flatMap((line) => line.points);
     if (points.length === 0) return `${this.caption}: ${t('chart.noData')}`;
@@ -306,7 +332,7 @@ export class CoopChart extends LitElement {
             (bar) =>
               html`<tr>
                 <th scope="row">${bar.label}</th>
-                <td class="num">${formatNumber(bar.value)}</td>
+                <td class="num">${bar.value === null ? (bar.note ?? '') : formatNumber(bar.value)}</td>
               </tr>`,
           )}
         </tbody>

@@ -1,4 +1,5 @@
-// The answer to a research query: a chart of the released cells, a table with every cell (suppressed ones
+// The answer to a research query: a chart of every cell (a suppressed one marked on its axis label and named in a
+// note under the chart; the value axis says what is counted: members, or the members' averages in the unit), a table with every cell (suppressed ones
 // marked) with its noise scale and 95 % interval, the release rule, the period used, ε and δ spent and ε left, and a
 // CSV of the table the researcher can download (without the columns empty in every row).
 import { LitElement, css, html, nothing } from 'lit';
@@ -6,6 +7,7 @@ import type { Cell, QueryAnswer } from '../../api/types.js';
 import '../coop-chart/coop-chart.js';
 import { LocaleController, formatDateTime, formatNumber, hasMessage, t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
+import { categories, displayUnit } from '../../src/categories.js';
 import { csvTable } from '../../src/csv.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -46,6 +48,12 @@ function headlineInterval(cell: Cell): readonly number[] | null {
 function interval(cell: Cell): string {
   const [low, high] = headlineInterval(cell) ?? [];
   return low === undefined || high === undefined ? '' : `${formatNumber(low)} – ${formatNumber(high)}`;
+}
+
+/** The value axis's title: what the statistic counts (members: each member counts once) and in which unit. */
+function axisTitle(answer: QueryAnswer): string {
+  const unit = displayUnit(categories.find((c) => c.code === answer.category)?.unit ?? '');
+  return t(`research.axis.${answer.statistic}` as MessageKey, { unit });
 }
 
 function groupLabel(group: Record<string, string>): string {
@@ -129,17 +137,35 @@ export class CoopQueryResult extends LitElement {
           result.component ? ` (${t(`component.${result.component}` as MessageKey)})` : ''
         } — ${statistic}`;
         const released = result.cells.filter((cell) => !cell.suppressed);
+        const suppressed = result.cells.filter((cell) => cell.suppressed);
+        const min = answer.release.threshold;
         return html`<section>
           ${
             released.length > 0
               ? html`<coop-chart
-                  kind="bar"
-                  .caption=${caption}
-                  .labelHeader=${t('research.group')}
-                  .valueHeader=${statistic}
-                  .bars=${released.map((cell) => ({ label: groupLabel(cell.group), value: headline(cell, answer.statistic) ?? 0 }))}
-                ></coop-chart>`
-              : html`<h3>${caption}</h3>`
+                    kind="bar"
+                    .caption=${caption}
+                    .labelHeader=${t('research.group')}
+                    .valueHeader=${statistic}
+                    .axisTitle=${axisTitle(answer)}
+                    .bars=${result.cells.map((cell) => ({
+                      label: groupLabel(cell.group),
+                      value: cell.suppressed ? null : (headline(cell, answer.statistic) ?? 0),
+                      ...(cell.suppressed && { note: t('research.suppressedBar') }),
+                    }))}
+                  ></coop-chart>
+                  ${
+                    suppressed.length > 0
+                      ? html`<p class="muted" data-testid="not-in-chart">
+                          ${t('research.notInChart', {
+                            min,
+                            groups: suppressed.map((cell) => groupLabel(cell.group)).join(', '),
+                          })}
+                        </p>`
+                      : nothing
+                  }`
+              : html`<h3>${caption}</h3>
+                  <p class="muted" data-testid="not-in-chart">${t('research.allSuppressed', { min })}</p>`
           }
           <div class="table-wrap" role="region" tabindex="0" aria-label=${`${t('research.cells')}: ${caption}`}>
             <table>

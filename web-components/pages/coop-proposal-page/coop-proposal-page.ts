@@ -301,6 +301,7 @@ export class CoopProposalPage extends LitElement {
         .caption=${t('results.chartCaption')}
         .labelHeader=${t('results.choice')}
         .valueHeader=${t('results.votes')}
+        .axisTitle=${t('results.votes')}
         .bars=${[
           { label: t('choice.yes'), value: result.totals.yes },
           { label: t('choice.no'), value: result.totals.no },

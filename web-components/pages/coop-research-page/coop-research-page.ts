@@ -98,20 +98,28 @@ export class CoopResearchPage extends LitElement {
     }
   }
 
+  // The form stays while the policies are re-read after an answer (their ε left changes), so that what the
+  // researcher chose (policy, data, statistic, groups, ε) is kept for the next question.
+  private renderQueryForm() {
+    const policies = this.policies.value;
+    if (policies === undefined) {
+      return this.policies.render({
+        pending: () => html`<p role="status">${t('common.loading')}</p>`,
+        error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
+      });
+    }
+    return html`<coop-query-form
+      .policies=${policies}
+      .busy=${this.querying}
+      @coop-query-submitted=${this.onQuery}
+    ></coop-query-form>`;
+  }
+
   override render() {
     return html`<h1 tabindex="-1">${t('research.title')}</h1>
       <section class="card" aria-labelledby="query-heading">
         <h2 id="query-heading">${t('research.queryHeading')}</h2>
-        ${this.policies.render({
-          pending: () => html`<p role="status">${t('common.loading')}</p>`,
-          error: () => html`<p class="error" role="alert">${t('common.failed')}</p>`,
-          complete: (policies) =>
-            html`<coop-query-form
-              .policies=${policies}
-              .busy=${this.querying}
-              @coop-query-submitted=${this.onQuery}
-            ></coop-query-form>`,
-        })}
+        ${this.renderQueryForm()}
         ${this.queryError ? html`<p class="error" role="alert">${this.queryError}</p>` : nothing}
         <div role="status">${this.querying ? t('common.loading') : ''}</div>
         <coop-query-result .answer=${this.answer}></coop-query-result>
