@@ -11,6 +11,8 @@ import {
   insightRuleOf,
 } from '../../policies/research/insight-budget.js';
 import {
+  discreteLaplaceHalfWidth,
+  INTERVAL_LEVEL,
   memberValue,
   microToEpsilon,
   QUANTILE_LEVELS,
@@ -35,6 +37,11 @@ export interface Insights {
   window: { from: string; to: string };
   suppressed: boolean;
   message: string | null;
+  /**
+   * Who the comparison is with: the noisy count of members sharing the category that the release was decided on
+   * (published with the bands at no further ε) and its 95 % interval; null when suppressed or not recorded.
+   */
+  cohort: { members: number; interval95: [number, number] } | null;
   /** When the bands shown were released (an earlier period's when this year's budget is spent). */
   computedAt: Date;
   /** What the comparison cost: ε of the release shown, of the category's yearly budget, and spent so far. */
@@ -112,6 +119,7 @@ export async function insights(deps: InsightDeps, memberId: string, code: string
       : cohort.epsilonMicro === 0
         ? 'No comparison yet: this year’s privacy budget for it is spent.'
         : 'Not enough members consented yet.',
+    cohort: cohortSize(cohort, components.length),
     computedAt: cohort.computedAt,
     release: {
       periodId: cohort.periodId,
@@ -186,9 +194,11 @@ async function cohortBands(deps: InsightDeps, category: Category, now: Date): Pr
     });
     const cell = release.cells[0];
     if (!cell || cell.suppressed) suppressed = true;
+    const released = cell && !cell.suppressed ? cell : null;
     results.push({
       component: component?.name ?? null,
-      quantiles: cell && !cell.suppressed && cell.quantiles ? [...cell.quantiles] : null,
+      quantiles: released?.quantiles ? [...released.quantiles] : null,
+      count: released?.count ?? null,
     });
   }
   return deps.cache.keep({
@@ -199,7 +209,7 @@ async function cohortBands(deps: InsightDeps, category: Category, now: Date): Pr
     computedAt: now,
     fresh: true,
     suppressed,
-    components: suppressed ? results.map((r) => ({ ...r, quantiles: null })) : results,
+    components: suppressed ? results.map((r) => ({ ...r, quantiles: null, count: null })) : results,
     epsilonMicro: costMicro,
     budgetMicro,
     spentMicro: budgetMicro - debit.remainingMicro,
@@ -235,6 +245,16 @@ async function reshown(deps: InsightDeps, ref: PeriodRef, now: Date): Promise<In
     components: [],
     epsilonMicro: 0,
   };
+}
+
+// The cohort's size as released with the first component's bands: its noisy member count (drawn with half of the
+// component's share of ε, as releaseAggregate does for quantiles) and that count's 95 % interval.
+function cohortSize(record: InsightRecord, componentCount: number): Insights['cohort'] {
+  const members = record.suppressed ? null : (record.components[0]?.count ?? null);
+  if (members === null) return null;
+  const countMicro = Math.floor(Math.floor(record.epsilonMicro / componentCount) / 2);
+  const w = discreteLaplaceHalfWidth(1, countMicro, 1 - INTERVAL_LEVEL);
+  return { members, interval95: [Math.max(0, members - w), members + w] };
 }
 
 // Where a value sits among the released quantiles: 'below p10', 'p10-p25', …, 'above p90'.

@@ -98,7 +98,15 @@ export interface InsightRecord {
   /** False when the year's budget was spent: the period shows the last release again, and nothing new left. */
   fresh: boolean;
   suppressed: boolean;
-  components: { component: string | null; quantiles: { level: number; value: number }[] | null }[];
+  /**
+   * Per component its released bands and the noisy member count the release was decided on (null when suppressed,
+   * and in records from before migration 9, which did not keep it).
+   */
+  components: {
+    component: string | null;
+    quantiles: { level: number; value: number }[] | null;
+    count: number | null;
+  }[];
   /** ε of the release shown, the category's budget for its year and what that year had spent after it (micro-ε). */
   epsilonMicro: number;
   budgetMicro: number;

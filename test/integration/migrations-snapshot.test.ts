@@ -159,6 +159,20 @@ describe('a database written by Datacoop 0.1.0, after the migrations', () => {
     expect(verified.checkpoints).toBeGreaterThanOrEqual(expected.audit.checkpoints);
   });
 
+  it('compares a member with the cohort on the upgraded database, every insight record in one shape (migrations 3, 9)', async () => {
+    const member = expected.members[0]!;
+    const insight = await call('GET', '/api/me/insights?category=heart-rate', await login(member.email));
+    expect(insight).toHaveProperty('cohort');
+    if (insight.suppressed) expect(insight.cohort).toBeNull();
+    else expect(insight.cohort.members).toBeGreaterThanOrEqual(11);
+    const records = await app.connection.db!.collection('cohort_insights').find({}).toArray();
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      expect(record.category, String(record._id)).toEqual(expect.any(String));
+      for (const component of record.components) expect(component).toHaveProperty('count');
+    }
+  });
+
   it("keeps the researcher's history and answers a new query under the approved policy", async () => {
     const token = await login(expected.researcher.email);
     expect((await call('GET', '/api/research/queries', token)).queries).toHaveLength(expected.researcher.queries);

@@ -1,4 +1,5 @@
 // The member's side of research through HTTP: consent (versioned, sealed, audited) and cohort insights.
+import { discreteLaplaceHalfWidth } from '../../policies/research/noise-interval.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -117,6 +118,8 @@ describe('GET /api/me/insights', () => {
     if (response.body.suppressed) {
       expect(response.body.message).toBe('Not enough members consented yet.');
       expect(response.body.components[0].bands).toBeNull();
+      // A suppressed release says nothing of its cohort, not even the noisy count it was refused on.
+      expect(response.body.cohort).toBeNull();
     } else expect(response.body.components[0].bands).toHaveLength(5);
     // Even a suppressed release paid its ε: the founding bylaws' default rule, ε 1/12 of 1 a year.
     expect(response.body.release).toMatchObject({ fresh: true, epsilonPerYear: 1 });
@@ -150,10 +153,19 @@ describe('GET /api/me/insights', () => {
     if (!response.body.suppressed) {
       expect(component.bands.map((b: any) => b.level)).toEqual([0.1, 0.25, 0.5, 0.75, 0.9]);
       expect(typeof component.position).toBe('string');
-    } else expect(component.bands).toBeNull();
+      // Who the member is compared with: the noisy count the release was decided on (never below the minimum of
+      // 11) and its 95 % interval, from the count's half of ε 1/12.
+      const { members, interval95 } = response.body.cohort;
+      expect(members).toBeGreaterThanOrEqual(11);
+      const w = discreteLaplaceHalfWidth(1, Math.floor(Math.floor(1_000_000 / 12) / 2), 0.05);
+      expect(interval95).toEqual([Math.max(0, members - w), members + w]);
+    } else {
+      expect(component.bands).toBeNull();
+      expect(response.body.cohort).toBeNull();
+    }
     expect(response.body.release.periodId).toBe(app.clock.now().toISOString().slice(0, 7));
     const again = await app.request('GET', '/api/me/insights?category=heart-rate', { token: fresh.body.accessToken });
-    for (const field of ['components', 'computedAt', 'release', 'suppressed'])
+    for (const field of ['components', 'computedAt', 'release', 'suppressed', 'cohort'])
       expect(again.body[field]).toEqual(response.body[field]);
   });
 

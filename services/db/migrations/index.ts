@@ -8,6 +8,7 @@ import { auditMerkleLeaves } from './0005-audit-merkle-leaves.js';
 import { accountLocale } from './0006-account-locale.js';
 import { appAuthorisation } from './0007-app-authorisation.js';
 import { chunkSummaries } from './0008-chunk-summaries.js';
+import { insightCohortSize } from './0009-insight-cohort-size.js';
 import type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   accountLocale,
   appAuthorisation,
   chunkSummaries,
+  insightCohortSize,
 ];
 
 /** The schema version this code reads and writes: the newest migration's. */
