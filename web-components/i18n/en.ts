@@ -707,8 +707,20 @@ export const en = {
   'privacy.title': 'Privacy',
   'policyField.level': 'Form of the data',
 
+  'insight.noteHeading': 'How you compare',
+  'insight.note':
+    'Under each chart, your average of the last 30 days is placed among the members who share that kind of data with the cooperative. Their percentiles and their number carry noise, so that no one can be singled out; a comparison appears only once enough members share the data.',
+  'insight.legendOuter': 'middle 80 % of members (10th to 90th percentile)',
+  'insight.legendInner': 'middle half (25th to 75th percentile)',
+  'insight.legendMedian': 'median',
+  'insight.legendYou': 'your value',
+  'insight.you': 'You',
+  'insight.cohort': 'Compared with about {members} members who share {category} (give or take {margin}).',
+  'insight.notEnoughFor.one': 'No comparison yet for {categories}: too few members share it.',
+  'insight.notEnoughFor.other': 'No comparison yet for {categories}: too few members share them.',
+  'insight.budgetSpentFor.one': 'No comparison for {categories}: this year’s privacy budget for it is spent.',
+  'insight.budgetSpentFor.other': 'No comparison for {categories}: this year’s privacy budget for them is spent.',
   'insight.heading': 'How you compare (last 30 days)',
-  'insight.notEnough': 'How you compare: not enough members consented yet.',
   'insight.noOwn': 'no value of yours in the last 30 days.',
   'insight.own': 'your value {value} is',
   'insight.below': 'below the {p}th percentile of members who share their data.',
@@ -719,7 +731,6 @@ export const en = {
     'This comparison used ε {epsilon} of the cooperative’s {budget} for {category} in {year} (ε {spent} spent so far that year).',
   'insight.stale':
     'This year’s privacy budget for it is spent: these figures were released on {date}; no new release until next year.',
-  'insight.budgetSpent': 'How you compare: this year’s privacy budget for it is spent.',
 
   'consent.heading': 'What you share',
   'consent.explain':

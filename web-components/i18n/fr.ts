@@ -730,8 +730,25 @@ export const fr: Record<MessageKey, string> = {
   'privacy.title': 'Confidentialité',
   'policyField.level': 'Forme des données',
 
+  'insight.noteHeading': 'Comment vous vous situez',
+  'insight.note':
+    'Sous chaque graphique, votre moyenne des 30 derniers jours est placée parmi les membres qui partagent ce type de données avec la coopérative. Leurs centiles et leur nombre comportent du bruit, afin que personne ne puisse être identifié ; une comparaison n’apparaît qu’une fois que suffisamment de membres partagent ces données.',
+  'insight.legendOuter': '80 % central des membres (du 10e au 90e centile)',
+  'insight.legendInner': 'moitié centrale (du 25e au 75e centile)',
+  'insight.legendMedian': 'médiane',
+  'insight.legendYou': 'votre valeur',
+  'insight.you': 'Vous',
+  'insight.cohort':
+    'Comparaison avec environ {members} membres qui partagent leurs données « {category} » (à {margin} près).',
+  'insight.notEnoughFor.one':
+    'Pas encore de comparaison pour {categories} : trop peu de membres partagent ces données.',
+  'insight.notEnoughFor.other':
+    'Pas encore de comparaison pour {categories} : trop peu de membres partagent ces données.',
+  'insight.budgetSpentFor.one':
+    'Pas de comparaison pour {categories} : le budget de confidentialité de cette année est épuisé.',
+  'insight.budgetSpentFor.other':
+    'Pas de comparaison pour {categories} : le budget de confidentialité de cette année est épuisé.',
   'insight.heading': 'Comment vous situez-vous (30 derniers jours)',
-  'insight.notEnough': 'Comparaison : pas encore assez de membres ont donné leur consentement.',
   'insight.noOwn': 'aucune valeur de votre part ces 30 derniers jours.',
   'insight.own': 'votre valeur {value} est',
   'insight.below': 'en dessous du {p}e centile des membres qui partagent leurs données.',
@@ -742,7 +759,6 @@ export const fr: Record<MessageKey, string> = {
     'Cette comparaison a utilisé ε {epsilon} des {budget} de la coopérative pour {category} en {year} (ε {spent} dépensé cette année-là).',
   'insight.stale':
     'Le budget de confidentialité de l’année est épuisé : ces chiffres ont été publiés le {date} ; pas de nouvelle publication avant l’an prochain.',
-  'insight.budgetSpent': 'Votre position : le budget de confidentialité de l’année est épuisé.',
 
   'consent.heading': 'Ce que vous partagez',
   'consent.explain':

@@ -9,8 +9,9 @@ import { fetchMe } from '../../api/account.api.js';
 import { fetchLatestObservation, fetchSeries, hasAnyObservation } from '../../api/vault.api.js';
 import '../../components/coop-first-steps/coop-first-steps.js';
 import '../../components/coop-chart/coop-chart.js';
+import '../../components/coop-cohort-band/coop-cohort-band.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
-import { LocaleController, formatDate, formatDateTime, formatNumber, t, tPlural } from '../../i18n/i18n.js';
+import { LocaleController, formatDate, formatDateTime, formatList, formatNumber, t, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { categories, displayUnit, type CategoryInfo } from '../../src/categories.js';
 import { isSparse, naturalBucket, summariseMetric } from '../../src/metric-summary.js';
@@ -26,6 +27,11 @@ interface CategoryData {
   series: Series;
   latest?: Observation;
   insight?: Insight;
+}
+
+/** The sentence's first letter in capitals ("your value…" → "Your value…"). */
+function capitalised(text: string): string {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
 }
 
 /** yyyy-mm-dd in local time for <input type=date>. */
@@ -66,9 +72,49 @@ export class CoopDashboardPage extends LitElement {
         border-radius: 8px;
         padding: 0.5rem 0.75rem;
       }
-      .compare ul {
+      .compare p {
         margin: 0.25rem 0;
-        padding-left: 1.25rem;
+      }
+      .compare-note {
+        margin-bottom: 1rem;
+      }
+      .compare-note h3 {
+        margin: 0 0 0.5rem;
+        font-size: 1.1rem;
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 1.25rem;
+        list-style: none;
+        padding: 0;
+        margin: 0.5rem 0;
+      }
+      .legend li {
+        display: flex;
+        align-items: center;
+        gap: 0.4rem;
+      }
+      .swatch {
+        display: inline-block;
+        width: 1.5rem;
+        height: 0.8rem;
+        border-radius: 0.25rem;
+      }
+      .swatch.outer {
+        background: #5b8cc9;
+      }
+      .swatch.inner {
+        background: #1f5fa8;
+      }
+      .swatch.median {
+        background: linear-gradient(to right, #1f5fa8 45%, #fff 45% 55%, #1f5fa8 55%);
+      }
+      .swatch.you {
+        width: 3px;
+        height: 1.2rem;
+        border-radius: 0;
+        background: #b5461b;
       }
       .headline {
         display: grid;
@@ -227,42 +273,88 @@ export class CoopDashboardPage extends LitElement {
     return formatNumber(latest.value ?? NaN, digits);
   }
 
-  /** "How do I compare": the member's recent value placed among the cohort's percentile bands. */
+  /**
+   * "How do I compare", in the metric's card: per component a picture of the cohort's percentile band with the
+   * member's value marked and the same in a sentence, who the cohort is (a noisy count), and what it cost. A metric
+   * without a comparison shows nothing here: the one note above the charts names it and says why.
+   */
   private renderInsight(data: CategoryData) {
     const insight = data.insight;
-    if (!insight) return nothing;
-    if (insight.suppressed && insight.release.epsilon === 0) {
-      return html`<p class="muted compare">${t('insight.budgetSpent')}</p>`;
-    }
-    if (insight.suppressed) {
-      return html`<p class="muted compare">${t('insight.notEnough')}</p>
-        ${this.renderInsightCost(data)}`;
-    }
-    return html`<div class="compare">
+    if (!insight || insight.suppressed) return nothing;
+    const digits = data.info.decimals;
+    const category = t(`category.${data.info.code}` as MessageKey);
+    return html`<div class="compare" data-testid="compare">
       <p><strong>${t('insight.heading')}</strong></p>
-      <ul>
-        ${insight.components.map((component) => {
-          const name = component.component ? `${t(`component.${component.component}` as MessageKey)}: ` : '';
-          const bands = component.bands ?? [];
-          const median = bands.find((b) => Math.abs(b.level - 0.5) < 1e-9)?.value;
-          if (component.own === null || bands.length === 0) return html`<li>${name}${t('insight.noOwn')}</li>`;
-          const own = component.own;
-          const pct = (level: number) => Math.round(level * 100);
-          const above = bands.filter((b) => b.value <= own).at(-1);
-          const below = bands.find((b) => b.value > own);
-          const where = !above
-            ? t('insight.below', { p: pct(bands[0]!.level) })
-            : !below
-              ? t('insight.above', { p: pct(above.level) })
-              : t('insight.between', { low: pct(above.level), high: pct(below.level) });
-          return html`<li>
-            ${name}${t('insight.own', { value: formatNumber(own, data.info.decimals) })} ${where}
-            ${median === undefined ? nothing : t('insight.median', { value: formatNumber(median, data.info.decimals) })}
-          </li>`;
-        })}
-      </ul>
+      ${insight.components.map((component) => {
+        const name = component.component ? `${t(`component.${component.component}` as MessageKey)}: ` : '';
+        const bands = component.bands ?? [];
+        if (component.own === null || bands.length === 0) return html`<p>${name}${t('insight.noOwn')}</p>`;
+        const own = component.own;
+        const median = bands.find((b) => Math.abs(b.level - 0.5) < 1e-9)?.value;
+        const pct = (level: number) => Math.round(level * 100);
+        const above = bands.filter((b) => b.value <= own).at(-1);
+        const below = bands.find((b) => b.value > own);
+        const where = !above
+          ? t('insight.below', { p: pct(bands[0]!.level) })
+          : !below
+            ? t('insight.above', { p: pct(above.level) })
+            : t('insight.between', { low: pct(above.level), high: pct(below.level) });
+        const yours = t('insight.own', { value: formatNumber(own, digits) });
+        return html`<coop-cohort-band .bands=${bands} .own=${own} .decimals=${digits}></coop-cohort-band>
+          <p data-testid="compare-sentence">
+            ${name}${name ? yours : capitalised(yours)} ${where}
+            ${median === undefined ? nothing : t('insight.median', { value: formatNumber(median, digits) })}
+          </p>`;
+      })}
+      ${
+        insight.cohort
+          ? html`<p class="muted" data-testid="cohort-size">
+              ${t('insight.cohort', {
+                members: insight.cohort.members,
+                margin: (insight.cohort.interval95[1] ?? insight.cohort.members) - insight.cohort.members,
+                category,
+              })}
+            </p>`
+          : nothing
+      }
       ${this.renderInsightCost(data)}
     </div>`;
+  }
+
+  /**
+   * The one note on the comparisons, above the charts: how to read the picture (its legend), why the numbers carry
+   * noise, and which metrics have no comparison yet and why — said once instead of in every card.
+   */
+  private renderCompareNote(list: CategoryData[]) {
+    const loaded = list.filter((c) => c.insight);
+    if (loaded.length === 0) return nothing;
+    const names = (items: CategoryData[]) => formatList(items.map((c) => t(`category.${c.info.code}` as MessageKey)));
+    const spent = loaded.filter((c) => c.insight!.suppressed && c.insight!.release.epsilon === 0);
+    const thin = loaded.filter((c) => c.insight!.suppressed && c.insight!.release.epsilon !== 0);
+    return html`<section class="card compare-note" aria-labelledby="compare-note-heading" data-testid="compare-note">
+      <h3 id="compare-note-heading">${t('insight.noteHeading')}</h3>
+      <p>${t('insight.note')}</p>
+      <ul class="legend">
+        <li><span class="swatch outer"></span>${t('insight.legendOuter')}</li>
+        <li><span class="swatch inner"></span>${t('insight.legendInner')}</li>
+        <li><span class="swatch median"></span>${t('insight.legendMedian')}</li>
+        <li><span class="swatch you"></span>${t('insight.legendYou')}</li>
+      </ul>
+      ${
+        thin.length > 0
+          ? html`<p data-testid="compare-thin">
+              ${tPlural('insight.notEnoughFor', thin.length, { categories: names(thin) })}
+            </p>`
+          : nothing
+      }
+      ${
+        spent.length > 0
+          ? html`<p data-testid="compare-spent">
+              ${tPlural('insight.budgetSpentFor', spent.length, { categories: names(spent) })}
+            </p>`
+          : nothing
+      }
+    </section>`;
   }
 
   /** Latest, 30-day average and change per metric (per component for blood pressure), above its chart. */
@@ -328,7 +420,7 @@ export class CoopDashboardPage extends LitElement {
         budget: eps(release.epsilonPerYear),
         spent: eps(release.spentThisYear),
         category: t(`category.${data.info.code}` as MessageKey),
-        year: release.year,
+        year: String(release.year), // a year, not a quantity: no thousands separator
       })}
       ${release.fresh ? nothing : t('insight.stale', { date: formatDate(data.insight!.computedAt) })}
     </p>`;
@@ -393,6 +485,7 @@ export class CoopDashboardPage extends LitElement {
         )}
       </ul>
       <h2>${t('dashboard.charts', { bucket: t(`bucket.${this.bucket}`) })}</h2>
+      ${this.renderCompareNote(list)}
       <div class="grid">
         ${list.map(
           (c) =>
