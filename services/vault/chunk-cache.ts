@@ -8,6 +8,7 @@
 // served to the living owner; erasure in this process also drops the member's entries. Nothing here is written
 // anywhere: plaintext stays in this process's memory, bounded by a row budget (least recently used out first).
 import type { DaySummary } from './chunk-summary.js';
+import type { ChunkTotals } from './chunk-totals.js';
 import type { SeriesPoint } from './series.js';
 import type { Head, StoredObservation } from './vault.model.js';
 
@@ -20,6 +21,11 @@ export const DEFAULT_CACHED_ROWS = 50_000;
 export const DEFAULT_CACHED_HEADS = 2_000;
 /** Day summaries kept at most (a few hundred bytes each: about 10 MB; a month of one category is ≤ 31). */
 export const DEFAULT_CACHED_SUMMARY_DAYS = 30_000;
+/**
+ * Whole-chunk totals kept at most (one per chunk, a few hundred bytes: about 6 MB): a research query over one category
+ * of 5,000 members with a year of data touches 5,000 × 12 chunks at most, the benchmark's 10,000.
+ */
+export const DEFAULT_CACHED_CHUNK_TOTALS = 20_000;
 /** Series points kept at most (≈ 150 bytes each: about 8 MB; a year of daily points is 365). */
 export const DEFAULT_CACHED_SERIES_POINTS = 50_000;
 
@@ -28,6 +34,13 @@ interface CachedSummary {
   category: string;
   month: string;
   days: readonly DaySummary[];
+}
+
+interface CachedTotals {
+  memberId: string;
+  category: string;
+  month: string;
+  totals: ChunkTotals;
 }
 
 interface CachedChunk {
@@ -91,12 +104,21 @@ export class VaultReadCache {
   private readonly heads: Lru<Head>;
   /** Opened chunk summaries (immutable, by chunk id), weighed by their days. */
   private readonly summaries: Lru<CachedSummary>;
+  /** Whole-chunk totals (immutable, by chunk id), for research over periods that contain the chunk. */
+  private readonly totals: Lru<CachedTotals>;
   /** Computed series by member and content tag (content-tag.ts: member, directory version and query). */
   private readonly seriesAnswers: Lru<readonly SeriesPoint[]>;
 
   constructor(
-    options: { maxRows?: number; maxHeads?: number; maxSeriesPoints?: number; maxSummaryDays?: number } = {},
+    options: {
+      maxRows?: number;
+      maxHeads?: number;
+      maxSeriesPoints?: number;
+      maxSummaryDays?: number;
+      maxChunkTotals?: number;
+    } = {},
   ) {
+    this.totals = new Lru(options.maxChunkTotals ?? DEFAULT_CACHED_CHUNK_TOTALS, () => 1);
     this.chunks = new Lru(options.maxRows ?? DEFAULT_CACHED_ROWS, (c) => Math.max(1, c.rows.length));
     this.heads = new Lru(options.maxHeads ?? DEFAULT_CACHED_HEADS, () => 1);
     this.summaries = new Lru(options.maxSummaryDays ?? DEFAULT_CACHED_SUMMARY_DAYS, (s) => Math.max(1, s.days.length));
@@ -138,6 +160,19 @@ export class VaultReadCache {
     this.summaries.set(id, { memberId, category, month, days: Object.freeze(days) });
   }
 
+  /** A chunk's whole-chunk totals, if this process opened its summary before for the same member, category and month. */
+  chunkTotals(id: string, memberId: string, category: string, month: string): ChunkTotals | undefined {
+    const cached = this.totals.get(id);
+    if (!cached || cached.memberId !== memberId || cached.category !== category || cached.month !== month) {
+      return undefined;
+    }
+    return cached.totals;
+  }
+
+  rememberChunkTotals(id: string, memberId: string, category: string, month: string, totals: ChunkTotals): void {
+    this.totals.set(id, { memberId, category, month, totals: Object.freeze(totals) });
+  }
+
   /** The newest directory this process has seen for the member (the caller checks that no newer version exists). */
   head(memberId: string): Head | undefined {
     return this.heads.get(memberId);
@@ -153,11 +188,13 @@ export class VaultReadCache {
     this.heads.delete(memberId);
     this.chunks.deleteWhere((id) => id.startsWith(`${memberId}:`));
     this.summaries.deleteWhere((id) => id.startsWith(`${memberId}:`));
+    this.totals.deleteWhere((id) => id.startsWith(`${memberId}:`));
     this.seriesAnswers.deleteWhere((key) => key.startsWith(`${memberId}|`));
   }
 
-  get sizes(): { chunks: number; heads: number; series: number; summaries: number } {
+  get sizes(): { chunks: number; heads: number; series: number; summaries: number; totals: number } {
     return {
+      totals: this.totals.size,
       chunks: this.chunks.size,
       heads: this.heads.size,
       series: this.seriesAnswers.size,

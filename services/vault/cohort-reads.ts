@@ -8,6 +8,7 @@ import type { NormalisedObservation } from '../../policies/observations/observat
 import { toBuffer } from '../db/connection.js';
 import type { ChunkMeta } from './chunk-codec.js';
 import { DAY_MS, openSummary, type DaySummary, type ValueStats } from './chunk-summary.js';
+import { chunkTotals, totalsInside } from './chunk-totals.js';
 import { chunkValues } from './chunk-values.js';
 import { decryptValues, monthsOf, openSealedChunk } from './sealed-cohort.js';
 import type { VaultStore } from './vault-store.js';
@@ -117,15 +118,29 @@ export async function cohortTotals(
   const [fromMs, toMs] = [period.from.getTime(), period.to.getTime()];
   for (const batch of batches(members)) {
     const refs = await cohortRefs(store, batch, period);
-    const listed = [...refs.entries()].flatMap(([memberId, own]) => own.map((ref) => ({ memberId, ref })));
-    const summaries = await store.sealedSummaries(listed.map((l) => l.ref.id));
-    const keys = new Map(batch.map((m) => [m.id, m.key]));
     const sums = components.map(() => new Map<string, { count: number; partials: number[] }>());
     const own = (c: number, memberId: string) => {
       let total = sums[c]!.get(memberId);
       if (!total) sums[c]!.set(memberId, (total = { count: 0, partials: [] }));
       return total;
     };
+    const addStats = (memberId: string, c: number, stats: ValueStats) => {
+      const total = own(c, memberId);
+      total.count += stats.count;
+      for (const x of stats.partials) addExact(total.partials, x);
+    };
+    // A chunk inside the period whose totals this process already folded needs no read at all.
+    const listed: { memberId: string; ref: ChunkRef }[] = [];
+    for (const [memberId, chunkRefs] of refs) {
+      for (const ref of chunkRefs) {
+        const known = store.cache.chunkTotals(ref.id, memberId, ref.category, ref.month);
+        const used = known && totalsInside(known, fromMs, toMs, components);
+        if (used) used.forEach((stats, c) => stats && addStats(memberId, c, stats));
+        else listed.push({ memberId, ref });
+      }
+    }
+    const summaries = await store.sealedSummaries(listed.map((l) => l.ref.id));
+    const keys = new Map(batch.map((m) => [m.id, m.key]));
     const raw: typeof listed = [];
     for (const item of listed) {
       const meta: ChunkMeta = {
@@ -142,17 +157,15 @@ export async function cohortTotals(
       } catch {
         days = undefined; // moved or altered: refused, the chunk itself answers
       }
+      const totals = days && chunkTotals(days);
+      if (totals) store.cache.rememberChunkTotals(meta.id, meta.memberId, meta.category, meta.month, totals);
       const used = days && summaryTotals(days, fromMs, toMs, components);
       if (!used) {
         raw.push(item);
         continue;
       }
       used.forEach((stats, c) => {
-        const total = own(c, item.memberId);
-        for (const s of stats) {
-          total.count += s.count;
-          for (const x of s.partials) addExact(total.partials, x);
-        }
+        for (const s of stats) addStats(item.memberId, c, s);
       });
     }
     const chunks = await store.sealedChunks(raw.map((r) => r.ref.id));

@@ -33,8 +33,10 @@ export async function observationSeries(
 ): Promise<TaggedSeries> {
   const category = findCategory(query.category);
   if (!category) throw new InvalidRequest('unknown_category', `There is no category "${query.category}".`);
-  const key = await deps.dataKeyOf(memberId);
-  const head = await deps.store.readHead(memberId, key);
+  // The key read (what makes an erased member's data unreadable everywhere at once) and the directory check, in
+  // parallel: a warm view waits for one round trip instead of two, and nothing is answered before the key is read.
+  const keyRead = deps.dataKeyOf(memberId);
+  const [key, head] = await Promise.all([keyRead, deps.store.readHead(memberId, keyRead)]);
   const tag = contentTag(memberId, head.version, { ...query });
   const remembered = deps.store.cache.series(memberId, tag);
   if (remembered) return { unit: category.unit, points: remembered, tag };

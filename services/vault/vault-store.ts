@@ -160,7 +160,11 @@ export class VaultStore {
    * still the newest; otherwise (or when it changed) start from the hint, and probe upwards by `_id` until a
    * version is missing. Versions are never deleted while the member exists (pruning keeps the `_id`).
    */
-  async readHead(memberId: string, key: Buffer): Promise<Head> {
+  /**
+   * The member's newest directory. `key` may still be on its way (a promise): it is needed only to open a directory
+   * this process has not seen yet, so a caller can read the key and check the directory in parallel.
+   */
+  async readHead(memberId: string, key: Buffer | Promise<Buffer>): Promise<Head> {
     const known = this.cache.head(memberId);
     let version = 0;
     let document: HeadDocument | null = null;
@@ -186,7 +190,7 @@ export class VaultStore {
     if (!document) return { version: 0, chunks: [] };
     // The newest version is never pruned (pruning needs KEPT_HEAD_VERSIONS newer ones).
     if (!document.sealed) throw new Error(`directory version ${document._id} is pruned but newest`);
-    const chunks = openJson<ChunkRef[]>(key, toBuffer(document.sealed), headBinding(document._id, memberId));
+    const chunks = openJson<ChunkRef[]>(await key, toBuffer(document.sealed), headBinding(document._id, memberId));
     const head = { version, chunks };
     this.cache.rememberHead(memberId, head);
     return head;

@@ -212,8 +212,20 @@ describe('research totals from sealed summaries', () => {
           rawRead += chunkIds.length;
           return sealedChunks(chunkIds);
         };
+        let summariesRead = 0;
+        const sealedSummaries = store.sealedSummaries.bind(store);
+        store.sealedSummaries = (chunkIds) => {
+          summariesRead += chunkIds.length;
+          return sealedSummaries(chunkIds);
+        };
         const scope = { category, from: period.from, to: period.to };
         const totals = await cohortTotals(store, members, scope, asked);
+        // Asked again in this process: the chunks inside the period answer from their remembered whole-chunk
+        // totals (no summary read; none at all for a period of whole months), with the same bits.
+        const readBefore = summariesRead;
+        expect(await cohortTotals(store, members, scope, asked)).toEqual(totals);
+        if (period === periods[0] && category !== 'heart-rate') expect(summariesRead).toBe(readBefore);
+        else expect(summariesRead - readBefore).toBeLessThanOrEqual(readBefore);
         const values = await cohortValues(
           new VaultStore(app.connection),
           members,

@@ -3,6 +3,7 @@ import type { Erasure } from '../../../erasure/index.js';
 import { UPLOAD_MEDIA_TYPES, type Vault } from '../../../vault/index.js';
 import type { ApiRouter } from '../../api-router.js';
 import { tagPrivately } from '../../conditional-get.js';
+import { serialisedOnce } from '../../serialised-answers.js';
 import { idempotencyKeyOf } from '../../idempotency-key.js';
 import { exportStream, EXPORT_CONTENT_TYPES } from './export-stream.js';
 import { presentObservation } from './observations.presenter.js';
@@ -82,7 +83,9 @@ export function observationRoutes(
       async ({ actor, query, ctx }) => {
         const { unit, points, tag } = await vault.series(actor!.userId, query);
         tagPrivately(ctx, tag);
-        return { category: query.category, bucket: query.bucket, unit, points };
+        // The points object is the vault's remembered answer for this tag (member, version, query): encoded once.
+        ctx.type = 'application/json';
+        return serialisedOnce(points, tag, () => ({ category: query.category, bucket: query.bucket, unit, points }));
       },
     )
     .route(
