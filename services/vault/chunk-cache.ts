@@ -17,8 +17,12 @@ import type { Head, StoredObservation } from './vault.model.js';
  * heap (≈ 800 bytes a row in V8, not the 200 once assumed), so the default is 50,000 rows, about 40 MB.
  */
 export const DEFAULT_CACHED_ROWS = 50_000;
-/** Directories kept at most (a few kB each). */
-export const DEFAULT_CACHED_HEADS = 2_000;
+/**
+ * Directory entries kept at most, over all members' directories (a directory weighs its number of chunks, each
+ * entry ≈ 200 bytes: about 10 MB). A member with a year of every category lists ~130 chunks, the research
+ * benchmark's members 3: research over a cohort whose directories all fit checks each by one probe of its next version.
+ */
+export const DEFAULT_CACHED_HEAD_REFS = 50_000;
 /** Day summaries kept at most (a few hundred bytes each: about 10 MB; a month of one category is ≤ 31). */
 export const DEFAULT_CACHED_SUMMARY_DAYS = 30_000;
 /**
@@ -112,7 +116,7 @@ export class VaultReadCache {
   constructor(
     options: {
       maxRows?: number;
-      maxHeads?: number;
+      maxHeadRefs?: number;
       maxSeriesPoints?: number;
       maxSummaryDays?: number;
       maxChunkTotals?: number;
@@ -120,7 +124,7 @@ export class VaultReadCache {
   ) {
     this.totals = new Lru(options.maxChunkTotals ?? DEFAULT_CACHED_CHUNK_TOTALS, () => 1);
     this.chunks = new Lru(options.maxRows ?? DEFAULT_CACHED_ROWS, (c) => Math.max(1, c.rows.length));
-    this.heads = new Lru(options.maxHeads ?? DEFAULT_CACHED_HEADS, () => 1);
+    this.heads = new Lru(options.maxHeadRefs ?? DEFAULT_CACHED_HEAD_REFS, (head) => Math.max(1, head.chunks.length));
     this.summaries = new Lru(options.maxSummaryDays ?? DEFAULT_CACHED_SUMMARY_DAYS, (s) => Math.max(1, s.days.length));
     this.seriesAnswers = new Lru(options.maxSeriesPoints ?? DEFAULT_CACHED_SERIES_POINTS, (p) => Math.max(1, p.length));
   }

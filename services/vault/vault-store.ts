@@ -214,27 +214,42 @@ export class VaultStore {
    * these members' documents are read — never the whole collection.
    */
   async newestDirectories(members: readonly KeyedMember[]): Promise<Map<string, ChunkRef[]>> {
+    // A directory this process has seen is checked by one probe of the next version (usually absent: nothing
+    // decoded); the others start from their hint.
+    const known = new Map<string, Head>();
+    for (const member of members) {
+      const head = this.cache.head(member.id);
+      if (head) known.set(member.id, head);
+    }
+    const unknown = members.filter((m) => !known.has(m.id));
     const hints = await readByIds(
       this.heads,
-      members.map((m) => hintId(m.id)),
+      unknown.map((m) => hintId(m.id)),
       READ_CONCURRENCY,
     );
-    const found = new Map<string, HeadDocument>();
-    let probing = members.map((member, i) => ({
-      member,
-      version: Math.max(Number((hints[i] as { version?: number } | null)?.version ?? 0), 0),
-      first: true,
-    }));
+    const found = new Map<string, { document: HeadDocument; version: number }>();
+    let probing = [
+      ...members.flatMap((member) => {
+        const head = known.get(member.id);
+        return head ? [{ member, version: head.version, first: false }] : [];
+      }),
+      ...unknown.map((member, i) => ({
+        member,
+        version: Math.max(Number((hints[i] as { version?: number } | null)?.version ?? 0), 0),
+        first: true,
+      })),
+    ];
     while (probing.length > 0) {
       // First the hinted version itself (when there is one), then the next one up, until none is newer.
-      const ids = probing.map((p) => headId(p.member.id, p.first && p.version > 0 ? p.version : p.version + 1));
+      const probed = probing.map((p) => (p.first && p.version > 0 ? p.version : p.version + 1));
+      const ids = probing.map((p, i) => headId(p.member.id, probed[i]!));
       const documents = await readByIds(this.heads, ids, READ_CONCURRENCY);
       const next: typeof probing = [];
       probing.forEach((p, i) => {
         const document = documents[i];
         if (document) {
-          found.set(p.member.id, document);
-          next.push({ member: p.member, version: document.version ?? p.version + 1, first: false });
+          found.set(p.member.id, { document, version: probed[i]! });
+          next.push({ member: p.member, version: probed[i]!, first: false });
         } else if (p.first && p.version > 0) {
           next.push({ ...p, version: 0, first: false }); // a hint past what exists (never written): probe from 1
         }
@@ -243,10 +258,17 @@ export class VaultStore {
     }
     const result = new Map<string, ChunkRef[]>();
     for (const member of members) {
-      const document = found.get(member.id);
-      if (!document) continue;
+      const newest = found.get(member.id);
+      if (!newest) {
+        const head = known.get(member.id);
+        if (head) result.set(member.id, [...head.chunks]); // no newer version: the one this process has
+        continue;
+      }
+      const { document, version } = newest;
       if (!document.sealed) throw new Error(`directory version ${document._id} is pruned but newest`);
-      result.set(member.id, openHeadDocument(member.id, member.key, document as { _id: string; sealed: unknown }));
+      const chunks = openHeadDocument(member.id, member.key, document as { _id: string; sealed: unknown });
+      this.cache.rememberHead(member.id, { version, chunks });
+      result.set(member.id, chunks);
     }
     return result;
   }
