@@ -52,7 +52,9 @@ export type { ExportAnswer } from './pseudonymised-export.js';
 export type { QueryAnswer, QueryInput } from './queries.js';
 export type { ListedRequest, RequestProposalState } from './list-requests.js';
 export type { ProposalInclusion } from './proposal-inclusion.js';
-export type { ResearchRequestDocument, ResearchRequestInput } from './research.model.js';
+export type { InsightRecord, ResearchRequestDocument, ResearchRequestInput } from './research.model.js';
+/** Where released cohort insights are kept (a test that seeds a release names it). */
+export { INSIGHT_COLLECTION } from './research.model.js';
 
 export interface ResearchOptions {
   /** Queries and exports per researcher per minute (fixed windows, exact across instances). */

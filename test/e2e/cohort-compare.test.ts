@@ -8,30 +8,13 @@ import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
 import { insightPeriodOf } from '../../policies/research/insight-budget.js';
+import { INSIGHT_COLLECTION, type InsightRecord } from '../../services/research/index.js';
 import { registerAndLogin, type BuiltAccount } from '../helpers/builders.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { allAxeViolations, launchBrowser, openPage, screenshots, signIn } from './browser.js';
 
 const DAY = 86_400_000;
 
-/** A released cohort insight as the service stores it (collection `cohort_insights`, one record per category and period). */
-interface InsightRecord {
-  _id: string;
-  category: string;
-  periodId: string;
-  year: number;
-  computedAt: Date;
-  fresh: boolean;
-  suppressed: boolean;
-  components: {
-    component: string | null;
-    quantiles: { level: number; value: number }[] | null;
-    count: number | null;
-  }[];
-  epsilonMicro: number;
-  budgetMicro: number;
-  spentMicro: number;
-}
 let app: TestApp;
 let browser: Browser;
 let member: BuiltAccount;
@@ -73,7 +56,7 @@ beforeAll(async () => {
     spentMicro: 83_333,
     ...fields,
   });
-  await app.connection.db!.collection<InsightRecord>('cohort_insights').insertMany([
+  await app.connection.db!.collection<InsightRecord>(INSIGHT_COLLECTION).insertMany([
     record('heart-rate', { components: [{ component: null, quantiles: bands([52, 57, 63, 68, 75]), count: 214 }] }),
     record('blood-pressure', {
       components: [
