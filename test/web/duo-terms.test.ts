@@ -22,6 +22,7 @@ beforeAll(async () => {
   vi.stubGlobal('document', { documentElement: { lang: '' } });
   terms = await import('../../web-components/src/duo-terms.js');
   i18n = await import('../../web-components/i18n/i18n.js');
+  await i18n.loadLocale(i18n.getLocale());
 });
 
 const allCodes = [...duoPermissionCodes, ...duoModifierCodes];
@@ -79,10 +80,10 @@ describe('the table the pages use (web-components/src/duo-terms.ts)', () => {
     for (const code of allCodes) expect(terms.duoTerm(code).id, code).toBe(findDuoTerm(code)!.id);
   });
 
-  it('reads a code in the current language, and an unknown code as itself', () => {
-    i18n.setLocale('en');
+  it('reads a code in the current language, and an unknown code as itself', async () => {
+    await i18n.setLocale('en');
     expect(terms.duoTerm('NPUNCU')).toMatchObject({ code: 'NPUNCU', label: 'not-for-profit, non-commercial use only' });
-    i18n.setLocale('fr');
+    await i18n.setLocale('fr');
     expect(terms.duoTerm('NPUNCU').label).toBe('usage non lucratif et non commercial seulement');
     expect(terms.duoTerm('XYZ')).toEqual({ code: 'XYZ', id: '', label: 'XYZ', explanation: '' });
   });

@@ -1,14 +1,16 @@
 // English and French: one dictionary per language (French must have every English key), Intl for dates and
-// numbers, the choice remembered in localStorage. Elements re-render through LocaleController.
+// numbers, the choice remembered in localStorage. Elements re-render through LocaleController. Each dictionary is
+// its own chunk, loaded when its language is first used: a page carries only the language it shows (the entry,
+// src/main.ts, loads the chosen one before the app renders).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { en, type MessageKey } from './en.js';
-import { fr } from './fr.js';
+import type { MessageKey } from './en.js';
 import { pluralForm } from './plural.js';
 
 export type Locale = 'en' | 'fr';
 export const locales: readonly Locale[] = ['en', 'fr'];
 const STORAGE_KEY = 'datacoop.lang';
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };
+type Dictionary = Record<MessageKey, string>;
+const dictionaries: Partial<Record<Locale, Dictionary>> = {};
 const changes = new EventTarget();
 
 function initialLocale(): Locale {
@@ -18,25 +20,38 @@ function initialLocale(): Locale {
 }
 
 let current: Locale = initialLocale();
+/** The language last asked for (setLocale), which `current` becomes once its dictionary is loaded. */
+let requested: Locale = current;
 document.documentElement.lang = current;
+
+/** Loads a language's dictionary (once); `t` answers in a language only after this. */
+export async function loadLocale(locale: Locale): Promise<void> {
+  if (dictionaries[locale]) return;
+  dictionaries[locale] = locale === 'fr' ? (await import('./fr.js')).fr : (await import('./en.js')).en;
+}
 
 /** The language in use. */
 export function getLocale(): Locale {
   return current;
 }
 
-/** Switches language, remembers it and re-renders every element with a LocaleController. */
-export function setLocale(locale: Locale): void {
-  if (locale === current) return;
-  current = locale;
+/** Switches language (once its dictionary is loaded), remembers it and re-renders every element with a LocaleController. */
+export async function setLocale(locale: Locale): Promise<void> {
+  requested = locale;
+  // Remembered at once: a page left before the dictionary arrives opens the next one in this language.
   localStorage.setItem(STORAGE_KEY, locale);
+  if (locale === current) return;
+  await loadLocale(locale);
+  if (requested !== locale) return; // chosen again meanwhile: the later choice wins
+  current = locale;
   document.documentElement.lang = locale;
   changes.dispatchEvent(new Event('change'));
 }
 
 /** A message in the current language; `{name}` placeholders are replaced by params. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[current][key] ?? en[key];
+  // Before its dictionary is loaded (never, past src/main.ts) a message shows as its key, not as nothing.
+  const template = dictionaries[current]?.[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
     if (value === undefined) return `{${name}}`;
@@ -57,7 +72,9 @@ export function tPlural(base: PluralKey, count: number, params: Record<string, s
 
 /** A message key when it exists (for codes coming from the service), else undefined. */
 export function hasMessage(key: string): key is MessageKey {
-  return Object.hasOwn(en, key);
+  // Every language has every English key (test/web/i18n-catalogue.test.ts), so the current one answers for all.
+  const dictionary = dictionaries[current];
+  return dictionary !== undefined && Object.hasOwn(dictionary, key);
 }
 
 /** Formats a number for the current locale. */

@@ -313,7 +313,7 @@ export class CoopApp extends LitElement {
   };
 
   private onLanguageSelected(event: CustomEvent<{ locale: Locale }>): void {
-    setLocale(event.detail.locale);
+    void setLocale(event.detail.locale);
   }
 
   private async onSignOut(): Promise<void> {

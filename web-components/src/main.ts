@@ -1,2 +1,6 @@
-// The single entry point: defines the app shell; pages load on demand.
-import './coop-app.js';
+// The single entry point: loads the chosen language's dictionary, then defines the app shell (which renders at
+// once: <coop-app> is in index.html); pages load on demand.
+import { getLocale, loadLocale } from '../i18n/i18n.js';
+
+await loadLocale(getLocale());
+await import('./coop-app.js');

@@ -133,7 +133,7 @@ export class CoopQueryForm extends LitElement {
     const remaining = this.remaining(policy);
     const max = maxEpsilon(remaining);
     const budget = html`<p class="muted" id="epsilon-budget">
-      ${t('research.budget', { remaining, budget: policy.epsilonBudget })}
+      ${t('research.budget', { remaining: formatNumber(remaining, 3), budget: formatNumber(policy.epsilonBudget, 3) })}
     </p>`;
     if (max <= 0)
       return html`${budget}
