@@ -158,11 +158,9 @@ export class VaultStore {
   /**
    * The newest committed directory. When this process has seen one, one read of the next version says whether it is
    * still the newest; otherwise (or when it changed) start from the hint, and probe upwards by `_id` until a
-   * version is missing. Versions are never deleted while the member exists (pruning keeps the `_id`).
-   */
-  /**
-   * The member's newest directory. `key` may still be on its way (a promise): it is needed only to open a directory
-   * this process has not seen yet, so a caller can read the key and check the directory in parallel.
+   * version is missing. Versions are never deleted while the member exists (pruning keeps the `_id`). `key` may still
+   * be on its way (a promise): it is needed only to open a directory this process has not seen yet, so a caller can
+   * read the key and check the directory in parallel.
    */
   async readHead(memberId: string, key: Buffer | Promise<Buffer>): Promise<Head> {
     const known = this.cache.head(memberId);
