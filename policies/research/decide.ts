@@ -4,6 +4,7 @@
 import { type AccessLevel, type AccessPolicy, policyBudgetMicro, toMicroEpsilon } from './access-policy.js';
 import { type Instant, toEpochMs } from '../shared/instant.js';
 import type { PolicyStatus } from './policy-status.js';
+import { DEFAULT_QUERY_SHARE } from './micro-epsilon.js';
 import { alignPeriod } from './query-period.js';
 
 export interface AccessRequest {
@@ -61,8 +62,8 @@ export type Decision =
     }
   | { readonly decision: 'deny'; readonly reason: DenyReason; readonly policyVersion: number | null };
 
-/** A query that names no ε spends a tenth of the policy's total budget. */
-export const DEFAULT_QUERY_SHARE = 10;
+/** A query that names no ε spends this share of the policy's budget (policies/research/micro-epsilon.ts). */
+export { DEFAULT_QUERY_SHARE };
 
 // Decides one request. Checks run from who asks to what is asked, so a stranger learns nothing about a
 // policy they are not the grantee of (not even whether it expired); the first failing check is the reason.

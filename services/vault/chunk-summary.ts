@@ -9,7 +9,7 @@
 // from raw values bit for bit. The plaintext is padded to a multiple of SUMMARY_PAD_BYTES so its size tells little
 // of how many days hold data.
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
-import { addExact } from '../../policies/arithmetic/exact-sum.js';
+import { addExact, mergeExact } from '../../policies/arithmetic/exact-sum.js';
 import { open, seal, type Binding } from '../crypto/aead.js';
 import type { ChunkMeta } from './chunk-codec.js';
 import { SUMMARY_COLLECTION } from './vault.model.js';
@@ -50,6 +50,16 @@ export function summaryBinding(meta: ChunkMeta): Binding {
     memberId: meta.memberId,
     schemaVersion: SUMMARY_SCHEMA_VERSION,
   };
+}
+
+/** Adds `stats` into `into` (a new total when undefined): count, min, max and the exact sum. */
+export function mergeStats(into: ValueStats | undefined, stats: ValueStats): ValueStats {
+  const total = into ?? { count: 0, min: Infinity, max: -Infinity, partials: [] };
+  total.count += stats.count;
+  if (stats.min < total.min) total.min = stats.min;
+  if (stats.max > total.max) total.max = stats.max;
+  mergeExact(total.partials, stats.partials);
+  return total;
 }
 
 function addStats(stats: ValueStats | undefined, value: number): ValueStats {

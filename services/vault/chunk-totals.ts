@@ -3,9 +3,8 @@
 // count and an exact sum per component suffice, with min and max to know that no value needs clamping). Kept per
 // process by chunk id (chunk-cache.ts): a chunk never changes, so a repeated query reads no summary of it again.
 // Pure: no I/O.
-import { mergeExact } from '../../policies/arithmetic/exact-sum.js';
 import type { PlausibleRange } from '../../policies/observations/catalogue.js';
-import { DAY_MS, type DaySummary, type ValueStats } from './chunk-summary.js';
+import { DAY_MS, mergeStats, type DaySummary, type ValueStats } from './chunk-summary.js';
 
 export interface ChunkTotals {
   /** The chunk's first day (ms at 00:00 UTC) and the end of its last day: the span its statistics cover. */
@@ -16,15 +15,6 @@ export interface ChunkTotals {
   components: Record<string, ValueStats>;
 }
 
-function fold(into: ValueStats | undefined, stats: ValueStats): ValueStats {
-  const total = into ?? { count: 0, min: Infinity, max: -Infinity, partials: [] };
-  total.count += stats.count;
-  if (stats.min < total.min) total.min = stats.min;
-  if (stats.max > total.max) total.max = stats.max;
-  mergeExact(total.partials, stats.partials);
-  return total;
-}
-
 /** The whole chunk's statistics from its day summaries (undefined for a summary without a day). */
 export function chunkTotals(days: readonly DaySummary[]): ChunkTotals | undefined {
   if (days.length === 0) return undefined;
@@ -32,9 +22,9 @@ export function chunkTotals(days: readonly DaySummary[]): ChunkTotals | undefine
   for (const day of days) {
     if (day.day < totals.from) totals.from = day.day;
     if (day.day + DAY_MS > totals.to) totals.to = day.day + DAY_MS;
-    if (day.value) totals.value = fold(totals.value, day.value);
+    if (day.value) totals.value = mergeStats(totals.value, day.value);
     for (const [name, stats] of Object.entries(day.components ?? {})) {
-      totals.components[name] = fold(totals.components[name], stats);
+      totals.components[name] = mergeStats(totals.components[name], stats);
     }
   }
   return totals;

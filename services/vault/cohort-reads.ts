@@ -135,8 +135,13 @@ export async function cohortTotals(
       for (const ref of chunkRefs) {
         const known = store.cache.chunkTotals(ref.id, memberId, ref.category, ref.month);
         const used = known && totalsInside(known, fromMs, toMs, components);
-        if (used) used.forEach((stats, c) => stats && addStats(memberId, c, stats));
-        else listed.push({ memberId, ref });
+        if (!used) {
+          listed.push({ memberId, ref });
+          continue;
+        }
+        used.forEach((stats, c) => {
+          if (stats) addStats(memberId, c, stats);
+        });
       }
     }
     const summaries = await store.sealedSummaries(listed.map((l) => l.ref.id));

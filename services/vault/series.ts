@@ -2,9 +2,9 @@
 // mean, min and max per bucket — per component for blood pressure. Pure: no I/O. A bucket's days come either from
 // raw observations or from a chunk's sealed day summaries (chunk-summary.ts); sums are exact (exact-sum.ts), so both
 // give the same bits.
-import { addExact, mergeExact, roundedSum } from '../../policies/arithmetic/exact-sum.js';
+import { addExact, roundedSum } from '../../policies/arithmetic/exact-sum.js';
 import type { NormalisedObservation } from '../../policies/observations/observation-types.js';
-import type { DaySummary, ValueStats } from './chunk-summary.js';
+import { mergeStats, type DaySummary, type ValueStats } from './chunk-summary.js';
 
 export type SeriesBucket = 'day' | 'week' | 'month';
 
@@ -46,10 +46,7 @@ class Accumulator {
     if (value > this.max) this.max = value;
   }
   merge(stats: ValueStats): void {
-    this.count += stats.count;
-    mergeExact(this.partials, stats.partials);
-    if (stats.min < this.min) this.min = stats.min;
-    if (stats.max > this.max) this.max = stats.max;
+    mergeStats(this, stats);
   }
   result(): Statistics {
     return { count: this.count, mean: round(roundedSum(this.partials) / this.count), min: this.min, max: this.max };

@@ -1,7 +1,8 @@
 // The cohort comparison as a picture: the cohort's released percentiles as a band (10th–90th light, 25th–75th dark,
 // the median a white line) with the member's own value marked "You", and the band's ends and median in numbers.
-// The picture is decoration for sighted readers (aria-hidden): the sentence beside it says the same in words.
-import { LitElement, css, html, nothing, svg } from 'lit';
+// The picture is decoration for sighted readers (aria-hidden): the sentence beside it says the same in words. Its
+// legend (`cohortLegend`, with `cohortLegendStyles`) is shown once per page, by the page.
+import { LitElement, css, html, nothing, svg, unsafeCSS } from 'lit';
 import { LocaleController, formatNumber, t } from '../../i18n/i18n.js';
 import { sharedStyles } from '../../src/shared-styles.js';
 
@@ -10,19 +11,75 @@ export interface Band {
   value: number;
 }
 
-const at = (bands: readonly Band[], level: number): number | undefined =>
+/** The released value at `level` (0.5: the median), if the bands have it. */
+export const bandAt = (bands: readonly Band[], level: number): number | undefined =>
   bands.find((b) => Math.abs(b.level - level) < 1e-9)?.value;
 
-/** Where each value sits along the picture, in per cent of its width: the band and the member's value, padded. */
-export function bandLayout(bands: readonly Band[], own: number) {
+/** Where a value sits along the picture, in per cent of its width: the band and the member's value, padded. */
+function bandX(bands: readonly Band[], own: number): (value: number) => number {
   const values = bands.map((b) => b.value);
   const low = Math.min(...values, own);
   const high = Math.max(...values, own);
   const pad = high > low ? (high - low) * 0.08 : Math.max(1, Math.abs(low) * 0.05);
   const from = low - pad;
   const span = high + pad - from;
-  const x = (value: number) => ((value - from) / span) * 100;
-  return { x };
+  return (value) => ((value - from) / span) * 100;
+}
+
+/** The picture's colours (each at least 3:1 against white), shared by the band and its legend. */
+const colours = {
+  outer: unsafeCSS('#5b8cc9'),
+  inner: unsafeCSS('#1f5fa8'),
+  you: unsafeCSS('#b5461b'),
+  youText: unsafeCSS('#8a3312'),
+};
+
+/** The legend's styles, for the page that shows `cohortLegend()`. */
+export const cohortLegendStyles = css`
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1.25rem;
+    list-style: none;
+    padding: 0;
+    margin: 0.5rem 0;
+  }
+  .legend li {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  .swatch {
+    display: inline-block;
+    width: 1.5rem;
+    height: 0.8rem;
+    border-radius: 0.25rem;
+  }
+  .swatch.outer {
+    background: ${colours.outer};
+  }
+  .swatch.inner {
+    background: ${colours.inner};
+  }
+  .swatch.median {
+    background: linear-gradient(to right, ${colours.inner} 45%, #fff 45% 55%, ${colours.inner} 55%);
+  }
+  .swatch.you {
+    width: 3px;
+    height: 1.2rem;
+    border-radius: 0;
+    background: ${colours.you};
+  }
+`;
+
+/** What the picture's parts mean, in the current language. */
+export function cohortLegend() {
+  return html`<ul class="legend">
+    <li><span class="swatch outer"></span>${t('insight.legendOuter')}</li>
+    <li><span class="swatch inner"></span>${t('insight.legendInner')}</li>
+    <li><span class="swatch median"></span>${t('insight.legendMedian')}</li>
+    <li><span class="swatch you"></span>${t('insight.legendYou')}</li>
+  </ul>`;
 }
 
 export class CoopCohortBand extends LitElement {
@@ -45,16 +102,16 @@ export class CoopCohortBand extends LitElement {
         fill: #eef1f4;
       }
       .outer {
-        fill: #5b8cc9;
+        fill: ${colours.outer};
       }
       .inner {
-        fill: #1f5fa8;
+        fill: ${colours.inner};
       }
       .median {
         fill: #fff;
       }
       .you {
-        fill: #b5461b;
+        fill: ${colours.you};
       }
       text {
         font-size: 0.85rem;
@@ -62,7 +119,7 @@ export class CoopCohortBand extends LitElement {
       }
       text.you-label {
         font-weight: 700;
-        fill: #8a3312;
+        fill: ${colours.youText};
       }
     `,
   ];
@@ -91,9 +148,9 @@ export class CoopCohortBand extends LitElement {
   }
 
   override render() {
-    const [p10, p25, p50, p75, p90] = [0.1, 0.25, 0.5, 0.75, 0.9].map((level) => at(this.bands, level));
+    const [p10, p25, p50, p75, p90] = [0.1, 0.25, 0.5, 0.75, 0.9].map((level) => bandAt(this.bands, level));
     if (p10 === undefined || p90 === undefined || !Number.isFinite(this.own)) return nothing;
-    const { x } = bandLayout(this.bands, this.own);
+    const x = bandX(this.bands, this.own);
     const number = (value: number) => formatNumber(value, this.decimals);
     const pc = (value: number) => `${x(value)}%`;
     const width = (from: number, to: number) => `${Math.max(0, x(to) - x(from))}%`;

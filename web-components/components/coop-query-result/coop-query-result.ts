@@ -1,7 +1,8 @@
 // The answer to a research query: a chart of every cell (a suppressed one marked on its axis label and named in a
-// note under the chart; the value axis says what is counted: members, or the members' averages in the unit), a table with every cell (suppressed ones
-// marked) with its noise scale and 95 % interval, the release rule, the period used, ε and δ spent and ε left, and a
-// CSV of the table the researcher can download (without the columns empty in every row).
+// note under the chart; the value axis says what is counted: members, or the members' averages in the unit), a
+// table with every cell (suppressed ones marked) with its noise scale and 95 % interval, the release rule, the period
+// used, ε and δ spent and ε left, and a CSV of the table the researcher can download (without the columns empty in
+// every row).
 import { LitElement, css, html, nothing } from 'lit';
 import type { Cell, QueryAnswer } from '../../api/types.js';
 import '../coop-chart/coop-chart.js';

@@ -9,7 +9,7 @@ import { fetchMe } from '../../api/account.api.js';
 import { fetchLatestObservation, fetchSeries, hasAnyObservation } from '../../api/vault.api.js';
 import '../../components/coop-first-steps/coop-first-steps.js';
 import '../../components/coop-chart/coop-chart.js';
-import '../../components/coop-cohort-band/coop-cohort-band.js';
+import { bandAt, cohortLegend, cohortLegendStyles } from '../../components/coop-cohort-band/coop-cohort-band.js';
 import type { LineSeries } from '../../components/coop-chart/coop-chart.js';
 import { LocaleController, formatDate, formatDateTime, formatList, formatNumber, t, tPlural } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -42,6 +42,7 @@ function dateInput(date: Date): string {
 export class CoopDashboardPage extends LitElement {
   static override styles = [
     sharedStyles,
+    cohortLegendStyles,
     css`
       .controls {
         display: grid;
@@ -81,40 +82,6 @@ export class CoopDashboardPage extends LitElement {
       .compare-note h3 {
         margin: 0 0 0.5rem;
         font-size: 1.1rem;
-      }
-      .legend {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.25rem 1.25rem;
-        list-style: none;
-        padding: 0;
-        margin: 0.5rem 0;
-      }
-      .legend li {
-        display: flex;
-        align-items: center;
-        gap: 0.4rem;
-      }
-      .swatch {
-        display: inline-block;
-        width: 1.5rem;
-        height: 0.8rem;
-        border-radius: 0.25rem;
-      }
-      .swatch.outer {
-        background: #5b8cc9;
-      }
-      .swatch.inner {
-        background: #1f5fa8;
-      }
-      .swatch.median {
-        background: linear-gradient(to right, #1f5fa8 45%, #fff 45% 55%, #1f5fa8 55%);
-      }
-      .swatch.you {
-        width: 3px;
-        height: 1.2rem;
-        border-radius: 0;
-        background: #b5461b;
       }
       .headline {
         display: grid;
@@ -290,7 +257,7 @@ export class CoopDashboardPage extends LitElement {
         const bands = component.bands ?? [];
         if (component.own === null || bands.length === 0) return html`<p>${name}${t('insight.noOwn')}</p>`;
         const own = component.own;
-        const median = bands.find((b) => Math.abs(b.level - 0.5) < 1e-9)?.value;
+        const median = bandAt(bands, 0.5);
         const pct = (level: number) => Math.round(level * 100);
         const above = bands.filter((b) => b.value <= own).at(-1);
         const below = bands.find((b) => b.value > own);
@@ -334,12 +301,7 @@ export class CoopDashboardPage extends LitElement {
     return html`<section class="card compare-note" aria-labelledby="compare-note-heading" data-testid="compare-note">
       <h3 id="compare-note-heading">${t('insight.noteHeading')}</h3>
       <p>${t('insight.note')}</p>
-      <ul class="legend">
-        <li><span class="swatch outer"></span>${t('insight.legendOuter')}</li>
-        <li><span class="swatch inner"></span>${t('insight.legendInner')}</li>
-        <li><span class="swatch median"></span>${t('insight.legendMedian')}</li>
-        <li><span class="swatch you"></span>${t('insight.legendYou')}</li>
-      </ul>
+      ${cohortLegend()}
       ${
         thin.length > 0
           ? html`<p data-testid="compare-thin">
